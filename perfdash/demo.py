@@ -1,0 +1,134 @@
+"""A realistic demo catalog, deterministic for a given seed and day.
+
+Thirty releases by four artists, a year of daily lifetime-total snapshots on six platforms with
+launch-then-decay growth, two viral spikes (``VIRAL``) and one platform correction where a
+YouTube view count drops (``CORRECTION``), so every chart and rule has something to show.
+Demo release keys start with ``demo-`` and rows carry ``source = 'demo'``, which is how
+``perfdash demo`` tells them from real data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
+
+import numpy as np
+import pandas as pd
+from sqlalchemy.engine import Engine
+
+from perfdash import store
+
+ARTISTS = ["Nova Vale", "The Circuit Saints", "Lumen Drift", "Kiro & The Static"]
+TITLES = [
+    "Neon Tides", "Glass Horizon", "Midnight Protocol", "Paper Satellites", "Velvet Static",
+    "Golden Loop", "Echo Chamber Heart", "Satellite Bloom", "Afterglow Engine", "Northern Code",
+    "Silver Lining Drive", "Digital Rain", "Low Orbit", "Chrome Summer", "Hollow Signal",
+    "Electric Lullaby", "Fading Pixels", "City of Mirrors", "Wildfire Memory", "Quiet Machines",
+    "Blue Frequency", "Parallel Skies", "Overclocked Hearts", "Ghost Notes", "Solar Wind",
+    "Last Transmission", "Starlight Debug", "Analog Dreams", "Feedback Loop", "Weightless",
+]
+# platform -> (metric, relative scale)
+PLATFORM_METRICS: dict[str, list[tuple[str, float]]] = {
+    "YouTube": [("views", 1.0), ("likes", 0.04), ("comments", 0.004)],
+    "Spotify": [("streams", 1.6)],
+    "TikTok": [("views", 2.5), ("likes", 0.12)],
+    "Apple Music": [("streams", 0.35)],
+    "Deezer": [("fans", 0.002)],
+    "Last.fm": [("listeners", 0.05), ("playcount", 0.3)],
+}
+VIRAL = {"demo-007": 200, "demo-019": 300}  # release key -> day index of the spike
+CORRECTION = ("demo-003", "YouTube", "views", 150)  # release, platform, metric, day index
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    releases: int
+    metrics: int
+
+
+def build(today: datetime | None = None, seed: int = 7) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The demo releases and their metric rows (release keys, not ids)."""
+    rng = np.random.default_rng(seed)
+    today = (today or datetime.now(UTC)).astimezone(UTC)
+    first_day = datetime.combine(today.date() - timedelta(days=364), time(6), tzinfo=UTC)
+    releases = []
+    rows = []
+    for i, title in enumerate(TITLES):
+        key = f"demo-{i + 1:03d}"
+        artist = ARTISTS[i % len(ARTISTS)]
+        start_day = int(i * 10 + rng.integers(0, 5)) if i else 0
+        approved = first_day + timedelta(days=start_day) - timedelta(hours=6)
+        releases.append(
+            {
+                "release_id": key,
+                "title": title,
+                "artist_name": artist,
+                "approved_at": approved,
+                "distribution_status": "distributed" if i < 27 else ("scheduled" if i < 29 else "pending"),
+                "youtube_video_id": f"dQw{i:08d}",
+                "spotify_track_id": f"4uLU6hMCjMI75M1A2tK{i:03d}",
+                "lastfm_artist": artist,
+                "lastfm_track": title,
+                "deezer_track_id": str(3_135_556 + i),
+            }
+        )
+        days = 365 - start_day
+        if days <= 0:
+            continue
+        t = np.arange(days)
+        popularity = rng.lognormal(mean=7.5, sigma=0.8)
+        # launch peak, decay to a long tail, weekly rhythm, noise
+        base = popularity * (0.15 + np.exp(-t / rng.uniform(12, 40)))
+        weekly = 1 + 0.12 * np.sin(2 * np.pi * (t + i) / 7)
+        daily = base * weekly * rng.lognormal(0, 0.15, days)
+        if key in VIRAL and VIRAL[key] - start_day < days:
+            at = VIRAL[key] - start_day
+            burst = np.zeros(days)
+            burst[at:] = popularity * 25 * np.exp(-(t[at:] - at) / 4)
+            daily = daily + burst
+        stamps = pd.date_range(first_day + timedelta(days=start_day), periods=days, freq="D")
+        for platform, metrics in PLATFORM_METRICS.items():
+            plat_scale = rng.uniform(0.5, 1.5)
+            for metric, scale in metrics:
+                gains = daily * scale * plat_scale * rng.lognormal(0, 0.05, days)
+                totals = np.floor(np.cumsum(gains)).astype("int64")
+                if (key, platform, metric) == CORRECTION[:3] and CORRECTION[3] - start_day < days:
+                    at = CORRECTION[3] - start_day
+                    totals[at:] -= int(totals[at] * 0.04) + 1
+                rows.append(
+                    pd.DataFrame(
+                        {
+                            "release_key": key,
+                            "platform": platform,
+                            "metric_type": metric,
+                            "metric_value": totals,
+                            "recorded_at": stamps,
+                        }
+                    )
+                )
+    metrics = pd.concat(rows, ignore_index=True)
+    metrics["value_kind"] = "total"
+    metrics["source"] = "demo"
+    metrics["source_url"] = None
+    metrics["notes"] = None
+    return pd.DataFrame(releases), metrics
+
+
+def load(engine: Engine, *, today: datetime | None = None, replace: bool = True) -> DemoSummary:
+    """Write the demo catalog; with ``replace`` earlier demo rows are removed first."""
+    releases, metrics = build(today)
+    with engine.begin() as conn:
+        if replace:
+            store.delete_demo_data(conn)
+        ids = store.release_ids_for_keys(conn, releases["release_id"])
+        for rec in releases.to_dict("records"):
+            if rec["release_id"] not in ids:
+                ids[rec["release_id"]] = store.create_release(conn, **_release_kwargs(rec))
+        metrics["release_id"] = metrics.pop("release_key").map(ids)
+        result = store.insert_metrics(conn, metrics)
+    return DemoSummary(len(releases), result.written)
+
+
+def _release_kwargs(rec: dict) -> dict:
+    rec = dict(rec)
+    return {"release_key": rec.pop("release_id"), **rec}

@@ -1,0 +1,958 @@
+"""Data access: every SQL statement of perfdash lives here.
+
+Functions take an ``Engine`` (or a ``Connection`` when the caller owns the transaction) and
+return plain values, dicts or DataFrames, so the UI, the API, the CLI and the collectors share
+one tested path to the database and nothing else builds SQL.
+
+Rules kept here so nobody else has to remember them:
+- Timestamps are stored in UTC.  PostgreSQL keeps ``timestamptz``; SQLite has no time zones,
+  so values are written as naive UTC and read back as aware UTC.
+- Aggregation runs in the database: the bucket (hour/day/week/month in the display time zone)
+  is a SQL expression (``date_trunc(... AT TIME ZONE tz)`` on PostgreSQL, a registered
+  deterministic function on SQLite, which lacks time-zone arithmetic).
+- Platforms match case-insensitively through ``lower(platform)``; stored rows keep their text.
+- Bulk writes are one transaction: COPY into a temporary table then one
+  ``INSERT ... SELECT ... ON CONFLICT DO NOTHING`` on PostgreSQL, ``executemany`` on SQLite.
+- Every failure leaves as ``PerformanceDbError`` (or a subclass) with a message a person can
+  act on.
+
+The functions of the original module (``apply_schema``, ``add_performance_metric``,
+``get_performance_metrics_for_release``) keep their signatures and work against the database
+``DATABASE_URL`` names when no engine is given.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import math
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy import event, func, select
+from sqlalchemy.dialects import postgresql as pg_dialect
+from sqlalchemy.dialects import sqlite as sqlite_dialect
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError, SQLAlchemyError
+
+from perfdash.schema import (
+    DISTRIBUTION_STATUSES,
+    RELEASE_IDENTIFIERS,
+    SOURCES,
+    VALUE_KINDS,
+    approved_releases,
+    content_performance,
+)
+
+MAX_METRIC_VALUE = 2**63 - 1
+BUCKETS = ("hour", "day", "week", "month")
+METRIC_COLUMNS = (
+    "release_id",
+    "platform",
+    "metric_type",
+    "metric_value",
+    "recorded_at",
+    "value_kind",
+    "source",
+    "source_url",
+    "notes",
+)
+RELEASE_FIELDS = (
+    "release_id",
+    "title",
+    "artist_name",
+    "approved_at",
+    "distribution_status",
+    "track_prompt",
+    "video_prompt",
+    "suno_clip_id",
+    "luma_generation_id",
+    "track_url",
+    "video_url",
+    *RELEASE_IDENTIFIERS,
+)
+
+
+class PerformanceDbError(Exception):
+    """Anything that went wrong talking to the performance database."""
+
+
+class DatabaseUnavailableError(PerformanceDbError):
+    """The database cannot be reached or refused the connection."""
+
+
+class UnknownReleaseError(PerformanceDbError):
+    """A release id or key that is not in approved_releases."""
+
+
+class InvalidValueError(PerformanceDbError):
+    """A value the table cannot hold (negative, too large, wrong kind...)."""
+
+
+class DuplicateReleaseError(PerformanceDbError):
+    """A release key that already exists."""
+
+
+class DuplicateMetricError(PerformanceDbError):
+    """The same reading (release, platform, metric, time, kind) is already stored."""
+
+
+@dataclass(frozen=True)
+class WriteResult:
+    written: int
+    already_present: int
+
+    @property
+    def total(self) -> int:
+        return self.written + self.already_present
+
+
+# --------------------------------------------------------------------------- engines
+
+
+def _sqlite_bucket(ts: str | None, unit: str, tz: str) -> str | None:
+    """SQLite stand-in for ``date_trunc(unit, ts AT TIME ZONE tz)``."""
+    if ts is None:
+        return None
+    dt = datetime.fromisoformat(ts)
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=UTC)
+    local = dt.astimezone(ZoneInfo(tz)).replace(tzinfo=None)
+    if unit == "hour":
+        local = local.replace(minute=0, second=0, microsecond=0)
+    else:
+        local = local.replace(hour=0, minute=0, second=0, microsecond=0)
+        if unit == "week":
+            local -= timedelta(days=local.weekday())
+        elif unit == "month":
+            local = local.replace(day=1)
+    return local.strftime("%Y-%m-%d %H:%M:%S.000000")
+
+
+def make_engine(url: str, *, statement_timeout_ms: int = 15_000) -> Engine:
+    """An engine configured for perfdash's rules on either backend.
+
+    ``pool_pre_ping`` lets a worker survive a database restart without being restarted itself.
+    """
+    if url.startswith("sqlite"):
+        engine = sa.create_engine(url, connect_args={"timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+            dbapi_conn.create_function("pd_bucket", 3, _sqlite_bucket, deterministic=True)
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute("PRAGMA busy_timeout=30000")
+            if ":memory:" not in url and url not in ("sqlite://", "sqlite:///"):
+                cur.execute("PRAGMA journal_mode=WAL")
+            cur.close()
+
+        return engine
+    return sa.create_engine(
+        url,
+        pool_pre_ping=True,
+        pool_size=5,
+        max_overflow=5,
+        connect_args={
+            "options": f"-c statement_timeout={int(statement_timeout_ms)} -c timezone=UTC",
+            "connect_timeout": 5,
+        },
+    )
+
+
+@functools.lru_cache(maxsize=4)
+def _engine_for_url(url: str) -> Engine:
+    # One pool per process and URL for the original module-level API; an engine is a
+    # connection pool, not data, so workers cannot disagree through it.
+    return make_engine(url)
+
+
+def default_engine() -> Engine:
+    """The engine for ``DATABASE_URL`` (or the embedded SQLite file)."""
+    from perfdash.config import load_settings
+
+    return _engine_for_url(load_settings().database_url)
+
+
+def _is_pg(bind: Engine | Connection) -> bool:
+    return bind.dialect.name == "postgresql"
+
+
+@contextlib.contextmanager
+def _translate_errors() -> Iterator[None]:
+    """Turn driver and SQLAlchemy errors into PerformanceDbError subclasses."""
+    try:
+        yield
+    except PerformanceDbError:
+        raise
+    except OperationalError as exc:
+        text = str(exc.orig).lower() if exc.orig else str(exc).lower()
+        if "statement timeout" in text or "canceling statement" in text:
+            raise PerformanceDbError(
+                "The database took too long to answer; narrow the period or try again"
+            ) from exc
+        if "database is locked" in text:
+            raise PerformanceDbError("The database is busy; try again in a moment") from exc
+        raise DatabaseUnavailableError(
+            "The database is unavailable; check that it is running and DATABASE_URL is right"
+        ) from exc
+    except IntegrityError as exc:
+        text = str(exc.orig).lower()
+        if "foreign key" in text:
+            raise UnknownReleaseError("The release does not exist (any more)") from exc
+        raise PerformanceDbError(f"The database refused the write: {exc.orig}") from exc
+    except DBAPIError as exc:
+        if exc.connection_invalidated:
+            raise DatabaseUnavailableError(
+                "The connection to the database was lost; try again"
+            ) from exc
+        raise PerformanceDbError(f"Database error: {exc.orig}") from exc
+    except SQLAlchemyError as exc:
+        raise PerformanceDbError(f"Database error: {exc}") from exc
+
+
+@contextlib.contextmanager
+def _begin(bind: Engine | Connection) -> Iterator[Connection]:
+    """A transaction on an engine, or the caller's connection as it is."""
+    with _translate_errors():
+        if isinstance(bind, Connection):
+            yield bind
+        else:
+            with bind.begin() as conn:
+                yield conn
+
+
+# --------------------------------------------------------------------------- values
+
+
+def to_utc(value: datetime | str | pd.Timestamp | None) -> datetime | None:
+    """Aware UTC datetime; naive input is taken to be UTC already."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    if isinstance(value, pd.Timestamp):
+        value = value.to_pydatetime()
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)
+
+
+def _db_ts(bind: Engine | Connection, value: datetime | None) -> datetime | None:
+    utc = to_utc(value)
+    if utc is None or _is_pg(bind):
+        return utc
+    return utc.replace(tzinfo=None)
+
+
+def _check_value(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        if isinstance(value, float) and math.isfinite(value) and value.is_integer():
+            value = int(value)
+        else:
+            raise InvalidValueError(f"metric_value must be a whole number, got {value!r}")
+    if value < 0:
+        raise InvalidValueError(f"metric_value must not be negative, got {value}")
+    if value > MAX_METRIC_VALUE:
+        raise InvalidValueError(f"metric_value {value} does not fit in 64 bits (max 2^63-1)")
+    return value
+
+
+def _release_row(row: sa.Row) -> dict[str, Any]:
+    out = dict(row._mapping)
+    if "approved_at" in out:
+        out["approved_at"] = to_utc(out["approved_at"])
+    if "last_activity" in out:
+        out["last_activity"] = to_utc(out["last_activity"])
+    return out
+
+
+def release_label(release: dict[str, Any]) -> str:
+    """How a release is named in pickers: title and artist, else the workflow key."""
+    title = release.get("title") or release.get("release_id") or f"#{release.get('id')}"
+    artist = release.get("artist_name")
+    return f"{title} — {artist}" if artist else str(title)
+
+
+# --------------------------------------------------------------------------- schema
+
+
+def apply_schema(engine: Engine | None = None) -> None:
+    """Bring the database to the current schema (the original module's entry point)."""
+    from perfdash.migrations import upgrade
+
+    with _translate_errors():
+        upgrade(engine or default_engine())
+
+
+def ping(engine: Engine) -> bool:
+    try:
+        with engine.connect() as conn:
+            conn.execute(select(1))
+        return True
+    except SQLAlchemyError:
+        return False
+
+
+# --------------------------------------------------------------------------- releases
+
+
+def create_release(bind: Engine | Connection, release_key: str, **fields: Any) -> int:
+    """Insert a release and return its id; a key that exists raises DuplicateReleaseError."""
+    values = _release_values({"release_id": release_key, **fields}, bind)
+    with _begin(bind) as conn:
+        exists = conn.execute(
+            select(approved_releases.c.id).where(approved_releases.c.release_id == release_key)
+        ).first()
+        if exists:
+            raise DuplicateReleaseError(f"A release with key {release_key!r} already exists")
+        try:
+            with conn.begin_nested():
+                return conn.execute(
+                    approved_releases.insert().values(**values).returning(approved_releases.c.id)
+                ).scalar_one()
+        except IntegrityError as exc:
+            raise DuplicateReleaseError(
+                f"A release with key {release_key!r} already exists"
+            ) from exc
+
+
+def update_release(bind: Engine | Connection, release_pk: int, /, **fields: Any) -> None:
+    """Change a release's fields; ``release_id`` in ``fields`` is the workflow key."""
+    values = _release_values(fields, bind)
+    if not values:
+        return
+    with _begin(bind) as conn:
+        key = values.get("release_id")
+        if key is not None:
+            other = conn.execute(
+                select(approved_releases.c.id).where(
+                    approved_releases.c.release_id == key, approved_releases.c.id != release_pk
+                )
+            ).first()
+            if other:
+                raise DuplicateReleaseError(f"A release with key {key!r} already exists")
+        done = conn.execute(
+            approved_releases.update().where(approved_releases.c.id == release_pk).values(**values)
+        )
+        if done.rowcount == 0:
+            raise UnknownReleaseError(f"No release with id {release_pk}")
+
+
+def _release_values(fields: dict[str, Any], bind: Engine | Connection) -> dict[str, Any]:
+    unknown = set(fields) - set(RELEASE_FIELDS)
+    if unknown:
+        raise InvalidValueError(f"Unknown release field(s): {', '.join(sorted(unknown))}")
+    values = dict(fields)
+    if "release_id" in values:
+        key = str(values["release_id"] or "").strip()
+        if not key:
+            raise InvalidValueError("release key must not be empty")
+        if len(key) > 255:
+            raise InvalidValueError("release key is longer than 255 characters")
+        values["release_id"] = key
+    status = values.get("distribution_status")
+    if status is not None and status not in DISTRIBUTION_STATUSES:
+        raise InvalidValueError(
+            f"distribution_status must be one of {', '.join(DISTRIBUTION_STATUSES)}"
+        )
+    if "approved_at" in values:
+        if values["approved_at"] is None:
+            values.pop("approved_at")
+        else:
+            values["approved_at"] = _db_ts(bind, values["approved_at"])
+    for name in ("title", "artist_name", "suno_clip_id", "luma_generation_id", *RELEASE_IDENTIFIERS):
+        if isinstance(values.get(name), str):
+            values[name] = values[name].strip() or None
+            if values[name] is not None and len(values[name]) > 255:
+                raise InvalidValueError(f"{name} is longer than 255 characters")
+    return values
+
+
+def delete_release(bind: Engine | Connection, release_id: int) -> bool:
+    with _begin(bind) as conn:
+        return (
+            conn.execute(
+                approved_releases.delete().where(approved_releases.c.id == release_id)
+            ).rowcount
+            > 0
+        )
+
+
+def get_release(bind: Engine | Connection, release_id: int) -> dict[str, Any] | None:
+    with _begin(bind) as conn:
+        row = conn.execute(
+            select(approved_releases).where(approved_releases.c.id == release_id)
+        ).first()
+    return _release_row(row) if row else None
+
+
+def get_release_by_key(bind: Engine | Connection, release_key: str) -> dict[str, Any] | None:
+    with _begin(bind) as conn:
+        row = conn.execute(
+            select(approved_releases).where(approved_releases.c.release_id == release_key)
+        ).first()
+    return _release_row(row) if row else None
+
+
+def release_ids_for_keys(bind: Engine | Connection, keys: Iterable[str]) -> dict[str, int]:
+    """Map release keys to ids; keys that are not there are simply absent from the result."""
+    wanted = sorted({str(k) for k in keys})
+    found: dict[str, int] = {}
+    with _begin(bind) as conn:
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            rows = conn.execute(
+                select(approved_releases.c.release_id, approved_releases.c.id).where(
+                    approved_releases.c.release_id.in_(chunk)
+                )
+            )
+            found.update({key: rid for key, rid in rows})
+    return found
+
+
+def existing_release_ids(bind: Engine | Connection, ids: Iterable[int]) -> set[int]:
+    wanted = sorted({int(i) for i in ids})
+    found: set[int] = set()
+    with _begin(bind) as conn:
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            found.update(
+                conn.execute(
+                    select(approved_releases.c.id).where(approved_releases.c.id.in_(chunk))
+                ).scalars()
+            )
+    return found
+
+
+def _last_activity():
+    return (
+        select(func.max(content_performance.c.recorded_at))
+        .where(content_performance.c.release_id == approved_releases.c.id)
+        .scalar_subquery()
+    )
+
+
+def search_releases(
+    bind: Engine | Connection, query: str = "", *, limit: int = 50
+) -> list[dict[str, Any]]:
+    """Releases matching title, artist or key (case-insensitive), most recently active first."""
+    last_activity = _last_activity().label("last_activity")
+    stmt = select(approved_releases, last_activity)
+    query = (query or "").strip()
+    if query:
+        escaped = query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        pattern = f"%{escaped}%"
+        stmt = stmt.where(
+            sa.or_(
+                approved_releases.c.title.ilike(pattern, escape="\\"),
+                approved_releases.c.artist_name.ilike(pattern, escape="\\"),
+                approved_releases.c.release_id.ilike(pattern, escape="\\"),
+            )
+        )
+    stmt = stmt.order_by(
+        sa.desc("last_activity").nulls_last(),
+        approved_releases.c.approved_at.desc().nulls_last(),
+        approved_releases.c.id.desc(),
+    ).limit(max(1, min(int(limit), 1000)))
+    with _begin(bind) as conn:
+        return [_release_row(r) for r in conn.execute(stmt)]
+
+
+def count_releases(bind: Engine | Connection) -> int:
+    with _begin(bind) as conn:
+        return conn.execute(select(func.count()).select_from(approved_releases)).scalar_one()
+
+
+# --------------------------------------------------------------------------- metrics: writes
+
+
+def add_performance_metric(
+    release_id: int,
+    platform: str,
+    metric_type: str,
+    metric_value: int,
+    source_url: str | None = None,
+    notes: str | None = None,
+    *,
+    recorded_at: datetime | None = None,
+    value_kind: str = "total",
+    source: str = "manual",
+    engine: Engine | Connection | None = None,
+) -> int:
+    """Record one metric and return the new row's id (the original module's entry point)."""
+    bind = engine if engine is not None else default_engine()
+    row = _metric_values(
+        {
+            "release_id": release_id,
+            "platform": platform,
+            "metric_type": metric_type,
+            "metric_value": metric_value,
+            "recorded_at": recorded_at or datetime.now(UTC),
+            "value_kind": value_kind,
+            "source": source,
+            "source_url": source_url,
+            "notes": notes,
+        },
+        bind,
+    )
+    with _begin(bind) as conn:
+        if not conn.execute(
+            select(approved_releases.c.id).where(approved_releases.c.id == row["release_id"])
+        ).first():
+            raise UnknownReleaseError(f"No release with id {row['release_id']}")
+        try:
+            with conn.begin_nested():
+                return conn.execute(
+                    content_performance.insert().values(**row).returning(content_performance.c.id)
+                ).scalar_one()
+        except IntegrityError as exc:
+            raise DuplicateMetricError(
+                f"{row['platform']} {row['metric_type']} for release {row['release_id']} at "
+                f"{row['recorded_at']} is already recorded"
+            ) from exc
+
+
+def _metric_values(record: dict[str, Any], bind: Engine | Connection) -> dict[str, Any]:
+    try:
+        release_id = int(record["release_id"])
+    except (TypeError, ValueError):
+        raise InvalidValueError(f"release_id must be a number, got {record['release_id']!r}") from None
+    platform = str(record.get("platform") or "").strip()
+    metric_type = str(record.get("metric_type") or "").strip()
+    if not platform or len(platform) > 100:
+        raise InvalidValueError("platform must be 1 to 100 characters")
+    if not metric_type or len(metric_type) > 50:
+        raise InvalidValueError("metric_type must be 1 to 50 characters")
+    kind = record.get("value_kind") or "total"
+    if kind not in VALUE_KINDS:
+        raise InvalidValueError(f"value_kind must be one of {', '.join(VALUE_KINDS)}")
+    source = record.get("source") or "manual"
+    if source not in SOURCES:
+        raise InvalidValueError(f"source must be one of {', '.join(SOURCES)}")
+    return {
+        "release_id": release_id,
+        "platform": platform,
+        "metric_type": metric_type,
+        "metric_value": _check_value(record.get("metric_value")),
+        "recorded_at": _db_ts(bind, record.get("recorded_at") or datetime.now(UTC)),
+        "value_kind": kind,
+        "source": source,
+        "source_url": record.get("source_url") or None,
+        "notes": record.get("notes") or None,
+    }
+
+
+def insert_metrics(
+    bind: Engine | Connection, records: pd.DataFrame | Sequence[dict[str, Any]]
+) -> WriteResult:
+    """Write many readings in one transaction; readings already stored are skipped and counted.
+
+    ``records`` carry integer ``release_id``s (see ``release_ids_for_keys``) and the columns of
+    ``METRIC_COLUMNS``.  A release id that does not exist aborts the whole write.
+    """
+    frame = records if isinstance(records, pd.DataFrame) else pd.DataFrame(list(records))
+    if frame.empty:
+        return WriteResult(0, 0)
+    frame = _normalise_frame(frame)
+    with _begin(bind) as conn:
+        missing = set(frame["release_id"].unique().tolist()) - existing_release_ids(
+            conn, frame["release_id"].unique().tolist()
+        )
+        if missing:
+            shown = ", ".join(str(m) for m in sorted(missing)[:10])
+            raise UnknownReleaseError(f"Unknown release id(s): {shown}")
+        if _is_pg(conn):
+            written = _copy_insert_pg(conn, frame)
+        else:
+            written = _executemany_insert_sqlite(conn, frame)
+    return WriteResult(written, len(frame) - written)
+
+
+def _normalise_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    frame = frame.copy()
+    for col, default in (("value_kind", "total"), ("source", "manual")):
+        if col not in frame:
+            frame[col] = default
+        frame[col] = frame[col].fillna(default)
+    for col in ("source_url", "notes"):
+        if col not in frame:
+            frame[col] = None
+    missing = {"release_id", "platform", "metric_type", "metric_value", "recorded_at"} - set(frame)
+    if missing:
+        raise InvalidValueError(f"records lack column(s): {', '.join(sorted(missing))}")
+    bad_kind = ~frame["value_kind"].isin(VALUE_KINDS)
+    if bad_kind.any():
+        raise InvalidValueError(f"value_kind must be one of {', '.join(VALUE_KINDS)}")
+    bad_source = ~frame["source"].isin(SOURCES)
+    if bad_source.any():
+        raise InvalidValueError(f"source must be one of {', '.join(SOURCES)}")
+    values = frame["metric_value"]
+    if values.dtype == object:
+        ok = values.map(lambda v: isinstance(v, int) and not isinstance(v, bool))
+        if not ok.all():
+            raise InvalidValueError("metric_value must be whole numbers")
+    elif not pd.api.types.is_integer_dtype(values):
+        raise InvalidValueError("metric_value must be whole numbers")
+    if (values < 0).any():
+        raise InvalidValueError("metric_value must not be negative")
+    if values.dtype == object and (values > MAX_METRIC_VALUE).any():
+        raise InvalidValueError("metric_value does not fit in 64 bits")
+    frame["recorded_at"] = pd.to_datetime(frame["recorded_at"], utc=True)
+    frame["release_id"] = frame["release_id"].astype("int64")
+    return frame[list(METRIC_COLUMNS)]
+
+
+def _copy_insert_pg(conn: Connection, frame: pd.DataFrame) -> int:
+    conn.exec_driver_sql(
+        "CREATE TEMP TABLE IF NOT EXISTS perfdash_staging ("
+        "release_id integer, platform varchar(100), metric_type varchar(50), "
+        "metric_value bigint, recorded_at timestamptz, value_kind varchar(10), "
+        "source varchar(20), source_url text, notes text) ON COMMIT DELETE ROWS"
+    )
+    cols = ", ".join(METRIC_COLUMNS)
+    raw = conn.connection.driver_connection
+    with raw.cursor() as cur:
+        with cur.copy(f"COPY perfdash_staging ({cols}) FROM STDIN") as copy:
+            for row in frame.itertuples(index=False, name=None):
+                copy.write_row(row)
+    result = conn.exec_driver_sql(
+        f"INSERT INTO content_performance ({cols}) "  # noqa: S608 - fixed column list
+        f"SELECT {cols} FROM perfdash_staging ON CONFLICT DO NOTHING"
+    )
+    conn.exec_driver_sql("TRUNCATE perfdash_staging")
+    return result.rowcount
+
+
+def _executemany_insert_sqlite(conn: Connection, frame: pd.DataFrame) -> int:
+    stmt = sqlite_dialect.insert(content_performance).on_conflict_do_nothing()
+    written = 0
+    rows = frame.assign(
+        recorded_at=frame["recorded_at"].dt.tz_convert("UTC").dt.tz_localize(None)
+    ).to_dict("records")
+    for start in range(0, len(rows), 20_000):
+        chunk = rows[start : start + 20_000]
+        for r in chunk:
+            r["recorded_at"] = r["recorded_at"].to_pydatetime()
+            r["release_id"] = int(r["release_id"])
+            r["metric_value"] = int(r["metric_value"])
+            for k in ("source_url", "notes"):
+                if isinstance(r[k], float):  # NaN from pandas
+                    r[k] = None
+        written += conn.execute(stmt, chunk).rowcount
+    return written
+
+
+def delete_metric(bind: Engine | Connection, metric_id: int) -> bool:
+    with _begin(bind) as conn:
+        return (
+            conn.execute(
+                content_performance.delete().where(content_performance.c.id == metric_id)
+            ).rowcount
+            > 0
+        )
+
+
+# --------------------------------------------------------------------------- metrics: reads
+
+
+def _metric_row(row: sa.Row) -> dict[str, Any]:
+    out = dict(row._mapping)
+    for key in ("recorded_at", "created_at"):
+        if key in out:
+            out[key] = to_utc(out[key])
+    return out
+
+
+def get_performance_metrics_for_release(
+    release_id: int, *, engine: Engine | Connection | None = None, limit: int | None = None
+) -> list[dict[str, Any]]:
+    """Rows of one release with the original column names, newest first (original API)."""
+    bind = engine if engine is not None else default_engine()
+    c = content_performance.c
+    stmt = (
+        select(
+            c.id,
+            c.release_id,
+            c.platform,
+            c.metric_type,
+            c.metric_value,
+            c.recorded_at,
+            c.source_url,
+            c.notes,
+        )
+        .where(c.release_id == int(release_id))
+        .order_by(c.recorded_at.desc(), c.id.desc())
+    )
+    if limit:
+        stmt = stmt.limit(limit)
+    with _begin(bind) as conn:
+        return [_metric_row(r) for r in conn.execute(stmt)]
+
+
+def latest_metrics(
+    bind: Engine | Connection, release_id: int, *, limit: int = 20
+) -> list[dict[str, Any]]:
+    """The newest rows of a release with every column (for the data-entry tab)."""
+    c = content_performance.c
+    stmt = (
+        select(content_performance)
+        .where(c.release_id == int(release_id))
+        .order_by(c.recorded_at.desc(), c.id.desc())
+        .limit(limit)
+    )
+    with _begin(bind) as conn:
+        return [_metric_row(r) for r in conn.execute(stmt)]
+
+
+def get_metric(bind: Engine | Connection, metric_id: int) -> dict[str, Any] | None:
+    with _begin(bind) as conn:
+        row = conn.execute(
+            select(content_performance).where(content_performance.c.id == metric_id)
+        ).first()
+    return _metric_row(row) if row else None
+
+
+def count_metrics(bind: Engine | Connection, release_id: int | None = None) -> int:
+    stmt = select(func.count()).select_from(content_performance)
+    if release_id is not None:
+        stmt = stmt.where(content_performance.c.release_id == release_id)
+    with _begin(bind) as conn:
+        return conn.execute(stmt).scalar_one()
+
+
+def list_metric_types(bind: Engine | Connection, release_ids: Sequence[int] | None = None) -> list[str]:
+    c = content_performance.c
+    stmt = select(c.metric_type).distinct().order_by(c.metric_type)
+    if release_ids:
+        stmt = stmt.where(c.release_id.in_(list(release_ids)))
+    with _begin(bind) as conn:
+        return list(conn.execute(stmt).scalars())
+
+
+def list_platform_keys(
+    bind: Engine | Connection, release_ids: Sequence[int] | None = None
+) -> list[str]:
+    """Distinct platforms, lower-cased so that 'YouTube' and 'youtube' are one."""
+    c = content_performance.c
+    key = func.lower(c.platform)
+    stmt = select(key).distinct().order_by(key)
+    if release_ids:
+        stmt = stmt.where(c.release_id.in_(list(release_ids)))
+    with _begin(bind) as conn:
+        return list(conn.execute(stmt).scalars())
+
+
+def _bucket_expr(bind: Engine | Connection, unit: str, tz: str) -> sa.ColumnElement:
+    if unit not in BUCKETS:
+        raise InvalidValueError(f"bucket must be one of {', '.join(BUCKETS)}")
+    ZoneInfo(tz)  # raises for an unknown zone before it reaches SQL
+    col = content_performance.c.recorded_at
+    if _is_pg(bind):
+        return func.date_trunc(unit, col.op("AT TIME ZONE")(sa.literal(tz, sa.String)))
+    return sa.type_coerce(func.pd_bucket(col, unit, tz), sa.DateTime())
+
+
+def _filters(
+    bind: Engine | Connection,
+    release_ids: Sequence[int] | None,
+    metric_types: Sequence[str] | None,
+    platforms: Sequence[str] | None,
+    start: datetime | None,
+    end: datetime | None,
+) -> list[sa.ColumnElement]:
+    c = content_performance.c
+    where: list[sa.ColumnElement] = []
+    if release_ids is not None:
+        where.append(c.release_id.in_([int(r) for r in release_ids]))
+    if metric_types:
+        where.append(c.metric_type.in_(list(metric_types)))
+    if platforms:
+        where.append(func.lower(c.platform).in_([p.lower() for p in platforms]))
+    if start is not None:
+        where.append(c.recorded_at >= _db_ts(bind, start))
+    if end is not None:
+        where.append(c.recorded_at < _db_ts(bind, end))
+    return where
+
+
+SERIES_COLUMNS = [
+    "release_id",
+    "platform_key",
+    "metric_type",
+    "value_kind",
+    "bucket",
+    "last_value",
+    "sum_value",
+    "n_rows",
+    "last_at",
+]
+
+
+def release_series(
+    bind: Engine | Connection,
+    release_ids: Sequence[int],
+    *,
+    metric_types: Sequence[str] | None = None,
+    platforms: Sequence[str] | None = None,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    bucket: str = "day",
+    tz: str = "UTC",
+) -> pd.DataFrame:
+    """One row per (release, platform, metric, kind, bucket), aggregated in SQL.
+
+    ``last_value`` is the newest reading in the bucket (what a lifetime total was at the end of
+    it), ``sum_value`` the sum of the readings (what per-period counts add up to).  ``bucket``
+    is the bucket's start as a naive wall-clock time in ``tz``.
+    """
+    c = content_performance.c
+    b = _bucket_expr(bind, bucket, tz).label("bucket")
+    pkey = func.lower(c.platform)
+    part = [c.release_id, pkey, c.metric_type, c.value_kind, b]
+    inner = (
+        select(
+            c.release_id,
+            pkey.label("platform_key"),
+            c.metric_type,
+            c.value_kind,
+            b,
+            c.metric_value,
+            c.recorded_at,
+            func.row_number()
+            .over(partition_by=part, order_by=[c.recorded_at.desc(), c.id.desc()])
+            .label("rn"),
+            func.sum(c.metric_value).over(partition_by=part).label("sum_value"),
+            func.count().over(partition_by=part).label("n_rows"),
+        )
+        .where(*_filters(bind, release_ids, metric_types, platforms, start, end))
+        .subquery()
+    )
+    stmt = (
+        select(
+            inner.c.release_id,
+            inner.c.platform_key,
+            inner.c.metric_type,
+            inner.c.value_kind,
+            inner.c.bucket,
+            inner.c.metric_value.label("last_value"),
+            inner.c.sum_value,
+            inner.c.n_rows,
+            inner.c.recorded_at.label("last_at"),
+        )
+        .where(inner.c.rn == 1)
+        .order_by(inner.c.release_id, inner.c.platform_key, inner.c.metric_type, inner.c.bucket)
+    )
+    with _begin(bind) as conn:
+        rows = conn.execute(stmt).all()
+    frame = pd.DataFrame(rows, columns=SERIES_COLUMNS)
+    if not frame.empty:
+        frame["bucket"] = pd.to_datetime(frame["bucket"])
+        frame["last_at"] = pd.to_datetime(frame["last_at"], utc=True)
+        for col in ("last_value", "sum_value", "n_rows"):
+            frame[col] = frame[col].astype("int64")
+    return frame
+
+
+def totals_before(
+    bind: Engine | Connection,
+    release_ids: Sequence[int],
+    before: datetime,
+    *,
+    metric_types: Sequence[str] | None = None,
+    platforms: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """The last lifetime total before ``before`` per (release, platform, metric).
+
+    It is the baseline a period's first gain is measured from.
+    """
+    c = content_performance.c
+    pkey = func.lower(c.platform)
+    inner = (
+        select(
+            c.release_id,
+            pkey.label("platform_key"),
+            c.metric_type,
+            c.metric_value,
+            c.recorded_at,
+            func.row_number()
+            .over(
+                partition_by=[c.release_id, pkey, c.metric_type],
+                order_by=[c.recorded_at.desc(), c.id.desc()],
+            )
+            .label("rn"),
+        )
+        .where(
+            c.value_kind == "total",
+            *_filters(bind, release_ids, metric_types, platforms, None, before),
+        )
+        .subquery()
+    )
+    stmt = select(
+        inner.c.release_id,
+        inner.c.platform_key,
+        inner.c.metric_type,
+        inner.c.metric_value.label("baseline"),
+        inner.c.recorded_at.label("baseline_at"),
+    ).where(inner.c.rn == 1)
+    with _begin(bind) as conn:
+        rows = conn.execute(stmt).all()
+    frame = pd.DataFrame(
+        rows, columns=["release_id", "platform_key", "metric_type", "baseline", "baseline_at"]
+    )
+    if not frame.empty:
+        frame["baseline"] = frame["baseline"].astype("int64")
+        frame["baseline_at"] = pd.to_datetime(frame["baseline_at"], utc=True)
+    return frame
+
+
+def has_user_data(bind: Engine | Connection) -> bool:
+    """Whether the database holds anything that did not come from ``perfdash demo``."""
+    with _begin(bind) as conn:
+        releases = conn.execute(
+            select(func.count())
+            .select_from(approved_releases)
+            .where(sa.not_(approved_releases.c.release_id.like("demo-%")))
+        ).scalar_one()
+        metrics = conn.execute(
+            select(func.count())
+            .select_from(content_performance)
+            .where(content_performance.c.source != "demo")
+        ).scalar_one()
+    return bool(releases or metrics)
+
+
+def delete_demo_data(bind: Engine | Connection) -> int:
+    with _begin(bind) as conn:
+        return conn.execute(
+            approved_releases.delete().where(approved_releases.c.release_id.like("demo-%"))
+        ).rowcount
+
+
+__all__ = [
+    "BUCKETS",
+    "DatabaseUnavailableError",
+    "DuplicateMetricError",
+    "DuplicateReleaseError",
+    "InvalidValueError",
+    "PerformanceDbError",
+    "UnknownReleaseError",
+    "WriteResult",
+    "add_performance_metric",
+    "apply_schema",
+    "count_metrics",
+    "create_release",
+    "default_engine",
+    "get_performance_metrics_for_release",
+    "insert_metrics",
+    "make_engine",
+    "release_series",
+    "search_releases",
+    "totals_before",
+    "pg_dialect",
+]

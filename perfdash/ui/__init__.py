@@ -1,0 +1,1 @@
+"""The Dash user interface: the shell (navigation, routing) and one module per tab."""

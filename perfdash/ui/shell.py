@@ -1,0 +1,70 @@
+"""The page frame: navigation bar, one URL per tab, routing, the theme switch."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs
+
+import dash_bootstrap_components as dbc
+from dash import Dash, Input, Output, clientside_callback, dcc, html
+
+from perfdash.ui import dashboard, entry
+
+TABS = {
+    "/": ("Dashboard", dashboard),
+    "/dashboard": ("Dashboard", dashboard),
+    "/entry": ("Data entry", entry),
+}
+
+
+def layout() -> html.Div:
+    return html.Div(
+        [
+            dcc.Location(id="url", refresh="callback-nav"),
+            dcc.Store(id="theme-store", data="plotly_white"),
+            dbc.Navbar(
+                dbc.Container(
+                    [
+                        dbc.NavbarBrand("perfdash", href="/dashboard"),
+                        dbc.Nav(
+                            [
+                                dbc.NavLink("Dashboard", href="/dashboard", id="nav-dashboard", active="partial"),
+                                dbc.NavLink("Data entry", href="/entry", id="nav-entry", active="partial"),
+                            ],
+                            navbar=True,
+                            className="me-auto",
+                        ),
+                        dbc.Switch(id="theme-dark", label="Dark", value=False, persistence=True, className="text-light mb-0"),
+                    ],
+                    fluid=True,
+                ),
+                color="dark",
+                dark=True,
+                className="mb-3",
+            ),
+            dbc.Container(id="page", fluid=True),
+        ]
+    )
+
+
+def register(app: Dash) -> None:
+    @app.callback(Output("page", "children"), Input("url", "pathname"), Input("url", "search"))
+    def route(pathname: str | None, search: str | None):
+        tab = TABS.get((pathname or "/").rstrip("/") or "/")
+        if tab is None:
+            return dbc.Alert(
+                [f"There is no page at {pathname}. ", html.A("Open the dashboard", href="/dashboard")],
+                color="warning",
+            )
+        query = {k: v for k, v in parse_qs((search or "").lstrip("?")).items()}
+        return tab[1].layout(query)
+
+    clientside_callback(
+        """function(dark) {
+            document.documentElement.setAttribute('data-bs-theme', dark ? 'dark' : 'light');
+            return dark ? 'plotly_dark' : 'plotly_white';
+        }""",
+        Output("theme-store", "data"),
+        Input("theme-dark", "value"),
+    )
+    dashboard.register(app)
+    entry.register(app)
