@@ -26,11 +26,15 @@ def _settings(database_url: str | None) -> Settings:
 
 
 def _engine(settings: Settings):
-    return store.make_engine(settings.database_url, statement_timeout_ms=settings.statement_timeout_ms)
+    return store.make_engine(
+        settings.database_url, statement_timeout_ms=settings.statement_timeout_ms
+    )
 
 
 database_url_option = click.option(
-    "--database-url", envvar="DATABASE_URL", help="Database to use (default: $DATABASE_URL or ./perfdash.sqlite3)."
+    "--database-url",
+    envvar="DATABASE_URL",
+    help="Database to use (default: $DATABASE_URL or ./perfdash.sqlite3).",
 )
 
 
@@ -43,12 +47,17 @@ def main() -> None:
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option("--port", type=int, default=None, help="Port (default: $PORT or 8050).")
-@click.option("--demo", is_flag=True, help="Load the demo catalog first if the database has no data.")
-@click.option("--debug", is_flag=True, help="Dash debug mode with hot reload (never in production).")
+@click.option(
+    "--demo", is_flag=True, help="Load the demo catalog first if the database has no data."
+)
+@click.option(
+    "--debug", is_flag=True, help="Dash debug mode with hot reload (never in production)."
+)
 @database_url_option
 def run(host: str, port: int | None, demo: bool, debug: bool, database_url: str | None) -> None:
     """Upgrade the database and serve the app (development server)."""
-    from perfdash import create_app, demo as demo_data
+    from perfdash import create_app
+    from perfdash import demo as demo_data
 
     settings = _settings(database_url)
     engine = _engine(settings)
@@ -56,12 +65,16 @@ def run(host: str, port: int | None, demo: bool, debug: bool, database_url: str 
         store.apply_schema(engine)
         if demo and store.count_metrics(engine) == 0:
             summary = demo_data.load(engine)
-            click.echo(f"Loaded the demo catalog: {summary.releases} releases, {summary.metrics:,} metrics.")
+            click.echo(
+                f"Loaded the demo catalog: {summary.releases} releases, {summary.metrics:,} metrics."
+            )
     except store.PerformanceDbError as exc:
         raise click.ClickException(str(exc)) from None
     app = create_app(settings, engine=engine)
     port = port or settings.port
-    click.echo(f"perfdash on http://{host}:{port}/  (database: {engine.url.render_as_string(hide_password=True)})")
+    click.echo(
+        f"perfdash on http://{host}:{port}/  (database: {engine.url.render_as_string(hide_password=True)})"
+    )
     app.run(host=host, port=port, debug=debug)
 
 
@@ -86,7 +99,12 @@ def upgrade(database_url: str | None) -> None:
 
 
 @db.command()
-@click.option("--dialect", type=click.Choice(["postgresql", "sqlite"]), default="postgresql", show_default=True)
+@click.option(
+    "--dialect",
+    type=click.Choice(["postgresql", "sqlite"]),
+    default="postgresql",
+    show_default=True,
+)
 def sql(dialect: str) -> None:
     """Print the DDL of the current schema (sql/schema.sql is this output)."""
     click.echo(schema_sql(dialect), nl=False)
@@ -134,7 +152,21 @@ def demo(force: bool, database_url: str | None) -> None:
         summary = demo_data.load(engine)
     except store.PerformanceDbError as exc:
         raise click.ClickException(str(exc)) from None
-    click.echo(f"Loaded the demo catalog: {summary.releases} releases, {summary.metrics:,} metrics.")
+    click.echo(
+        f"Loaded the demo catalog: {summary.releases} releases, {summary.metrics:,} metrics."
+    )
+
+
+# --------------------------------------------------------------------------- import / export
+
+
+# --------------------------------------------------------------------------- collect / token
+
+
+# --------------------------------------------------------------------------- user
+
+
+# --------------------------------------------------------------------------- annotate / alerts
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -20,12 +20,36 @@ from perfdash import store
 
 ARTISTS = ["Nova Vale", "The Circuit Saints", "Lumen Drift", "Kiro & The Static"]
 TITLES = [
-    "Neon Tides", "Glass Horizon", "Midnight Protocol", "Paper Satellites", "Velvet Static",
-    "Golden Loop", "Echo Chamber Heart", "Satellite Bloom", "Afterglow Engine", "Northern Code",
-    "Silver Lining Drive", "Digital Rain", "Low Orbit", "Chrome Summer", "Hollow Signal",
-    "Electric Lullaby", "Fading Pixels", "City of Mirrors", "Wildfire Memory", "Quiet Machines",
-    "Blue Frequency", "Parallel Skies", "Overclocked Hearts", "Ghost Notes", "Solar Wind",
-    "Last Transmission", "Starlight Debug", "Analog Dreams", "Feedback Loop", "Weightless",
+    "Neon Tides",
+    "Glass Horizon",
+    "Midnight Protocol",
+    "Paper Satellites",
+    "Velvet Static",
+    "Golden Loop",
+    "Echo Chamber Heart",
+    "Satellite Bloom",
+    "Afterglow Engine",
+    "Northern Code",
+    "Silver Lining Drive",
+    "Digital Rain",
+    "Low Orbit",
+    "Chrome Summer",
+    "Hollow Signal",
+    "Electric Lullaby",
+    "Fading Pixels",
+    "City of Mirrors",
+    "Wildfire Memory",
+    "Quiet Machines",
+    "Blue Frequency",
+    "Parallel Skies",
+    "Overclocked Hearts",
+    "Ghost Notes",
+    "Solar Wind",
+    "Last Transmission",
+    "Starlight Debug",
+    "Analog Dreams",
+    "Feedback Loop",
+    "Weightless",
 ]
 # platform -> (metric, relative scale)
 PLATFORM_METRICS: dict[str, list[tuple[str, float]]] = {
@@ -64,7 +88,9 @@ def build(today: datetime | None = None, seed: int = 7) -> tuple[pd.DataFrame, p
                 "title": title,
                 "artist_name": artist,
                 "approved_at": approved,
-                "distribution_status": "distributed" if i < 27 else ("scheduled" if i < 29 else "pending"),
+                "distribution_status": "distributed"
+                if i < 27
+                else ("scheduled" if i < 29 else "pending"),
                 "youtube_video_id": f"dQw{i:08d}",
                 "spotify_track_id": f"4uLU6hMCjMI75M1A2tK{i:03d}",
                 "lastfm_artist": artist,

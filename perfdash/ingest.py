@@ -150,13 +150,17 @@ def check_record(
         if error:
             out.errors["recorded_at"] = error
         elif when > now + FUTURE_ALLOWANCE:
-            out.errors["recorded_at"] = "Time is in the future; metrics record what already happened"
+            out.errors["recorded_at"] = (
+                "Time is in the future; metrics record what already happened"
+            )
         else:
             out.values["recorded_at"] = when
 
     kind = record.get("value_kind") or "total"
     if kind not in VALUE_KINDS:
-        out.errors["value_kind"] = "Value kind must be 'total' (lifetime) or 'period' (a count for a period)"
+        out.errors["value_kind"] = (
+            "Value kind must be 'total' (lifetime) or 'period' (a count for a period)"
+        )
     else:
         out.values["value_kind"] = kind
 

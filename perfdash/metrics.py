@@ -35,7 +35,16 @@ PLATFORM_LABELS: dict[str, str] = {
     "amazon music": "Amazon Music",
     "tidal": "Tidal",
 }
-KNOWN_PLATFORMS = ["YouTube", "Spotify", "TikTok", "Apple Music", "Deezer", "Last.fm", "SoundCloud", "Instagram"]
+KNOWN_PLATFORMS = [
+    "YouTube",
+    "Spotify",
+    "TikTok",
+    "Apple Music",
+    "Deezer",
+    "Last.fm",
+    "SoundCloud",
+    "Instagram",
+]
 KNOWN_METRIC_TYPES = [
     "views",
     "streams",
@@ -140,7 +149,9 @@ def combine_platforms(gains: pd.DataFrame) -> pd.DataFrame:
     not dip just because one platform was read less often.
     """
     if gains.empty:
-        return pd.DataFrame(columns=["release_id", "metric_type", "bucket", "total", "gain", "correction"])
+        return pd.DataFrame(
+            columns=["release_id", "metric_type", "bucket", "total", "gain", "correction"]
+        )
     wide = gains.pivot_table(
         index=["release_id", "metric_type", "bucket"],
         columns="platform_key",
@@ -195,7 +206,9 @@ def period_for(
             raise ValueError("a custom period needs a start and an end date")
         if end_date < start_date:
             raise ValueError("the period's end date is before its start date")
-        return Period(local_midnight(start_date, tz), local_midnight(end_date + timedelta(days=1), tz))
+        return Period(
+            local_midnight(start_date, tz), local_midnight(end_date + timedelta(days=1), tz)
+        )
     if preset not in PERIOD_PRESETS:
         raise ValueError(f"unknown period {preset!r}; use one of {', '.join(PERIOD_PRESETS)}")
     end = local_midnight(today + timedelta(days=1), tz)

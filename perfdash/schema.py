@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     Column,
     DateTime,
     ForeignKey,
@@ -110,4 +111,30 @@ Index(
     unique=True,
     postgresql_where=text("source <> 'legacy'"),
     sqlite_where=text("source <> 'legacy'"),
+)
+
+ROLES = ("viewer", "editor", "admin")
+
+# Accounts for the web UI (issue: users and roles); passwords are stored as hashes only.
+users = Table(
+    "perfdash_users",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("username", String(100), nullable=False, unique=True),
+    Column("password_hash", String(255), nullable=False),
+    Column("role", String(10), nullable=False, server_default=text("'viewer'")),
+    Column("created_at", DateTime(timezone=True), server_default=func.current_timestamp()),
+)
+
+# Bearer tokens for the HTTP API; only a SHA-256 of the token is stored.
+api_tokens = Table(
+    "perfdash_api_tokens",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(100), nullable=False, unique=True),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("role", String(10), nullable=False, server_default=text("'viewer'")),
+    Column("created_at", DateTime(timezone=True), server_default=func.current_timestamp()),
+    Column("last_used_at", DateTime(timezone=True)),
+    Column("revoked", Boolean, nullable=False, server_default=text("false")),
 )

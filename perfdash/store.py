@@ -35,7 +35,6 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy import event, func, select
-from sqlalchemy.dialects import postgresql as pg_dialect
 from sqlalchemy.dialects import sqlite as sqlite_dialect
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError, SQLAlchemyError
@@ -43,10 +42,13 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError, SQLAlch
 from perfdash.schema import (
     DISTRIBUTION_STATUSES,
     RELEASE_IDENTIFIERS,
+    ROLES,
     SOURCES,
     VALUE_KINDS,
+    api_tokens,
     approved_releases,
     content_performance,
+    users,
 )
 
 MAX_METRIC_VALUE = 2**63 - 1
@@ -366,7 +368,13 @@ def _release_values(fields: dict[str, Any], bind: Engine | Connection) -> dict[s
             values.pop("approved_at")
         else:
             values["approved_at"] = _db_ts(bind, values["approved_at"])
-    for name in ("title", "artist_name", "suno_clip_id", "luma_generation_id", *RELEASE_IDENTIFIERS):
+    for name in (
+        "title",
+        "artist_name",
+        "suno_clip_id",
+        "luma_generation_id",
+        *RELEASE_IDENTIFIERS,
+    ):
         if isinstance(values.get(name), str):
             values[name] = values[name].strip() or None
             if values[name] is not None and len(values[name]) > 255:
@@ -522,7 +530,9 @@ def _metric_values(record: dict[str, Any], bind: Engine | Connection) -> dict[st
     try:
         release_id = int(record["release_id"])
     except (TypeError, ValueError):
-        raise InvalidValueError(f"release_id must be a number, got {record['release_id']!r}") from None
+        raise InvalidValueError(
+            f"release_id must be a number, got {record['release_id']!r}"
+        ) from None
     platform = str(record.get("platform") or "").strip()
     metric_type = str(record.get("metric_type") or "").strip()
     if not platform or len(platform) > 100:
@@ -726,7 +736,9 @@ def count_metrics(bind: Engine | Connection, release_id: int | None = None) -> i
         return conn.execute(stmt).scalar_one()
 
 
-def list_metric_types(bind: Engine | Connection, release_ids: Sequence[int] | None = None) -> list[str]:
+def list_metric_types(
+    bind: Engine | Connection, release_ids: Sequence[int] | None = None
+) -> list[str]:
     c = content_performance.c
     stmt = select(c.metric_type).distinct().order_by(c.metric_type)
     if release_ids:
@@ -934,6 +946,112 @@ def delete_demo_data(bind: Engine | Connection) -> int:
         ).rowcount
 
 
+# --------------------------------------------------------------------------- users and tokens
+
+
+def create_api_token(bind: Engine | Connection, name: str, token_hash: str, role: str) -> int:
+    if role not in ROLES:
+        raise InvalidValueError(f"role must be one of {', '.join(ROLES)}")
+    name = (name or "").strip()
+    if not name or len(name) > 100:
+        raise InvalidValueError("token name must be 1 to 100 characters")
+    with _begin(bind) as conn:
+        if conn.execute(select(api_tokens.c.id).where(api_tokens.c.name == name)).first():
+            raise PerformanceDbError(f"A token named {name!r} already exists")
+        return conn.execute(
+            api_tokens.insert()
+            .values(name=name, token_hash=token_hash, role=role)
+            .returning(api_tokens.c.id)
+        ).scalar_one()
+
+
+def api_token_by_hash(bind: Engine | Connection, token_hash: str) -> dict[str, Any] | None:
+    """The live (not revoked) token with this hash, marking it used."""
+    with _begin(bind) as conn:
+        row = conn.execute(
+            select(api_tokens).where(
+                api_tokens.c.token_hash == token_hash, api_tokens.c.revoked == sa.false()
+            )
+        ).first()
+        if row is None:
+            return None
+        conn.execute(
+            api_tokens.update()
+            .where(api_tokens.c.id == row.id)
+            .values(last_used_at=_db_ts(conn, datetime.now(UTC)))
+        )
+    return dict(row._mapping)
+
+
+def revoke_api_token(bind: Engine | Connection, name: str) -> bool:
+    with _begin(bind) as conn:
+        return (
+            conn.execute(
+                api_tokens.update().where(api_tokens.c.name == name).values(revoked=True)
+            ).rowcount
+            > 0
+        )
+
+
+def list_api_tokens(bind: Engine | Connection) -> list[dict[str, Any]]:
+    with _begin(bind) as conn:
+        rows = conn.execute(
+            select(
+                api_tokens.c.id,
+                api_tokens.c.name,
+                api_tokens.c.role,
+                api_tokens.c.created_at,
+                api_tokens.c.last_used_at,
+                api_tokens.c.revoked,
+            ).order_by(api_tokens.c.name)
+        )
+        return [dict(r._mapping) for r in rows]
+
+
+def create_user(bind: Engine | Connection, username: str, password_hash: str, role: str) -> int:
+    if role not in ROLES:
+        raise InvalidValueError(f"role must be one of {', '.join(ROLES)}")
+    username = (username or "").strip()
+    if not username or len(username) > 100:
+        raise InvalidValueError("user name must be 1 to 100 characters")
+    with _begin(bind) as conn:
+        if conn.execute(select(users.c.id).where(users.c.username == username)).first():
+            raise PerformanceDbError(f"A user named {username!r} already exists")
+        return conn.execute(
+            users.insert()
+            .values(username=username, password_hash=password_hash, role=role)
+            .returning(users.c.id)
+        ).scalar_one()
+
+
+def get_user(bind: Engine | Connection, username: str) -> dict[str, Any] | None:
+    with _begin(bind) as conn:
+        row = conn.execute(select(users).where(users.c.username == username)).first()
+    return dict(row._mapping) if row else None
+
+
+def update_user(bind: Engine | Connection, username: str, **values: Any) -> bool:
+    if "role" in values and values["role"] not in ROLES:
+        raise InvalidValueError(f"role must be one of {', '.join(ROLES)}")
+    with _begin(bind) as conn:
+        return (
+            conn.execute(
+                users.update().where(users.c.username == username).values(**values)
+            ).rowcount
+            > 0
+        )
+
+
+def delete_user(bind: Engine | Connection, username: str) -> bool:
+    with _begin(bind) as conn:
+        return conn.execute(users.delete().where(users.c.username == username)).rowcount > 0
+
+
+def count_users(bind: Engine | Connection) -> int:
+    with _begin(bind) as conn:
+        return conn.execute(select(func.count()).select_from(users)).scalar_one()
+
+
 __all__ = [
     "BUCKETS",
     "DatabaseUnavailableError",
@@ -954,5 +1072,4 @@ __all__ = [
     "release_series",
     "search_releases",
     "totals_before",
-    "pg_dialect",
 ]

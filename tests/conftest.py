@@ -103,7 +103,9 @@ def pg_template(pg_admin) -> Iterator[str | None]:
 
 
 def _pg_url(dbname: str) -> str:
-    return sa.engine.make_url(PG_ADMIN_URL).set(database=dbname).render_as_string(hide_password=False)
+    return (
+        sa.engine.make_url(PG_ADMIN_URL).set(database=dbname).render_as_string(hide_password=False)
+    )
 
 
 @pytest.fixture
@@ -171,3 +173,27 @@ def demo_app(tmp_path):
     app = create_app(Settings(database_url=url, tz="UTC"), engine=eng)
     yield app
     eng.dispose()
+
+
+def free_port() -> int:
+    """A free TCP port on 127.0.0.1, so parallel test runs never collide on 8050."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def start_app(dash_duo):
+    """Start a Dash app for dash_duo on a free port and open it; returns the base URL."""
+
+    def start(app, path: str = "/dashboard") -> str:
+        port = free_port()
+        dash_duo.start_server(app, port=port)
+        base = f"http://localhost:{port}"
+        if path != "/":
+            dash_duo.wait_for_page(url=base + path)
+        return base
+
+    return start

@@ -23,7 +23,13 @@ def release(engine) -> int:
 
 def test_add_and_get_round_trip(engine, release):
     first = store.add_performance_metric(
-        release, "YouTube", "views", 100, "https://youtu.be/x", "first", engine=engine,
+        release,
+        "YouTube",
+        "views",
+        100,
+        "https://youtu.be/x",
+        "first",
+        engine=engine,
         recorded_at=T(2026, 1, 1, 12),
     )
     second = store.add_performance_metric(
@@ -45,7 +51,9 @@ def test_add_and_get_round_trip(engine, release):
 
 def test_timestamps_are_stored_in_utc(engine, release):
     berlin = datetime(2026, 6, 1, 2, 30, tzinfo=__import__("zoneinfo").ZoneInfo("Europe/Berlin"))
-    store.add_performance_metric(release, "Spotify", "streams", 5, engine=engine, recorded_at=berlin)
+    store.add_performance_metric(
+        release, "Spotify", "streams", 5, engine=engine, recorded_at=berlin
+    )
     (row,) = store.get_performance_metrics_for_release(release, engine=engine)
     assert row["recorded_at"] == T(2026, 6, 1, 0, 30)
     assert row["recorded_at"].utcoffset() == timedelta(0)
@@ -84,7 +92,15 @@ def test_unknown_release_everywhere(engine):
     with pytest.raises(store.UnknownReleaseError, match="12345"):
         store.insert_metrics(
             engine,
-            [dict(release_id=12345, platform="x", metric_type="y", metric_value=1, recorded_at=T(2026, 1, 1))],
+            [
+                dict(
+                    release_id=12345,
+                    platform="x",
+                    metric_type="y",
+                    metric_value=1,
+                    recorded_at=T(2026, 1, 1),
+                )
+            ],
         )
     with pytest.raises(store.UnknownReleaseError):
         store.update_release(engine, 12345, title="x")
@@ -111,7 +127,9 @@ def test_release_create_duplicate_update_search(engine):
     assert [r["id"] for r in store.search_releases(engine, "100%")] == [b]
     assert [r["id"] for r in store.search_releases(engine, "%")] == [b]  # literal %, not "any"
     assert [r["id"] for r in store.search_releases(engine, "e_G")] == [b]  # literal _
-    assert store.search_releases(engine, "s_H") == []  # would match "Glass Horizon" if _ were a wildcard
+    assert (
+        store.search_releases(engine, "s_H") == []
+    )  # would match "Glass Horizon" if _ were a wildcard
     assert store.search_releases(engine, "'; DROP TABLE approved_releases; --") == []
     assert store.count_releases(engine) == 2
 
@@ -120,9 +138,15 @@ def test_search_orders_by_recent_activity(engine):
     old = store.create_release(engine, "old", title="Old")
     new = store.create_release(engine, "new", title="New")
     idle = store.create_release(engine, "idle", title="Idle")
-    store.add_performance_metric(old, "YouTube", "views", 1, engine=engine, recorded_at=T(2026, 5, 1))
-    store.add_performance_metric(new, "YouTube", "views", 1, engine=engine, recorded_at=T(2026, 1, 1))
-    store.add_performance_metric(old, "YouTube", "views", 1, engine=engine, recorded_at=T(2025, 1, 1))
+    store.add_performance_metric(
+        old, "YouTube", "views", 1, engine=engine, recorded_at=T(2026, 5, 1)
+    )
+    store.add_performance_metric(
+        new, "YouTube", "views", 1, engine=engine, recorded_at=T(2026, 1, 1)
+    )
+    store.add_performance_metric(
+        old, "YouTube", "views", 1, engine=engine, recorded_at=T(2025, 1, 1)
+    )
     assert [r["id"] for r in store.search_releases(engine)] == [old, new, idle]
 
 
@@ -189,10 +213,27 @@ def test_series_buckets_last_value_and_sum(engine, release):
     ]
     store.insert_metrics(
         engine,
-        [dict(release_id=release, platform=p, metric_type=m, metric_value=v, recorded_at=t, value_kind=k) for p, m, v, t, k in rows],
+        [
+            dict(
+                release_id=release,
+                platform=p,
+                metric_type=m,
+                metric_value=v,
+                recorded_at=t,
+                value_kind=k,
+            )
+            for p, m, v, t, k in rows
+        ],
     )
     s = store.release_series(engine, [release], bucket="day", tz="UTC")
-    got = {(r.platform_key, r.value_kind, r.bucket.date().isoformat()): (r.last_value, r.sum_value, r.n_rows) for r in s.itertuples()}
+    got = {
+        (r.platform_key, r.value_kind, r.bucket.date().isoformat()): (
+            r.last_value,
+            r.sum_value,
+            r.n_rows,
+        )
+        for r in s.itertuples()
+    }
     assert got == {
         ("youtube", "total", "2026-01-01"): (130, 230, 2),
         ("youtube", "total", "2026-01-02"): (170, 170, 1),
@@ -203,7 +244,9 @@ def test_series_buckets_last_value_and_sum(engine, release):
 
 def test_series_respects_time_zone(engine, release):
     # 23:30 UTC on Jan 1 is Jan 2 in Berlin and Jan 1 in New York
-    store.add_performance_metric(release, "YouTube", "views", 9, engine=engine, recorded_at=T(2026, 1, 1, 23, 30))
+    store.add_performance_metric(
+        release, "YouTube", "views", 9, engine=engine, recorded_at=T(2026, 1, 1, 23, 30)
+    )
     berlin = store.release_series(engine, [release], bucket="day", tz="Europe/Berlin")
     ny = store.release_series(engine, [release], bucket="day", tz="America/New_York")
     assert berlin["bucket"].iloc[0] == pd.Timestamp("2026-01-02")
@@ -236,7 +279,9 @@ def test_series_week_month_and_filters(engine, release):
 
 def test_totals_before(engine, release):
     for day, value in [(1, 10), (2, 20), (3, 30)]:
-        store.add_performance_metric(release, "YouTube", "views", value, engine=engine, recorded_at=T(2026, 1, day))
+        store.add_performance_metric(
+            release, "YouTube", "views", value, engine=engine, recorded_at=T(2026, 1, day)
+        )
     base = store.totals_before(engine, [release], T(2026, 1, 3))
     assert base[["platform_key", "baseline"]].values.tolist() == [["youtube", 20]]
 
@@ -280,4 +325,6 @@ def test_sql_injection_in_text_is_stored_as_text(engine, release):
     mid = store.add_performance_metric(release, nasty, "views", 1, engine=engine, notes=nasty)
     assert store.get_metric(engine, mid)["notes"] == nasty
     with engine.connect() as conn:
-        assert conn.execute(sa.select(sa.func.count()).select_from(content_performance)).scalar() == 1
+        assert (
+            conn.execute(sa.select(sa.func.count()).select_from(content_performance)).scalar() == 1
+        )

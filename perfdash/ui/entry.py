@@ -12,7 +12,15 @@ from perfdash import ingest, metrics, store
 from perfdash.ui import context
 from perfdash.ui.dashboard import release_options
 
-FIELDS = ["release_id", "platform", "metric_type", "metric_value", "recorded_at", "source_url", "notes"]
+FIELDS = [
+    "release_id",
+    "platform",
+    "metric_type",
+    "metric_value",
+    "recorded_at",
+    "source_url",
+    "notes",
+]
 
 
 def _field(label: str, control, field: str, help_text: str | None = None) -> dbc.Col:
@@ -29,8 +37,13 @@ def layout(query: dict[str, list[str]]) -> html.Div:
     return html.Div(
         [
             html.H4("Record a metric"),
-            html.Datalist(id="platform-list", children=[html.Option(value=p) for p in metrics.KNOWN_PLATFORMS]),
-            html.Datalist(id="metric-list", children=[html.Option(value=m) for m in metrics.KNOWN_METRIC_TYPES]),
+            html.Datalist(
+                id="platform-list", children=[html.Option(value=p) for p in metrics.KNOWN_PLATFORMS]
+            ),
+            html.Datalist(
+                id="metric-list",
+                children=[html.Option(value=m) for m in metrics.KNOWN_METRIC_TYPES],
+            ),
             dbc.Form(
                 [
                     dbc.Row(
@@ -47,23 +60,33 @@ def layout(query: dict[str, list[str]]) -> html.Div:
                             ),
                             _field(
                                 "Platform",
-                                dbc.Input(id="entry-platform", list="platform-list", placeholder="YouTube"),
+                                dbc.Input(
+                                    id="entry-platform", list="platform-list", placeholder="YouTube"
+                                ),
                                 "platform",
                             ),
                             _field(
                                 "Metric type",
-                                dbc.Input(id="entry-metric_type", list="metric-list", placeholder="views"),
+                                dbc.Input(
+                                    id="entry-metric_type", list="metric-list", placeholder="views"
+                                ),
                                 "metric_type",
                             ),
                             _field(
                                 "Value",
-                                dbc.Input(id="entry-metric_value", inputMode="numeric", placeholder="12,345"),
+                                dbc.Input(
+                                    id="entry-metric_value",
+                                    inputMode="numeric",
+                                    placeholder="12,345",
+                                ),
                                 "metric_value",
                                 "A whole number; 12,345 and 12 345 are fine.",
                             ),
                             _field(
                                 f"Recorded at ({settings.tz})",
-                                dbc.Input(id="entry-recorded_at", type="datetime-local", value=now_local),
+                                dbc.Input(
+                                    id="entry-recorded_at", type="datetime-local", value=now_local
+                                ),
                                 "recorded_at",
                             ),
                             _field(
@@ -79,8 +102,18 @@ def layout(query: dict[str, list[str]]) -> html.Div:
                                 ),
                                 "value_kind",
                             ),
-                            _field("Source URL", dbc.Input(id="entry-source_url", type="url", placeholder="https://"), "source_url"),
-                            _field("Notes", dbc.Textarea(id="entry-notes", maxLength=ingest.MAX_NOTES), "notes"),
+                            _field(
+                                "Source URL",
+                                dbc.Input(
+                                    id="entry-source_url", type="url", placeholder="https://"
+                                ),
+                                "source_url",
+                            ),
+                            _field(
+                                "Notes",
+                                dbc.Textarea(id="entry-notes", maxLength=ingest.MAX_NOTES),
+                                "notes",
+                            ),
                         ]
                     ),
                     dbc.Button("Save metric", id="entry-submit", color="primary"),
@@ -108,11 +141,23 @@ def register(app: Dash) -> None:
         checked = ingest.check_record(record, tz=context.settings().tz)
         errors = [checked.errors.get(f, "") for f in FIELDS]
         if not checked.ok:
-            return dbc.Alert("Nothing was saved: fix the fields marked below.", color="danger"), *errors
+            return dbc.Alert(
+                "Nothing was saved: fix the fields marked below.", color="danger"
+            ), *errors
         try:
             row_id = store.add_performance_metric(
                 engine=context.engine(),
-                **{k: checked.values[k] for k in ("release_id", "platform", "metric_type", "metric_value", "source_url", "notes")},
+                **{
+                    k: checked.values[k]
+                    for k in (
+                        "release_id",
+                        "platform",
+                        "metric_type",
+                        "metric_value",
+                        "source_url",
+                        "notes",
+                    )
+                },
                 recorded_at=checked.values["recorded_at"],
                 value_kind=checked.values["value_kind"],
                 source="manual",

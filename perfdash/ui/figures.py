@@ -72,7 +72,10 @@ def time_series(
                 y=values,
                 mode="lines+markers" if len(part) < 60 else "lines",
                 name=name,
-                line={"color": platform_colour(pkey), "dash": dashes[release_order[rid] % len(dashes)]},
+                line={
+                    "color": platform_colour(pkey),
+                    "dash": dashes[release_order[rid] % len(dashes)],
+                },
                 customdata=[format_number(v) for v in values],
                 hovertemplate=f"{name}<br>%{{x|%Y-%m-%d %H:%M}}<br>{column}: %{{customdata}}<extra></extra>",
             )
@@ -95,7 +98,11 @@ def time_series(
         template=template,
         title=title,
         hovermode="closest",
-        yaxis={"tickformat": ",", "title": "running total" if mode == "total" else "gain per period", "rangemode": "tozero"},
+        yaxis={
+            "tickformat": ",",
+            "title": "running total" if mode == "total" else "gain per period",
+            "rangemode": "tozero",
+        },
         xaxis={"title": f"time ({tz})"},
         legend={"orientation": "h", "y": -0.2},
         margin={"l": 60, "r": 20, "t": 40, "b": 40},

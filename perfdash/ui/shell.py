@@ -27,13 +27,26 @@ def layout() -> html.Div:
                         dbc.NavbarBrand("perfdash", href="/dashboard"),
                         dbc.Nav(
                             [
-                                dbc.NavLink("Dashboard", href="/dashboard", id="nav-dashboard", active="partial"),
-                                dbc.NavLink("Data entry", href="/entry", id="nav-entry", active="partial"),
+                                dbc.NavLink(
+                                    "Dashboard",
+                                    href="/dashboard",
+                                    id="nav-dashboard",
+                                    active="partial",
+                                ),
+                                dbc.NavLink(
+                                    "Data entry", href="/entry", id="nav-entry", active="partial"
+                                ),
                             ],
                             navbar=True,
                             className="me-auto",
                         ),
-                        dbc.Switch(id="theme-dark", label="Dark", value=False, persistence=True, className="text-light mb-0"),
+                        dbc.Switch(
+                            id="theme-dark",
+                            label="Dark",
+                            value=False,
+                            persistence=True,
+                            className="text-light mb-0",
+                        ),
                     ],
                     fluid=True,
                 ),
@@ -52,7 +65,10 @@ def register(app: Dash) -> None:
         tab = TABS.get((pathname or "/").rstrip("/") or "/")
         if tab is None:
             return dbc.Alert(
-                [f"There is no page at {pathname}. ", html.A("Open the dashboard", href="/dashboard")],
+                [
+                    f"There is no page at {pathname}. ",
+                    html.A("Open the dashboard", href="/dashboard"),
+                ],
                 color="warning",
             )
         query = {k: v for k, v in parse_qs((search or "").lstrip("?")).items()}

@@ -37,7 +37,9 @@ def upgrade() -> None:
     # Existing rows get 'legacy' through the column default, then the default becomes 'manual'.
     with op.batch_alter_table("content_performance", recreate="never") as batch:
         batch.add_column(
-            sa.Column("value_kind", sa.String(10), nullable=False, server_default=sa.text("'total'"))
+            sa.Column(
+                "value_kind", sa.String(10), nullable=False, server_default=sa.text("'total'")
+            )
         )
         batch.add_column(
             sa.Column("source", sa.String(20), nullable=False, server_default=sa.text("'legacy'"))
@@ -56,7 +58,9 @@ def upgrade() -> None:
             batch.alter_column("created_at", server_default=sa.func.current_timestamp())
 
     op.create_index(
-        "idx_performance_series", "content_performance", ["release_id", "metric_type", "recorded_at"]
+        "idx_performance_series",
+        "content_performance",
+        ["release_id", "metric_type", "recorded_at"],
     )
     op.create_index(
         "uq_performance_natural",
