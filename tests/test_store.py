@@ -150,7 +150,8 @@ def test_search_orders_by_recent_activity(engine):
     assert [r["id"] for r in store.search_releases(engine)] == [old, new, idle]
 
 
-def _frame(release, n, start=T(2026, 1, 1), platform="YouTube", kind="total"):
+def _frame(release, n, start=None, platform="YouTube", kind="total"):
+    start = start or T(2026, 1, 1)
     return pd.DataFrame(
         {
             "release_id": release,
