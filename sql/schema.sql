@@ -28,6 +28,29 @@ CREATE INDEX idx_approved_releases_distribution_status ON approved_releases (dis
 
 CREATE INDEX idx_approved_releases_release_id ON approved_releases (release_id);
 
+CREATE TABLE perfdash_api_tokens (
+	id SERIAL NOT NULL, 
+	name VARCHAR(100) NOT NULL, 
+	token_hash VARCHAR(64) NOT NULL, 
+	role VARCHAR(10) DEFAULT 'viewer' NOT NULL, 
+	created_at TIMESTAMP WITH TIME ZONE DEFAULT CURRENT_TIMESTAMP, 
+	last_used_at TIMESTAMP WITH TIME ZONE, 
+	revoked BOOLEAN DEFAULT false NOT NULL, 
+	PRIMARY KEY (id), 
+	UNIQUE (name), 
+	UNIQUE (token_hash)
+);
+
+CREATE TABLE perfdash_users (
+	id SERIAL NOT NULL, 
+	username VARCHAR(100) NOT NULL, 
+	password_hash VARCHAR(255) NOT NULL, 
+	role VARCHAR(10) DEFAULT 'viewer' NOT NULL, 
+	created_at TIMESTAMP WITH TIME ZONE DEFAULT CURRENT_TIMESTAMP, 
+	PRIMARY KEY (id), 
+	UNIQUE (username)
+);
+
 CREATE TABLE content_performance (
 	id SERIAL NOT NULL, 
 	release_id INTEGER NOT NULL, 

@@ -52,6 +52,16 @@ def upgrade() -> None:
             "content_performance", "created_at", server_default=sa.func.current_timestamp()
         )
     else:
+        # Timestamps written by other tools lack the microseconds SQLAlchemy writes; make them
+        # uniform so that text comparisons (SQLite has no timestamp type) order correctly.
+        for table, column in (
+            ("content_performance", "recorded_at"),
+            ("approved_releases", "approved_at"),
+        ):
+            op.execute(
+                f"UPDATE {table} SET {column} = {column} || '.000000' "
+                f"WHERE length({column}) = 19"
+            )
         # SQLite cannot change a column default in place; rebuild the table (rows are copied).
         with op.batch_alter_table("content_performance", recreate="always") as batch:
             batch.alter_column("source", server_default=sa.text("'manual'"))
