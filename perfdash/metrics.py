@@ -84,7 +84,7 @@ def platform_key(name: str) -> str:
 def platform_label(name: str) -> str:
     """One display label per platform whatever the stored spelling ('YouTube', 'youtube')."""
     key = platform_key(name)
-    return PLATFORM_LABELS.get(key, name.strip().title() if key == name.strip() else name.strip())
+    return PLATFORM_LABELS.get(key, key.title())
 
 
 def platform_colour(name: str) -> str:

@@ -1,0 +1,141 @@
+"""metrics.py: totals versus gains, corrections, periods, KPIs — hand-computed numbers."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pandas as pd
+import pytest
+
+from perfdash import metrics
+
+
+def series(rows, kind="total", platform="youtube", metric="views", release=1):
+    return pd.DataFrame(
+        [
+            {
+                "release_id": release,
+                "platform_key": platform,
+                "metric_type": metric,
+                "value_kind": kind,
+                "bucket": pd.Timestamp(day),
+                "last_value": last,
+                "sum_value": total,
+                "n_rows": 1,
+                "last_at": pd.Timestamp(day, tz="UTC"),
+            }
+            for day, last, total in rows
+        ]
+    )
+
+
+def test_totals_become_gains_and_a_drop_is_flagged():
+    s = series(
+        [("2026-01-01", 100, 100), ("2026-01-02", 150, 150), ("2026-01-03", 140, 140), ("2026-01-05", 200, 200)]
+    )
+    g = metrics.totals_and_gains(s)
+    assert g["total"].tolist() == [100, 150, 140, 200]
+    assert g["gain"].isna().tolist() == [True, False, False, False]  # nothing to measure from
+    assert g["gain"].tolist()[1:] == [50, -10, 60]  # the gap's growth lands on the next bucket
+    assert g["correction"].tolist() == [False, False, True, False]
+
+
+def test_baseline_gives_the_first_gain():
+    s = series([("2026-01-01", 100, 100), ("2026-01-02", 130, 130)])
+    base = pd.DataFrame(
+        [{"release_id": 1, "platform_key": "youtube", "metric_type": "views", "baseline": 90}]
+    )
+    g = metrics.totals_and_gains(s, base)
+    assert g["gain"].tolist() == [10, 30]
+
+
+def test_period_counts_are_summed_and_accumulated():
+    s = series([("2026-01-01", 5, 12), ("2026-01-02", 3, 3), ("2026-01-03", 7, 10)], kind="period")
+    g = metrics.totals_and_gains(s)
+    assert g["gain"].tolist() == [12, 3, 10]
+    assert g["total"].tolist() == [12, 15, 25]
+    assert not g["correction"].any()
+
+
+def test_series_are_kept_apart_by_platform_and_release():
+    s = pd.concat(
+        [
+            series([("2026-01-01", 10, 10), ("2026-01-02", 20, 20)], platform="youtube"),
+            series([("2026-01-01", 1000, 1000), ("2026-01-02", 1001, 1001)], platform="spotify"),
+            series([("2026-01-01", 7, 7), ("2026-01-02", 5, 5)], release=2),
+        ]
+    )
+    g = metrics.totals_and_gains(s).set_index(["release_id", "platform_key", "bucket"])
+    assert g.loc[(1, "youtube", pd.Timestamp("2026-01-02")), "gain"] == 10
+    assert g.loc[(1, "spotify", pd.Timestamp("2026-01-02")), "gain"] == 1
+    assert g.loc[(2, "youtube", pd.Timestamp("2026-01-02")), "gain"] == -2
+    assert g.loc[(2, "youtube", pd.Timestamp("2026-01-02")), "correction"]
+
+
+def test_empty_and_single_point():
+    assert metrics.totals_and_gains(series([])).empty
+    g = metrics.totals_and_gains(series([("2026-01-01", 42, 42)]))
+    assert g["total"].tolist() == [42] and g["gain"].isna().all()
+    assert metrics.kpis(metrics.totals_and_gains(series([]))) == []
+    (kpi,) = metrics.kpis(g)
+    assert kpi.total == 42 and kpi.gain is None and kpi.change_pct is None
+
+
+def test_kpis_with_previous_period_and_correction():
+    current = metrics.totals_and_gains(
+        series([("2026-01-03", 150, 150), ("2026-01-04", 140, 140)]),
+        pd.DataFrame([{"release_id": 1, "platform_key": "youtube", "metric_type": "views", "baseline": 100}]),
+    )
+    previous = metrics.totals_and_gains(
+        series([("2026-01-01", 80, 80), ("2026-01-02", 100, 100)]),
+        pd.DataFrame([{"release_id": 1, "platform_key": "youtube", "metric_type": "views", "baseline": 60}]),
+    )
+    (kpi,) = metrics.kpis(current, previous)
+    assert kpi.gain == 40  # +50, then -10 (a correction)
+    assert kpi.total == 140
+    assert kpi.previous_gain == 40
+    assert kpi.change == 0 and kpi.change_pct == 0
+    assert kpi.corrections == 1
+
+
+def test_combine_platforms_carries_totals_forward():
+    s = pd.concat(
+        [
+            series([("2026-01-01", 10, 10), ("2026-01-02", 20, 20)], platform="youtube"),
+            series([("2026-01-01", 100, 100)], platform="spotify"),
+        ]
+    )
+    c = metrics.combine_platforms(metrics.totals_and_gains(s))
+    assert c["total"].tolist() == [110, 120]
+
+
+@pytest.mark.parametrize(
+    ("name", "label"),
+    [("YouTube", "YouTube"), ("youtube", "YouTube"), ("  YOUTUBE ", "YouTube"), ("lastfm", "Last.fm"),
+     ("Audiomack", "Audiomack"), ("audiomack", "Audiomack"), ("AudioMack", "Audiomack")],
+)
+def test_platform_labels_ignore_case(name, label):
+    assert metrics.platform_label(name) == label
+    assert metrics.platform_colour(name) == metrics.platform_colour(label)
+
+
+def test_period_presets_cover_whole_local_days():
+    now = datetime(2026, 3, 10, 23, 30, tzinfo=UTC)  # already March 11 in Berlin
+    p = metrics.period_for("7d", "Europe/Berlin", now=now)
+    assert p.start == datetime(2026, 3, 4, 23, 0, tzinfo=UTC)  # March 5 00:00 CET
+    assert p.end == datetime(2026, 3, 11, 23, 0, tzinfo=UTC)
+    assert p.days == 7
+    assert p.previous().end == p.start and p.previous().days == 7
+    assert metrics.period_for("all", "UTC", now=now).start is None
+    custom = metrics.period_for("custom", "UTC", start_date=date(2026, 1, 1), end_date=date(2026, 1, 31))
+    assert custom.days == 31
+    with pytest.raises(ValueError, match="before"):
+        metrics.period_for("custom", "UTC", start_date=date(2026, 2, 1), end_date=date(2026, 1, 1))
+    with pytest.raises(ValueError, match="unknown period"):
+        metrics.period_for("3y", "UTC")
+
+
+def test_format_number():
+    assert metrics.format_number(1234567) == "1,234,567"
+    assert metrics.format_number(None) == "–"
+    assert metrics.format_number(float("nan")) == "–"
