@@ -1052,6 +1052,301 @@ def count_users(bind: Engine | Connection) -> int:
         return conn.execute(select(func.count()).select_from(users)).scalar_one()
 
 
+# --------------------------------------------------------------------------- dashboard queries
+# Owned by the dashboard tab (issue 4).  One query per chart; every aggregate is computed here,
+# never by loading a release's rows into pandas.
+
+
+def _period_aggregates(
+    bind: Engine | Connection,
+    release_ids: Sequence[int] | None,
+    start: datetime | None,
+    end: datetime,
+    metric_types: Sequence[str] | None,
+    platforms: Sequence[str] | None,
+) -> sa.Subquery:
+    """Per (release, platform, metric): what a period [start, end) added and where it ended.
+
+    One pass over the readings before ``end`` with window functions:
+    - ``latest`` the last lifetime total in the period, ``baseline`` the last one before it
+      and ``first`` the first one in it (the fallback baseline when nothing came before:
+      what a total grew from before tracking began is unknown, so it is not counted);
+    - ``gain`` = latest - coalesce(baseline, first), plus the sum of per-period counts;
+    - ``total`` = the lifetime total at the end (latest, else baseline) plus every per-period
+      count up to ``end``;
+    - ``corrections`` the readings in the period where a total dropped below the one before.
+    """
+    c = content_performance.c
+    pkey = func.lower(c.platform)
+    if start is None:
+        in_period: sa.ColumnElement = sa.literal_column("1")
+    else:
+        in_period = sa.case((c.recorded_at >= _db_ts(bind, start), 1), else_=0)
+    series = [c.release_id, pkey, c.metric_type, c.value_kind]
+    inner = (
+        select(
+            c.release_id,
+            pkey.label("platform_key"),
+            c.metric_type,
+            c.value_kind,
+            c.metric_value,
+            c.recorded_at,
+            in_period.label("in_p"),
+            func.row_number()
+            .over(partition_by=[*series, in_period], order_by=[c.recorded_at.desc(), c.id.desc()])
+            .label("rn_desc"),
+            func.row_number()
+            .over(partition_by=[*series, in_period], order_by=[c.recorded_at, c.id])
+            .label("rn_asc"),
+            func.lag(c.metric_value)
+            .over(partition_by=series, order_by=[c.recorded_at, c.id])
+            .label("prev"),
+        )
+        .where(*_filters(bind, release_ids, metric_types, platforms, None, end))
+        .subquery("readings")
+    )
+    r = inner.c
+    total = r.value_kind == "total"
+    per_period = r.value_kind == "period"
+    inside = r.in_p == 1
+    latest = func.max(sa.case((sa.and_(total, inside, r.rn_desc == 1), r.metric_value)))
+    first = func.max(sa.case((sa.and_(total, inside, r.rn_asc == 1), r.metric_value)))
+    baseline = func.max(sa.case((sa.and_(total, r.in_p == 0, r.rn_desc == 1), r.metric_value)))
+    period_sum = func.sum(sa.case((sa.and_(per_period, inside), r.metric_value)))
+    prior_sum = func.sum(sa.case((sa.and_(per_period, r.in_p == 0), r.metric_value)))
+    grouped = (
+        select(
+            r.release_id,
+            r.platform_key,
+            r.metric_type,
+            latest.label("latest"),
+            first.label("first"),
+            baseline.label("baseline"),
+            period_sum.label("period_sum"),
+            prior_sum.label("prior_sum"),
+            func.sum(
+                sa.case(
+                    (
+                        sa.and_(total, inside, r.prev.is_not(None), r.metric_value < r.prev),
+                        1,
+                    ),
+                    else_=0,
+                )
+            ).label("corrections"),
+            func.sum(r.in_p).label("n_rows"),
+            func.max(sa.case((inside, r.recorded_at))).label("last_at"),
+        )
+        .group_by(r.release_id, r.platform_key, r.metric_type)
+        .subquery("grouped")
+    )
+    g = grouped.c
+    zero = sa.literal(0, sa.BigInteger)
+    gain = func.coalesce(g.latest - func.coalesce(g.baseline, g.first), zero) + func.coalesce(
+        g.period_sum, zero
+    )
+    total_now = (
+        func.coalesce(g.latest, g.baseline, zero)
+        + func.coalesce(g.prior_sum, zero)
+        + func.coalesce(g.period_sum, zero)
+    )
+    return select(
+        g.release_id,
+        g.platform_key,
+        g.metric_type,
+        gain.label("gain"),
+        total_now.label("total"),
+        g.baseline,
+        g.corrections,
+        g.n_rows,
+        g.last_at,
+    ).subquery("period_gains")
+
+
+PERIOD_GAIN_COLUMNS = [
+    "release_id",
+    "platform_key",
+    "metric_type",
+    "gain",
+    "total",
+    "baseline",
+    "corrections",
+    "n_rows",
+    "last_at",
+]
+
+
+def period_gains(
+    bind: Engine | Connection,
+    release_ids: Sequence[int] | None,
+    *,
+    end: datetime,
+    start: datetime | None = None,
+    metric_types: Sequence[str] | None = None,
+    platforms: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """Gain in [start, end), total at the end and corrections per (release, platform, metric).
+
+    The one query behind the KPI cards, the per-platform bars and the platform share (see
+    ``_period_aggregates`` for the rules).  ``release_ids=None`` means the whole catalog.
+    A series with readings only before the period has gain 0 and its last total.
+    """
+    sub = _period_aggregates(bind, release_ids, start, end, metric_types, platforms)
+    stmt = select(*[sub.c[name] for name in PERIOD_GAIN_COLUMNS]).order_by(
+        sub.c.release_id, sub.c.platform_key, sub.c.metric_type
+    )
+    with _begin(bind) as conn:
+        rows = conn.execute(stmt).all()
+    frame = pd.DataFrame(rows, columns=PERIOD_GAIN_COLUMNS)
+    for col in ("gain", "total", "corrections", "n_rows"):
+        frame[col] = frame[col].astype("int64")
+    frame["baseline"] = frame["baseline"].astype("Int64")
+    frame["last_at"] = pd.to_datetime(frame["last_at"], utc=True)
+    return frame
+
+
+LEADERBOARD_COLUMNS = [
+    "release_id",
+    "release_key",
+    "title",
+    "artist_name",
+    "gain",
+    "total",
+    "platforms",
+]
+
+
+def leaderboard(
+    bind: Engine | Connection,
+    metric_type: str,
+    *,
+    end: datetime,
+    start: datetime | None = None,
+    platforms: Sequence[str] | None = None,
+    release_ids: Sequence[int] | None = None,
+    limit: int = 10,
+) -> pd.DataFrame:
+    """The releases that gained most of ``metric_type`` in [start, end), summed over platforms.
+
+    Gain per release and platform follows ``period_gains``; releases without a reading in the
+    period are left out.  Ties are broken by total, then id, so the order is stable.
+    """
+    sub = _period_aggregates(bind, release_ids, start, end, [metric_type], platforms)
+    ar = approved_releases.c
+    gain = func.sum(sub.c.gain)
+    total = func.sum(sub.c.total)
+    stmt = (
+        select(
+            sub.c.release_id,
+            ar.release_id.label("release_key"),
+            ar.title,
+            ar.artist_name,
+            gain.label("gain"),
+            total.label("total"),
+            func.count().label("platforms"),
+        )
+        .join(approved_releases, approved_releases.c.id == sub.c.release_id)
+        .where(sub.c.n_rows > 0)
+        .group_by(sub.c.release_id, ar.release_id, ar.title, ar.artist_name)
+        .order_by(gain.desc(), total.desc(), sub.c.release_id)
+        .limit(max(1, min(int(limit), 500)))
+    )
+    with _begin(bind) as conn:
+        rows = conn.execute(stmt).all()
+    frame = pd.DataFrame(rows, columns=LEADERBOARD_COLUMNS)
+    for col in ("gain", "total", "platforms"):
+        frame[col] = frame[col].astype("int64")
+    return frame
+
+
+RECORD_COLUMNS = [
+    "id",
+    "recorded_at",
+    "release_id",
+    "release",
+    "platform",
+    "metric_type",
+    "metric_value",
+    "value_kind",
+    "source",
+    "notes",
+]
+
+
+def _record_columns() -> dict[str, sa.ColumnElement]:
+    c = content_performance.c
+    ar = approved_releases.c
+    return {
+        "id": c.id,
+        "recorded_at": c.recorded_at,
+        "release_id": c.release_id,
+        "release": func.coalesce(ar.title, ar.release_id),
+        "platform": c.platform,
+        "metric_type": c.metric_type,
+        "metric_value": c.metric_value,
+        "value_kind": c.value_kind,
+        "source": c.source,
+        "notes": c.notes,
+    }
+
+
+def metric_records(
+    bind: Engine | Connection,
+    release_ids: Sequence[int] | None,
+    *,
+    metric_types: Sequence[str] | None = None,
+    platforms: Sequence[str] | None = None,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    sort: Sequence[tuple[str, str]] = (("recorded_at", "desc"),),
+    offset: int = 0,
+    limit: int = 25,
+) -> pd.DataFrame:
+    """One page of the raw readings behind the charts, sorted in SQL (LIMIT/OFFSET).
+
+    ``sort`` is a list of (column, "asc"|"desc") over ``RECORD_COLUMNS``; anything else is
+    refused, so a column name from the browser never reaches SQL as text.
+    """
+    cols = _record_columns()
+    order: list[sa.ColumnElement] = []
+    for name, direction in sort:
+        if name not in cols or direction not in ("asc", "desc"):
+            raise InvalidValueError(f"cannot sort by {name!r} {direction!r}")
+        order.append(cols[name].desc() if direction == "desc" else cols[name].asc())
+    order.append(cols["id"].desc())
+    stmt = (
+        select(*[cols[name].label(name) for name in RECORD_COLUMNS])
+        .join(approved_releases, approved_releases.c.id == content_performance.c.release_id)
+        .where(*_filters(bind, release_ids, metric_types, platforms, start, end))
+        .order_by(*order)
+        .offset(max(0, int(offset)))
+        .limit(max(1, min(int(limit), 1000)))
+    )
+    with _begin(bind) as conn:
+        rows = conn.execute(stmt).all()
+    frame = pd.DataFrame(rows, columns=RECORD_COLUMNS)
+    frame["recorded_at"] = pd.to_datetime(frame["recorded_at"], utc=True)
+    return frame
+
+
+def count_records(
+    bind: Engine | Connection,
+    release_ids: Sequence[int] | None,
+    *,
+    metric_types: Sequence[str] | None = None,
+    platforms: Sequence[str] | None = None,
+    start: datetime | None = None,
+    end: datetime | None = None,
+) -> int:
+    """How many readings ``metric_records`` pages through (for the page count)."""
+    stmt = (
+        select(func.count())
+        .select_from(content_performance)
+        .where(*_filters(bind, release_ids, metric_types, platforms, start, end))
+    )
+    with _begin(bind) as conn:
+        return int(conn.execute(stmt).scalar_one())
+
+
 __all__ = [
     "BUCKETS",
     "DatabaseUnavailableError",
