@@ -1,0 +1,145 @@
+"""Deploy smoke test: gunicorn with several workers on PostgreSQL, as the Procfile runs it.
+
+A metric written through one request is visible on every following request, whichever worker
+serves it (the web tier keeps no state); /healthz answers 200 with the database up and 503
+with it unreachable.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+import pytest
+
+from conftest import free_port, need
+from perfdash import auth, store
+from perfdash.migrations import upgrade
+
+ROOT = Path(__file__).resolve().parent.parent
+SECRET = "smoke-test-secret-key-0123456789abcdef"
+
+
+@contextmanager
+def gunicorn(database_url: str, *, workers: int = 3, extra_env: dict | None = None) -> Iterator[tuple[str, Path]]:
+    binary = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or shutil.which("gunicorn")
+    need(binary is not None, "gunicorn is not installed")
+    port = free_port()
+    log = ROOT / f".gunicorn-{port}.log"
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "PERFDASH_SECRET_KEY": SECRET,
+        "PORT": str(port),
+        **(extra_env or {}),
+    }
+    proc = subprocess.Popen(
+        [
+            binary,
+            "app:server",
+            "--workers",
+            str(workers),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--access-logfile",
+            str(log),
+            "--access-logformat",
+            "%(p)s %(m)s %(U)s %(s)s",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            if proc.poll() is not None:
+                out = proc.stdout.read().decode(errors="replace") if proc.stdout else ""
+                pytest.fail(f"gunicorn exited with {proc.returncode}:\n{out[-3000:]}")
+            try:
+                httpx.get(base + "/healthz", timeout=2)
+                break
+            except httpx.TransportError:
+                time.sleep(0.3)
+        else:
+            pytest.fail("gunicorn did not answer within 60 s")
+        yield base, log
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.unlink(missing_ok=True)
+
+
+def test_gunicorn_workers_share_one_truth(pg_url):
+    engine = store.make_engine(pg_url)
+    upgrade(engine)
+    rid = store.create_release(engine, "smoke-1", title="Smoke Test Single", artist_name="CI")
+    token = auth.create_token(engine, "smoke", "editor")
+    engine.dispose()
+
+    with gunicorn(pg_url, workers=3) as (base, log):
+        with httpx.Client(base_url=base, timeout=10) as client:
+            health = client.get("/healthz")
+            assert health.status_code == 200 and health.json()["database"] == "ok"
+
+            page = client.get("/dashboard")
+            assert page.status_code in (200, 302)
+
+            # write one metric through the API ...
+            written = client.post(
+                "/api/v1/metrics",
+                json=[
+                    {
+                        "release_key": "smoke-1",
+                        "platform": "YouTube",
+                        "metric_type": "views",
+                        "metric_value": 4242,
+                        "recorded_at": "2026-01-02T03:04:05Z",
+                    }
+                ],
+                headers={"Authorization": f"Bearer {token}"},
+            )
+            assert written.status_code in (200, 201), written.text
+            assert written.json()["written"] == 1
+
+            # ... and every following request, on whichever worker, sees it
+            for _ in range(30):
+                got = client.get(
+                    "/api/v1/metrics",
+                    params={"release": "smoke-1"},
+                    headers={"Authorization": f"Bearer {token}"},
+                )
+                assert got.status_code == 200, got.text
+                body = got.json()
+                items = body["items"] if isinstance(body, dict) else body
+                assert [m["metric_value"] for m in items] == [4242]
+        time.sleep(0.5)
+        pids = {
+            line.split()[0]
+            for line in log.read_text().splitlines()
+            if re.search(r" GET /api/v1/metrics 200$", line)
+        }
+    assert len(pids) >= 2, f"only one worker served the reads: {pids}"
+    engine = store.make_engine(pg_url)
+    assert [r["metric_value"] for r in store.get_performance_metrics_for_release(rid, engine=engine)] == [4242]
+    engine.dispose()
+
+
+def test_healthz_is_503_when_the_database_is_unreachable(tmp_path):
+    with gunicorn("postgresql://root@127.0.0.1:1/nothing", workers=2) as (base, _log):
+        response = httpx.get(base + "/healthz", timeout=10)
+        assert response.status_code == 503
+        assert response.json()["database"] == "unreachable"
