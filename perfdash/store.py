@@ -1052,6 +1052,333 @@ def count_users(bind: Engine | Connection) -> int:
         return conn.execute(select(func.count()).select_from(users)).scalar_one()
 
 
+# --------------------------------------------------------------------------- api (HTTP API, collectors)
+# Keyset pagination by id: a page is "rows with id > cursor", so a page never shifts when rows
+# are added while a client pages through, and no OFFSET scan grows with the page number.
+
+API_METRIC_FIELDS = (
+    "id",
+    "release_id",
+    "release_key",
+    "platform",
+    "metric_type",
+    "metric_value",
+    "recorded_at",
+    "value_kind",
+    "source",
+    "source_url",
+    "notes",
+)
+
+
+def api_list_metrics(
+    bind: Engine | Connection,
+    *,
+    release_ids: Sequence[int] | None = None,
+    platforms: Sequence[str] | None = None,
+    metric_types: Sequence[str] | None = None,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    after_id: int = 0,
+    limit: int = 100,
+) -> list[dict[str, Any]]:
+    """Metric rows with their release key, in id order after ``after_id`` (one API page)."""
+    c = content_performance.c
+    stmt = (
+        select(
+            c.id,
+            c.release_id,
+            approved_releases.c.release_id.label("release_key"),
+            c.platform,
+            c.metric_type,
+            c.metric_value,
+            c.recorded_at,
+            c.value_kind,
+            c.source,
+            c.source_url,
+            c.notes,
+        )
+        .join(approved_releases, approved_releases.c.id == c.release_id)
+        .where(
+            c.id > int(after_id),
+            *_filters(bind, release_ids, metric_types, platforms, start, end),
+        )
+        .order_by(c.id)
+        .limit(max(1, int(limit)))
+    )
+    with _begin(bind) as conn:
+        return [_metric_row(r) for r in conn.execute(stmt)]
+
+
+def api_list_releases(
+    bind: Engine | Connection, *, query: str = "", after_id: int = 0, limit: int = 100
+) -> list[dict[str, Any]]:
+    """Releases in id order after ``after_id``, optionally matching title, artist or key."""
+    stmt = select(approved_releases).where(approved_releases.c.id > int(after_id))
+    query = (query or "").strip()
+    if query:
+        escaped = query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        pattern = f"%{escaped}%"
+        stmt = stmt.where(
+            sa.or_(
+                approved_releases.c.title.ilike(pattern, escape="\\"),
+                approved_releases.c.artist_name.ilike(pattern, escape="\\"),
+                approved_releases.c.release_id.ilike(pattern, escape="\\"),
+            )
+        )
+    stmt = stmt.order_by(approved_releases.c.id).limit(max(1, int(limit)))
+    with _begin(bind) as conn:
+        return [_release_row(r) for r in conn.execute(stmt)]
+
+
+def releases_with_identifiers(
+    bind: Engine | Connection,
+    columns: Sequence[str],
+    *,
+    release_keys: Sequence[str] | None = None,
+) -> list[dict[str, Any]]:
+    """Releases that have at least one of the identifier ``columns`` set (what a collector needs).
+
+    ``release_keys`` narrows the list to those workflow keys.
+    """
+    unknown = set(columns) - set(RELEASE_IDENTIFIERS)
+    if unknown:
+        raise InvalidValueError(f"Unknown identifier column(s): {', '.join(sorted(unknown))}")
+    if not columns:
+        return []
+    r = approved_releases.c
+    stmt = select(r.id, r.release_id, r.title, *(r[name] for name in columns)).where(
+        sa.or_(*(sa.func.coalesce(sa.func.trim(r[name]), "") != "" for name in columns))
+    )
+    if release_keys is not None:
+        stmt = stmt.where(r.release_id.in_([str(k) for k in release_keys]))
+    stmt = stmt.order_by(r.id)
+    with _begin(bind) as conn:
+        return [dict(row._mapping) for row in conn.execute(stmt)]
+
+
+# --------------------------------------------------------------------------- insights
+# Annotations, alert state, freshness and launch dates (issue 9: insights).
+
+from perfdash.schema import alerts_sent as _alerts_sent  # noqa: E402
+from perfdash.schema import annotations as _annotations  # noqa: E402
+
+MAX_ANNOTATION_TEXT = 500
+
+
+def create_annotation(
+    bind: Engine | Connection,
+    release_id: int | None,
+    at: datetime,
+    text: str,
+    *,
+    created_by: str | None = None,
+) -> int:
+    """Store a dated note; ``release_id=None`` makes it a note about the whole catalog."""
+    body = (text or "").strip()
+    if not body:
+        raise InvalidValueError("text must not be empty")
+    if len(body) > MAX_ANNOTATION_TEXT:
+        raise InvalidValueError(f"text is longer than {MAX_ANNOTATION_TEXT} characters")
+    if at is None:
+        raise InvalidValueError("date must be given")
+    who = (created_by or "").strip()[:100] or None
+    with _begin(bind) as conn:
+        if release_id is not None and not conn.execute(
+            select(approved_releases.c.id).where(approved_releases.c.id == int(release_id))
+        ).first():
+            raise UnknownReleaseError(f"No release with id {release_id}")
+        return conn.execute(
+            _annotations.insert()
+            .values(
+                release_id=None if release_id is None else int(release_id),
+                at=_db_ts(conn, at),
+                text=body,
+                created_by=who,
+            )
+            .returning(_annotations.c.id)
+        ).scalar_one()
+
+
+def _annotation_row(row: sa.Row) -> dict[str, Any]:
+    out = dict(row._mapping)
+    for key in ("at", "created_at"):
+        out[key] = to_utc(out[key])
+    return out
+
+
+def list_annotations(
+    bind: Engine | Connection,
+    release_ids: Sequence[int] | None = None,
+    *,
+    include_catalog: bool = True,
+    start: datetime | None = None,
+    end: datetime | None = None,
+) -> list[dict[str, Any]]:
+    """Annotations in time order, with the release key and title.
+
+    ``release_ids=None`` lists every annotation; otherwise the notes of those releases plus
+    (``include_catalog``) the catalog-wide ones, which belong on every release's chart.
+    """
+    a = _annotations.c
+    stmt = select(
+        _annotations,
+        approved_releases.c.release_id.label("release_key"),
+        approved_releases.c.title,
+    ).select_from(_annotations.outerjoin(approved_releases, approved_releases.c.id == a.release_id))
+    if release_ids is not None:
+        ids = [int(r) for r in release_ids]
+        cond = a.release_id.in_(ids)
+        stmt = stmt.where(sa.or_(cond, a.release_id.is_(None)) if include_catalog else cond)
+    if start is not None:
+        stmt = stmt.where(a.at >= _db_ts(bind, start))
+    if end is not None:
+        stmt = stmt.where(a.at < _db_ts(bind, end))
+    stmt = stmt.order_by(a.at, a.id)
+    with _begin(bind) as conn:
+        return [_annotation_row(r) for r in conn.execute(stmt)]
+
+
+def get_annotation(bind: Engine | Connection, annotation_id: int) -> dict[str, Any] | None:
+    with _begin(bind) as conn:
+        row = conn.execute(
+            select(_annotations).where(_annotations.c.id == int(annotation_id))
+        ).first()
+    return _annotation_row(row) if row else None
+
+
+def delete_annotation(bind: Engine | Connection, annotation_id: int) -> bool:
+    with _begin(bind) as conn:
+        return (
+            conn.execute(
+                _annotations.delete().where(_annotations.c.id == int(annotation_id))
+            ).rowcount
+            > 0
+        )
+
+
+def claim_alert(
+    bind: Engine | Connection,
+    alert_key: str,
+    *,
+    release_id: int | None = None,
+    channel: str = "webhook",
+) -> bool:
+    """Record that ``alert_key`` is being sent; False when someone already did (or does).
+
+    The unique key plus ``ON CONFLICT DO NOTHING`` makes the claim atomic across workers,
+    machines and repeated runs: exactly one caller gets True.
+    """
+    key = (alert_key or "").strip()
+    if not key or len(key) > 255:
+        raise InvalidValueError("alert key must be 1 to 255 characters")
+    with _begin(bind) as conn:
+        if _is_pg(conn):
+            from sqlalchemy.dialects import postgresql
+
+            stmt = postgresql.insert(_alerts_sent)
+        else:
+            stmt = sqlite_dialect.insert(_alerts_sent)
+        stmt = stmt.values(alert_key=key, release_id=release_id, channel=channel)
+        return conn.execute(stmt.on_conflict_do_nothing(index_elements=["alert_key"])).rowcount == 1
+
+
+def release_alert_claim(bind: Engine | Connection, alert_key: str) -> bool:
+    """Forget a claim whose delivery failed, so that the next run tries again."""
+    with _begin(bind) as conn:
+        return (
+            conn.execute(_alerts_sent.delete().where(_alerts_sent.c.alert_key == alert_key)).rowcount
+            > 0
+        )
+
+
+def sent_alert_keys(bind: Engine | Connection, keys: Iterable[str] | None = None) -> set[str]:
+    """Which of ``keys`` (or all, when None) were already delivered."""
+    stmt = select(_alerts_sent.c.alert_key)
+    with _begin(bind) as conn:
+        if keys is None:
+            return set(conn.execute(stmt).scalars())
+        wanted = sorted(set(keys))
+        found: set[str] = set()
+        for i in range(0, len(wanted), 500):
+            found.update(
+                conn.execute(
+                    stmt.where(_alerts_sent.c.alert_key.in_(wanted[i : i + 500]))
+                ).scalars()
+            )
+        return found
+
+
+def release_freshness(
+    bind: Engine | Connection, release_ids: Sequence[int] | None = None
+) -> pd.DataFrame:
+    """Per release: when its newest number was recorded and by which source.
+
+    Columns: release_id, newest_at (aware UTC), source, platform, metric_type.
+    """
+    c = content_performance.c
+    inner = select(
+        c.release_id,
+        c.recorded_at,
+        c.source,
+        c.platform,
+        c.metric_type,
+        func.row_number()
+        .over(partition_by=c.release_id, order_by=[c.recorded_at.desc(), c.id.desc()])
+        .label("rn"),
+    )
+    if release_ids is not None:
+        inner = inner.where(c.release_id.in_([int(r) for r in release_ids]))
+    inner = inner.subquery()
+    stmt = (
+        select(
+            inner.c.release_id,
+            inner.c.recorded_at,
+            inner.c.source,
+            inner.c.platform,
+            inner.c.metric_type,
+        )
+        .where(inner.c.rn == 1)
+        .order_by(inner.c.release_id)
+    )
+    with _begin(bind) as conn:
+        rows = conn.execute(stmt).all()
+    frame = pd.DataFrame(
+        rows, columns=["release_id", "newest_at", "source", "platform", "metric_type"]
+    )
+    frame["newest_at"] = pd.to_datetime(frame["newest_at"], utc=True)
+    return frame
+
+
+def launch_dates(
+    bind: Engine | Connection, release_ids: Sequence[int] | None = None
+) -> pd.DataFrame:
+    """Per release: key, label parts, approval time and first metric time (both aware UTC).
+
+    Launch comparison counts days from the approval date, or from the first metric when a
+    release has no approval date.
+    """
+    r = approved_releases.c
+    first = (
+        select(func.min(content_performance.c.recorded_at))
+        .where(content_performance.c.release_id == r.id)
+        .scalar_subquery()
+        .label("first_at")
+    )
+    stmt = select(r.id, r.release_id, r.title, r.artist_name, r.approved_at, first).order_by(r.id)
+    if release_ids is not None:
+        stmt = stmt.where(r.id.in_([int(x) for x in release_ids]))
+    with _begin(bind) as conn:
+        rows = conn.execute(stmt).all()
+    frame = pd.DataFrame(
+        rows,
+        columns=["release_id", "release_key", "title", "artist_name", "approved_at", "first_at"],
+    )
+    for col in ("approved_at", "first_at"):
+        frame[col] = pd.to_datetime(frame[col], utc=True)
+    return frame
+
+
 # --------------------------------------------------------------------------- dashboard queries
 # Owned by the dashboard tab (issue 4).  One query per chart; every aggregate is computed here,
 # never by loading a release's rows into pandas.
