@@ -14,6 +14,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -115,17 +116,23 @@ def test_gunicorn_workers_share_one_truth(pg_url):
             assert written.status_code in (200, 201), written.text
             assert written.json()["written"] == 1
 
-            # ... and every following request, on whichever worker, sees it
-            for _ in range(30):
-                got = client.get(
+        # ... and every following request, on whichever worker, sees it (concurrent readers
+        # keep several sync workers busy at once, so more than one of them answers)
+        def read(_):
+            with httpx.Client(base_url=base, timeout=10) as reader:
+                got = reader.get(
                     "/api/v1/metrics",
                     params={"release": "smoke-1"},
                     headers={"Authorization": f"Bearer {token}"},
                 )
-                assert got.status_code == 200, got.text
-                body = got.json()
-                items = body["items"] if isinstance(body, dict) else body
-                assert [m["metric_value"] for m in items] == [4242]
+            assert got.status_code == 200, got.text
+            body = got.json()
+            items = body["items"] if isinstance(body, dict) else body
+            return [m["metric_value"] for m in items]
+
+        with ThreadPoolExecutor(max_workers=6) as pool:
+            results = list(pool.map(read, range(60)))
+        assert results == [[4242]] * 60
         time.sleep(0.5)
         pids = {
             line.split()[0]
