@@ -478,12 +478,11 @@ def _post_metrics():
         if isinstance(raw, dict):
             resolved = {k: v for k, v in raw.items() if k in RECORD_FIELDS and k not in errors}
             key = raw.get("release_key")
-            resolved["release_id"] = (
-                key_ids.get(key, 0) if key is not None else raw.get("release_id")
-            )
             resolved.pop("release_key", None)
             if "release_id" in errors or "release_key" in errors:
                 resolved["release_id"] = 0  # reported already; check the other fields
+            else:
+                resolved["release_id"] = key_ids[key] if key is not None else raw["release_id"]
             checked = ingest.check_record(resolved, tz=tz, source="api")
             errors = {**errors, **{k: v for k, v in checked.errors.items() if k not in errors}}
             if "release_key" in errors:
