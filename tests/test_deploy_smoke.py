@@ -127,7 +127,7 @@ def test_gunicorn_workers_share_one_truth(pg_url):
                 )
             assert got.status_code == 200, got.text
             body = got.json()
-            items = body["items"] if isinstance(body, dict) else body
+            items = body["data"]
             return [m["metric_value"] for m in items]
 
         with ThreadPoolExecutor(max_workers=6) as pool:
