@@ -70,7 +70,15 @@ def run(host: str, port: int | None, demo: bool, debug: bool, database_url: str 
             )
     except store.PerformanceDbError as exc:
         raise click.ClickException(str(exc)) from None
-    app = create_app(settings, engine=engine)
+    from perfdash.auth import is_loopback
+
+    try:
+        # Loopback with no users: one local admin, no login; otherwise login (auth.login_policy).
+        app = create_app(settings, engine=engine, network=not is_loopback(host))
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from None
+    if app.server.extensions["perfdash"]["login_required"]:
+        click.echo("Sign-in required (users exist or the host is reachable from the network).")
     port = port or settings.port
     click.echo(
         f"perfdash on http://{host}:{port}/  (database: {engine.url.render_as_string(hide_password=True)})"
@@ -158,6 +166,91 @@ def demo(force: bool, database_url: str | None) -> None:
 
 
 # --------------------------------------------------------------------------- import / export
+
+
+@main.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, allow_dash=False))
+@click.option(
+    "--dry-run", is_flag=True, help="Check the file and show what would happen; write nothing."
+)
+@click.option(
+    "--create-missing",
+    is_flag=True,
+    help="Create releases whose release_key is not in the database (in the same transaction).",
+)
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@database_url_option
+def import_(
+    file: str, dry_run: bool, create_missing: bool, quiet: bool, database_url: str | None
+) -> None:
+    """Import metrics from a CSV file, all-or-nothing (columns as `perfdash export` writes).
+
+    Columns: release_key (or release_id), platform, metric_type, metric_value, recorded_at,
+    value_kind, source_url, notes.  Comma, semicolon or tab separated, UTF-8 with or without
+    BOM; times without a zone are read in PERFDASH_TZ.  Importing a file again adds nothing.
+    """
+    from perfdash import csvio
+
+    settings = _settings(database_url)
+    engine = _engine(settings)
+    try:
+        store.apply_schema(engine)
+    except store.PerformanceDbError as exc:
+        raise click.ClickException(str(exc)) from None
+    show = not quiet and sys.stderr.isatty()
+    with click.progressbar(
+        length=1, label="Importing" if not dry_run else "Checking", file=sys.stderr, show_pos=True
+    ) as bar:
+        state = {"done": 0}
+
+        def progress(done: int, total: int) -> None:
+            if not show:
+                return
+            bar.length = max(total, done, 1)
+            bar.update(done - state["done"])
+            state["done"] = done
+
+        report = csvio.import_csv(
+            engine,
+            file,
+            dry_run=dry_run,
+            create_missing=create_missing,
+            progress=progress,
+            tz=settings.tz,
+        )
+    for line in report.problem_lines(limit=50):
+        click.echo(line, err=True)
+    if report.unknown_keys and not create_missing:
+        click.echo("Unknown release keys: " + ", ".join(report.unknown_keys[:50]), err=True)
+    if report.created_keys:
+        click.echo(f"Created {len(report.created_keys):,} release(s).")
+    if not report.ok:
+        raise click.ClickException(report.summary())
+    click.echo(report.summary())
+
+
+@main.command("export")
+@click.option("--release", "release_key", default=None, help="Only this release (its key).")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, writable=True, allow_dash=True),
+    default="-",
+    help="File to write (default: standard output).",
+)
+@database_url_option
+def export_(release_key: str | None, output: str, database_url: str | None) -> None:
+    """Export metrics as CSV in the format `perfdash import` reads (streamed)."""
+    from perfdash import csvio
+
+    engine = _engine(_settings(database_url))
+    try:
+        with click.open_file(output, "w", encoding="utf-8", newline="") as out:
+            rows = csvio.export_csv(engine, out, release_key=release_key)
+    except store.PerformanceDbError as exc:
+        raise click.ClickException(str(exc)) from None
+    if output != "-":
+        click.echo(f"Exported {rows:,} row(s) to {output}.", err=True)
 
 
 # --------------------------------------------------------------------------- collect / token

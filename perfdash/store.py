@@ -1674,6 +1674,86 @@ def count_records(
         return int(conn.execute(stmt).scalar_one())
 
 
+# --------------------------------------------------------------------------- data entry
+# (issue 5: form edits, CSV export; the CSV import itself writes through insert_metrics)
+
+EXPORT_CHUNK_ROWS = 50_000
+
+
+def update_metric(bind: Engine | Connection, metric_id: int, /, **fields: Any) -> None:
+    """Correct one reading (data-entry tab); the same checks as a new reading apply.
+
+    Changing it into a reading that is already stored raises DuplicateMetricError.
+    """
+    with _begin(bind) as conn:
+        current = conn.execute(
+            select(content_performance).where(content_performance.c.id == int(metric_id))
+        ).first()
+        if current is None:
+            raise PerformanceDbError(f"No metric with id {metric_id} (deleted meanwhile?)")
+        merged = {k: getattr(current, k) for k in METRIC_COLUMNS}
+        if not _is_pg(conn) and merged["recorded_at"] is not None:
+            merged["recorded_at"] = to_utc(merged["recorded_at"])
+        merged.update(fields)
+        values = _metric_values(merged, conn)
+        try:
+            with conn.begin_nested():
+                conn.execute(
+                    content_performance.update()
+                    .where(content_performance.c.id == int(metric_id))
+                    .values(**values)
+                )
+        except IntegrityError as exc:
+            raise DuplicateMetricError(
+                f"{values['platform']} {values['metric_type']} at {values['recorded_at']} "
+                "is already recorded for this release"
+            ) from exc
+
+
+def iter_metrics_for_export(
+    bind: Engine | Connection,
+    *,
+    release_key: str | None = None,
+    chunk_rows: int = EXPORT_CHUNK_ROWS,
+) -> Iterator[pd.DataFrame]:
+    """Every reading (or one release's) with its release key, streamed in DataFrame chunks.
+
+    A server-side cursor (``stream_results``) keeps memory flat however large the table is.
+    """
+    c = content_performance.c
+    r = approved_releases.c
+    stmt = (
+        select(
+            r.release_id.label("release_key"),
+            c.platform,
+            c.metric_type,
+            c.metric_value,
+            c.recorded_at,
+            c.value_kind,
+            c.source_url,
+            c.notes,
+            r.title.label("release_title"),
+            r.artist_name,
+        )
+        .select_from(content_performance.join(approved_releases, r.id == c.release_id))
+        .order_by(r.release_id, c.recorded_at, c.id)
+    )
+    if release_key is not None:
+        stmt = stmt.where(r.release_id == release_key)
+    columns = [col.name for col in stmt.selected_columns]
+    with _begin(bind) as conn:
+        known = release_key is None or conn.execute(
+            select(r.id).where(r.release_id == release_key)
+        ).first()
+        if not known:
+            raise UnknownReleaseError(f"No release with key {release_key!r}")
+        result = conn.execution_options(stream_results=True, yield_per=chunk_rows).execute(stmt)
+        for part in result.partitions(chunk_rows):
+            frame = pd.DataFrame(part, columns=columns)
+            frame["recorded_at"] = pd.to_datetime(frame["recorded_at"], utc=True)
+            yield frame
+
+
 __all__ = [
     "BUCKETS",
     "DatabaseUnavailableError",
