@@ -270,3 +270,250 @@ def format_number(value: float | None) -> str:
     if value is None or pd.isna(value):
         return "–"
     return f"{value:,.0f}"
+
+
+# --------------------------------------------------------------------------- insights
+# Spike detection, launch alignment and freshness (issue 9).  Pure functions of the frames
+# ``totals_and_gains`` / ``combine_platforms`` produce; tested with hand-built series.
+
+
+@dataclass(frozen=True)
+class SpikeRule:
+    """When a day's gain counts as a spike.
+
+    A day's gain (per release, platform and metric; a gain that covers a gap of several days is
+    spread evenly over them) is a spike when it is larger than BOTH
+    ``factor`` × the median daily gain of the previous ``window_days`` days, AND ``min_gain``.
+    It is only judged when at least ``min_history`` earlier daily gains lie in that window: a
+    brand-new release's launch peak is not a spike.  Consecutive spike days form one episode,
+    reported once at its first day with its peak.
+
+    The median (not the mean) keeps one earlier spike or a correction (a negative gain) from
+    moving the baseline; the factor keeps weekly rhythm and launch decay below the line (the
+    demo catalog's steady releases peak at about 2× their baseline, its viral days at 50× and
+    more); the floor keeps tiny counts (3 comments instead of 0) quiet.  Configure with
+    PERFDASH_SPIKE_FACTOR, PERFDASH_SPIKE_WINDOW_DAYS, PERFDASH_SPIKE_MIN_HISTORY and
+    PERFDASH_SPIKE_MIN_GAIN (see ``perfdash.alerts.spike_rule_from_env``).
+    """
+
+    factor: float = 5.0
+    window_days: int = 14
+    min_history: int = 7
+    min_gain: float = 100.0
+
+    def __post_init__(self) -> None:
+        if self.factor <= 1:
+            raise ValueError("spike factor must be greater than 1")
+        if self.window_days < 2:
+            raise ValueError("spike window must be at least 2 days")
+        if not 1 <= self.min_history <= self.window_days:
+            raise ValueError("spike min history must be between 1 and the window in days")
+        if self.min_gain < 0:
+            raise ValueError("spike min gain must not be negative")
+
+
+SPIKE_COLUMNS = [
+    "release_id",
+    "platform_key",
+    "metric_type",
+    "day",
+    "gain",
+    "baseline",
+    "ratio",
+    "peak_day",
+    "peak_gain",
+    "days",
+]
+
+
+def detect_spikes(gains: pd.DataFrame, rule: SpikeRule | None = None) -> pd.DataFrame:
+    """Spike episodes in daily gains (the output of ``totals_and_gains`` over day buckets).
+
+    One row per episode: its first ``day`` (bucket), that day's ``gain`` per day, the
+    ``baseline`` it was judged against, ``ratio`` = gain / baseline (inf for a zero baseline),
+    and the episode's ``peak_day``/``peak_gain`` and length in ``days``.
+    """
+    rule = rule or SpikeRule()
+    if gains.empty:
+        return pd.DataFrame(columns=SPIKE_COLUMNS)
+    keys = ["release_id", "platform_key", "metric_type"]
+    found: list[dict] = []
+    for key, part in gains.dropna(subset=["gain"]).groupby(keys, sort=True):
+        part = part.sort_values("bucket")
+        if len(part) <= rule.min_history:
+            continue
+        buckets = pd.DatetimeIndex(part["bucket"])
+        elapsed = (buckets.to_series().diff().dt.total_seconds() / 86400).fillna(1.0)
+        rate = pd.Series(
+            part["gain"].to_numpy(dtype="float64") / elapsed.clip(lower=1.0).to_numpy(),
+            index=buckets,
+        )
+        baseline = rate.rolling(
+            f"{rule.window_days}D", closed="left", min_periods=rule.min_history
+        ).median()
+        threshold = (baseline.clip(lower=0) * rule.factor).clip(lower=rule.min_gain)
+        flagged = (rate > threshold) & baseline.notna()
+        if not flagged.any():
+            continue
+        run = (flagged != flagged.shift(fill_value=False)).cumsum()
+        for _, episode in rate[flagged].groupby(run[flagged]):
+            first = episode.index[0]
+            base = float(baseline[first])
+            found.append(
+                {
+                    "release_id": key[0],
+                    "platform_key": key[1],
+                    "metric_type": key[2],
+                    "day": first,
+                    "gain": float(episode.iloc[0]),
+                    "baseline": base,
+                    "ratio": float(episode.iloc[0]) / base if base > 0 else float("inf"),
+                    "peak_day": episode.idxmax(),
+                    "peak_gain": float(episode.max()),
+                    "days": len(episode),
+                }
+            )
+    if not found:
+        return pd.DataFrame(columns=SPIKE_COLUMNS)
+    return pd.DataFrame(found, columns=SPIKE_COLUMNS).sort_values(["day", "release_id"])
+
+
+LAUNCH_HORIZONS = (7, 28, 90)
+LAUNCH_COLUMNS = ["release_id", "day", "gain", "total"]
+
+
+def align_launches(
+    combined: pd.DataFrame, day0: dict[int, pd.Timestamp], horizon: int = 28
+) -> pd.DataFrame:
+    """Put each release's daily totals and gains on a common axis: days since its launch.
+
+    ``combined`` is ``combine_platforms`` output for one metric over day buckets; ``day0`` maps
+    a release id to its launch day (a naive local date, as buckets are).  Day 0 is the launch
+    day, rows outside ``[0, horizon)`` are dropped.  A release's very first reading has no
+    previous total to measure from; when it falls in the launch week it counted from zero at
+    launch, so its gain is its total.
+    """
+    if combined.empty or not day0:
+        return pd.DataFrame(columns=LAUNCH_COLUMNS)
+    frame = combined[combined["release_id"].isin(list(day0))].sort_values(
+        ["release_id", "bucket"]
+    )
+    if frame.empty:
+        return pd.DataFrame(columns=LAUNCH_COLUMNS)
+    start = frame["release_id"].map({k: pd.Timestamp(v).normalize() for k, v in day0.items()})
+    day = (pd.to_datetime(frame["bucket"]).dt.normalize() - start).dt.days
+    out = pd.DataFrame(
+        {
+            "release_id": frame["release_id"].to_numpy(),
+            "day": day.to_numpy(),
+            "gain": frame["gain"].astype("float64").to_numpy(),
+            "total": frame["total"].astype("float64").to_numpy(),
+        }
+    )
+    first = out.groupby("release_id").cumcount() == 0
+    fill = first & out["gain"].isna() & out["day"].between(0, 6)
+    out.loc[fill, "gain"] = out.loc[fill, "total"]
+    out = out[(out["day"] >= 0) & (out["day"] < horizon)]
+    return out.reset_index(drop=True)[LAUNCH_COLUMNS]
+
+
+def median_launch_curve(aligned: pd.DataFrame, value: str = "total") -> pd.DataFrame:
+    """The catalog's median launch: per day since launch, the median over releases that have a
+    number that day (``n`` says how many), so young releases do not drag later days down."""
+    if aligned.empty:
+        return pd.DataFrame(columns=["day", "median", "n"])
+    grouped = aligned.dropna(subset=[value]).groupby("day")[value]
+    return (
+        pd.DataFrame({"median": grouped.median(), "n": grouped.count()})
+        .reset_index()
+        .sort_values("day")
+    )
+
+
+@dataclass(frozen=True)
+class LaunchComparison:
+    release_id: int
+    day: int
+    value: float
+    median: float
+
+    @property
+    def pct(self) -> float | None:
+        if not self.median:
+            return None
+        return 100.0 * (self.value - self.median) / abs(self.median)
+
+    def text(self) -> str:
+        pct = self.pct
+        if pct is None:
+            return f"no median launch to compare with at day {self.day}"
+        word = "ahead of" if pct >= 0 else "behind"
+        return f"{word} the median launch by {abs(pct):.0f}% at day {self.day}"
+
+
+def compare_to_median(
+    aligned: pd.DataFrame, median: pd.DataFrame, release_id: int, day: int = 7
+) -> LaunchComparison | None:
+    """The release's total at ``day`` (or its latest day before it, for a young release)
+    against the median launch's total that day."""
+    mine = aligned[(aligned["release_id"] == release_id) & aligned["total"].notna()]
+    mine = mine[mine["day"] <= day]
+    if mine.empty or median.empty:
+        return None
+    row = mine.sort_values("day").iloc[-1]
+    at = int(row["day"])
+    ref = median[median["day"] == at]
+    if ref.empty:
+        return None
+    return LaunchComparison(int(release_id), at, float(row["total"]), float(ref["median"].iloc[0]))
+
+
+SOURCE_LABELS = {
+    "manual": "entered by hand",
+    "csv": "CSV import",
+    "api": "API",
+    "collector": "collector",
+    "demo": "demo data",
+    "legacy": "adopted database",
+}
+
+
+@dataclass(frozen=True)
+class Freshness:
+    """When the newest number was recorded, by which source, shown in which time zone."""
+
+    newest_at: datetime | None
+    source: str | None
+    tz: str
+    stale: bool
+    age_hours: float | None
+
+    def text(self) -> str:
+        if self.newest_at is None:
+            return "No numbers recorded yet"
+        local = self.newest_at.astimezone(ZoneInfo(self.tz))
+        how = SOURCE_LABELS.get(self.source or "", self.source or "unknown source")
+        out = f"Newest number {local:%Y-%m-%d %H:%M} ({self.tz}), {how}"
+        if self.stale and self.age_hours is not None:
+            out += f" — stale: {self.age_hours / 24:.1f} days old"
+        return out
+
+
+def freshness(
+    newest_at: datetime | pd.Timestamp | None,
+    source: str | None,
+    tz: str,
+    *,
+    now: datetime | None = None,
+    stale_after_hours: float = 48.0,
+) -> Freshness:
+    """A release is stale when its newest number is older than ``stale_after_hours`` (the
+    collection schedule; PERFDASH_STALE_HOURS)."""
+    if newest_at is None or pd.isna(newest_at):
+        return Freshness(None, None, tz, True, None)
+    if isinstance(newest_at, pd.Timestamp):
+        newest_at = newest_at.to_pydatetime()
+    if newest_at.tzinfo is None:
+        newest_at = newest_at.replace(tzinfo=UTC)
+    age = ((now or datetime.now(UTC)) - newest_at).total_seconds() / 3600
+    return Freshness(newest_at, source, tz, age > stale_after_hours, age)

@@ -138,3 +138,42 @@ api_tokens = Table(
     Column("last_used_at", DateTime(timezone=True)),
     Column("revoked", Boolean, nullable=False, server_default=text("false")),
 )
+
+# --------------------------------------------------------------------------- insights (0005)
+
+# Dated notes on a release ("playlist add", "video premiere"); release_id NULL means the note is
+# about the whole catalog.  ``at`` is a moment in UTC (a day's note is stored at local midnight).
+annotations = Table(
+    "perfdash_annotations",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column(
+        "release_id",
+        Integer,
+        ForeignKey("approved_releases.id", ondelete="CASCADE"),
+        nullable=True,
+    ),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), server_default=func.current_timestamp()),
+    Column("created_by", String(100)),
+    Index("idx_annotations_release_at", "release_id", "at"),
+)
+
+# Alerts already delivered: the unique ``alert_key`` is claimed (INSERT ... ON CONFLICT DO
+# NOTHING) before a notification goes out, so concurrent workers and repeated runs send each
+# alert once.  A failed delivery deletes its claim so that the next run tries again.
+alerts_sent = Table(
+    "perfdash_alerts_sent",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("alert_key", String(255), nullable=False, unique=True),
+    Column(
+        "release_id",
+        Integer,
+        ForeignKey("approved_releases.id", ondelete="CASCADE"),
+        nullable=True,
+    ),
+    Column("sent_at", DateTime(timezone=True), server_default=func.current_timestamp()),
+    Column("channel", String(50), nullable=False, server_default=text("'webhook'")),
+)

@@ -78,3 +78,27 @@ CREATE INDEX idx_performance_release_id ON content_performance (release_id);
 CREATE INDEX idx_performance_series ON content_performance (release_id, metric_type, recorded_at);
 
 CREATE UNIQUE INDEX uq_performance_natural ON content_performance (release_id, lower(platform), metric_type, recorded_at, value_kind) WHERE source <> 'legacy';
+
+CREATE TABLE perfdash_alerts_sent (
+	id SERIAL NOT NULL, 
+	alert_key VARCHAR(255) NOT NULL, 
+	release_id INTEGER, 
+	sent_at TIMESTAMP WITH TIME ZONE DEFAULT CURRENT_TIMESTAMP, 
+	channel VARCHAR(50) DEFAULT 'webhook' NOT NULL, 
+	PRIMARY KEY (id), 
+	UNIQUE (alert_key), 
+	FOREIGN KEY(release_id) REFERENCES approved_releases (id) ON DELETE CASCADE
+);
+
+CREATE TABLE perfdash_annotations (
+	id SERIAL NOT NULL, 
+	release_id INTEGER, 
+	at TIMESTAMP WITH TIME ZONE NOT NULL, 
+	text TEXT NOT NULL, 
+	created_at TIMESTAMP WITH TIME ZONE DEFAULT CURRENT_TIMESTAMP, 
+	created_by VARCHAR(100), 
+	PRIMARY KEY (id), 
+	FOREIGN KEY(release_id) REFERENCES approved_releases (id) ON DELETE CASCADE
+);
+
+CREATE INDEX idx_annotations_release_at ON perfdash_annotations (release_id, at);

@@ -1,0 +1,282 @@
+"""Spike alerts: find them (store + metrics), word them, and deliver each one exactly once.
+
+Finding is ``metrics.detect_spikes`` over the daily series ``store.release_series`` aggregates;
+this module groups the spikes of one release on one day into one alert (a viral day lifts every
+platform at once, and one message says so better than ten).
+
+Delivery posts Slack-compatible JSON (``{"text": ...}``) to ``PERFDASH_ALERT_WEBHOOK`` over
+httpx with a timeout and retries.  Before posting, an alert's key is *claimed* in the database
+(``store.claim_alert``: a unique key, ``ON CONFLICT DO NOTHING``), so concurrent workers,
+machines and repeated runs send each alert once; a delivery that fails for good gives its claim
+back so the next run retries it.
+
+Settings (environment):
+- PERFDASH_ALERT_WEBHOOK       where ``perfdash alerts --notify`` posts (Slack incoming webhook
+                               or anything accepting the same JSON)
+- PERFDASH_PUBLIC_URL          base URL for links in messages (e.g. https://perfdash.example.com)
+- PERFDASH_SPIKE_FACTOR        default 5     (a spike is > factor × the recent median daily gain)
+- PERFDASH_SPIKE_WINDOW_DAYS   default 14    (days the median is taken over)
+- PERFDASH_SPIKE_MIN_HISTORY   default 7     (fewer earlier days: not judged)
+- PERFDASH_SPIKE_MIN_GAIN      default 100   (smaller daily gains are never spikes)
+- PERFDASH_STALE_HOURS         default 48    (a release whose newest number is older is stale)
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from urllib.parse import urlencode
+
+import httpx
+import pandas as pd
+from sqlalchemy.engine import Engine
+
+from perfdash import metrics, store
+from perfdash.config import ConfigError
+
+WEBHOOK_ENV = "PERFDASH_ALERT_WEBHOOK"
+PUBLIC_URL_ENV = "PERFDASH_PUBLIC_URL"
+DEFAULT_STALE_HOURS = 48.0
+
+
+def _number(env: Mapping[str, str], name: str, default: float, kind=float) -> float:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        return kind(raw)
+    except ValueError:
+        raise ConfigError(f"{name}={raw!r} must be a number") from None
+
+
+def spike_rule_from_env(environ: Mapping[str, str] | None = None) -> metrics.SpikeRule:
+    """The spike rule with any PERFDASH_SPIKE_* overrides; a bad value names its variable."""
+    env = os.environ if environ is None else environ
+    d = metrics.SpikeRule()
+    values = {
+        "factor": _number(env, "PERFDASH_SPIKE_FACTOR", d.factor),
+        "window_days": int(_number(env, "PERFDASH_SPIKE_WINDOW_DAYS", d.window_days, int)),
+        "min_history": int(_number(env, "PERFDASH_SPIKE_MIN_HISTORY", d.min_history, int)),
+        "min_gain": _number(env, "PERFDASH_SPIKE_MIN_GAIN", d.min_gain),
+    }
+    try:
+        return metrics.SpikeRule(**values)
+    except ValueError as exc:
+        raise ConfigError(f"PERFDASH_SPIKE_*: {exc}") from None
+
+
+def stale_hours_from_env(environ: Mapping[str, str] | None = None) -> float:
+    env = os.environ if environ is None else environ
+    return _number(env, "PERFDASH_STALE_HOURS", DEFAULT_STALE_HOURS)
+
+
+@dataclass(frozen=True)
+class SpikeItem:
+    platform: str
+    metric_type: str
+    gain: float
+    baseline: float
+    ratio: float
+    peak_day: date
+    peak_gain: float
+    days: int
+
+    def text(self) -> str:
+        usual = metrics.format_number(self.baseline)
+        why = (
+            "usually nothing"
+            if self.ratio == float("inf")
+            else f"{self.ratio:,.0f}× the usual {usual}/day"
+        )
+        return f"{self.platform} {self.metric_type} +{metrics.format_number(self.gain)} ({why})"
+
+
+@dataclass(frozen=True)
+class Alert:
+    """Every spike of one release that started on one day."""
+
+    key: str
+    release_id: int
+    release_key: str
+    label: str
+    day: date
+    items: tuple[SpikeItem, ...] = field(default_factory=tuple)
+
+    @property
+    def metric_type(self) -> str:
+        return self.items[0].metric_type if self.items else "views"
+
+    def path(self) -> str:
+        """The dashboard at this release, metric and date (the day in the middle of the view)."""
+        query = {
+            "release": self.release_id,
+            "metric": self.metric_type,
+            "date": self.day.isoformat(),
+            "start": (self.day - timedelta(days=14)).isoformat(),
+            "end": (self.day + timedelta(days=14)).isoformat(),
+        }
+        return "/dashboard?" + urlencode(query)
+
+    def text(self, base_url: str | None = None) -> str:
+        link = (base_url or "").rstrip("/") + self.path()
+        shown = "; ".join(i.text() for i in self.items[:4])
+        more = f" and {len(self.items) - 4} more" if len(self.items) > 4 else ""
+        return f"Spike on {self.day:%Y-%m-%d}: {self.label}: {shown}{more}. {link}"
+
+    def to_dict(self) -> dict:
+        out = asdict(self)
+        out["day"] = self.day.isoformat()
+        out["path"] = self.path()
+        out["text"] = self.text()
+        for item in out["items"]:
+            item["peak_day"] = item["peak_day"].isoformat()
+            if item["ratio"] == float("inf"):
+                item["ratio"] = None
+        return out
+
+
+def build_alerts(
+    engine: Engine,
+    *,
+    since: date | None = None,
+    until: date | None = None,
+    tz: str = "UTC",
+    rule: metrics.SpikeRule | None = None,
+    release_ids: Sequence[int] | None = None,
+) -> list[Alert]:
+    """Alerts whose first spike day is in [since, until], newest first.
+
+    The series is read from ``window_days`` before ``since`` so the first days have a baseline.
+    """
+    rule = rule or metrics.SpikeRule()
+    start = None
+    if since is not None:
+        start = metrics.local_midnight(since - timedelta(days=rule.window_days + 1), tz)
+    end = metrics.local_midnight(until + timedelta(days=1), tz) if until else None
+    series = store.release_series(engine, release_ids, start=start, end=end, bucket="day", tz=tz)
+    spikes = metrics.detect_spikes(metrics.totals_and_gains(series), rule)
+    if spikes.empty:
+        return []
+    spikes["day"] = pd.to_datetime(spikes["day"]).dt.date
+    if since is not None:
+        spikes = spikes[spikes["day"] >= since]
+    if spikes.empty:
+        return []
+    info = store.launch_dates(engine, sorted(spikes["release_id"].unique().tolist()))
+    names = {
+        int(r.release_id): (
+            r.release_key,
+            store.release_label(
+                {"title": r.title, "artist_name": r.artist_name, "release_id": r.release_key}
+            ),
+        )
+        for r in info.itertuples()
+    }
+    alerts = []
+    for (rid, day), part in spikes.groupby(["release_id", "day"], sort=False):
+        key, label = names.get(int(rid), (f"#{rid}", f"#{rid}"))
+        items = tuple(
+            SpikeItem(
+                platform=metrics.platform_label(r.platform_key),
+                metric_type=r.metric_type,
+                gain=r.gain,
+                baseline=r.baseline,
+                ratio=r.ratio,
+                peak_day=pd.Timestamp(r.peak_day).date(),
+                peak_gain=r.peak_gain,
+                days=int(r.days),
+            )
+            for r in part.sort_values("gain", ascending=False).itertuples()
+        )
+        alerts.append(
+            Alert(
+                key=f"spike:{key}:{day.isoformat()}",
+                release_id=int(rid),
+                release_key=key,
+                label=f"{label} ({key})" if key not in label else label,
+                day=day,
+                items=items,
+            )
+        )
+    alerts.sort(key=lambda a: (a.day, a.release_key), reverse=True)
+    return alerts
+
+
+@dataclass(frozen=True)
+class DeliveryReport:
+    sent: list[str]
+    already_sent: list[str]
+    failed: dict[str, str]
+
+
+class WebhookError(Exception):
+    """The webhook did not accept a message after every retry."""
+
+
+def post_webhook(
+    client: httpx.Client,
+    url: str,
+    payload: dict,
+    *,
+    retries: int = 3,
+    backoff: float = 0.5,
+) -> None:
+    """POST JSON; retry on connection errors, timeouts, 429 and 5xx with growing pauses."""
+    last = "no attempt"
+    for attempt in range(retries):
+        try:
+            response = client.post(url, json=payload)
+        except httpx.HTTPError as exc:
+            last = f"{type(exc).__name__}: {exc}"
+        else:
+            if response.status_code < 300:
+                return
+            last = f"HTTP {response.status_code}"
+            if response.status_code < 500 and response.status_code != 429:
+                break  # the message itself is refused; sending it again will not help
+        if attempt + 1 < retries:
+            time.sleep(backoff * 2**attempt)
+    raise WebhookError(last)
+
+
+def deliver(
+    engine: Engine,
+    alerts: Sequence[Alert],
+    webhook_url: str,
+    *,
+    base_url: str | None = None,
+    timeout: float = 5.0,
+    retries: int = 3,
+    backoff: float = 0.5,
+    transport: httpx.BaseTransport | None = None,
+) -> DeliveryReport:
+    """Send each alert not sent before; the database claim makes it once across workers."""
+    sent: list[str] = []
+    already: list[str] = []
+    failed: dict[str, str] = {}
+    with httpx.Client(timeout=timeout, transport=transport) as client:
+        for alert in alerts:
+            if not store.claim_alert(engine, alert.key, release_id=alert.release_id):
+                already.append(alert.key)
+                continue
+            try:
+                post_webhook(
+                    client,
+                    webhook_url,
+                    {"text": alert.text(base_url)},
+                    retries=retries,
+                    backoff=backoff,
+                )
+            except WebhookError as exc:
+                store.release_alert_claim(engine, alert.key)
+                failed[alert.key] = str(exc)
+            else:
+                sent.append(alert.key)
+    return DeliveryReport(sent, already, failed)
+
+
+def default_since(today: date | None = None, days: int = 30) -> date:
+    return (today or datetime.now(UTC).date()) - timedelta(days=days)
