@@ -256,6 +256,110 @@ def export_(release_key: str | None, output: str, database_url: str | None) -> N
 # --------------------------------------------------------------------------- collect / token
 
 
+@main.command()
+@click.option(
+    "--source",
+    "sources",
+    multiple=True,
+    type=click.Choice(["youtube", "lastfm", "deezer", "spotify"]),
+    help="Only these sources (repeatable; default: every source with credentials).",
+)
+@click.option("--release", "releases", multiple=True, help="Only these release keys (repeatable).")
+@click.option("--dry-run", is_flag=True, help="Call the APIs and report, but write nothing.")
+@database_url_option
+def collect(
+    sources: tuple[str, ...], releases: tuple[str, ...], dry_run: bool, database_url: str | None
+) -> None:
+    """Read lifetime totals from the platforms' APIs for every release with an identifier.
+
+    Credentials come from the environment (YOUTUBE_API_KEY, LASTFM_API_KEY,
+    SPOTIFY_CLIENT_ID/SPOTIFY_CLIENT_SECRET; Deezer needs none).  Safe to schedule: a second
+    run in the same minute writes nothing.  Exits 1 when anything failed.
+    """
+    from perfdash.collectors import runner
+
+    engine = _engine(_settings(database_url))
+    try:
+        summary = runner.run(
+            engine,
+            sources=list(sources) or None,
+            release_keys=list(releases) or None,
+            dry_run=dry_run,
+            progress=lambda message: click.echo(message, err=True),
+        )
+    except store.PerformanceDbError as exc:
+        raise click.ClickException(str(exc)) from None
+    for line in summary.lines():
+        click.echo(line)
+    if summary.failed:
+        sys.exit(1)
+
+
+@main.group()
+def token() -> None:
+    """API tokens for /api/v1 (stored hashed; shown once)."""
+
+
+@token.command("create")
+@click.option("--name", required=True, help="A name to recognise and revoke the token by.")
+@click.option(
+    "--role",
+    type=click.Choice(["editor", "viewer"]),
+    default="viewer",
+    show_default=True,
+    help="editor may write through the API; viewer may only read.",
+)
+@database_url_option
+def token_create(name: str, role: str, database_url: str | None) -> None:
+    """Create a token and print it once (it cannot be shown again)."""
+    from perfdash import auth
+
+    engine = _engine(_settings(database_url))
+    try:
+        value = auth.create_token(engine, name, role)
+    except store.PerformanceDbError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(value)
+    click.echo(
+        f"Token {name!r} ({role}) created. Store it now: it is not shown again. "
+        "Send it as 'Authorization: Bearer <token>'.",
+        err=True,
+    )
+
+
+@token.command("revoke")
+@click.argument("name")
+@database_url_option
+def token_revoke(name: str, database_url: str | None) -> None:
+    """Revoke the token called NAME; requests with it are refused from now on."""
+    engine = _engine(_settings(database_url))
+    try:
+        done = store.revoke_api_token(engine, name)
+    except store.PerformanceDbError as exc:
+        raise click.ClickException(str(exc)) from None
+    if not done:
+        raise click.ClickException(f"No token named {name!r}")
+    click.echo(f"Token {name!r} revoked.")
+
+
+@token.command("list")
+@database_url_option
+def token_list(database_url: str | None) -> None:
+    """Tokens by name, role, creation and last use (never the token itself)."""
+    engine = _engine(_settings(database_url))
+    try:
+        rows = store.list_api_tokens(engine)
+    except store.PerformanceDbError as exc:
+        raise click.ClickException(str(exc)) from None
+    if not rows:
+        click.echo("No API tokens. Create one with `perfdash token create --name NAME`.")
+        return
+    for row in rows:
+        used = row["last_used_at"].strftime("%Y-%m-%d %H:%M") if row["last_used_at"] else "never"
+        state = "revoked" if row["revoked"] else "active"
+        click.echo(f"{row['name']}\t{row['role']}\t{state}\tlast used {used}")
+
+
 # --------------------------------------------------------------------------- user
 
 
