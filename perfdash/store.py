@@ -1280,7 +1280,8 @@ def claim_alert(
         else:
             stmt = sqlite_dialect.insert(_alerts_sent)
         stmt = stmt.values(alert_key=key, release_id=release_id, channel=channel)
-        return conn.execute(stmt.on_conflict_do_nothing(index_elements=["alert_key"])).rowcount == 1
+        stmt = stmt.on_conflict_do_nothing(index_elements=["alert_key"])
+        return conn.execute(stmt.returning(_alerts_sent.c.id)).first() is not None
 
 
 def release_alert_claim(bind: Engine | Connection, alert_key: str) -> bool:
@@ -1742,9 +1743,10 @@ def iter_metrics_for_export(
         stmt = stmt.where(r.release_id == release_key)
     columns = [col.name for col in stmt.selected_columns]
     with _begin(bind) as conn:
-        known = release_key is None or conn.execute(
-            select(r.id).where(r.release_id == release_key)
-        ).first()
+        known = (
+            release_key is None
+            or conn.execute(select(r.id).where(r.release_id == release_key)).first()
+        )
         if not known:
             raise UnknownReleaseError(f"No release with key {release_key!r}")
         result = conn.execution_options(stream_results=True, yield_per=chunk_rows).execute(stmt)
@@ -1752,6 +1754,18 @@ def iter_metrics_for_export(
             frame = pd.DataFrame(part, columns=columns)
             frame["recorded_at"] = pd.to_datetime(frame["recorded_at"], utc=True)
             yield frame
+
+
+# --------------------------------------------------------------------------- users (auth helper)
+
+
+def list_users(bind: Engine | Connection) -> list[dict[str, Any]]:
+    """Users and roles for `perfdash user list`; the password hash is never returned."""
+    with _begin(bind) as conn:
+        rows = conn.execute(
+            select(users.c.username, users.c.role, users.c.created_at).order_by(users.c.username)
+        )
+        return [dict(r._mapping) for r in rows]
 
 
 __all__ = [
