@@ -517,3 +517,114 @@ def freshness(
         newest_at = newest_at.replace(tzinfo=UTC)
     age = ((now or datetime.now(UTC)) - newest_at).total_seconds() / 3600
     return Freshness(newest_at, source, tz, age > stale_after_hours, age)
+
+
+# --------------------------------------------------------------------------- dashboard
+# KPI cards, per-platform breakdown, leaderboard trend and safe CSV export (issue 4).  Inputs
+# are the frames of ``store.period_gains`` / ``store.leaderboard``; all pure.
+
+
+def period_kpis(current: pd.DataFrame, previous: pd.DataFrame | None = None) -> list[Kpi]:
+    """One KPI per metric type: gain in the period, total at its end, previous period's gain.
+
+    ``current``/``previous`` are ``store.period_gains`` frames (already summed in SQL per
+    release and platform); here they are only added up over releases and platforms.
+    ``previous_gain`` is None when there is no previous period or it had no reading.
+    """
+    out: list[Kpi] = []
+    if current.empty:
+        return out
+    for metric, part in current.groupby("metric_type", sort=True):
+        prev_gain = None
+        if previous is not None and not previous.empty:
+            prev = previous[(previous["metric_type"] == metric) & (previous["n_rows"] > 0)]
+            if not prev.empty:
+                prev_gain = float(prev["gain"].sum())
+        out.append(
+            Kpi(
+                metric_type=str(metric),
+                gain=float(part["gain"].sum()) if (part["n_rows"] > 0).any() else None,
+                total=float(part["total"].sum()),
+                previous_gain=prev_gain,
+                corrections=int(part["corrections"].sum()),
+            )
+        )
+    return out
+
+
+def order_kpis(kpis: list[Kpi], first: str | None = None) -> list[Kpi]:
+    """The chosen metric first, then the usual headline metrics, then the rest by name."""
+    rank = {m: i for i, m in enumerate(KNOWN_METRIC_TYPES)}
+    return sorted(
+        kpis,
+        key=lambda k: (k.metric_type != first, rank.get(k.metric_type, 99), k.metric_type),
+    )
+
+
+def change_text(kpi: Kpi) -> str:
+    """'+1,234 (+5.2%) vs previous period', or why there is nothing to compare with."""
+    if kpi.change is None:
+        return "nothing recorded in the previous period"
+    pct = kpi.change_pct
+    pct_text = f" ({pct:+.1f}%)" if pct is not None else ""
+    return f"{kpi.change:+,.0f}{pct_text} vs previous period"
+
+
+BREAKDOWN_COLUMNS = ["platform_key", "gain", "total", "previous_gain"]
+
+
+def platform_breakdown(
+    current: pd.DataFrame, metric_type: str, previous: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """Gain, total and previous gain of one metric per platform, biggest gain first."""
+    part = current[current["metric_type"] == metric_type] if not current.empty else current
+    if part.empty:
+        return pd.DataFrame(columns=BREAKDOWN_COLUMNS)
+    out = part.groupby("platform_key", sort=True)[["gain", "total"]].sum()
+    out["previous_gain"] = float("nan")
+    if previous is not None and not previous.empty:
+        prev = previous[previous["metric_type"] == metric_type]
+        prev_gain = prev.groupby("platform_key")["gain"].sum()
+        out["previous_gain"] = prev_gain.reindex(out.index).astype("float64")
+    out = out.reset_index().sort_values(["gain", "platform_key"], ascending=[False, True])
+    return out.reset_index(drop=True)[BREAKDOWN_COLUMNS]
+
+
+def trend_arrow(gain: float | None, previous_gain: float | None) -> str:
+    """▲ when the period gained more than the one before, ▼ less, ▶ the same, '' unknown."""
+    if gain is None or previous_gain is None or pd.isna(gain) or pd.isna(previous_gain):
+        return ""
+    if gain > previous_gain:
+        return "▲"
+    if gain < previous_gain:
+        return "▼"
+    return "▶"
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_cell(value: object) -> object:
+    """A CSV cell a spreadsheet will not run as a formula (OWASP CSV injection advice).
+
+    Text starting with = + - @ tab or carriage return gets a leading apostrophe; numbers and
+    other text pass unchanged, so exported values stay numbers.
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def records_csv(rows: list[dict], columns: list[str]) -> str:
+    """The rows as CSV (header first), every text cell neutralised."""
+    import csv
+    import io
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow([neutralise_cell(c) for c in columns])
+    for row in rows:
+        writer.writerow(
+            ["" if row.get(c) is None else neutralise_cell(row.get(c)) for c in columns]
+        )
+    return buffer.getvalue()

@@ -9,9 +9,10 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from perfdash.metrics import format_number, platform_colour, platform_label
+from perfdash.metrics import FALLBACK_COLOURS, format_number, platform_colour, platform_label
 
 EMPTY_TEXT = "No data for this selection"
+ALL_PLATFORMS = "all"  # platform_key of series summed over platforms
 
 
 def empty_figure(message: str = EMPTY_TEXT, template: str = "plotly_white") -> go.Figure:
@@ -45,8 +46,14 @@ def time_series(
     tz: str = "UTC",
     template: str = "plotly_white",
     title: str | None = None,
+    colour_by: str = "platform",
 ) -> go.Figure:
-    """One line per (release, platform, metric); corrections (a total that dropped) marked."""
+    """One line per (release, platform, metric); corrections (a total that dropped) marked.
+
+    ``colour_by="platform"`` keeps each platform's colour (releases differ by dash);
+    ``"release"`` gives each release its own colour, for comparing releases whose platforms
+    were summed (``platform_key == "all"``, see ``metrics.combine_platforms``).
+    """
     if gains.empty:
         return empty_figure(template=template)
     column = "total" if mode == "total" else "gain"
@@ -60,11 +67,18 @@ def time_series(
         ["release_id", "platform_key", "metric_type"], sort=True
     ):
         part = part.sort_values("bucket")
-        name = platform_label(pkey)
+        name = "" if pkey == ALL_PLATFORMS else platform_label(pkey)
         if many_metrics:
-            name = f"{name} {metric}"
-        if many_releases:
-            name = f"{release_names.get(rid, f'#{rid}')} · {name}"
+            name = f"{name} {metric}".strip()
+        if many_releases or not name:
+            release_name = release_names.get(rid, f"#{rid}")
+            name = f"{release_name} · {name}" if name else release_name
+        if colour_by == "release":
+            colour = FALLBACK_COLOURS[release_order[rid] % len(FALLBACK_COLOURS)]
+            dash = "solid"
+        else:
+            colour = platform_colour(pkey)
+            dash = dashes[release_order[rid] % len(dashes)]
         values = part[column]
         fig.add_trace(
             go.Scatter(
@@ -72,10 +86,7 @@ def time_series(
                 y=values,
                 mode="lines+markers" if len(part) < 60 else "lines",
                 name=name,
-                line={
-                    "color": platform_colour(pkey),
-                    "dash": dashes[release_order[rid] % len(dashes)],
-                },
+                line={"color": colour, "dash": dash},
                 customdata=[format_number(v) for v in values],
                 hovertemplate=f"{name}<br>%{{x|%Y-%m-%d %H:%M}}<br>{column}: %{{customdata}}<extra></extra>",
             )
@@ -107,5 +118,113 @@ def time_series(
         legend={"orientation": "h", "y": -0.2},
         margin={"l": 60, "r": 20, "t": 40, "b": 40},
         height=420,
+    )
+    return fig
+
+
+def _bar_hover(metric_type: str, what: str) -> str:
+    return f"%{{x}}<br>{metric_type} {what}: %{{customdata}}<extra></extra>"
+
+
+def platform_bars(
+    breakdown: pd.DataFrame,
+    *,
+    metric_type: str,
+    compare: bool = False,
+    template: str = "plotly_white",
+) -> go.Figure:
+    """Gain per platform in the period (``metrics.platform_breakdown``), one colour each.
+
+    With ``compare`` the previous period's gain stands next to each bar, paler, so the change
+    per platform reads at a glance.
+    """
+    if breakdown.empty:
+        return empty_figure(template=template)
+    labels = [platform_label(p) for p in breakdown["platform_key"]]
+    colours = [platform_colour(p) for p in breakdown["platform_key"]]
+    fig = go.Figure()
+    fig.add_trace(
+        go.Bar(
+            x=labels,
+            y=breakdown["gain"],
+            name="this period",
+            marker={"color": colours},
+            customdata=[format_number(v) for v in breakdown["gain"]],
+            hovertemplate=_bar_hover(metric_type, "gained"),
+        )
+    )
+    if compare and breakdown["previous_gain"].notna().any():
+        fig.add_trace(
+            go.Bar(
+                x=labels,
+                y=breakdown["previous_gain"],
+                name="previous period",
+                marker={"color": colours, "opacity": 0.4, "pattern": {"shape": "/"}},
+                customdata=[format_number(v) for v in breakdown["previous_gain"]],
+                hovertemplate=_bar_hover(metric_type, "gained (previous period)"),
+            )
+        )
+    fig.update_layout(
+        template=template,
+        title=f"{metric_type} gained per platform",
+        barmode="group",
+        showlegend=compare,
+        yaxis={"tickformat": ",", "title": f"{metric_type} gained"},
+        legend={"orientation": "h", "y": -0.2},
+        margin={"l": 60, "r": 20, "t": 40, "b": 40},
+        height=340,
+    )
+    return fig
+
+
+def platform_share(
+    breakdown: pd.DataFrame, *, metric_type: str, template: str = "plotly_white"
+) -> go.Figure:
+    """Each platform's share of the period's growth, as a donut.
+
+    A platform whose total dropped (a correction) has no share of the growth; it is left out
+    of the donut and named under it, so the slices still add up to what was gained.
+    """
+    if breakdown.empty:
+        return empty_figure(template=template)
+    growing = breakdown[breakdown["gain"] > 0]
+    if growing.empty:
+        return empty_figure(f"No {metric_type} gained in this period", template)
+    fig = go.Figure(
+        go.Pie(
+            labels=[platform_label(p) for p in growing["platform_key"]],
+            values=growing["gain"],
+            hole=0.5,
+            sort=False,
+            marker={"colors": [platform_colour(p) for p in growing["platform_key"]]},
+            customdata=[format_number(v) for v in growing["gain"]],
+            texttemplate="%{label}<br>%{percent}",
+            hovertemplate="%{label}: %{customdata} (%{percent})<extra></extra>",
+        )
+    )
+    shrinking = breakdown[breakdown["gain"] < 0]
+    note = ""
+    if not shrinking.empty:
+        names = ", ".join(platform_label(p) for p in shrinking["platform_key"])
+        note = f"Not shown (total dropped): {names}"
+    fig.update_layout(
+        template=template,
+        title=f"Share of {metric_type} gained",
+        showlegend=False,
+        margin={"l": 20, "r": 20, "t": 40, "b": 40},
+        height=340,
+        annotations=[
+            {
+                "text": note,
+                "xref": "paper",
+                "yref": "paper",
+                "x": 0.5,
+                "y": -0.1,
+                "showarrow": False,
+                "font": {"size": 11},
+            }
+        ]
+        if note
+        else [],
     )
     return fig
