@@ -1,0 +1,418 @@
+"""perfdash benchmark: ingest and dashboard speed against the original module's patterns.
+
+    python benchmarks/run.py [--rows N] [--database-url URL] [--keep]
+
+Creates a scratch PostgreSQL database ``perfdash_bench_<random>`` on the server of URL,
+migrates it, generates a catalog (benchmarks/catalog.py) as CSV, measures every path in the
+same run and prints ONE JSON object on stdout (progress goes to stderr).  The database is
+dropped at the end unless ``--keep``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+import sqlalchemy as sa  # noqa: E402
+
+from benchmarks import catalog, importer, views  # noqa: E402
+from perfdash import metrics, store  # noqa: E402
+from perfdash.migrations import upgrade  # noqa: E402
+
+DEFAULT_URL = "postgresql+psycopg://root@127.0.0.1:5432/test"
+TZ = "Europe/Berlin"
+_T0 = time.time()
+
+
+def log(msg: str) -> None:
+    print(f"[{time.time() - _T0:7.1f}s] {msg}", file=sys.stderr, flush=True)
+
+
+def pct(values: list[float], q: float) -> float | None:
+    if not values:
+        return None
+    ordered = sorted(values)
+    k = max(0, min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1))))
+    return round(ordered[k], 2)
+
+
+def ratio(a: float | None, b: float | None) -> float | None:
+    return round(a / b, 3) if a and b else None
+
+
+def url_for(admin_url: str, dbname: str) -> str:
+    return sa.engine.make_url(admin_url).set(database=dbname).render_as_string(hide_password=False)
+
+
+def psycopg_conninfo(url: str) -> str:
+    return (
+        sa.engine.make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+    )
+
+
+# --------------------------------------------------------------------------- database set-up
+
+
+def create_scratch(admin_url: str) -> tuple[str, str]:
+    name = f"perfdash_bench_{uuid.uuid4().hex[:10]}"
+    admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return name, url_for(admin_url, name)
+
+
+def drop_scratch(admin_url: str, name: str) -> None:
+    admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def create_releases(engine: sa.Engine, plan: catalog.Plan) -> dict[str, int]:
+    for i in range(plan.releases):
+        store.create_release(
+            engine,
+            plan.release_key(i),
+            title=f"Track {i}",
+            artist_name=f"Artist {i % 97}",
+            distribution_status="distributed",
+        )
+    store.create_release(engine, "bench-naive", title="Naive inserts")
+    return store.release_ids_for_keys(
+        engine, [plan.release_key(i) for i in range(plan.releases)] + ["bench-naive"]
+    )
+
+
+def count_rows(engine: sa.Engine, where: str = "") -> int:
+    with engine.connect() as conn:
+        return conn.execute(
+            sa.text(f"SELECT count(*) FROM content_performance {where}")  # noqa: S608
+        ).scalar_one()
+
+
+def vacuum(url: str) -> None:
+    import psycopg
+
+    with psycopg.connect(psycopg_conninfo(url), autocommit=True) as conn:
+        conn.execute("VACUUM (ANALYZE) content_performance")
+
+
+# --------------------------------------------------------------------------- writes
+
+
+def raw_copy(url: str, path: Path) -> tuple[float, int]:
+    """Raw psycopg COPY of copy.csv into content_performance: the ingest limit."""
+    import psycopg
+
+    cols = ", ".join(catalog.COPY_COLUMNS)
+    with psycopg.connect(psycopg_conninfo(url)) as conn:
+        t = time.perf_counter()
+        with conn.cursor() as cur:
+            with cur.copy(f"COPY content_performance ({cols}) FROM STDIN (FORMAT csv)") as copy:
+                with path.open("rb") as f:
+                    while block := f.read(1 << 20):
+                        copy.write(block)
+            rows = cur.rowcount
+        conn.commit()
+        return time.perf_counter() - t, rows
+
+
+def truncate(url: str) -> None:
+    import psycopg
+
+    with psycopg.connect(psycopg_conninfo(url), autocommit=True) as conn:
+        conn.execute("TRUNCATE content_performance RESTART IDENTITY")
+        conn.execute("CHECKPOINT")
+
+
+def child_import(url: str, path: Path) -> dict[str, Any]:
+    """Run perfdash's import in a subprocess; its peak RSS is the child's maxrss."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    proc = subprocess.run(
+        [sys.executable, str(Path(__file__).resolve()), "--child-import", url, str(path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if proc.returncode != 0:
+        raise RuntimeError(f"import failed: {proc.stderr[-3000:]}")
+    out = json.loads(proc.stdout.strip().splitlines()[-1])
+    after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    out["peak_rss_mb"] = round(after / 1024, 1)
+    out["children_maxrss_grew"] = after > before
+    return out
+
+
+def naive_inserts(url: str, release_id: int, plan: catalog.Plan) -> tuple[float, int]:
+    """One INSERT ... RETURNING id and one commit per row, as the original module did."""
+    import psycopg
+
+    sample = catalog.naive_sample(plan)
+    rows = list(sample.itertuples(index=False, name=None))
+    written = 0
+    with psycopg.connect(psycopg_conninfo(url)) as conn:
+        t = time.perf_counter()
+        for platform_, metric, value, at in rows:
+            cur = conn.execute(
+                "INSERT INTO content_performance (release_id, platform, metric_type, "
+                "metric_value, recorded_at, source_url, notes) VALUES (%s, %s, %s, %s, %s, %s, %s) "
+                "RETURNING id",
+                (release_id, platform_, metric, int(value), at.to_pydatetime(), None, None),
+            )
+            if cur.fetchone():
+                written += 1
+            conn.commit()
+        elapsed = time.perf_counter() - t
+        conn.execute("DELETE FROM content_performance WHERE release_id = %s", (release_id,))
+        conn.commit()
+    return elapsed, written
+
+
+# --------------------------------------------------------------------------- reads
+
+
+def leaderboard_fn():
+    """The dashboard's leaderboard query, once the dashboard helper has added it."""
+    for name in ("leaderboard", "catalog_leaderboard", "release_leaderboard"):
+        fn = getattr(store, name, None)
+        if callable(fn):
+            return name, fn
+    return None
+
+
+def measure_views(
+    engine: sa.Engine, sample: list[int], heavy: set[int], counts: dict[int, int]
+) -> dict[str, Any]:
+    period = metrics.period_for("90d", TZ, now=catalog.NOW)
+    fast_ms, naive_ms, fig_ms = [], [], []
+    fast_heavy, naive_heavy = [], []
+    fast_read = naive_read = 0
+    mismatches = 0
+    views.release_view(engine, sample[0], period, TZ)  # warm the pool and caches once
+    for rid in sample:
+        t = time.perf_counter()
+        view = views.release_view(engine, rid, period, TZ)
+        fast = (time.perf_counter() - t) * 1000
+        t = time.perf_counter()
+        views.build_figures(view, TZ)
+        fig_ms.append((time.perf_counter() - t) * 1000)
+        t = time.perf_counter()
+        naive = views.naive_release_view(engine, rid, period, TZ)
+        slow = (time.perf_counter() - t) * 1000
+        fast_ms.append(fast)
+        naive_ms.append(slow)
+        if rid in heavy:
+            fast_heavy.append(fast)
+            naive_heavy.append(slow)
+        fast_read += view.rows_read
+        naive_read += naive.rows_read
+        if not view.kpis.equals(naive.kpis) or not view.bars.equals(naive.bars):
+            mismatches += 1
+    return {
+        "release_view_ms_p50": pct(fast_ms, 50),
+        "release_view_ms_p95": pct(fast_ms, 95),
+        "naive_release_ms_p50": pct(naive_ms, 50),
+        "naive_release_ms_p95": pct(naive_ms, 95),
+        "figures_ms_p50": pct(fig_ms, 50),
+        "figures_ms_p95": pct(fig_ms, 95),
+        "heavy_release_view_ms_p50": pct(fast_heavy, 50),
+        "heavy_release_view_ms_p95": pct(fast_heavy, 95),
+        "heavy_naive_release_ms_p50": pct(naive_heavy, 50),
+        "heavy_naive_release_ms_p95": pct(naive_heavy, 95),
+        "release_view_releases": len(sample),
+        "release_view_heavy_releases": len(fast_heavy),
+        "release_view_rows_in_releases": sum(counts[r] for r in sample),
+        "release_view_aggregate_rows_read": fast_read,
+        "naive_release_rows_read": naive_read,
+        "release_view_kpi_mismatches": mismatches,
+        "release_view_path": "store.release_series + store.totals_before + "
+        "metrics.totals_and_gains (90 days, day buckets) + store.period_gains (this and the "
+        "previous 90 days: KPIs and per-platform bars)",
+    }
+
+
+def measure_leaderboard(engine: sa.Engine) -> dict[str, Any]:
+    found = leaderboard_fn()
+    if found is None:
+        return {
+            "leaderboard_ms_p50": None,
+            "leaderboard_ms_p95": None,
+            "leaderboard_reason": "no leaderboard query in perfdash.store yet",
+        }
+    name, fn = found
+    period = metrics.period_for("28d", TZ, now=catalog.NOW)
+    start = period.end - timedelta(days=30)
+    times: list[float] = []
+    rows = 0
+    for _ in range(30):
+        t = time.perf_counter()
+        result = _call_leaderboard(fn, engine, start, period.end)
+        times.append((time.perf_counter() - t) * 1000)
+        rows = len(result)
+    return {
+        "leaderboard_ms_p50": pct(times, 50),
+        "leaderboard_ms_p95": pct(times, 95),
+        "leaderboard_rows": rows,
+        "leaderboard_path": f"store.{name}",
+    }
+
+
+def _call_leaderboard(fn, engine, start, end):
+    import inspect
+
+    params = inspect.signature(fn).parameters
+    kwargs: dict[str, Any] = {}
+    if "start" in params:
+        kwargs["start"] = start
+    if "end" in params:
+        kwargs["end"] = end
+    if "metric_type" in params:
+        kwargs["metric_type"] = "views"
+    if "tz" in params:
+        kwargs["tz"] = TZ
+    return fn(engine, **kwargs)
+
+
+# --------------------------------------------------------------------------- main
+
+
+def run(rows: int, admin_url: str, keep: bool, samples: int, requests: int) -> dict[str, Any]:
+    plan = catalog.plan(rows)
+    name, url = create_scratch(admin_url)
+    log(f"scratch database {name}")
+    engine = store.make_engine(url, statement_timeout_ms=0)
+    out: dict[str, Any] = {"rows": rows, "database": name}
+    try:
+        upgrade(engine)
+        ids = create_releases(engine, plan)
+        log(f"{plan.releases} releases; {len(plan.heavy)} heavy x {plan.heavy_hours} hours")
+        with tempfile.TemporaryDirectory(prefix="perfdash_bench_") as tmp:
+            t = time.perf_counter()
+            import_csv, copy_csv, generated = catalog.write_csvs(plan, Path(tmp), ids)
+            log(f"generated {generated:,} rows in {time.perf_counter() - t:.1f}s")
+            out["csv_rows"] = generated
+            out["csv_mb"] = round(import_csv.stat().st_size / 2**20, 1)
+
+            seconds, copied = raw_copy(url, copy_csv)
+            out["copy_rows_written"] = count_rows(engine)
+            out["copy_rows_per_s"] = round(copied / seconds)
+            log(f"raw COPY: {copied:,} rows, {out['copy_rows_per_s']:,} rows/s")
+            truncate(url)
+
+            result = child_import(url, import_csv)
+            out["import_path"] = result["import_path"]
+            out["import_rows_written"] = count_rows(engine)
+            out["import_rows_reported"] = result["written"]
+            out["import_rows_per_s"] = round(result["written"] / result["seconds"])
+            out["csv_import_peak_rss_mb"] = result["peak_rss_mb"]
+            out["csv_import_self_maxrss_mb"] = result["self_maxrss_mb"]
+            log(f"import: {out['import_rows_per_s']:,} rows/s via {out['import_path']}")
+        vacuum(url)
+
+        seconds, written = naive_inserts(url, ids["bench-naive"], plan)
+        out["naive_rows_written"] = written
+        out["naive_rows_per_s"] = round(written / seconds)
+        log(f"naive: {out['naive_rows_per_s']:,} rows/s")
+        vacuum(url)
+
+        heavy_ids = {ids[plan.release_key(i)] for i in plan.heavy}
+        rng = random.Random(catalog.SEED)
+        regular = [ids[plan.release_key(i)] for i in range(plan.releases) if i not in plan.heavy]
+        sample = sorted(heavy_ids) + rng.sample(
+            regular, max(0, min(samples, len(regular)) - len(heavy_ids))
+        )
+        counts = {
+            r: plan.release_rows(i) for i in range(plan.releases) if (r := ids[plan.release_key(i)])
+        }
+        log(f"release view over {len(sample)} releases")
+        out.update(measure_views(engine, sample, heavy_ids, counts))
+        out.update(measure_leaderboard(engine))
+
+        log("gunicorn worker RSS")
+        from benchmarks import gunicorn_probe
+
+        probe = gunicorn_probe.probe(url, sample[:50], requests=requests)
+        out.update(probe)
+
+        out["import_vs_copy"] = ratio(out["import_rows_per_s"], out["copy_rows_per_s"])
+        out["import_vs_naive"] = ratio(out["import_rows_per_s"], out["naive_rows_per_s"])
+        out["naive_vs_release_view_p95"] = ratio(
+            out["naive_release_ms_p95"], out["release_view_ms_p95"]
+        )
+        out["heavy_naive_vs_release_view_p95"] = ratio(
+            out["heavy_naive_release_ms_p95"], out["heavy_release_view_ms_p95"]
+        )
+        out["machine"] = {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "postgresql": _server_version(engine),
+            "mem_gb": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1),
+        }
+        return out
+    finally:
+        engine.dispose()
+        if keep:
+            log(f"kept database {name}: {url}")
+        else:
+            drop_scratch(admin_url, name)
+            log(f"dropped {name}")
+
+
+def _server_version(engine: sa.Engine) -> str:
+    with engine.connect() as conn:
+        return conn.execute(sa.text("SHOW server_version")).scalar_one()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--database-url", default=os.environ.get("PERFDASH_BENCH_URL", DEFAULT_URL))
+    parser.add_argument("--keep", action="store_true", help="keep the scratch database")
+    parser.add_argument("--samples", type=int, default=200, help="releases in the view benchmark")
+    parser.add_argument("--requests", type=int, default=200, help="dashboard requests to gunicorn")
+    parser.add_argument("--child-import", nargs=2, metavar=("URL", "CSV"), help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child_import:
+        url, path = args.child_import
+        t = time.perf_counter()
+        used, written = importer.run_import(url, Path(path))
+        seconds = time.perf_counter() - t
+        maxrss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(
+            json.dumps(
+                {
+                    "import_path": used,
+                    "written": written,
+                    "seconds": seconds,
+                    "self_maxrss_mb": round(maxrss, 1),
+                }
+            )
+        )
+        return 0
+    url = args.database_url
+    if not url.startswith("postgresql"):
+        parser.error("the benchmark needs PostgreSQL (postgresql+psycopg://...)")
+    result = run(args.rows, url, args.keep, args.samples, args.requests)
+    print(json.dumps(result, indent=2, default=str))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
