@@ -18,9 +18,15 @@ __version__ = "0.1.0"
 ASSETS = Path(__file__).parent / "assets"
 
 
-def create_app(settings: Settings | None = None, *, engine=None) -> dash.Dash:
-    from perfdash import api, store
-    from perfdash.ui import shell
+def create_app(
+    settings: Settings | None = None, *, engine=None, network: bool | None = None
+) -> dash.Dash:
+    """Build the app.  ``network``: True when served to other machines (gunicorn via app.py, a
+    non-loopback ``perfdash run --host``), False for ``perfdash run`` on loopback, None (code and
+    tests) -- it decides whether login is required, see ``auth.login_policy``.
+    """
+    from perfdash import api, auth, security, store
+    from perfdash.ui import login, shell
 
     settings = settings or load_settings()
     engine = engine or store.make_engine(
@@ -33,11 +39,27 @@ def create_app(settings: Settings | None = None, *, engine=None) -> dash.Dash:
         assets_folder=str(ASSETS),
         suppress_callback_exceptions=True,
         serve_locally=True,
+        on_error=security.callback_error,
     )
     server = app.server
-    server.extensions["perfdash"] = {"settings": settings, "engine": engine}
-    if settings.secret_key:
-        server.secret_key = settings.secret_key
+    login_required = auth.login_policy(settings, engine, network=network)
+    server.extensions["perfdash"] = {
+        "settings": settings,
+        "engine": engine,
+        "login_required": login_required,
+    }
+    if network:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        # Behind a PaaS router: the client's address and https come from X-Forwarded-*.
+        server.wsgi_app = ProxyFix(server.wsgi_app, x_for=1, x_proto=1)  # type: ignore[method-assign]
+    security.install(server)
+    login.install(
+        server,
+        login_required=login_required,
+        secret_key=settings.secret_key,
+        secure_cookies=settings.secure_cookies,
+    )
     server.register_blueprint(api.blueprint)
     app.layout = shell.layout
     shell.register(app)

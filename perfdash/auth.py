@@ -1,23 +1,49 @@
-"""Who may do what: roles, API tokens, and (for the web UI) the current user's role.
+"""Who may do what: users, roles, API tokens, and the login policy of a deployment.
 
 Roles are ordered viewer < editor < admin.  Every write path asks ``require_role`` on the
 server side; hiding a button is never the check.
 
 API tokens are random strings shown once at creation; only their SHA-256 is stored (a token
-has enough entropy that a fast hash is the standard choice, unlike passwords).
+has enough entropy that a fast hash is the standard choice, unlike passwords).  Passwords are
+hashed with werkzeug's scrypt (salted, deliberately slow) and never logged.
+
+Login policy (``login_required``), decided once by ``create_app``:
+
+* ``PERFDASH_AUTH=required``  always ask for a login;
+* ``PERFDASH_AUTH=off``       never (only behind an authenticating proxy; logged as a warning);
+* ``PERFDASH_AUTH=auto``      (default) ``perfdash run`` on a loopback address with no users is a
+  single local user who is admin; a server reachable from the network (gunicorn via app.py, a
+  non-loopback ``--host``) or a database that has users asks for a login.
+
+A web session (a signed Flask cookie) holds the user name and a fingerprint of the password
+hash; every request re-reads the user, so removing a user, changing a role or a password takes
+effect on the next request, in every worker.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import hmac
+import ipaddress
+import logging
 import secrets
+from typing import Any
 
 from sqlalchemy.engine import Engine
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from perfdash import store
+from perfdash.config import ConfigError, Settings
 from perfdash.schema import ROLES
 
 TOKEN_PREFIX = "pdt_"
+MIN_PASSWORD = 10
+MAX_PASSWORD = 1024  # scrypt on a megabyte of input is a denial of service
+MIN_SECRET_KEY = 32
+AUTH_MODES = ("auto", "required", "off")
+
+log = logging.getLogger(__name__)
 
 
 class PermissionDenied(Exception):
@@ -48,17 +74,208 @@ def role_for_token(engine: Engine, token: str | None) -> str | None:
     return row["role"] if row else None
 
 
+# --------------------------------------------------------------------------- passwords and users
+
+
+def check_password_policy(password: str | None, username: str | None = None) -> str | None:
+    """Why a new password is unacceptable, or None when it is fine."""
+    if not password:
+        return "The password is empty"
+    if len(password) < MIN_PASSWORD:
+        return f"The password is too short: use at least {MIN_PASSWORD} characters"
+    if len(password) > MAX_PASSWORD:
+        return f"The password is too long: use at most {MAX_PASSWORD} characters"
+    if password.strip() != password:
+        return "The password starts or ends with white space (a copy-and-paste slip?)"
+    if username and password.lower() == username.strip().lower():
+        return "The password must not be the user name"
+    if len(set(password)) < 4:
+        return "The password repeats too few different characters"
+    return None
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    # Checked against when a user name does not exist, so both answers take the same time.
+    return generate_password_hash("perfdash-timing-equaliser")
+
+
+def hash_password(password: str) -> str:
+    return generate_password_hash(password)
+
+
+def _fingerprint(password_hash: str) -> str:
+    # Stored in the session cookie so a password change signs out every other session.
+    return hashlib.sha256(password_hash.encode()).hexdigest()[:16]
+
+
+def add_user(engine: Engine, username: str, password: str, role: str) -> int:
+    """Create a user after checking the password; raises ValueError with a clear message."""
+    if role not in ROLES:
+        raise ValueError(f"Role must be one of {', '.join(ROLES)}")
+    problem = check_password_policy(password, username)
+    if problem:
+        raise ValueError(problem)
+    return store.create_user(engine, username, hash_password(password), role)
+
+
+def set_password(engine: Engine, username: str, password: str) -> bool:
+    problem = check_password_policy(password, username)
+    if problem:
+        raise ValueError(problem)
+    return store.update_user(engine, username, password_hash=hash_password(password))
+
+
+def authenticate(engine: Engine, username: str | None, password: str | None) -> dict | None:
+    """The user if the name and password match, else None (same work either way)."""
+    username = (username or "").strip()
+    password = password or ""
+    if not username or len(username) > 100 or len(password) > MAX_PASSWORD:
+        check_password_hash(_dummy_hash(), password[:MAX_PASSWORD])
+        return None
+    user = store.get_user(engine, username)
+    if user is None:
+        check_password_hash(_dummy_hash(), password)
+        return None
+    if not check_password_hash(user["password_hash"], password):
+        return None
+    return user
+
+
+# --------------------------------------------------------------------------- login policy
+
+
+def is_loopback(host: str | None) -> bool:
+    """True for addresses only this machine can reach (127.0.0.1, ::1, localhost)."""
+    if not host:
+        return False
+    host = host.strip("[]")
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def check_secret_key(secret: str | None) -> None:
+    """Refuse to sign sessions with a missing or guessable key."""
+    hint = 'generate one with: python -c "import secrets; print(secrets.token_urlsafe(32))"'
+    if not secret:
+        raise ConfigError(f"PERFDASH_SECRET_KEY is not set but login is on; {hint}")
+    if len(secret) < MIN_SECRET_KEY or len(set(secret)) < 10:
+        raise ConfigError(
+            f"PERFDASH_SECRET_KEY is too weak for signing sessions (use at least "
+            f"{MIN_SECRET_KEY} random characters); {hint}"
+        )
+
+
+def login_policy(settings: Settings, engine: Engine, *, network: bool | None) -> bool:
+    """Whether this app asks for a login (see the module docstring).
+
+    ``network`` is True for a server reachable from other machines, False for ``perfdash run``
+    on loopback, None when the app is built by code (tests): then only ``required`` turns it on.
+    """
+    mode = getattr(settings, "auth", "auto") or "auto"
+    if mode not in AUTH_MODES:
+        raise ConfigError(f"PERFDASH_AUTH={mode!r} must be one of {', '.join(AUTH_MODES)}")
+    if mode == "required":
+        return True
+    if mode == "off":
+        if network:
+            log.warning(
+                "PERFDASH_AUTH=off on a server reachable from the network: anyone who can "
+                "reach it can read and write; use this only behind an authenticating proxy"
+            )
+        return False
+    if network is None:
+        return False
+    if network:
+        return True
+    return store.count_users(engine) > 0
+
+
+# --------------------------------------------------------------------------- web session
+
+
+def login_required() -> bool:
+    from flask import current_app
+
+    return bool(current_app.extensions["perfdash"].get("login_required", False))
+
+
+def login_session(user: dict[str, Any]) -> None:
+    """Start a fresh session for ``user`` (a new session id defeats session fixation)."""
+    from flask import g, session
+
+    session.clear()
+    session.permanent = True
+    session["user"] = user["username"]
+    session["pwf"] = _fingerprint(user["password_hash"])
+    session["csrf"] = secrets.token_urlsafe(32)
+    g.pop("perfdash_user", None)
+
+
+def logout_session() -> None:
+    from flask import g, session
+
+    session.clear()
+    g.pop("perfdash_user", None)
+
+
+def csrf_token() -> str:
+    """The session's anti-forgery token for HTML forms (login, logout)."""
+    from flask import session
+
+    token = session.get("csrf")
+    if not token:
+        token = session["csrf"] = secrets.token_urlsafe(32)
+    return token
+
+
+def csrf_ok(sent: str | None) -> bool:
+    from flask import session
+
+    expected = session.get("csrf")
+    return bool(expected and sent and hmac.compare_digest(str(expected), str(sent)))
+
+
+def current_user() -> dict[str, Any] | None:
+    """The signed-in user ({"username", "role"}) of this request, or None.
+
+    Read from the database once per request, so a removed user or a changed password or role
+    counts at once.  Raises ``store.DatabaseUnavailableError`` when the database is down.
+    """
+    from flask import g, has_request_context, session
+
+    if not has_request_context():
+        return None
+    if "perfdash_user" in g:
+        return g.perfdash_user
+    user = None
+    name = session.get("user")
+    if name:
+        from flask import current_app
+
+        row = store.get_user(current_app.extensions["perfdash"]["engine"], name)
+        if row and hmac.compare_digest(_fingerprint(row["password_hash"]), session.get("pwf", "")):
+            user = {"username": row["username"], "role": row["role"]}
+    g.perfdash_user = user
+    return user
+
+
 def current_role() -> str | None:
     """The role of whoever makes the current web request.
 
     Until login is switched on (a single local user on 127.0.0.1), that user is the admin.
     """
-    from flask import current_app, session
+    from flask import current_app
 
     ext = current_app.extensions["perfdash"]
     if not ext.get("login_required", False):
         return "admin"
-    return session.get("role")
+    user = current_user()
+    return user["role"] if user else None
 
 
 def require_role(needed: str) -> None:

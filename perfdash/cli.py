@@ -363,6 +363,112 @@ def token_list(database_url: str | None) -> None:
 # --------------------------------------------------------------------------- user
 
 
+def _read_password(password_stdin: bool, prompt: str = "Password") -> str:
+    """From one line of stdin (scripts) or typed twice without echo (people); never logged."""
+    if password_stdin:
+        line = sys.stdin.readline()
+        return line[:-1] if line.endswith("\n") else line
+    return click.prompt(prompt, hide_input=True, confirmation_prompt=True)
+
+
+password_stdin_option = click.option(
+    "--password-stdin", is_flag=True, help="Read the password from the first line of stdin."
+)
+
+
+@main.group()
+def user() -> None:
+    """Web users: add, change a password or role, remove, list."""
+
+
+@user.command("add")
+@click.argument("name")
+@click.option(
+    "--role",
+    type=click.Choice(["viewer", "editor", "admin"]),
+    required=True,
+    help="viewer reads; editor also writes; admin also manages users and tokens.",
+)
+@password_stdin_option
+@database_url_option
+def user_add(name: str, role: str, password_stdin: bool, database_url: str | None) -> None:
+    """Create user NAME with a role and a password."""
+    from perfdash import auth
+
+    engine = _engine(_settings(database_url))
+    try:
+        store.apply_schema(engine)
+        if store.get_user(engine, name.strip()):
+            raise click.ClickException(f"A user named {name.strip()!r} already exists")
+        password = _read_password(password_stdin)
+        auth.add_user(engine, name, password, role)
+    except (ValueError, store.PerformanceDbError) as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Added user {name.strip()!r} with role {role}.")
+
+
+@user.command("passwd")
+@click.argument("name")
+@password_stdin_option
+@database_url_option
+def user_passwd(name: str, password_stdin: bool, database_url: str | None) -> None:
+    """Set a new password for NAME (signs out the user's sessions)."""
+    from perfdash import auth
+
+    engine = _engine(_settings(database_url))
+    try:
+        if not store.get_user(engine, name):
+            raise click.ClickException(f"There is no user named {name!r}")
+        auth.set_password(engine, name, _read_password(password_stdin, "New password"))
+    except (ValueError, store.PerformanceDbError) as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Changed the password of {name!r}.")
+
+
+@user.command("role")
+@click.argument("name")
+@click.argument("role", type=click.Choice(["viewer", "editor", "admin"]))
+@database_url_option
+def user_role(name: str, role: str, database_url: str | None) -> None:
+    """Give NAME another role (counts from the user's next request)."""
+    engine = _engine(_settings(database_url))
+    try:
+        if not store.update_user(engine, name, role=role):
+            raise click.ClickException(f"There is no user named {name!r}")
+    except store.PerformanceDbError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"{name!r} is now {role}.")
+
+
+@user.command("remove")
+@click.argument("name")
+@database_url_option
+def user_remove(name: str, database_url: str | None) -> None:
+    """Delete user NAME (their sessions stop working at once)."""
+    engine = _engine(_settings(database_url))
+    try:
+        if not store.delete_user(engine, name):
+            raise click.ClickException(f"There is no user named {name!r}")
+    except store.PerformanceDbError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Removed user {name!r}.")
+
+
+@user.command("list")
+@database_url_option
+def user_list(database_url: str | None) -> None:
+    """List users and roles (never passwords)."""
+    engine = _engine(_settings(database_url))
+    try:
+        rows = store.list_users(engine)
+    except store.PerformanceDbError as exc:
+        raise click.ClickException(str(exc)) from None
+    if not rows:
+        click.echo("No users: `perfdash run` on 127.0.0.1 needs no sign-in.")
+    for row in rows:
+        click.echo(f"{row['username']}\t{row['role']}")
+
+
 # --------------------------------------------------------------------------- annotate / alerts
 
 

@@ -31,6 +31,10 @@ class Settings:
     tz: str = "UTC"
     port: int = 8050
     statement_timeout_ms: int = 15_000
+    # Login policy (auth.login_policy): PERFDASH_AUTH=auto|required|off; PERFDASH_SECURE_COOKIES
+    # forces the Secure flag on the session cookie (otherwise set when the request is HTTPS).
+    auth: str = "auto"
+    secure_cookies: bool = False
 
     def with_(self, **changes: object) -> Settings:
         return replace(self, **changes)
@@ -97,10 +101,19 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     if secret is not None and len(secret) < 16:
         raise ConfigError("PERFDASH_SECRET_KEY is too short: use at least 16 random characters")
 
+    auth = env.get("PERFDASH_AUTH", "auto").strip().lower() or "auto"
+    if auth not in ("auto", "required", "off"):
+        raise ConfigError(f"PERFDASH_AUTH={auth!r} must be auto, required or off")
+    secure_raw = env.get("PERFDASH_SECURE_COOKIES", "").strip().lower()
+    if secure_raw not in ("", "0", "1", "true", "false", "yes", "no"):
+        raise ConfigError(f"PERFDASH_SECURE_COOKIES={secure_raw!r} must be 1/true or 0/false")
+
     return Settings(
         database_url=database_url,
         secret_key=secret,
         tz=tz,
         port=int(port_raw),
         statement_timeout_ms=int(timeout_raw),
+        auth=auth,
+        secure_cookies=secure_raw in ("1", "true", "yes"),
     )

@@ -7,7 +7,7 @@ from urllib.parse import parse_qs
 import dash_bootstrap_components as dbc
 from dash import Dash, Input, Output, clientside_callback, dcc, html
 
-from perfdash.ui import dashboard, entry
+from perfdash.ui import dashboard, entry, login
 
 TABS = {
     "/": ("Dashboard", dashboard),
@@ -47,6 +47,7 @@ def layout() -> html.Div:
                             persistence=True,
                             className="text-light mb-0",
                         ),
+                        login.user_indicator(),
                     ],
                     fluid=True,
                 ),
@@ -54,6 +55,7 @@ def layout() -> html.Div:
                 dark=True,
                 className="mb-3",
             ),
+            login.error_banner(),
             dbc.Container(id="page", fluid=True),
         ]
     )
