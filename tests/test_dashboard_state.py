@@ -1,0 +1,87 @@
+"""The dashboard's URL state: parsing, writing back, and the periods it resolves to."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from urllib.parse import parse_qs
+
+from perfdash.ui import dashboard
+from perfdash.ui.dashboard import ViewState, parse_query, to_query
+
+
+def parse(url_query: str) -> ViewState:
+    return parse_query(parse_qs(url_query.lstrip("?")))
+
+
+def test_round_trip_of_a_full_view():
+    state = ViewState(
+        releases=(3, 7),
+        period="custom",
+        start=date(2026, 1, 1),
+        end=date(2026, 1, 31),
+        compare=True,
+        platforms=("youtube", "apple music"),
+        metric="views",
+        granularity="week",
+        mode="gain",
+        view="leaderboard",
+        leaderboard_metric="streams",
+    )
+    query = to_query(state)
+    assert query.startswith("?release=3&release=7&period=custom&from=2026-01-01&to=2026-01-31")
+    assert "platform=apple+music" in query
+    assert parse(query) == state
+
+
+def test_defaults_and_nonsense_are_dropped():
+    assert parse("") == ViewState()
+    odd = parse(
+        "release=abc&release=4,5&release=4&period=fortnight&granularity=hour&mode=x&view=admin"
+    )
+    assert odd.releases == (4, 5)
+    assert (odd.period, odd.granularity, odd.mode, odd.view) == ("90d", "day", "total", "release")
+    # a custom period needs both dates in order; otherwise the default period
+    assert parse("period=custom&from=2026-02-01&to=2026-01-01").period == "90d"
+    assert parse("period=custom&from=2026-02-01").period == "90d"
+    # dates only count for a custom period
+    assert parse("period=7d&from=2026-02-01&to=2026-03-01").start is None
+    assert parse("platform=YouTube").platforms == ("youtube",)
+
+
+def test_controls_to_state_matches_the_url():
+    state = dashboard.state_from_controls(
+        [3],
+        "28d",
+        "2026-01-01",
+        "2026-01-31",
+        True,
+        ["youtube"],
+        "views",
+        "week",
+        "gain",
+        "release",
+        "views",
+    )
+    assert state.start is None  # a preset's dates are not part of the view
+    assert to_query(state) == (
+        "?release=3&period=28d&compare=1&platform=youtube&metric=views"
+        "&granularity=week&mode=gain&lbmetric=views"
+    )
+
+
+def test_resolve_period_in_the_display_time_zone():
+    now = datetime(2026, 3, 10, 23, 30, tzinfo=UTC)  # already March 11 in Berlin
+    period = dashboard.resolve_period(ViewState(period="7d"), "Europe/Berlin", now=now)
+    assert dashboard.period_dates(period, "Europe/Berlin") == ("2026-03-05", "2026-03-11")
+    assert period.start == datetime(2026, 3, 4, 23, 0, tzinfo=UTC)
+    prev = period.previous()
+    assert dashboard.period_dates(prev, "Europe/Berlin") == ("2026-02-26", "2026-03-04")
+    custom = ViewState(period="custom", start=date(2026, 1, 1), end=date(2026, 1, 1))
+    one_day = dashboard.resolve_period(custom, "UTC", now=now)
+    assert (one_day.start, one_day.end) == (
+        datetime(2026, 1, 1, tzinfo=UTC),
+        datetime(2026, 1, 2, tzinfo=UTC),
+    )
+    everything = dashboard.resolve_period(ViewState(period="all"), "UTC", now=now)
+    assert everything.start is None and everything.previous() is None
+    assert dashboard.describe_period(everything, "UTC") == "all time to 2026-03-10"

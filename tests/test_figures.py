@@ -1,0 +1,153 @@
+"""Figure builders: what each chart draws, checked against hand-computed numbers."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from perfdash import metrics
+from perfdash.ui import figures
+
+
+def series(rows, release=1):
+    """store.release_series-shaped rows: (platform, day, last_value)."""
+    return pd.DataFrame(
+        [
+            {
+                "release_id": release,
+                "platform_key": platform,
+                "metric_type": "views",
+                "value_kind": "total",
+                "bucket": pd.Timestamp(day),
+                "last_value": value,
+                "sum_value": value,
+                "n_rows": 1,
+                "last_at": pd.Timestamp(day, tz="UTC"),
+            }
+            for platform, day, value in rows
+        ]
+    )
+
+
+PERIOD = series(
+    [
+        ("youtube", "2026-01-10", 300),
+        ("youtube", "2026-01-11", 250),  # correction: the total dropped by 50
+        ("youtube", "2026-01-12", 400),
+        ("spotify", "2026-01-10", 50),
+        ("spotify", "2026-01-12", 80),
+    ]
+)
+BASELINE = pd.DataFrame(
+    [{"release_id": 1, "platform_key": "youtube", "metric_type": "views", "baseline": 100}]
+)
+
+
+def traces(fig):
+    return {t.name: t for t in fig.data}
+
+
+def test_time_series_totals_gains_and_the_correction_marker():
+    gains = metrics.totals_and_gains(PERIOD, BASELINE)
+    total = traces(figures.time_series(gains, mode="total", tz="Europe/Berlin"))
+    assert list(total["YouTube"].y) == [300, 250, 400]
+    assert list(total["Spotify"].y) == [50, 80]
+    assert total["YouTube"].line.color == metrics.platform_colour("youtube")
+    assert total["Spotify"].line.color == metrics.platform_colour("spotify")
+    assert list(total["YouTube"].customdata) == ["300", "250", "400"]
+    # the drop is marked, at its bucket, and its hover tells by how much
+    marker = total["YouTube: correction"]
+    assert [str(x)[:10] for x in marker.x] == ["2026-01-11"]
+    assert list(marker.y) == [250] and list(marker.customdata) == ["-50"]
+
+    gain = traces(figures.time_series(gains, mode="gain"))
+    assert list(gain["YouTube"].y) == [200, -50, 150]  # from the baseline of 100
+    assert list(gain["YouTube: correction"].y) == [-50]
+    # Spotify had no baseline: its first gain is unknown, not invented
+    assert pd.isna(gain["Spotify"].y[0]) and gain["Spotify"].y[1] == 30
+
+
+def test_time_series_axis_format_and_time_zone():
+    fig = figures.time_series(metrics.totals_and_gains(PERIOD), tz="Europe/Berlin", title="T")
+    assert fig.layout.yaxis.tickformat == ","
+    assert fig.layout.xaxis.title.text == "time (Europe/Berlin)"
+    assert fig.layout.title.text == "T"
+
+
+def test_time_series_empty_and_single_point():
+    empty = figures.time_series(metrics.totals_and_gains(PERIOD.iloc[0:0]))
+    assert len(empty.data) == 0
+    assert empty.layout.annotations[0].text == figures.EMPTY_TEXT
+
+    one = series([("youtube", "2026-01-10", 1234567)])
+    fig = figures.time_series(metrics.totals_and_gains(one), mode="total")
+    (trace,) = fig.data
+    assert list(trace.y) == [1234567]
+    assert list(trace.customdata) == ["1,234,567"]
+    assert trace.mode == "lines+markers"  # a single point is still visible
+
+
+def test_time_series_compares_releases_by_colour():
+    both = pd.concat(
+        [
+            series([("youtube", "2026-01-10", 10)], release=1),
+            series([("youtube", "2026-01-10", 20)], release=2),
+        ]
+    )
+    combined = metrics.combine_platforms(metrics.totals_and_gains(both)).assign(
+        platform_key=figures.ALL_PLATFORMS
+    )
+    fig = figures.time_series(
+        combined, release_names={1: "Neon Tides", 2: "Glass Horizon"}, colour_by="release"
+    )
+    got = {t.name: (list(t.y), t.line.color) for t in fig.data}
+    assert got == {
+        "Neon Tides": ([10], metrics.FALLBACK_COLOURS[0]),
+        "Glass Horizon": ([20], metrics.FALLBACK_COLOURS[1]),
+    }
+
+
+BREAKDOWN = pd.DataFrame(
+    {
+        "platform_key": ["youtube", "spotify", "tiktok"],
+        "gain": [1200, 300, -20],
+        "total": [2300, 900, 50],
+        "previous_gain": [600.0, float("nan"), 10.0],
+    }
+)
+
+
+def test_platform_bars_with_and_without_the_previous_period():
+    fig = figures.platform_bars(BREAKDOWN, metric_type="views")
+    (bars,) = fig.data
+    assert list(bars.x) == ["YouTube", "Spotify", "TikTok"]
+    assert list(bars.y) == [1200, 300, -20]
+    assert list(bars.marker.color) == [metrics.platform_colour(p) for p in BREAKDOWN.platform_key]
+    assert list(bars.customdata) == ["1,200", "300", "-20"]
+    assert fig.layout.yaxis.tickformat == ","
+    now, before = figures.platform_bars(BREAKDOWN, metric_type="views", compare=True).data
+    assert before.name == "previous period"
+    assert list(before.y)[0] == 600 and pd.isna(before.y[1])
+    assert len(figures.platform_bars(BREAKDOWN.iloc[0:0], metric_type="views").data) == 0
+
+
+def test_platform_share_leaves_out_a_drop_and_says_so():
+    fig = figures.platform_share(BREAKDOWN, metric_type="views")
+    (pie,) = fig.data
+    assert list(pie.labels) == ["YouTube", "Spotify"]
+    assert list(pie.values) == [1200, 300]
+    assert list(pie.marker.colors) == ["#e62117", "#1db954"]
+    assert "TikTok" in fig.layout.annotations[0].text
+    nothing = BREAKDOWN.assign(gain=[0, 0, -1])
+    empty = figures.platform_share(nothing, metric_type="views")
+    assert empty.layout.annotations[0].text == "No views gained in this period"
+
+
+def test_dark_template_is_applied():
+    gains = metrics.totals_and_gains(PERIOD)
+    for fig in (
+        figures.time_series(gains, template="plotly_dark"),
+        figures.platform_bars(BREAKDOWN, metric_type="views", template="plotly_dark"),
+        figures.platform_share(BREAKDOWN, metric_type="views", template="plotly_dark"),
+        figures.empty_figure("x", "plotly_dark"),
+    ):
+        assert fig.layout.template.layout.paper_bgcolor == "rgb(17,17,17)"

@@ -1,0 +1,150 @@
+"""Dashboard arithmetic: KPIs, per-platform breakdown, trends, safe CSV — hand-computed."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pandas as pd
+import pytest
+
+from perfdash import metrics
+
+
+def gains_frame(rows):
+    """Rows like store.period_gains: (release, platform, metric, gain, total, corrections, n)."""
+    return pd.DataFrame(
+        [
+            {
+                "release_id": r,
+                "platform_key": p,
+                "metric_type": m,
+                "gain": g,
+                "total": t,
+                "baseline": None,
+                "corrections": c,
+                "n_rows": n,
+                "last_at": pd.Timestamp("2026-01-15", tz="UTC"),
+            }
+            for r, p, m, g, t, c, n in rows
+        ]
+    )
+
+
+CURRENT = gains_frame(
+    [
+        # YouTube dropped 300 -> 250 once (a correction) but still gained 300 overall
+        (1, "youtube", "views", 300, 400, 1, 3),
+        (1, "tiktok", "views", 15, 20, 0, 2),
+        (2, "youtube", "views", 900, 1900, 0, 2),
+        (1, "spotify", "streams", 30, 80, 0, 2),
+    ]
+)
+PREVIOUS = gains_frame(
+    [
+        (1, "youtube", "views", 200, 100, 0, 4),
+        (2, "youtube", "views", 400, 1000, 0, 1),
+        (1, "tiktok", "views", 0, 5, 0, 0),  # a series with nothing recorded then
+    ]
+)
+
+
+def test_kpis_sum_over_releases_and_platforms_with_a_correction():
+    views, streams = metrics.period_kpis(CURRENT, PREVIOUS)[::-1]
+    assert views.metric_type == "views" and streams.metric_type == "streams"
+    assert views.gain == 300 + 15 + 900  # 1215
+    assert views.total == 400 + 20 + 1900  # 2320
+    assert views.previous_gain == 200 + 400  # the empty TikTok series adds nothing
+    assert views.change == 615
+    assert views.change_pct == pytest.approx(102.5)  # 615 / 600
+    assert views.corrections == 1
+    assert metrics.change_text(views) == "+615 (+102.5%) vs previous period"
+    # streams had no reading in the previous period: no change to report
+    assert streams.gain == 30 and streams.previous_gain is None and streams.change is None
+    assert metrics.change_text(streams) == "nothing recorded in the previous period"
+
+
+def test_kpis_of_an_empty_period_and_a_single_point():
+    assert metrics.period_kpis(CURRENT.iloc[0:0]) == []
+    # a series with only a reading before the period: total known, nothing gained
+    quiet = gains_frame([(3, "youtube", "views", 0, 70, 0, 0)])
+    (kpi,) = metrics.period_kpis(quiet)
+    assert kpi.gain is None and kpi.total == 70
+    # a single reading in the period, with no reading before: gain 0, total = that reading
+    single = gains_frame([(3, "youtube", "views", 0, 70, 0, 1)])
+    (kpi,) = metrics.period_kpis(single, single.iloc[0:0])
+    assert (kpi.gain, kpi.total, kpi.previous_gain) == (0, 70, None)
+
+
+def test_kpi_change_against_a_previous_loss_and_zero():
+    down = metrics.Kpi("views", gain=-50, total=10, previous_gain=-100, corrections=1)
+    assert down.change == 50 and down.change_pct == pytest.approx(50.0)
+    flat = metrics.Kpi("views", gain=10, total=10, previous_gain=0, corrections=0)
+    assert flat.change == 10 and flat.change_pct is None
+    assert metrics.change_text(flat) == "+10 vs previous period"
+
+
+def test_order_kpis_puts_the_chosen_metric_first():
+    kpis = [metrics.Kpi(m, 1, 1, None, 0) for m in ("zzz", "likes", "streams", "views")]
+    assert [k.metric_type for k in metrics.order_kpis(kpis, "likes")] == [
+        "likes",
+        "views",
+        "streams",
+        "zzz",
+    ]
+
+
+def test_platform_breakdown_sums_releases_and_joins_previous():
+    out = metrics.platform_breakdown(CURRENT, "views", PREVIOUS)
+    assert out.values.tolist() == [
+        ["youtube", 1200, 2300, 600.0],
+        ["tiktok", 15, 20, 0.0],
+    ]
+    alone = metrics.platform_breakdown(CURRENT, "streams")
+    assert alone["previous_gain"].isna().all()
+    assert metrics.platform_breakdown(CURRENT, "likes").empty
+    assert metrics.platform_breakdown(CURRENT.iloc[0:0], "views").empty
+
+
+def test_trend_arrow():
+    assert metrics.trend_arrow(10, 5) == "▲"
+    assert metrics.trend_arrow(5, 10) == "▼"
+    assert metrics.trend_arrow(5, 5) == "▶"
+    assert metrics.trend_arrow(5, None) == ""
+    assert metrics.trend_arrow(None, 5) == ""
+
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("=1+1", "'=1+1"),
+        ("+33", "'+33"),
+        ("-2", "'-2"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tcmd", "'\tcmd"),
+        ("\rcmd", "'\rcmd"),
+        ("=cmd|' /C calc'!A0", "'=cmd|' /C calc'!A0"),
+        ("Neon Tides", "Neon Tides"),
+        ("a=b", "a=b"),
+        ("", ""),
+        (1234, 1234),
+        (None, None),
+    ],
+)
+def test_neutralise_cell(value, expected):
+    assert metrics.neutralise_cell(value) == expected
+
+
+def test_records_csv_neutralises_every_text_cell_and_keeps_numbers():
+    rows = [
+        {"release": '=HYPERLINK("x")', "metric_value": 1500, "notes": None},
+        {"release": "Neon, Tides", "metric_value": 0, "notes": "@me"},
+    ]
+    text = metrics.records_csv(rows, ["release", "metric_value", "notes"])
+    parsed = list(csv.reader(io.StringIO(text)))
+    assert parsed == [
+        ["release", "metric_value", "notes"],
+        ['\'=HYPERLINK("x")', "1500", ""],
+        ["Neon, Tides", "0", "'@me"],
+    ]
+    assert metrics.records_csv([], ["a"]) == "a\n"
