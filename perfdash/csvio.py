@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import IO, Any
 
+import numpy as np
 import pandas as pd
 from sqlalchemy.engine import Connection, Engine
 
@@ -177,10 +178,11 @@ def _open_binary(source: str | os.PathLike | bytes | IO[bytes]) -> tuple[IO[byte
     return source, getattr(source, "name", "upload"), False
 
 
-def scan_file(fh: IO[bytes], block: int = 1 << 20) -> tuple[int, bool]:
+def scan_file(fh: IO[bytes], block: int = 1 << 20) -> tuple[int, bool, bool]:
     """Check the whole file is UTF-8 and count its lines, without holding it in memory.
 
-    Returns (number of newline characters, whether the file has any non-blank content).
+    Returns (newline characters, whether there is any non-blank content, whether there is
+    any double quote: without one, no value can span lines and line numbers are arithmetic).
     A decoding error raises CsvImportError naming the line and byte offset.
     """
     start = fh.tell()
@@ -194,6 +196,7 @@ def scan_file(fh: IO[bytes], block: int = 1 << 20) -> tuple[int, bool]:
     offset = 0
     carry = b""
     content = False
+    quotes = False
     while True:
         chunk = fh.read(block)
         final = not chunk
@@ -212,13 +215,14 @@ def scan_file(fh: IO[bytes], block: int = 1 << 20) -> tuple[int, bool]:
                     f"{offset + exc.start:,}); save the file as UTF-8"
                 ) from None
         newlines += good.count(b"\n")
+        quotes = quotes or b'"' in good
         if not content and good.strip(b"\xef\xbb\xbf \t\r\n"):
             content = True
         offset += len(good)
         if final:
             break
     fh.seek(start)
-    return newlines, content
+    return newlines, content, quotes
 
 
 def _header(fh: IO[bytes]) -> tuple[list[str], str]:
@@ -316,12 +320,32 @@ def _strip_formula_guard(s: pd.Series) -> pd.Series:
     return s.str.replace(r"^'(?=[=+\-@\t\r])", "", regex=True)
 
 
+def _per_unique(col: pd.Series, fn: Callable[[pd.Series], pd.Series]) -> pd.Series:
+    """Apply a string function to each *distinct* value once and spread the result back.
+
+    Release keys, platforms, metric types and kinds repeat on almost every row, so this turns
+    per-row string work into per-distinct-value work (a hash factorize plus a numpy take).
+    """
+    codes, uniques = pd.factorize(col, use_na_sentinel=False)
+    result = fn(pd.Series(uniques, dtype=object))
+    return pd.Series(np.asarray(result, dtype=object)[codes], index=col.index)
+
+
+def _per_unique_mask(col: pd.Series, fn: Callable[[pd.Series], pd.Series]) -> pd.Series:
+    codes, uniques = pd.factorize(col, use_na_sentinel=False)
+    result = np.asarray(fn(pd.Series(uniques, dtype=object)), dtype=bool)
+    return pd.Series(result[codes], index=col.index)
+
+
 def _value_message(raw: str) -> str:
     return ingest.parse_value(raw)[1] or "Value must be a whole number such as 12345 or 12,345"
 
 
 def _parse_values(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     """(int64 values, bad mask): whole numbers with optional thousands separators."""
+    fast = pd.to_numeric(raw, errors="coerce")
+    if fast.dtype == "int64" and (len(fast) == 0 or fast.min() >= 0):
+        return fast, pd.Series(False, index=raw.index)
     s = raw.str.strip()
     fmt_ok = s.str.fullmatch(_VALUE_RE)
     digits = s.str.replace(r"\D", "", regex=True).str.lstrip("0")
@@ -333,7 +357,21 @@ def _parse_values(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 
 def _parse_times(raw: pd.Series, tz: str) -> tuple[pd.Series, pd.Series, pd.Series, pd.Series]:
-    """(UTC datetimes, unparseable mask, ambiguous-day/month mask, DST-gap mask)."""
+    """(UTC datetimes, unparseable mask, ambiguous-day/month mask, DST-gap mask).
+
+    Fast path: a chunk in one ISO-8601 shape (all naive or all with the same offset) is parsed
+    by pandas' C parser in one call; anything else takes the detailed path below.
+    """
+    no = pd.Series(False, index=raw.index)
+    try:
+        parsed = pd.to_datetime(raw, format="ISO8601")
+    except (ValueError, TypeError, OverflowError):
+        parsed = None
+    if parsed is not None and parsed.notna().all():
+        if parsed.dt.tz is None:
+            local = parsed.dt.tz_localize(tz, ambiguous="NaT", nonexistent="NaT")
+            return local.dt.tz_convert("UTC"), no, no, local.isna()
+        return parsed.dt.tz_convert("UTC"), no, no, no
     s = raw.str.strip()
     out = pd.Series(pd.NaT, index=s.index, dtype="datetime64[us, UTC]")
     aware = s.str.contains(_TZ_RE, regex=True)
@@ -382,10 +420,10 @@ def _text_column(
     lines = frame["__line"]
     if name not in frame:
         return pd.Series(None, index=frame.index, dtype=object), pd.Series(False, index=frame.index)
-    s = _strip_formula_guard(frame[name].str.strip())
+    s = _per_unique(frame[name], lambda u: _strip_formula_guard(u.str.strip()))
     empty = s == ""
-    long = s.str.len() > limit
-    control = s.str.contains(_CONTROL_RE, regex=True) & ~long
+    long = _per_unique_mask(s, lambda u: u.str.len() > limit)
+    control = _per_unique_mask(s, lambda u: u.str.contains(_CONTROL_RE, regex=True)) & ~long
     if required:
         problems.add(empty, lines, name, f"Choose or type a {label.lower()}")
     problems.add(
@@ -397,7 +435,7 @@ def _text_column(
     )
     problems.add(control, lines, name, f"{label} contains control characters")
     bad = long | control | (empty if required else False)
-    return s.astype(object).where(~empty, None), bad
+    return s.where(~empty, None), bad
 
 
 def _validate(
@@ -408,12 +446,12 @@ def _validate(
     lines = chunk["__line"]
     bad = pd.Series(False, index=chunk.index)
 
-    key = _strip_formula_guard(chunk[release_col].str.strip())
+    key = _per_unique(chunk[release_col], lambda u: _strip_formula_guard(u.str.strip()))
     no_key = key == ""
     problems.add(no_key, lines, release_col, "Enter a release key")
     bad |= no_key
     if release_col == "release_id":
-        not_int = ~key.str.fullmatch(r"\d{1,9}") & ~no_key
+        not_int = ~_per_unique_mask(key, lambda u: u.str.fullmatch(r"\d{1,9}")) & ~no_key
         problems.add(
             not_int,
             lines,
@@ -422,7 +460,7 @@ def _validate(
         )
         bad |= not_int
     else:
-        long = key.str.len() > 255
+        long = _per_unique_mask(key, lambda u: u.str.len() > 255)
         problems.add(long, lines, release_col, "Release key is longer than 255 characters")
         bad |= long
 
@@ -438,7 +476,7 @@ def _validate(
     bad |= bad_value
 
     when, unparseable, ambiguous, dst_gap = _parse_times(chunk["recorded_at"], tz)
-    empty_when = chunk["recorded_at"].str.strip() == ""
+    empty_when = when.isna() & _per_unique_mask(chunk["recorded_at"], lambda u: u.str.strip() == "")
     problems.add(empty_when, lines, "recorded_at", "Enter when the value was recorded")
     problems.add(unparseable & ~empty_when, lines, "recorded_at", TIME_HELP)
     problems.add(
@@ -464,7 +502,9 @@ def _validate(
     bad |= when.isna() | future | early
 
     if "value_kind" in chunk:
-        kind = chunk["value_kind"].str.strip().str.lower().replace("", "total")
+        kind = _per_unique(
+            chunk["value_kind"], lambda u: u.str.strip().str.lower().replace("", "total")
+        )
         bad_kind = ~kind.isin(VALUE_KINDS)
         problems.add(
             bad_kind,
@@ -486,7 +526,11 @@ def _validate(
     )
     bad |= bad_text
     if "source_url" in chunk:
-        bad_url = url.notna() & ~bad_text & ~url.fillna("").str.fullmatch(_URL_RE)
+        bad_url = (
+            url.notna()
+            & ~bad_text
+            & ~_per_unique_mask(url.fillna(""), lambda u: u.str.fullmatch(_URL_RE))
+        )
         problems.add(bad_url, lines, "source_url", "Source URL must start with http:// or https://")
         bad |= bad_url
     notes, bad_text = _text_column(
@@ -509,7 +553,7 @@ def _validate(
     )
     for extra in ("release_title", "artist_name"):
         if extra in chunk:
-            out[extra] = chunk[extra].str.strip().replace("", None)
+            out[extra] = _per_unique(chunk[extra], lambda u: u.str.strip().replace("", None))
     return out[~bad]
 
 
@@ -577,7 +621,7 @@ def _run(
     now: datetime | None,
     chunksize: int,
 ) -> None:
-    newlines, content = scan_file(fh)
+    newlines, content, quotes = scan_file(fh)
     if not content:
         raise CsvImportError(
             "The file is empty; it needs a header line (" + ", ".join(EXPORT_COLUMNS[:8]) + ")"
@@ -601,7 +645,7 @@ def _run(
                 dry_run=dry_run,
                 total=total,
                 progress=progress,
-                multiline=None,
+                multiline=quotes,
             )
             if dry_run or not report.ok:
                 raise _Rollback
@@ -636,7 +680,7 @@ def _stream(
         n = len(raw)
         # file line of each row: quoted values spanning lines push the following rows down
         extra = pd.Series(0, index=raw.index)
-        for col in raw.columns:
+        for col in raw.columns if multiline else ():
             if raw[col].str.contains("\n", regex=False).any():
                 extra = extra + raw[col].str.count("\n")
         starts = next_line + pd.Series(range(n), index=raw.index) + extra.cumsum() - extra

@@ -1380,6 +1380,9 @@ def launch_dates(
     return frame
 
 
+# (end of insights)
+
+
 # --------------------------------------------------------------------------- dashboard queries
 # Owned by the dashboard tab (issue 4).  One query per chart; every aggregate is computed here,
 # never by loading a release's rows into pandas.
