@@ -35,10 +35,12 @@ def test_dashboard_and_entry_work_under_the_csp(demo_app, start_app, dash_duo):
     wait_until(lambda: len(graph_traces(dash_duo, "dash-series") or []) >= 2)
     dash_duo.find_element("#theme-dark").click()  # the clientside callback (an inline script)
     wait_until(
-        lambda: dash_duo.driver.execute_script(
-            "return document.documentElement.getAttribute('data-bs-theme')"
+        lambda: (
+            dash_duo.driver.execute_script(
+                "return document.documentElement.getAttribute('data-bs-theme')"
+            )
+            == "dark"
         )
-        == "dark"
     )
 
     dash_duo.find_element("#nav-entry").click()

@@ -1,0 +1,70 @@
+"""Helpers for tests that sign in or call Dash callbacks over HTTP (no browser).
+
+``login(client, name, password)`` works with a Flask test client and with an ``httpx.Client``
+pointed at a running server (``base_url`` set): it reads the CSRF token from the form and
+posts it, like a browser.  ``call_callback`` sends the JSON a Dash renderer would send.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+_CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def _text(response) -> str:
+    return response.text if hasattr(response, "text") else response.get_data(as_text=True)
+
+
+def login(client, username: str, password: str, next_path: str = "/dashboard"):
+    """Sign in through the HTML form; returns the POST's response (302 on success)."""
+    page = client.get("/login")
+    match = _CSRF.search(_text(page))
+    assert match, "the login page has no CSRF token"
+    return client.post(
+        "/login",
+        data={
+            "username": username,
+            "password": password,
+            "csrf_token": match.group(1),
+            "next": next_path,
+        },
+    )
+
+
+def callback_for(app, name: str) -> tuple[str, dict[str, Any]]:
+    """The callback_map entry whose Python function is called ``name`` (module.function)."""
+    found = []
+    for key, entry in app.callback_map.items():
+        func = entry.get("callback")
+        func = getattr(func, "__wrapped__", func)
+        if func is None:  # a clientside callback
+            continue
+        if f"{func.__module__}.{func.__name__}".endswith(name):
+            found.append((key, entry))
+    assert len(found) == 1, f"{len(found)} callbacks match {name!r}"
+    return found[0]
+
+
+def _spec(item: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
+    key = f"{item['id']}.{item['property']}"
+    return {"id": item["id"], "property": item["property"], "value": values.get(key)}
+
+
+def call_callback(client, app, name: str, values: dict[str, Any], changed: list[str] | None = None):
+    """POST one callback like the renderer does; ``values`` maps "id.prop" to a value."""
+    key, entry = callback_for(app, name)
+    outputs = [
+        {"id": part.rsplit(".", 1)[0], "property": part.rsplit(".", 1)[1]}
+        for part in (key.strip(".").split("...") if key.startswith("..") else [key])
+    ]
+    inputs = [_spec(i, values) for i in entry["inputs"]]
+    body = {
+        "output": key,
+        "outputs": outputs if key.startswith("..") else outputs[0],
+        "inputs": inputs,
+        "state": [_spec(s, values) for s in entry["state"]],
+        "changedPropIds": changed or [f"{i['id']}.{i['property']}" for i in inputs],
+    }
+    return client.post("/_dash-update-component", json=body)
