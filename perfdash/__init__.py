@@ -61,6 +61,9 @@ def create_app(
         secure_cookies=settings.secure_cookies,
     )
     server.register_blueprint(api.blueprint)
+    from perfdash import api_insights
+
+    server.register_blueprint(api_insights.blueprint)
     app.layout = shell.layout
     shell.register(app)
     return app

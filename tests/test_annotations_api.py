@@ -1,0 +1,71 @@
+"""/api/v1/annotations through Flask's test client (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+import pytest
+
+from perfdash import auth, create_app, store
+from perfdash.config import Settings
+
+
+@pytest.fixture
+def client_and_tokens(db_url):
+    engine = store.make_engine(db_url)
+    store.create_release(engine, "rel-a", title="Neon Tides")
+    app = create_app(Settings(database_url=db_url, tz="Europe/Berlin"), engine=engine)
+    tokens = {
+        "editor": auth.create_token(engine, "ed", "editor"),
+        "viewer": auth.create_token(engine, "vi", "viewer"),
+    }
+    yield app.server.test_client(), tokens, engine
+    engine.dispose()
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def test_post_list_delete_annotations(client_and_tokens):
+    client, tokens, engine = client_and_tokens
+    body = {"release": "rel-a", "date": "2026-03-01", "text": "playlist add"}
+    created = client.post("/api/v1/annotations", json=body, headers=bearer(tokens["editor"]))
+    assert created.status_code == 201, created.get_json()
+    data = created.get_json()["data"]
+    # a bare date is that day in the display time zone (Berlin: 23:00 UTC the day before)
+    assert data["at"] == "2026-02-28T23:00:00Z"
+    assert data["release_key"] == "rel-a" and data["text"] == "playlist add"
+    assert data["created_by"] == "api (editor)"
+    catalog = client.post(
+        "/api/v1/annotations",
+        json={"date": "2026-03-05T10:00:00Z", "text": "label campaign"},
+        headers=bearer(tokens["editor"]),
+    )
+    assert catalog.status_code == 201 and catalog.get_json()["data"]["release_id"] is None
+
+    listed = client.get("/api/v1/annotations?release=rel-a").get_json()["data"]
+    assert [r["text"] for r in listed] == ["playlist add", "label campaign"]
+    assert client.get("/api/v1/annotations?release=nope").status_code == 404
+
+    gone = client.delete(f"/api/v1/annotations/{data['id']}", headers=bearer(tokens["editor"]))
+    assert gone.status_code == 204
+    again = client.delete(f"/api/v1/annotations/{data['id']}", headers=bearer(tokens["editor"]))
+    assert again.status_code == 404
+    assert [r["text"] for r in store.list_annotations(engine)] == ["label campaign"]
+
+
+def test_writes_need_an_editor_and_bad_input_names_the_field(client_and_tokens):
+    client, tokens, engine = client_and_tokens
+    body = {"release": "rel-a", "date": "2026-03-01", "text": "x"}
+    assert client.post("/api/v1/annotations", json=body).status_code == 401
+    viewer = client.post("/api/v1/annotations", json=body, headers=bearer(tokens["viewer"]))
+    assert viewer.status_code == 403
+    bad = client.post(
+        "/api/v1/annotations",
+        json={"release": "nope", "date": "soon", "text": ""},
+        headers=bearer(tokens["editor"]),
+    )
+    assert bad.status_code == 400
+    fields = {d["field"] for d in bad.get_json()["error"]["details"]}
+    assert fields == {"release", "date", "text"}
+    assert client.delete("/api/v1/annotations/1").status_code == 401
+    assert store.list_annotations(engine) == []
