@@ -223,7 +223,10 @@ def measure_views(
             naive_heavy.append(slow)
         fast_read += view.rows_read
         naive_read += naive.rows_read
-        if not view.kpis.equals(naive.kpis) or not view.bars.equals(naive.bars):
+        if not all(
+            views.frames_equal(getattr(view, f), getattr(naive, f))
+            for f in ("series", "baseline", "current", "previous", "kpis", "bars")
+        ):
             mismatches += 1
     return {
         "release_view_ms_p50": pct(fast_ms, 50),

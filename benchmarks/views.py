@@ -32,6 +32,22 @@ class View:
     rows_read: int = 0
 
 
+def frames_equal(fast: pd.DataFrame, naive: pd.DataFrame) -> bool:
+    """Same columns, rows and values (dtypes may differ: int64 vs Int64, NaT equals NaT)."""
+    if list(fast.columns) != list(naive.columns) or len(fast) != len(naive):
+        return False
+    fast, naive = fast.reset_index(drop=True), naive.reset_index(drop=True)
+    for col in fast.columns:
+        a, b = fast[col], naive[col]
+        if col in ("last_at", "baseline_at"):
+            a, b = pd.to_datetime(a, utc=True), pd.to_datetime(b, utc=True)
+        elif col == "bucket":
+            a, b = pd.to_datetime(a), pd.to_datetime(b)
+        if not ((a == b) | (a.isna() & b.isna())).fillna(False).all():
+            return False
+    return True
+
+
 def kpi_frame(current: pd.DataFrame, previous: pd.DataFrame) -> pd.DataFrame:
     """Per metric: gain and total summed over platforms, corrections, previous gain."""
     cols = ["gain", "total", "corrections"]
