@@ -110,13 +110,15 @@ class Alert:
         return self.items[0].metric_type if self.items else "views"
 
     def path(self) -> str:
-        """The dashboard at this release, metric and date (the day in the middle of the view)."""
+        """The dashboard at this release and metric, two weeks either side of the day, as gains
+        (the dashboard's URL format: release, period=custom, from, to, metric, mode)."""
         query = {
             "release": self.release_id,
+            "period": "custom",
+            "from": (self.day - timedelta(days=14)).isoformat(),
+            "to": (self.day + timedelta(days=14)).isoformat(),
             "metric": self.metric_type,
-            "date": self.day.isoformat(),
-            "start": (self.day - timedelta(days=14)).isoformat(),
-            "end": (self.day + timedelta(days=14)).isoformat(),
+            "mode": "gain",
         }
         return "/dashboard?" + urlencode(query)
 

@@ -7,12 +7,14 @@ from urllib.parse import parse_qs
 import dash_bootstrap_components as dbc
 from dash import Dash, Input, Output, clientside_callback, dcc, html
 
-from perfdash.ui import dashboard, entry, login
+from perfdash.ui import dashboard, entry, insights, login
 
 TABS = {
     "/": ("Dashboard", dashboard),
     "/dashboard": ("Dashboard", dashboard),
     "/entry": ("Data entry", entry),
+    "/alerts": ("Alerts", insights.alerts_page),
+    "/launches": ("Launches", insights.launches_page),
 }
 
 
@@ -35,6 +37,15 @@ def layout() -> html.Div:
                                 ),
                                 dbc.NavLink(
                                     "Data entry", href="/entry", id="nav-entry", active="partial"
+                                ),
+                                dbc.NavLink(
+                                    "Alerts", href="/alerts", id="nav-alerts", active="partial"
+                                ),
+                                dbc.NavLink(
+                                    "Launches",
+                                    href="/launches",
+                                    id="nav-launches",
+                                    active="partial",
                                 ),
                             ],
                             navbar=True,
@@ -86,3 +97,4 @@ def register(app: Dash) -> None:
     )
     dashboard.register(app)
     entry.register(app)
+    insights.register(app)

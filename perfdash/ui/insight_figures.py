@@ -1,0 +1,186 @@
+"""Pure figure builders for insights: annotation markers and launch curves.
+
+DataFrames and lists in, Plotly figures out; no database and no Dash callbacks, so each is
+tested on its own.  Markers go on a hidden overlay axis (``yaxis9``, range 0..1) so they sit
+at the top of any chart, whatever its scale, without changing its y range.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from perfdash.metrics import FALLBACK_COLOURS, format_number
+
+MARKER_AXIS = "y9"
+NOTES_TRACE = "Notes"
+APPROVED_TRACE = "Approved"
+MEDIAN_TRACE = "Catalog median"
+
+
+def _local(at: datetime | pd.Timestamp, tz: str) -> pd.Timestamp:
+    ts = pd.Timestamp(at)
+    if ts.tzinfo is None:
+        ts = ts.tz_localize("UTC")
+    return ts.tz_convert(ZoneInfo(tz)).tz_localize(None)
+
+
+def _x_range(fig: go.Figure) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+    """First and last x of the figure's data traces (naive local times), if any."""
+    xs: list[pd.Timestamp] = []
+    for trace in fig.data:
+        x = getattr(trace, "x", None)
+        if x is None or len(x) == 0:
+            continue
+        try:
+            values = pd.to_datetime(pd.Series(list(x)))
+        except (ValueError, TypeError):
+            continue
+        xs += [values.min(), values.max()]
+    if not xs:
+        return None
+    return min(xs), max(xs)
+
+
+def add_annotation_markers(
+    fig: go.Figure,
+    annotations: Sequence[Mapping[str, Any]] | pd.DataFrame,
+    *,
+    tz: str = "UTC",
+    approved: Mapping[str, datetime | None] | None = None,
+    clip: bool = True,
+) -> go.Figure:
+    """Add notes (``at``, ``text``, ``release_key``) and approval dates as markers.
+
+    ``approved`` maps a release label to its approval time.  With ``clip`` only markers inside
+    the chart's time range (to the end of its last day) are drawn, so a 7-day view is not
+    stretched to a note from last year.  Each marker has a dotted vertical line and its text on
+    hover; the traces are named "Notes" and "Approved".
+    """
+    rows = (
+        annotations.to_dict("records")
+        if isinstance(annotations, pd.DataFrame)
+        else list(annotations)
+    )
+    bounds = _x_range(fig) if clip else None
+
+    def inside(x: pd.Timestamp) -> bool:
+        if bounds is None:
+            return True
+        return bounds[0].normalize() <= x <= bounds[1].normalize() + pd.Timedelta(days=1)
+
+    notes = []
+    for row in rows:
+        x = _local(row["at"], tz)
+        if inside(x):
+            who = row.get("release_key") or "whole catalog"
+            notes.append((x, f"{x:%Y-%m-%d}: {row['text']} ({who})"))
+    approvals = []
+    for label, at in (approved or {}).items():
+        if at is not None and not pd.isna(at):
+            x = _local(at, tz)
+            if inside(x):
+                approvals.append((x, f"{x:%Y-%m-%d}: {label} approved"))
+    if not notes and not approvals:
+        return fig
+    for points, name, colour, symbol in (
+        (notes, NOTES_TRACE, "#f0ad4e", "triangle-down"),
+        (approvals, APPROVED_TRACE, "#6c757d", "star"),
+    ):
+        if not points:
+            continue
+        fig.add_trace(
+            go.Scatter(
+                x=[p[0] for p in points],
+                y=[0.97] * len(points),
+                yaxis=MARKER_AXIS,
+                mode="markers",
+                name=name,
+                marker={"symbol": symbol, "size": 13, "color": colour},
+                hovertext=[p[1] for p in points],
+                hoverinfo="text",
+                showlegend=True,
+            )
+        )
+        for x, _ in points:
+            fig.add_shape(
+                type="line",
+                x0=x,
+                x1=x,
+                xref="x",
+                y0=0,
+                y1=1,
+                yref="paper",
+                line={"color": colour, "width": 1, "dash": "dot"},
+                layer="below",
+            )
+    fig.update_layout(
+        yaxis9={"overlaying": "y", "range": [0, 1], "visible": False, "fixedrange": True}
+    )
+    return fig
+
+
+def launch_figure(
+    aligned: pd.DataFrame,
+    median: pd.DataFrame,
+    *,
+    names: Mapping[int, str],
+    value: str = "total",
+    metric_type: str = "views",
+    horizon: int = 28,
+    template: str = "plotly_white",
+) -> go.Figure:
+    """One line per release by days since launch, and the catalog's median launch, dashed."""
+    fig = go.Figure()
+    what = "total" if value == "total" else "gain per day"
+    for i, (rid, label) in enumerate(names.items()):
+        part = aligned[aligned["release_id"] == rid].sort_values("day")
+        if part.empty:
+            continue
+        fig.add_trace(
+            go.Scatter(
+                x=part["day"],
+                y=part[value],
+                mode="lines+markers" if len(part) <= 31 else "lines",
+                name=label,
+                line={"color": FALLBACK_COLOURS[i % len(FALLBACK_COLOURS)], "width": 2},
+                customdata=[format_number(v) for v in part[value]],
+                hovertemplate=f"{label}<br>day %{{x}}<br>{metric_type} {what}: "
+                "%{customdata}<extra></extra>",
+            )
+        )
+    if not median.empty:
+        fig.add_trace(
+            go.Scatter(
+                x=median["day"],
+                y=median["median"],
+                mode="lines",
+                name=MEDIAN_TRACE,
+                line={"color": "#7f7f7f", "width": 3, "dash": "dash"},
+                customdata=[
+                    (format_number(v), int(n))
+                    for v, n in zip(median["median"], median["n"], strict=True)
+                ],
+                hovertemplate="Catalog median<br>day %{x}<br>%{customdata[0]} "
+                "(of %{customdata[1]} releases)<extra></extra>",
+            )
+        )
+    fig.update_layout(
+        template=template,
+        title=f"{metric_type}: first {horizon} days after launch ({what})",
+        xaxis={
+            "title": "days since launch (day 0 = approval date)",
+            "range": [-0.5, horizon - 0.5],
+        },
+        yaxis={"title": f"{metric_type} {what}", "tickformat": ",", "rangemode": "tozero"},
+        hovermode="closest",
+        legend={"orientation": "h", "y": -0.2},
+        margin={"l": 60, "r": 20, "t": 50, "b": 40},
+        height=440,
+    )
+    return fig
