@@ -23,6 +23,7 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import Map
 
 from perfdash import auth, ingest, store
 from perfdash.schema import DISTRIBUTION_STATUSES, RELEASE_IDENTIFIERS
@@ -131,7 +132,7 @@ def _db_error(exc: store.PerformanceDbError) -> Response:
 
 
 @blueprint.before_request
-def _limit_body() -> None:
+def _limit_body() -> Response | None:
     """Refuse bodies over the limit before reading them (chunked bodies are capped too)."""
     if not _is_api_request():
         return
@@ -140,6 +141,12 @@ def _limit_body() -> None:
             413, f"The request body is larger than {MAX_BODY_BYTES:,} bytes; send smaller batches"
         )
     request.max_content_length = MAX_BODY_BYTES
+    if request.method == "OPTIONS":
+        # Flask's automatic answer would also list the catch-all's methods.
+        response = Response(status=200)
+        response.headers["Allow"] = ", ".join(_allowed_methods(request.path) or ["OPTIONS"])
+        return response
+    return None
 
 
 # --------------------------------------------------------------------------- helpers
@@ -277,9 +284,6 @@ def _method_not_allowed(*allowed: str) -> ApiError:
     )
 
 
-OTHER_METHODS = ["PUT", "PATCH", "DELETE", "POST"]
-
-
 # --------------------------------------------------------------------------- routes
 
 
@@ -299,13 +303,11 @@ def openapi():
     return jsonify(spec())
 
 
-@blueprint.route(API_PREFIX + "/releases", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
+@blueprint.route(API_PREFIX + "/releases", methods=["GET", "POST"])
 def releases():
-    if request.method == "GET":
-        return _list_releases()
     if request.method == "POST":
         return _create_release()
-    raise _method_not_allowed("GET", "POST")
+    return _list_releases()
 
 
 def _list_releases():
@@ -379,10 +381,8 @@ def _create_release():
     return response
 
 
-@blueprint.route(API_PREFIX + "/releases/<int:release_pk>", methods=["GET", *OTHER_METHODS])
+@blueprint.get(API_PREFIX + "/releases/<int:release_pk>")
 def release_detail(release_pk: int):
-    if request.method != "GET":
-        raise _method_not_allowed("GET")
     _require("viewer")
     release = store.get_release(_engine(), release_pk) if release_pk < 2**31 else None
     if release is None:
@@ -390,13 +390,11 @@ def release_detail(release_pk: int):
     return jsonify(_release_out(release))
 
 
-@blueprint.route(API_PREFIX + "/metrics", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
+@blueprint.route(API_PREFIX + "/metrics", methods=["GET", "POST"])
 def metrics():
-    if request.method == "GET":
-        return _list_metrics()
     if request.method == "POST":
         return _post_metrics()
-    raise _method_not_allowed("GET", "POST")
+    return _list_metrics()
 
 
 def _list_metrics():
@@ -533,12 +531,8 @@ def _record_errors(raw: Any, key_ids: dict[str, int], known_ids: set[int]) -> di
     return errors
 
 
-@blueprint.route(
-    API_PREFIX + "/metrics/<int:metric_id>", methods=["GET", "DELETE", "PUT", "PATCH", "POST"]
-)
+@blueprint.route(API_PREFIX + "/metrics/<int:metric_id>", methods=["GET", "DELETE"])
 def metric_detail(metric_id: int):
-    if request.method not in ("GET", "DELETE"):
-        raise _method_not_allowed("GET", "DELETE")
     engine = _engine()
     if request.method == "GET":
         _require("viewer")
@@ -559,5 +553,22 @@ def metric_detail(metric_id: int):
     API_PREFIX + "/<path:rest>", methods=["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 )
 def not_found(rest: str):
-    """Unknown API paths answer JSON 404 (Dash's catch-all would serve its HTML page)."""
+    """Unknown API paths answer JSON 404 (Dash's catch-all would serve its HTML page).
+
+    This rule accepts every method, so it also sees e.g. PUT /api/v1/metrics: those answer 405
+    with the methods the path really has.
+    """
+    allowed = _allowed_methods(request.path)
+    if allowed:
+        raise _method_not_allowed(*allowed)
     raise ApiError(404, f"There is no endpoint {API_PREFIX}/{rest}; see {API_PREFIX}/openapi.json")
+
+
+def _allowed_methods(path: str) -> list[str]:
+    """Methods the real /api/v1 routes (any blueprint's) accept for ``path``, catch-all left out."""
+    rules = [
+        rule.empty()
+        for rule in current_app.url_map.iter_rules()
+        if rule.rule.startswith(API_PREFIX + "/") and rule.endpoint != f"{blueprint.name}.not_found"
+    ]
+    return sorted(Map(rules).bind("api").allowed_methods(path))

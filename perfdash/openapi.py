@@ -38,12 +38,20 @@ def spec() -> dict[str, Any]:
         "release_key": {"type": "string", "minLength": 1, "maxLength": 255},
         "title": {"type": "string", "maxLength": 255},
         "artist_name": {"type": "string", "maxLength": 255},
-        "approved_at": {"type": "string", "format": "date-time"},
+        "approved_at": {
+            "type": "string",
+            "description": "ISO 8601 (an offset, or the configured time zone)",
+        },
         "distribution_status": {"type": "string", "enum": list(DISTRIBUTION_STATUSES)},
-        "track_url": {"type": "string", "format": "uri"},
-        "video_url": {"type": "string", "format": "uri"},
+        "track_url": {"type": "string", "description": "http(s) URL; empty means none"},
+        "video_url": {"type": "string", "description": "http(s) URL; empty means none"},
         **{name: {"type": "string", "maxLength": 255} for name in RELEASE_IDENTIFIERS},
     }
+    for name in release_input_props:
+        if name != "release_key":  # null means "not given"
+            release_input_props[name]["nullable"] = True
+            if "enum" in release_input_props[name]:
+                release_input_props[name]["enum"].append(None)
     metric_props: dict[str, Any] = {
         "id": {"type": "integer"},
         "release_key": {"type": "string"},
@@ -73,11 +81,14 @@ def spec() -> dict[str, Any]:
         },
         "recorded_at": {
             "type": "string",
-            "format": "date-time",
             "description": "ISO 8601; without an offset it is read in the configured time "
             "zone; default now.  Not in the future.",
         },
-        "source_url": {"type": "string", "format": "uri", "maxLength": 2000},
+        "source_url": {
+            "type": "string",
+            "description": "http(s) URL; empty means none",
+            "maxLength": 2000,
+        },
         "notes": {"type": "string", "maxLength": 2000},
         "value_kind": {
             "type": "string",
@@ -86,6 +97,10 @@ def spec() -> dict[str, Any]:
             "description": "total = lifetime total at recorded_at; period = count for a period.",
         },
     }
+    for name in ("release_key", "release_id", "recorded_at", "source_url", "notes", "value_kind"):
+        record_props[name]["nullable"] = True  # null means "not given"
+        if "enum" in record_props[name]:
+            record_props[name]["enum"].append(None)
     page_params = [
         {
             "name": "limit",
@@ -276,13 +291,19 @@ def spec() -> dict[str, Any]:
                             "name": "from",
                             "in": "query",
                             "description": "recorded_at >= from (ISO 8601).",
-                            "schema": {"type": "string", "format": "date-time"},
+                            "schema": {
+                                "type": "string",
+                                "description": "ISO 8601 (an offset, or the configured time zone)",
+                            },
                         },
                         {
                             "name": "to",
                             "in": "query",
                             "description": "recorded_at < to (ISO 8601).",
-                            "schema": {"type": "string", "format": "date-time"},
+                            "schema": {
+                                "type": "string",
+                                "description": "ISO 8601 (an offset, or the configured time zone)",
+                            },
                         },
                         {
                             "name": "format",
