@@ -245,7 +245,7 @@ def export_(release_key: str | None, output: str, database_url: str | None) -> N
 
     engine = _engine(_settings(database_url))
     try:
-        with click.open_file(output, "w", encoding="utf-8", newline="") as out:
+        with click.open_file(output, "w", encoding="utf-8") as out:
             rows = csvio.export_csv(engine, out, release_key=release_key)
     except store.PerformanceDbError as exc:
         raise click.ClickException(str(exc)) from None
