@@ -1,0 +1,71 @@
+"""Insights in headless Chromium: alerts click through to the chart, launches compared, and a
+note added from the dashboard shows as a marker."""
+
+from __future__ import annotations
+
+from browser import graph_traces, pick, wait_until
+
+from perfdash import store
+from perfdash.ui.insight_figures import MEDIAN_TRACE
+
+
+def test_alerts_view_lists_demo_spikes_and_opens_the_chart(demo_app, start_app, dash_duo):
+    engine = demo_app.server.extensions["perfdash"]["engine"]
+    viral = store.get_release_by_key(engine, "demo-019")
+    start_app(demo_app, "/alerts")
+    dash_duo.wait_for_element("#alerts-table", timeout=30)
+    rows = dash_duo.find_elements(".alert-row")
+    text = " ".join(r.text for r in rows)
+    # both viral days of the demo (in the last 180 days) are listed, newest first; no steady
+    # release is
+    assert len(rows) == 2, text
+    assert "(demo-019)" in rows[0].text and "(demo-007)" in rows[1].text
+    assert "×" in text and "views" in text
+    dash_duo.wait_for_contains_text("#freshness-summary", "Newest number")
+
+    dash_duo.find_element(".alert-link").click()
+    wait_until(
+        lambda: "/dashboard" in dash_duo.driver.current_url, message="navigation to the chart"
+    )
+    assert f"release={viral['id']}" in dash_duo.driver.current_url
+    wait_until(
+        lambda: len(graph_traces(dash_duo, "dash-series") or []) >= 2,
+        timeout=30,
+        message="the release's chart",
+    )
+    dash_duo.wait_for_contains_text("#dash-series", "Wildfire Memory")
+
+
+def test_compare_two_launches_with_the_catalog_median(demo_app, start_app, dash_duo):
+    engine = demo_app.server.extensions["perfdash"]["engine"]
+    ids = store.release_ids_for_keys(engine, ["demo-002", "demo-005"])
+    base = start_app(demo_app, "/launches")
+    dash_duo.driver.get(f"{base}/launches?release={ids['demo-002']}&release={ids['demo-005']}")
+
+    def names():
+        return [t["name"] for t in graph_traces(dash_duo, "launch-chart") or []]
+
+    wait_until(lambda: MEDIAN_TRACE in names(), timeout=30, message="launch chart")
+    assert names() == [
+        "Glass Horizon — The Circuit Saints",
+        "Velvet Static — Nova Vale",
+        MEDIAN_TRACE,
+    ]
+    traces = graph_traces(dash_duo, "launch-chart")
+    assert traces[0]["x"][0] == 0 and traces[0]["x"][-1] == 27  # first 28 days
+    summary = dash_duo.find_element("#launch-summary").text
+    assert "Glass Horizon" in summary and "median launch by" in summary and "at day 7" in summary
+
+    # first 7 days as gains: every line stops at day 6
+    for label in dash_duo.find_elements("#launch-horizon label"):
+        if label.text.startswith("7"):
+            label.click()
+    for label in dash_duo.find_elements("#launch-mode label"):
+        if label.text == "Gains":
+            label.click()
+    wait_until(
+        lambda: all(t["x"][-1] == 6 for t in graph_traces(dash_duo, "launch-chart")),
+        message="7-day view",
+    )
+    pick(dash_duo, "launch-releases", "Echo Chamber")
+    wait_until(lambda: len(names()) == 4, message="a third release")
