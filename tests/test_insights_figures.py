@@ -1,0 +1,74 @@
+"""Pure insight figures: annotation markers and launch curves, without a browser."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from perfdash.ui.insight_figures import (
+    APPROVED_TRACE,
+    MEDIAN_TRACE,
+    NOTES_TRACE,
+    add_annotation_markers,
+    launch_figure,
+)
+
+
+def chart(first: str = "2026-03-01", days: int = 10) -> go.Figure:
+    x = pd.date_range(first, periods=days, freq="D")
+    return go.Figure(go.Scatter(x=x, y=list(range(days)), name="YouTube"))
+
+
+def test_notes_and_approval_become_markers_inside_the_chart_range():
+    notes = [
+        {"at": datetime(2026, 3, 4, 23, tzinfo=UTC), "text": "playlist add", "release_key": "r1"},
+        {"at": datetime(2026, 3, 6, tzinfo=UTC), "text": "label push", "release_key": None},
+        {"at": datetime(2025, 1, 1, tzinfo=UTC), "text": "long ago", "release_key": "r1"},
+    ]
+    fig = add_annotation_markers(
+        chart(),
+        notes,
+        tz="Europe/Berlin",
+        approved={"Neon Tides": pd.Timestamp("2026-03-01 08:00", tz="UTC")},
+    )
+    by_name = {t.name: t for t in fig.data}
+    assert set(by_name) == {"YouTube", NOTES_TRACE, APPROVED_TRACE}
+    notes_trace = by_name[NOTES_TRACE]
+    # 23:00 UTC on the 4th is the 5th in Berlin; the note from 2025 is outside the chart
+    assert [pd.Timestamp(x) for x in notes_trace.x] == [
+        pd.Timestamp("2026-03-05 00:00"),
+        pd.Timestamp("2026-03-06 01:00"),
+    ]
+    assert list(notes_trace.hovertext) == [
+        "2026-03-05: playlist add (r1)",
+        "2026-03-06: label push (whole catalog)",
+    ]
+    assert notes_trace.yaxis == "y9" and fig.layout.yaxis9.overlaying == "y"
+    assert list(by_name[APPROVED_TRACE].hovertext) == ["2026-03-01: Neon Tides approved"]
+    assert len(fig.layout.shapes) == 3  # one dotted line per marker
+    everything = add_annotation_markers(chart(), notes, tz="UTC", clip=False)
+    assert len(next(t for t in everything.data if t.name == NOTES_TRACE).x) == 3
+
+
+def test_no_notes_leaves_the_chart_alone():
+    fig = add_annotation_markers(chart(), [], tz="UTC", approved={"x": None})
+    assert [t.name for t in fig.data] == ["YouTube"] and not fig.layout.shapes
+
+
+def test_launch_figure_draws_releases_and_the_median():
+    aligned = pd.DataFrame(
+        {
+            "release_id": [1, 1, 2, 2],
+            "day": [0, 1, 0, 1],
+            "gain": [10.0, 5.0, 20.0, 8.0],
+            "total": [10.0, 15.0, 20.0, 28.0],
+        }
+    )
+    median = pd.DataFrame({"day": [0, 1], "median": [15.0, 21.5], "n": [2, 2]})
+    fig = launch_figure(aligned, median, names={1: "A", 2: "B"}, value="gain", horizon=7)
+    assert [t.name for t in fig.data] == ["A", "B", MEDIAN_TRACE]
+    assert list(fig.data[1].y) == [20.0, 8.0]
+    assert list(fig.data[2].y) == [15.0, 21.5] and fig.data[2].line.dash == "dash"
+    assert "first 7 days" in fig.layout.title.text
