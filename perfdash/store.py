@@ -1623,6 +1623,74 @@ def leaderboard(
     return frame
 
 
+DROP_COLUMNS = [
+    "release_id",
+    "platform_key",
+    "metric_type",
+    "bucket",
+    "recorded_at",
+    "metric_value",
+    "previous_value",
+]
+
+
+def total_drops(
+    bind: Engine | Connection,
+    release_ids: Sequence[int] | None,
+    *,
+    end: datetime,
+    start: datetime | None = None,
+    metric_types: Sequence[str] | None = None,
+    platforms: Sequence[str] | None = None,
+    bucket: str = "day",
+    tz: str = "UTC",
+) -> pd.DataFrame:
+    """Readings in [start, end) where a lifetime total fell below the reading before it.
+
+    A platform correction can hide inside a week or month bucket (the bucket's last total is
+    still higher than the one before), so the chart marks these readings at their bucket
+    instead of relying on bucket-to-bucket gains alone.  ``bucket`` is as in
+    ``release_series``; the reading before may lie before ``start``.
+    """
+    c = content_performance.c
+    pkey = func.lower(c.platform)
+    inner = (
+        select(
+            c.release_id,
+            pkey.label("platform_key"),
+            c.metric_type,
+            _bucket_expr(bind, bucket, tz).label("bucket"),
+            c.recorded_at,
+            c.metric_value,
+            func.lag(c.metric_value)
+            .over(partition_by=[c.release_id, pkey, c.metric_type], order_by=[c.recorded_at, c.id])
+            .label("previous_value"),
+        )
+        .where(
+            c.value_kind == "total",
+            *_filters(bind, release_ids, metric_types, platforms, None, end),
+        )
+        .subquery("readings")
+    )
+    r = inner.c
+    where = [r.previous_value.is_not(None), r.metric_value < r.previous_value]
+    if start is not None:
+        where.append(r.recorded_at >= _db_ts(bind, start))
+    stmt = (
+        select(*[r[name] for name in DROP_COLUMNS])
+        .where(*where)
+        .order_by(r.release_id, r.platform_key, r.metric_type, r.recorded_at)
+    )
+    with _begin(bind) as conn:
+        rows = conn.execute(stmt).all()
+    frame = pd.DataFrame(rows, columns=DROP_COLUMNS)
+    frame["bucket"] = pd.to_datetime(frame["bucket"])
+    frame["recorded_at"] = pd.to_datetime(frame["recorded_at"], utc=True)
+    for col in ("metric_value", "previous_value"):
+        frame[col] = frame[col].astype("int64")
+    return frame
+
+
 RECORD_COLUMNS = [
     "id",
     "recorded_at",

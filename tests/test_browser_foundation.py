@@ -15,7 +15,10 @@ def test_pick_release_then_add_metric_and_see_it(demo_app, start_app, dash_duo):
     engine = demo_app.server.extensions["perfdash"]["engine"]
     base = start_app(demo_app, "/dashboard")
 
-    # pick a release by searching its title
+    # the picker is multi-select (compare releases): drop the default release, then pick one
+    # by searching its title
+    dash_duo.wait_for_element("#dash-release .dash-dropdown-clear").click()
+    dash_duo.wait_for_contains_text("#dash-series", "Pick a release")
     pick(dash_duo, "dash-release", "Glass Horizon")
     dash_duo.wait_for_contains_text("#dash-series", "Glass Horizon")
     wait_until(lambda: chart_traces(dash_duo) and len(chart_traces(dash_duo)) >= 2)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pandas as pd
 import pytest
 
 from perfdash import store
@@ -149,3 +150,20 @@ def test_metric_records_page_sort_and_count(engine, catalog):
         store.metric_records(engine, [a], sort=[("metric_value", "sideways")])
     assert store.count_records(engine, [a], platforms=["nowhere"]) == 0
     assert store.metric_records(engine, [a], platforms=["nowhere"]).empty
+
+
+def test_total_drops_finds_a_correction_inside_a_bucket(engine, catalog):
+    a = catalog["a"]
+    drops = store.total_drops(engine, [a], start=START, end=END, bucket="month", tz="UTC")
+    assert drops[["platform_key", "metric_value", "previous_value"]].values.tolist() == [
+        ["youtube", 250, 300]
+    ]
+    assert drops["bucket"].tolist() == [pd.Timestamp("2026-01-01")]
+    assert drops["recorded_at"].tolist() == [T(2026, 1, 11)]
+    # the reading it fell from may be before the period; after it, nothing
+    assert len(store.total_drops(engine, [a], start=T(2026, 1, 11), end=END)) == 1
+    assert store.total_drops(engine, [a], start=T(2026, 1, 12), end=END).empty
+    # per-period counts that go down (7 then 3) are not corrections
+    _write(engine, [(a, "TikTok", "views", 3, T(2026, 1, 12), "period", None)])
+    assert store.total_drops(engine, [a], end=END, platforms=["tiktok"]).empty
+    assert store.total_drops(engine, [catalog["b"]], end=END).empty

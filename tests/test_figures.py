@@ -57,7 +57,7 @@ def test_time_series_totals_gains_and_the_correction_marker():
     # the drop is marked, at its bucket, and its hover tells by how much
     marker = total["YouTube: correction"]
     assert [str(x)[:10] for x in marker.x] == ["2026-01-11"]
-    assert list(marker.y) == [250] and list(marker.customdata) == ["-50"]
+    assert list(marker.y) == [250] and list(marker.customdata) == ["50"]
 
     gain = traces(figures.time_series(gains, mode="gain"))
     assert list(gain["YouTube"].y) == [200, -50, 150]  # from the baseline of 100
@@ -151,3 +151,29 @@ def test_dark_template_is_applied():
         figures.empty_figure("x", "plotly_dark"),
     ):
         assert fig.layout.template.layout.paper_bgcolor == "rgb(17,17,17)"
+
+
+def test_a_drop_inside_a_bucket_is_still_marked():
+    # by month the total still grew (100 -> 400), but a reading inside fell 300 -> 250
+    month = series([("youtube", "2026-01-01", 400)])
+    gains = metrics.totals_and_gains(month, BASELINE)
+    assert not gains["correction"].any()
+    drops = pd.DataFrame(
+        [
+            {
+                "release_id": 1,
+                "platform_key": "youtube",
+                "metric_type": "views",
+                "bucket": pd.Timestamp("2026-01-01"),
+                "recorded_at": pd.Timestamp("2026-01-11", tz="UTC"),
+                "metric_value": 250,
+                "previous_value": 300,
+            }
+        ]
+    )
+    fig = figures.time_series(gains, mode="total", drops=drops)
+    marker = traces(fig)["YouTube: correction"]
+    assert list(marker.y) == [400] and list(marker.customdata) == ["50"]
+    # another platform's drop does not mark this line
+    other = figures.time_series(gains, drops=drops.assign(platform_key="spotify"))
+    assert "YouTube: correction" not in traces(other)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from urllib.parse import urlencode
+from urllib.parse import parse_qs, urlencode
 from zoneinfo import ZoneInfo
 
 import dash_bootstrap_components as dbc
@@ -49,6 +49,7 @@ MODES = ("total", "gain")
 VIEWS = ("release", "leaderboard")
 DEFAULT_PERIOD = "90d"
 PAGE_SIZE = 25
+PICKER_SIZE = 20  # releases listed before typing; the search box finds the rest
 LEADERBOARD_SIZE = 10
 TABLE_COLUMNS = [
     ("recorded_at", "Recorded at"),
@@ -167,6 +168,27 @@ def state_from_controls(
     )
 
 
+def release_link(state: ViewState, release_id: int) -> str:
+    """The query of one release's view, keeping the leaderboard's period and metric."""
+    return to_query(
+        ViewState(
+            releases=(release_id,),
+            period=state.period,
+            start=state.start,
+            end=state.end,
+            metric=state.leaderboard_metric,
+            granularity=state.granularity,
+            mode=state.mode,
+            leaderboard_metric=state.leaderboard_metric,
+        )
+    )
+
+
+def view_of(query: str | None) -> ViewState:
+    """The ViewState a query string ('?release=...') describes."""
+    return parse_query(parse_qs((query or "").lstrip("?")))
+
+
 def resolve_period(state: ViewState, tz: str, now: datetime | None = None) -> metrics.Period:
     """The UTC range the state's period covers (a broken custom range falls back to 90 days)."""
     if state.period == "custom":
@@ -231,7 +253,7 @@ def layout(query: dict[str, list[str]]) -> html.Div:
         return html.Div([empty_catalog()])
     tz = context.settings().tz
     state = parse_query(query)
-    options = release_options()
+    options = release_options(limit=PICKER_SIZE)
     known = {o["value"] for o in options}
     selected: list[int] = []
     for rid in state.releases:
@@ -413,7 +435,7 @@ def layout(query: dict[str, list[str]]) -> html.Div:
                         page_size=PAGE_SIZE,
                         page_count=1,
                         sort_action="custom",
-                        sort_mode="multi",
+                        sort_mode="single",
                         sort_by=[{"column_id": "recorded_at", "direction": "desc"}],
                         style_table={"overflowX": "auto"},
                         style_cell={"textAlign": "left", "fontSize": "0.9rem"},
@@ -534,7 +556,9 @@ def kpi_cards(kpis: list[metrics.Kpi], has_previous: bool) -> dbc.Row:
     return dbc.Row(cards, className="g-2")
 
 
-def leaderboard_table(board: pd.DataFrame, previous: dict[int, int], metric: str) -> html.Div:
+def leaderboard_table(
+    board: pd.DataFrame, previous: dict[int, int], metric: str, state: ViewState
+) -> html.Div:
     """Rank, release (a link to its view), gain, total and trend vs the previous period."""
     if board.empty:
         return dbc.Alert(
@@ -561,7 +585,7 @@ def leaderboard_table(board: pd.DataFrame, previous: dict[int, int], metric: str
                                     "artist_name": r.artist_name,
                                 }
                             ),
-                            href=f"/dashboard?release={int(r.release_id)}",
+                            href="/dashboard" + release_link(state, int(r.release_id)),
                             className="lb-link",
                         )
                     ),
@@ -705,9 +729,12 @@ def register(app: Dash) -> None:
             return no_update, no_update, no_update
         return "custom", no_update, no_update
 
-    @app.callback(Output("dash-query", "data"), *FILTERS)
+    @app.callback(Output("dash-query", "data"), *FILTERS, State("dash-query", "data"))
     def query_string(*values):
-        return to_query(state_from_controls(*values))
+        """The one place the controls become a view; every data callback listens to it."""
+        *controls, current = values
+        query = to_query(state_from_controls(*controls))
+        return no_update if query == current else query
 
     clientside_callback(
         """function(search) {
@@ -724,12 +751,13 @@ def register(app: Dash) -> None:
         Output("dash-kpis", "children"),
         Output("dash-bars", "figure"),
         Output("dash-share", "figure"),
-        *FILTERS,
+        Input("dash-query", "data"),
         Input("theme-store", "data"),
     )
-    def summary(*values):
-        *controls, template = values
-        state = state_from_controls(*controls)
+    def summary(query, template):
+        state = view_of(query)
+        if state.view != "release":
+            return no_update, no_update, no_update
         template = template or "plotly_white"
         if not state.releases:
             empty = figures.empty_figure("Pick a release", template)
@@ -761,12 +789,13 @@ def register(app: Dash) -> None:
     @app.callback(
         Output("dash-series", "figure"),
         Output("dash-note", "children"),
-        *FILTERS,
+        Input("dash-query", "data"),
         Input("theme-store", "data"),
     )
-    def chart(*values):
-        *controls, template = values
-        state = state_from_controls(*controls)
+    def chart(query, template):
+        state = view_of(query)
+        if state.view != "release":
+            return no_update, no_update
         template = template or "plotly_white"
         if not state.releases:
             return figures.empty_figure("Pick a release", template), ""
@@ -821,9 +850,20 @@ def register(app: Dash) -> None:
             else None
         )
         gains = metrics.totals_and_gains(series, baseline)
+        drops = store.total_drops(
+            engine,
+            state.releases,
+            start=period.start,
+            end=period.end,
+            metric_types=[state.metric],
+            platforms=platforms,
+            bucket=state.granularity,
+            tz=tz,
+        )
         colour_by = "platform"
         if len(state.releases) > 1:
             gains = metrics.combine_platforms(gains).assign(platform_key=figures.ALL_PLATFORMS)
+            drops = drops.assign(platform_key=figures.ALL_PLATFORMS)
             colour_by = "release"
         title = " vs ".join(names.values()) if len(names) > 1 else next(iter(names.values()))
         fig = figures.time_series(
@@ -834,6 +874,7 @@ def register(app: Dash) -> None:
             template=template,
             title=f"{title}: {state.metric} per {state.granularity}",
             colour_by=colour_by,
+            drops=drops,
         )
         newest = series["last_at"].max()
         note = (
@@ -847,13 +888,14 @@ def register(app: Dash) -> None:
         Output("dash-table", "page_count"),
         Output("dash-table", "page_current"),
         Output("dash-table-note", "children"),
-        *FILTERS,
+        Input("dash-query", "data"),
         Input("dash-table", "page_current"),
         Input("dash-table", "sort_by"),
     )
-    def table(*values):
-        *controls, page, sort_by = values
-        state = state_from_controls(*controls)
+    def table(query, page, sort_by):
+        state = view_of(query)
+        if state.view != "release":
+            return no_update, no_update, no_update, no_update
         if not state.releases:
             return [], 1, 0, ""
         engine, tz = context.engine(), context.settings().tz
@@ -890,9 +932,9 @@ def register(app: Dash) -> None:
         text = metrics.records_csv(rows or [], [c for c, _ in TABLE_COLUMNS])
         return dcc.send_string(text, f"perfdash-records-p{int(page or 0) + 1}-{stamp}.csv")
 
-    @app.callback(Output("dash-leaderboard", "children"), *FILTERS)
-    def leaderboard(*values):
-        state = state_from_controls(*values)
+    @app.callback(Output("dash-leaderboard", "children"), Input("dash-query", "data"))
+    def leaderboard(query):
+        state = view_of(query)
         if state.view != "leaderboard":
             return no_update
         metric = state.leaderboard_metric
@@ -923,6 +965,6 @@ def register(app: Dash) -> None:
                     f"{describe_period(period, tz)} ({tz}); trend vs the previous period.",
                     className="text-muted small",
                 ),
-                leaderboard_table(board, before, metric),
+                leaderboard_table(board, before, metric, state),
             ]
         )

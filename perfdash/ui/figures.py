@@ -47,8 +47,13 @@ def time_series(
     template: str = "plotly_white",
     title: str | None = None,
     colour_by: str = "platform",
+    drops: pd.DataFrame | None = None,
 ) -> go.Figure:
     """One line per (release, platform, metric); corrections (a total that dropped) marked.
+
+    A bucket is marked when its gain is negative, or when ``drops`` (``store.total_drops``:
+    readings below the one before, with their bucket) has a reading in it; a drop inside a
+    week or month that still grew overall is shown that way instead of disappearing.
 
     ``colour_by="platform"`` keeps each platform's colour (releases differ by dash);
     ``"release"`` gives each release its own colour, for comparing releases whose platforms
@@ -91,16 +96,16 @@ def time_series(
                 hovertemplate=f"{name}<br>%{{x|%Y-%m-%d %H:%M}}<br>{column}: %{{customdata}}<extra></extra>",
             )
         )
-        drops = part[part["correction"]]
-        if not drops.empty:
+        flagged, amount = _corrections(part, drops, (rid, pkey, metric))
+        if flagged.any():
             fig.add_trace(
                 go.Scatter(
-                    x=drops["bucket"],
-                    y=drops[column],
+                    x=part["bucket"][flagged],
+                    y=values[flagged],
                     mode="markers",
                     name=f"{name}: correction",
                     marker={"symbol": "x", "size": 11, "color": "#d62728"},
-                    customdata=[format_number(v) for v in drops["gain"]],
+                    customdata=[format_number(v) for v in amount[flagged]],
                     hovertemplate="Correction: the total dropped by %{customdata}<extra></extra>",
                     showlegend=False,
                 )
@@ -120,6 +125,26 @@ def time_series(
         height=420,
     )
     return fig
+
+
+def _corrections(
+    part: pd.DataFrame, drops: pd.DataFrame | None, key: tuple
+) -> tuple[pd.Series, pd.Series]:
+    """Which buckets of one line to mark, and by how much the total dropped in each."""
+    flagged = part["correction"].astype(bool)
+    amount = (-part["gain"].astype("float64")).where(flagged)
+    if drops is None or drops.empty:
+        return flagged, amount
+    mine = drops[
+        (drops["release_id"] == key[0])
+        & (drops["platform_key"] == key[1])
+        & (drops["metric_type"] == key[2])
+    ]
+    if mine.empty:
+        return flagged, amount
+    fell = (mine["previous_value"] - mine["metric_value"]).groupby(mine["bucket"]).sum()
+    hit = part["bucket"].map(fell).astype("float64")
+    return flagged | hit.notna(), hit.where(hit.notna(), amount)
 
 
 def _bar_hover(metric_type: str, what: str) -> str:

@@ -1,0 +1,303 @@
+"""The dashboard in headless Chromium, used the way a person uses it, checked against the DB.
+
+Every number read off the page is recomputed here from the raw rows
+(``get_performance_metrics_for_release``), not from the dashboard's own queries.
+"""
+
+from __future__ import annotations
+
+import csv
+import glob
+import os
+from datetime import UTC, datetime, timedelta
+from urllib.parse import parse_qs, urlparse
+
+import pandas as pd
+from browser import dropdown_text, graph_traces, pick, wait_until
+from selenium.webdriver.common.by import By
+
+from perfdash import store
+
+# --------------------------------------------------------------------------- page helpers
+
+# Bootstrap scrolls smoothly; a click during the animation lands on the wrong element
+SCROLL = "arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});"
+
+
+def choose(dash_duo, group_id: str, label: str) -> None:
+    """Click the radio button labelled ``label`` in a dbc.RadioItems."""
+    element = dash_duo.driver.find_element(
+        By.XPATH, f"//div[@id='{group_id}']//label[normalize-space()='{label}']"
+    )
+    dash_duo.driver.execute_script(SCROLL, element)
+    element.click()
+
+
+def checked(dash_duo, group_id: str) -> str:
+    return dash_duo.driver.execute_script(
+        "const i = document.querySelector('#' + arguments[0] + ' input:checked');"
+        "return i ? i.labels[0].textContent.trim() : null;",
+        group_id,
+    )
+
+
+def click(dash_duo, selector: str) -> None:
+    """Scroll an element to the middle of the window, then click it like a person."""
+    element = dash_duo.find_element(selector)
+    dash_duo.driver.execute_script(SCROLL, element)
+    element.click()
+
+
+def clear(dash_duo, dropdown_id: str) -> None:
+    dash_duo.find_element(f"#{dropdown_id} .dash-dropdown-clear").click()
+
+
+def traces(dash_duo) -> dict[str, dict]:
+    return {t["name"]: t for t in graph_traces(dash_duo, "dash-series") or []}
+
+
+def kpi(dash_duo, metric: str, part: str = "gain") -> int:
+    text = dash_duo.find_element(f'[data-metric="{metric}"] .kpi-{part}').text
+    return int(text.replace(",", "").replace("+", ""))
+
+
+def query(dash_duo) -> dict[str, list[str]]:
+    return parse_qs(urlparse(dash_duo.driver.current_url).query)
+
+
+def table_rows(dash_duo) -> list[dict[str, str]]:
+    return dash_duo.driver.execute_script(
+        "return Array.from(document.querySelectorAll('#dash-table tbody tr')).map(tr => {"
+        " const row = {}; tr.querySelectorAll('td[data-dash-column]').forEach(td =>"
+        " row[td.getAttribute('data-dash-column')] = td.innerText.trim()); return row;})"
+        ".filter(r => Object.keys(r).length);"
+    )
+
+
+# --------------------------------------------------------------------------- DB helpers
+
+
+def readings(engine, key: str, metric: str) -> pd.DataFrame:
+    """The raw rows of one release and metric, oldest first."""
+    release = store.get_release_by_key(engine, key)
+    rows = store.get_performance_metrics_for_release(release["id"], engine=engine)
+    frame = pd.DataFrame(rows)
+    frame = frame[frame["metric_type"] == metric].copy()
+    frame["platform"] = frame["platform"].str.lower()
+    return frame.sort_values(["recorded_at", "id"])
+
+
+def gain_between(frame: pd.DataFrame, start: datetime, end: datetime) -> dict[str, int]:
+    """Per platform: last total in [start, end) minus last total before start."""
+    out = {}
+    for platform, part in frame.groupby("platform"):
+        inside = part[(part["recorded_at"] >= start) & (part["recorded_at"] < end)]
+        before = part[part["recorded_at"] < start]
+        if inside.empty:
+            continue
+        base = (
+            before["metric_value"].iloc[-1] if not before.empty else inside["metric_value"].iloc[0]
+        )
+        out[platform] = int(inside["metric_value"].iloc[-1] - base)
+    return out
+
+
+def preset_window(days: int) -> tuple[datetime, datetime]:
+    """What 'last N days' means with TZ=UTC (the demo app's zone): whole days up to today."""
+    today = datetime.now(UTC).date()
+    end = datetime.combine(today + timedelta(days=1), datetime.min.time(), tzinfo=UTC)
+    return end - timedelta(days=days), end
+
+
+# --------------------------------------------------------------------------- tests
+
+
+def test_search_pick_period_granularity_mode_kpi_and_compare(demo_app, start_app, dash_duo):
+    engine = demo_app.server.extensions["perfdash"]["engine"]
+    start_app(demo_app, "/dashboard")
+    dash_duo.wait_for_element('[data-metric="views"] .kpi-gain')
+
+    # "Neon Tides" is the least recently active release: not in the first list, only
+    # the server-side search finds it
+    clear(dash_duo, "dash-release")
+    dash_duo.wait_for_contains_text("#dash-series", "Pick a release")
+    pick(dash_duo, "dash-release", "Neon Tides")
+    neon = store.get_release_by_key(engine, "demo-001")["id"]
+    wait_until(lambda: query(dash_duo).get("release") == [str(neon)], message="release in URL")
+
+    # last 28 days, by week
+    choose(dash_duo, "dash-period", "28 days")
+    choose(dash_duo, "dash-granularity", "week")
+    wait_until(lambda: query(dash_duo).get("granularity") == ["week"], message="week in URL")
+    assert query(dash_duo)["period"] == ["28d"]
+    views = readings(engine, "demo-001", "views")
+    start, end = preset_window(28)
+
+    def weekly_totals():
+        t = traces(dash_duo)
+        return {"YouTube", "TikTok"} <= set(t) and all(
+            pd.Timestamp(x).weekday() == 0 for x in t["YouTube"]["x"]
+        )
+
+    wait_until(weekly_totals, message="weekly buckets")
+    youtube = views[views["platform"] == "youtube"]
+    assert traces(dash_duo)["YouTube"]["y"][-1] == youtube["metric_value"].iloc[-1]
+
+    # gains per week add up to what the period gained, per platform
+    choose(dash_duo, "dash-mode", "Gain per period")
+    expected = gain_between(views, start, end)
+    wait_until(
+        lambda: round(sum(traces(dash_duo)["YouTube"]["y"])) == expected["youtube"],
+        message="weekly YouTube gains sum to the period's gain",
+    )
+    assert round(sum(traces(dash_duo)["TikTok"]["y"])) == expected["tiktok"]
+    assert query(dash_duo)["mode"] == ["gain"]
+
+    # the views KPI card: the period's gain over both platforms, and the total at its end
+    wait_until(lambda: kpi(dash_duo, "views") == sum(expected.values()), message="KPI gain")
+    latest = views.groupby("platform")["metric_value"].last().sum()
+    assert kpi(dash_duo, "views", "total") == latest
+    prev = gain_between(views, start - timedelta(days=28), start)
+    change = sum(expected.values()) - sum(prev.values())
+    assert f"{change:+,}" in dash_duo.find_element('[data-metric="views"] .kpi-change').text
+
+    # compare with a second release: one line per release, platforms summed
+    pick(dash_duo, "dash-release", "Glass Horizon")
+    glass = store.get_release_by_key(engine, "demo-002")["id"]
+    wait_until(lambda: len(traces(dash_duo)) == 2, message="two releases on the chart")
+    assert query(dash_duo)["release"] == [str(neon), str(glass)]
+    names = list(traces(dash_duo))
+    assert any("Neon Tides" in n for n in names) and any("Glass Horizon" in n for n in names)
+    glass_gain = sum(gain_between(readings(engine, "demo-002", "views"), start, end).values())
+    glass_trace = next(t for n, t in traces(dash_duo).items() if "Glass Horizon" in n)
+    assert round(sum(glass_trace["y"])) == glass_gain
+    wait_until(
+        lambda: kpi(dash_duo, "views") == sum(expected.values()) + glass_gain,
+        message="KPI over both releases",
+    )
+    assert dash_duo.get_logs() == []
+
+
+def test_shared_url_restores_view_table_sorts_and_exports_csv(demo_app, start_app, dash_duo):
+    engine = demo_app.server.extensions["perfdash"]["engine"]
+    release = store.get_release_by_key(engine, "demo-003")  # has a YouTube correction
+    # a note that a spreadsheet would run as a formula, on the smallest value
+    store.add_performance_metric(
+        release["id"],
+        "YouTube",
+        "views",
+        0,
+        notes='=HYPERLINK("http://x")',
+        recorded_at=datetime(2020, 1, 1, tzinfo=UTC),
+        engine=engine,
+    )
+    shared = (
+        f"/dashboard?release={release['id']}&period=all&compare=1&platform=youtube"
+        "&metric=views&granularity=month&mode=total"
+    )
+    start_app(demo_app, shared)
+    dash_duo.wait_for_element('[data-metric="views"] .kpi-gain')
+
+    # the link restored every control
+    assert "Midnight Protocol" in dropdown_text(dash_duo, "dash-release")
+    assert dropdown_text(dash_duo, "dash-metric") == "views"
+    assert "YouTube" in dropdown_text(dash_duo, "dash-platform")
+    assert checked(dash_duo, "dash-period") == "All time"
+    assert checked(dash_duo, "dash-granularity") == "month"
+    assert checked(dash_duo, "dash-mode") == "Running total"
+    assert dash_duo.find_element("#dash-compare").is_selected()
+    wait_until(lambda: "YouTube: correction" in traces(dash_duo), message="correction marked")
+    assert set(traces(dash_duo)) == {"YouTube", "YouTube: correction"}
+    assert "1 correction" in dash_duo.find_element('[data-metric="views"]').text
+    first_view = traces(dash_duo)["YouTube"]["y"]
+    youtube = readings(engine, "demo-003", "views")
+    youtube = youtube[youtube["platform"] == "youtube"]
+    assert first_view[-1] == youtube["metric_value"].iloc[-1]
+
+    # the records table: newest first, the count of every matching reading
+    wait_until(lambda: len(table_rows(dash_duo)) == 25, message="a page of records")
+    assert f"{len(youtube):,} readings" in dash_duo.find_element("#dash-table-note").text
+    assert table_rows(dash_duo)[0]["metric_value"] == f"{youtube['metric_value'].iloc[-1]:,}"
+
+    # sort by value (server side), smallest first; then the second page
+    click(dash_duo, 'th[data-dash-column="metric_value"] .column-header--sort')
+    smallest = sorted(youtube["metric_value"].tolist())
+    wait_until(lambda: table_rows(dash_duo)[0]["metric_value"] == "0", message="sorted ascending")
+    click(dash_duo, "#dash-table .next-page")
+    wait_until(
+        lambda: table_rows(dash_duo)[0]["metric_value"] == f"{smallest[25]:,}",
+        message="second page",
+    )
+    click(dash_duo, "#dash-table .previous-page")
+    wait_until(lambda: table_rows(dash_duo)[0]["metric_value"] == "0", message="first page")
+    shown = table_rows(dash_duo)
+
+    # export exactly what is shown; the formula in the note is neutralised
+    download = dash_duo.download_path
+    dash_duo.driver.execute_cdp_cmd(
+        "Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": download}
+    )
+    click(dash_duo, "#dash-export")
+    wait_until(lambda: glob.glob(os.path.join(download, "*.csv")), message="CSV downloaded")
+    (path,) = glob.glob(os.path.join(download, "*.csv"))
+    with open(path, newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert len(rows) == len(shown) == 25
+    assert [int(r["metric_value"]) for r in rows] == smallest[:25]
+    assert [r["recorded_at"] for r in rows] == [r["recorded_at"] for r in shown]
+    assert rows[0]["notes"] == '\'=HYPERLINK("http://x")'
+    assert rows[0]["platform"] == "YouTube" and rows[0]["release"] == "Midnight Protocol"
+
+    # change the view, then open its URL in a fresh tab: the same view
+    choose(dash_duo, "dash-mode", "Gain per period")
+    choose(dash_duo, "dash-period", "90 days")
+    wait_until(lambda: query(dash_duo).get("period") == ["90d"], message="URL updated")
+    wait_until(lambda: "YouTube" in traces(dash_duo), message="chart redrawn")
+    url = dash_duo.driver.current_url
+    wait_until(lambda: len(traces(dash_duo)["YouTube"]["y"]) in (3, 4), message="90d by month")
+    before = traces(dash_duo)["YouTube"]["y"]
+    dash_duo.driver.switch_to.new_window("tab")
+    dash_duo.driver.get(url)
+    dash_duo.wait_for_element('[data-metric="views"] .kpi-gain')
+    assert checked(dash_duo, "dash-period") == "90 days"
+    assert checked(dash_duo, "dash-mode") == "Gain per period"
+    assert checked(dash_duo, "dash-granularity") == "month"
+    wait_until(lambda: traces(dash_duo).get("YouTube", {}).get("y") == before, message="same")
+    assert "Midnight Protocol" in dropdown_text(dash_duo, "dash-release")
+
+
+def test_leaderboard_ranks_by_gain_and_clicks_through(demo_app, start_app, dash_duo):
+    engine = demo_app.server.extensions["perfdash"]["engine"]
+    start_app(demo_app, "/dashboard")
+    dash_duo.wait_for_element('[data-metric="views"] .kpi-gain')
+    choose(dash_duo, "dash-period", "28 days")
+    dash_duo.find_element(".dash-tab-leaderboard").click()
+    dash_duo.wait_for_element("#dash-leaderboard-table")
+    wait_until(lambda: query(dash_duo).get("view") == ["leaderboard"], message="view in URL")
+
+    # recompute the top 10 from raw rows: views gained in the last 28 days, all platforms
+    start, end = preset_window(28)
+    gains = {}
+    for i in range(1, 31):
+        key = f"demo-{i:03d}"
+        gains[key] = sum(gain_between(readings(engine, key, "views"), start, end).values())
+    top = sorted(gains.items(), key=lambda kv: -kv[1])[:10]
+    rows = dash_duo.find_elements("#dash-leaderboard-table tbody tr")
+    assert len(rows) == 10
+    ids = [int(r.get_attribute("data-release")) for r in rows]
+    keys = {store.get_release(engine, rid)["release_id"]: rid for rid in ids}
+    assert list(keys) == [k for k, _ in top]
+    first_gain = rows[0].find_element(By.CSS_SELECTOR, ".lb-gain").text
+    assert first_gain == f"{top[0][1]:+,}"
+    assert rows[0].find_element(By.CSS_SELECTOR, ".lb-trend").text in ("▲", "▼", "▶")
+
+    # click through to the winner's own view
+    title = rows[0].find_element(By.CSS_SELECTOR, ".lb-link").text
+    rows[0].find_element(By.CSS_SELECTOR, ".lb-link").click()
+    wait_until(lambda: query(dash_duo).get("release") == [str(ids[0])], message="release view")
+    wait_until(lambda: title in dropdown_text(dash_duo, "dash-release"), message="picked")
+    dash_duo.wait_for_element('[data-metric="views"] .kpi-gain')
+    assert "view" not in query(dash_duo)
+    assert query(dash_duo)["period"] == ["28d"]  # the leaderboard's period carries over
+    assert checked(dash_duo, "dash-period") == "28 days"
+    wait_until(lambda: traces(dash_duo), message="its chart")
