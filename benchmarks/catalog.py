@@ -11,7 +11,8 @@ Shape (numbers scale with ``rows``):
 
 Two files hold the same rows: ``import.csv`` (release *keys*, what a person imports) and
 ``copy.csv`` (release *ids*, the columns of ``content_performance``, what raw COPY loads).
-Rows are generated a few releases at a time, so memory stays flat at ten million rows.
+Rows are generated a few hundred releases at a time (in time order inside each batch, as
+collectors write them), so memory stays flat at ten million rows.
 """
 
 from __future__ import annotations
@@ -164,10 +165,17 @@ def frames(p: Plan, seed: int = SEED, batch_rows: int = 250_000) -> Iterator[pd.
         batch.append(frame)
         size += len(frame)
         if size >= batch_rows:
-            yield pd.concat(batch, ignore_index=True)
+            yield _by_time(batch)
             batch, size = [], 0
     if batch:
-        yield pd.concat(batch, ignore_index=True)
+        yield _by_time(batch)
+
+
+def _by_time(batch: list[pd.DataFrame]) -> pd.DataFrame:
+    # In time order within a batch, as collectors write them (hour by hour, every release):
+    # a release's rows are spread over many table pages, as in production, not packed together.
+    frame = pd.concat(batch, ignore_index=True)
+    return frame.sort_values("recorded_at", kind="stable", ignore_index=True)
 
 
 def write_csvs(p: Plan, directory: Path, ids: dict[str, int]) -> tuple[Path, Path, int]:

@@ -16,6 +16,9 @@ Why the additions:
   adopted database may already hold (``source = 'legacy'``) untouched.
 - ``idx_performance_series`` (release_id, metric_type, recorded_at) serves every dashboard
   query of one release: a range scan per release and metric, in time order.
+- ``idx_performance_release_time`` (release_id, recorded_at) INCLUDE (metric_type, platform,
+  metric_value, value_kind, id) on PostgreSQL: a release's readings in a time range, all
+  metrics, read from the index alone (index-only scans; README "Performance" has the plans).
 """
 
 from __future__ import annotations
@@ -99,6 +102,13 @@ content_performance = Table(
     Index("idx_performance_metric_type", "metric_type"),
     Index("idx_performance_recorded_at", "recorded_at"),
     Index("idx_performance_series", "release_id", "metric_type", "recorded_at"),
+    # Revision 0004: covering on PostgreSQL, so a release's range reads are index-only scans.
+    Index(
+        "idx_performance_release_time",
+        "release_id",
+        "recorded_at",
+        postgresql_include=["metric_type", "platform", "metric_value", "value_kind", "id"],
+    ),
 )
 
 Index(

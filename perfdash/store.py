@@ -37,6 +37,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy import event, func, select
 from sqlalchemy.dialects import sqlite as sqlite_dialect
+from sqlalchemy.dialects.postgresql import array as pg_array
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError, SQLAlchemyError
 
@@ -861,6 +862,10 @@ def release_series(
     b = _bucket_expr(bind, bucket, tz).label("bucket")
     pkey = func.lower(c.platform)
     part = [c.release_id, pkey, c.metric_type, c.value_kind, b]
+    if _is_pg(bind):
+        return _series_frame(
+            bind, _release_series_pg(bind, part, release_ids, metric_types, platforms, start, end)
+        )
     inner = (
         select(
             c.release_id,
@@ -894,6 +899,10 @@ def release_series(
         .where(inner.c.rn == 1)
         .order_by(inner.c.release_id, inner.c.platform_key, inner.c.metric_type, inner.c.bucket)
     )
+    return _series_frame(bind, stmt)
+
+
+def _series_frame(bind: Engine | Connection, stmt: sa.Select) -> pd.DataFrame:
     with _begin(bind) as conn:
         rows = conn.execute(stmt).all()
     frame = pd.DataFrame(rows, columns=SERIES_COLUMNS)
@@ -903,6 +912,55 @@ def release_series(
         for col in ("last_value", "sum_value", "n_rows"):
             frame[col] = frame[col].astype("int64")
     return frame
+
+
+def _newest(value: sa.ColumnElement) -> sa.ColumnElement:
+    """PostgreSQL aggregate: ``value`` of the group's newest reading (ties: highest id).
+
+    max() over ARRAY[time in microseconds, id, value] compares element by element, so one
+    hash aggregate finds it without the sort a window function needs (the sort of every
+    reading was what made heavy releases slow).
+    """
+    c = content_performance.c
+    key = pg_array(
+        [
+            sa.cast(func.extract("epoch", c.recorded_at) * 1_000_000, sa.BigInteger),
+            sa.cast(c.id, sa.BigInteger),
+            sa.cast(value, sa.BigInteger),
+        ]
+    )
+    return func.max(key)[3]
+
+
+def _release_series_pg(
+    bind: Engine | Connection,
+    part: list[sa.ColumnElement],
+    release_ids: Sequence[int],
+    metric_types: Sequence[str] | None,
+    platforms: Sequence[str] | None,
+    start: datetime | None,
+    end: datetime | None,
+) -> sa.Select:
+    """release_series on PostgreSQL: one GROUP BY over an index-only range scan of
+    idx_performance_release_time (same rows and values as the window version)."""
+    c = content_performance.c
+    release_id, pkey, metric_type, value_kind, b = part
+    return (
+        select(
+            release_id,
+            pkey.label("platform_key"),
+            metric_type,
+            value_kind,
+            b,
+            _newest(c.metric_value).label("last_value"),
+            func.sum(c.metric_value).label("sum_value"),
+            func.count().label("n_rows"),
+            func.max(c.recorded_at).label("last_at"),
+        )
+        .where(*_filters(bind, release_ids, metric_types, platforms, start, end))
+        .group_by(*part)
+        .order_by(release_id, sa.literal_column("platform_key"), metric_type, b, value_kind)
+    )
 
 
 def totals_before(
@@ -919,6 +977,24 @@ def totals_before(
     """
     c = content_performance.c
     pkey = func.lower(c.platform)
+    if _is_pg(bind):
+        # One hash aggregate over the index-only scan instead of sorting all history.
+        stmt = (
+            select(
+                c.release_id,
+                pkey.label("platform_key"),
+                c.metric_type,
+                _newest(c.metric_value).label("baseline"),
+                func.max(c.recorded_at).label("baseline_at"),
+            )
+            .where(
+                c.value_kind == "total",
+                *_filters(bind, release_ids, metric_types, platforms, None, before),
+            )
+            .group_by(c.release_id, pkey, c.metric_type)
+            .order_by(c.release_id, sa.literal_column("platform_key"), c.metric_type)
+        )
+        return _baseline_frame(bind, stmt)
     inner = (
         select(
             c.release_id,
@@ -946,6 +1022,10 @@ def totals_before(
         inner.c.metric_value.label("baseline"),
         inner.c.recorded_at.label("baseline_at"),
     ).where(inner.c.rn == 1)
+    return _baseline_frame(bind, stmt)
+
+
+def _baseline_frame(bind: Engine | Connection, stmt: sa.Select) -> pd.DataFrame:
     with _begin(bind) as conn:
         rows = conn.execute(stmt).all()
     frame = pd.DataFrame(
