@@ -49,7 +49,10 @@ def parse_value(raw: Any) -> tuple[int | None, str | None]:
             text = text[1:]
         if not _DIGITS.match(text):
             return None, "Value must be a whole number such as 12345 or 12,345"
-        value = int(re.sub(r"[^\d]", "", text))
+        digits = re.sub(r"[^\d]", "", text)
+        if len(digits.lstrip("0")) > 19:  # before int(): Python refuses > 4300 digits
+            return None, "Value is too large (the maximum is 9,223,372,036,854,775,807)"
+        value = int(digits)
     if value < 0:
         return None, "Value must not be negative"
     if value > MAX_VALUE:
@@ -65,6 +68,8 @@ def parse_timestamp(raw: Any, tz: str = "UTC") -> tuple[datetime | None, str | N
         dt = raw
     else:
         text = str(raw).strip().replace("Z", "+00:00")
+        if len(text) > 40:
+            return None, "Time must look like 2026-03-01 14:30 (ISO 8601)"
         try:
             dt = datetime.fromisoformat(text)
         except ValueError:
@@ -79,6 +84,11 @@ def parse_timestamp(raw: Any, tz: str = "UTC") -> tuple[datetime | None, str | N
 def clean_text(raw: Any, *, limit: int, name: str) -> tuple[str | None, str | None]:
     if raw is None:
         return None, None
+    if isinstance(raw, bytes | bytearray):
+        try:
+            raw = bytes(raw).decode("utf-8")
+        except UnicodeDecodeError:
+            return None, f"{name} is not UTF-8 text; save the file as UTF-8"
     text = str(raw).strip()
     if not text:
         return None, None
@@ -86,6 +96,8 @@ def clean_text(raw: Any, *, limit: int, name: str) -> tuple[str | None, str | No
         return None, f"{name} is too long ({len(text):,} characters; the limit is {limit:,})"
     if any(unicodedata.category(ch) == "Cc" and ch not in "\n\t" for ch in text):
         return None, f"{name} contains control characters"
+    if any(unicodedata.category(ch) == "Cs" for ch in text):
+        return None, f"{name} contains broken characters (not valid Unicode text)"
     return text, None
 
 
