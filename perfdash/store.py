@@ -914,22 +914,31 @@ def _series_frame(bind: Engine | Connection, stmt: sa.Select) -> pd.DataFrame:
     return frame
 
 
-def _newest(value: sa.ColumnElement) -> sa.ColumnElement:
-    """PostgreSQL aggregate: ``value`` of the group's newest reading (ties: highest id).
+def _newest(
+    value: sa.ColumnElement,
+    recorded_at: sa.ColumnElement | None = None,
+    row_id: sa.ColumnElement | None = None,
+    *,
+    oldest: bool = False,
+) -> sa.ColumnElement:
+    """PostgreSQL aggregate: ``value`` of the group's newest reading (ties: highest id), or
+    with ``oldest`` of its oldest (ties: lowest id).
 
     max() over ARRAY[time in microseconds, id, value] compares element by element, so one
     hash aggregate finds it without the sort a window function needs (the sort of every
     reading was what made heavy releases slow).
     """
     c = content_performance.c
+    recorded_at = c.recorded_at if recorded_at is None else recorded_at
+    row_id = c.id if row_id is None else row_id
     key = pg_array(
         [
-            sa.cast(func.extract("epoch", c.recorded_at) * 1_000_000, sa.BigInteger),
-            sa.cast(c.id, sa.BigInteger),
+            sa.cast(func.extract("epoch", recorded_at) * 1_000_000, sa.BigInteger),
+            sa.cast(row_id, sa.BigInteger),
             sa.cast(value, sa.BigInteger),
         ]
     )
-    return func.max(key)[3]
+    return (func.min(key) if oldest else func.max(key))[3]
 
 
 def _release_series_pg(
@@ -1584,6 +1593,8 @@ def _period_aggregates(
         .group_by(r.release_id, r.platform_key, r.metric_type)
         .subquery("grouped")
     )
+    if _is_pg(bind):  # same columns and values without sorting all history (issue 8)
+        grouped = _period_grouped_pg(bind, release_ids, start, end, metric_types, platforms)
     g = grouped.c
     zero = sa.literal(0, sa.BigInteger)
     gain = func.coalesce(g.latest - func.coalesce(g.baseline, g.first), zero) + func.coalesce(
@@ -1951,6 +1962,133 @@ def list_users(bind: Engine | Connection) -> list[dict[str, Any]]:
             select(users.c.username, users.c.role, users.c.created_at).order_by(users.c.username)
         )
         return [dict(r._mapping) for r in rows]
+
+
+# --------------------------------------------------------------------------- performance
+# Owned by the benchmarks helper (issue 8): PostgreSQL forms of aggregates whose portable
+# (window function) form is kept for SQLite; tests/test_fastpath_equivalence.py proves both
+# give what pandas computes from every row.
+
+
+def _period_grouped_pg(
+    bind: Engine | Connection,
+    release_ids: Sequence[int] | None,
+    start: datetime | None,
+    end: datetime,
+    metric_types: Sequence[str] | None,
+    platforms: Sequence[str] | None,
+) -> sa.Subquery:
+    """The ``grouped`` step of ``_period_aggregates`` (same columns, same values) in two parts.
+
+    The window form sorts every reading before ``end`` three times; here only the readings
+    *in* the period are sorted (for ``lag``: corrections), and the history before it is one
+    hash aggregate (last total, sum of per-period counts).  A period's first reading is
+    compared with the last one before the period, so a drop across the boundary still counts.
+    """
+    c = content_performance.c
+    pkey = func.lower(c.platform)
+    series = [c.release_id, pkey, c.metric_type, c.value_kind]
+    readings = (
+        select(
+            c.release_id,
+            pkey.label("platform_key"),
+            c.metric_type,
+            c.value_kind,
+            c.metric_value,
+            c.recorded_at,
+            c.id,
+            func.lag(c.metric_value)
+            .over(partition_by=series, order_by=[c.recorded_at, c.id])
+            .label("prev"),
+        )
+        .where(*_filters(bind, release_ids, metric_types, platforms, start, end))
+        .subquery("readings_in")
+    )
+    r = readings.c
+    keys_in = [r.release_id, r.platform_key, r.metric_type, r.value_kind]
+    dropped = sa.case((sa.and_(r.prev.is_not(None), r.metric_value < r.prev), 1), else_=0)
+    inside = (
+        select(
+            *keys_in,
+            _newest(r.metric_value, r.recorded_at, r.id).label("latest"),
+            _newest(r.metric_value, r.recorded_at, r.id, oldest=True).label("first"),
+            func.sum(r.metric_value).label("s_in"),
+            func.count().label("n"),
+            func.max(r.recorded_at).label("last_at"),
+            func.sum(dropped).label("drops"),
+        )
+        .group_by(*keys_in)
+        .subquery("inside")
+    )
+    i = inside.c
+    if start is None:
+        joined = select(
+            *[i[k] for k in ("release_id", "platform_key", "metric_type", "value_kind")],
+            i.latest,
+            i.first,
+            i.s_in,
+            i.n,
+            i.last_at,
+            i.drops,
+            sa.cast(sa.null(), sa.BigInteger).label("h_last"),
+            sa.cast(sa.null(), sa.Numeric).label("s_before"),
+        ).subquery("joined")
+    else:
+        before = (
+            select(
+                c.release_id,
+                pkey.label("platform_key"),
+                c.metric_type,
+                c.value_kind,
+                _newest(c.metric_value).label("h_last"),
+                func.sum(c.metric_value).label("s_before"),
+            )
+            .where(*_filters(bind, release_ids, metric_types, platforms, None, start))
+            .group_by(*series)
+            .subquery("history")
+        )
+        h = before.c
+        names = ("release_id", "platform_key", "metric_type", "value_kind")
+        joined = (
+            select(
+                *[func.coalesce(i[k], h[k]).label(k) for k in names],
+                i.latest,
+                i.first,
+                i.s_in,
+                i.n,
+                i.last_at,
+                i.drops,
+                h.h_last,
+                h.s_before,
+            )
+            .select_from(
+                inside.join(before, sa.and_(*[i[k] == h[k] for k in names]), full=True)
+            )
+            .subquery("joined")
+        )
+    j = joined.c
+    total = j.value_kind == "total"
+    per_period = j.value_kind == "period"
+    across = sa.case((sa.and_(j.first.is_not(None), j.first < j.h_last), 1), else_=0)
+    return (
+        select(
+            j.release_id,
+            j.platform_key,
+            j.metric_type,
+            func.max(sa.case((total, j.latest))).label("latest"),
+            func.max(sa.case((total, j.first))).label("first"),
+            func.max(sa.case((total, j.h_last))).label("baseline"),
+            func.sum(sa.case((per_period, j.s_in))).label("period_sum"),
+            func.sum(sa.case((per_period, j.s_before))).label("prior_sum"),
+            func.sum(
+                sa.case((total, func.coalesce(j.drops, 0) + across), else_=0)
+            ).label("corrections"),
+            func.coalesce(func.sum(j.n), 0).label("n_rows"),
+            func.max(j.last_at).label("last_at"),
+        )
+        .group_by(j.release_id, j.platform_key, j.metric_type)
+        .subquery("grouped")
+    )
 
 
 __all__ = [
