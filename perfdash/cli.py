@@ -189,6 +189,8 @@ def import_(
     value_kind, source_url, notes.  Comma, semicolon or tab separated, UTF-8 with or without
     BOM; times without a zone are read in PERFDASH_TZ.  Importing a file again adds nothing.
     """
+    import contextlib
+
     from perfdash import csvio
 
     settings = _settings(database_url)
@@ -198,9 +200,12 @@ def import_(
     except store.PerformanceDbError as exc:
         raise click.ClickException(str(exc)) from None
     show = not quiet and sys.stderr.isatty()
-    with click.progressbar(
-        length=1, label="Importing" if not dry_run else "Checking", file=sys.stderr, show_pos=True
-    ) as bar:
+    bar = (
+        click.progressbar(length=1, label="Checking" if dry_run else "Importing", file=sys.stderr)
+        if show
+        else contextlib.nullcontext()
+    )
+    with bar:
         state = {"done": 0}
 
         def progress(done: int, total: int) -> None:

@@ -324,3 +324,14 @@ def test_export_round_trip_into_an_empty_database(engine, releases):
     assert csvio.export_csv(engine, one, release_key="rel-b") == 1
     with pytest.raises(store.UnknownReleaseError):
         csvio.export_csv(engine, io.StringIO(), release_key="nope")
+
+
+def test_the_documented_sample_file_imports(engine):
+    from pathlib import Path
+
+    sample = Path(__file__).resolve().parents[1] / "docs" / "sample_import.csv"
+    report = csvio.import_csv(engine, sample, create_missing=True, tz="UTC", now=NOW)
+    assert report.ok, report.problem_lines()
+    assert (report.written, report.created_keys) == (5, ["sample-001", "sample-002"])
+    values = sorted(r["metric_value"] for r in rows(engine))
+    assert values == [820, 905, 1204, 12345, 13010]
