@@ -7,6 +7,7 @@ posts it, like a browser.  ``call_callback`` sends the JSON a Dash renderer woul
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -47,9 +48,21 @@ def callback_for(app, name: str) -> tuple[str, dict[str, Any]]:
     return found[0]
 
 
-def _spec(item: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
+def _spec(item: dict[str, Any], values: dict[str, Any]) -> Any:
     key = f"{item['id']}.{item['property']}"
+    if item["id"].startswith("{"):  # a pattern-matching (ALL) input: a list of specs
+        return values.get(key, [])
     return {"id": item["id"], "property": item["property"], "value": values.get(key)}
+
+
+def pattern_id(type_: str, index: Any) -> str:
+    """The renderer's string form of a dict id, as used in changedPropIds."""
+    return json.dumps({"index": index, "type": type_}, sort_keys=True, separators=(",", ":"))
+
+
+def pattern_input(type_: str, index: Any, prop: str = "n_clicks", value: Any = 1) -> list:
+    """One matching component's value for an ALL input (e.g. a row's delete button)."""
+    return [{"id": {"index": index, "type": type_}, "property": prop, "value": value}]
 
 
 def call_callback(client, app, name: str, values: dict[str, Any], changed: list[str] | None = None):

@@ -1,0 +1,348 @@
+"""Every Dash write path refuses a viewer and nobody on the server side; nothing changes.
+
+Each write callback is called over HTTP exactly as the renderer would call it, as nobody (no
+session), as a viewer and as an editor.  Nobody and the viewer must leave every table exactly as
+it was and must not reach any store write function (a spy checks the role at each call); the
+editor's identical request must change something, which proves the request reached the write.
+
+``test_every_callback_is_classified`` fails when a callback is added without being listed here
+as a write path (with a request) or as read-only, so a new write path cannot go untested.
+"""
+
+from __future__ import annotations
+
+import base64
+import time
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from auth_helpers import call_callback, callback_for, login, pattern_id, pattern_input
+
+from perfdash import auth, create_app, csvio, store
+from perfdash.config import Settings
+from perfdash.schema import metadata
+
+SECRET = "write-paths-secret-0123456789-abcdefghijk"
+USERS = {"vera": "viewer", "eddie": "editor"}
+PASSWORD = "correct horse battery"
+
+# Callbacks that only read (or only change what the browser shows).
+READ_ONLY = {
+    "shell.route",
+    "entry.search",
+    "entry.latest",
+    "entry.edit",
+    "entry.editing_mode",
+    "entry.pick_release",
+    "entry.poll",
+    "insights.alerts_list",
+    "insights.launch_chart",
+    "insights.list_notes",
+    "insights.date_from_click",
+}
+READ_ONLY_MODULES = ("perfdash.ui.dashboard",)
+WRITE_PREFIXES = (
+    "add_",
+    "insert_",
+    "update_",
+    "delete_",
+    "create_",
+    "upsert_",
+    "set_",
+    "record_",
+    "claim_",
+    "revoke_",
+    "remove_",
+    "save_",
+    "start_",
+    "import_",
+)
+
+
+def _qualname(func) -> str:
+    module = func.__module__.rsplit(".", 1)[-1]
+    return f"{module}.{func.__name__}"
+
+
+# --------------------------------------------------------------------------- the requests
+
+
+def _metric_form(w: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "entry-submit.n_clicks": 1,
+        "entry-release_id.value": w["release"],
+        "entry-platform.value": "YouTube",
+        "entry-metric_type.value": "views",
+        "entry-metric_value.value": "4,321",
+        "entry-recorded_at.value": "2026-01-10T10:00",
+        "entry-value_kind.value": "total",
+        "entry-notes.value": "from the role test",
+    }
+
+
+def _edit_form(w: dict[str, Any]) -> dict[str, Any]:
+    return {**_metric_form(w), "entry-editing.data": w["metric"], "entry-metric_value.value": "9"}
+
+
+def _undo(w):
+    return {"entry-undo.n_clicks": 1, "entry-last-id.data": w["metric"]}
+
+
+def _delete(w):
+    return (
+        {"entry-delete-confirm.n_clicks": 1, "entry-delete-target.data": w["metric"]},
+        ["entry-delete-confirm.n_clicks"],
+    )
+
+
+def _release_form(w):
+    return {
+        "entry-rel-save.n_clicks": 1,
+        "entry-rel-pick.value": "__new__",
+        "entry-rel-key.value": "role-test-new",
+        "entry-rel-title.value": "Made by the role test",
+        "entry-rel-artist.value": "Tester",
+        "entry-rel-status.value": "pending",
+    }
+
+
+def _release_edit_form(w):
+    return {
+        **_release_form(w),
+        "entry-rel-pick.value": w["release"],
+        "entry-rel-key.value": "role-test-1",
+        "entry-rel-title.value": "Renamed by the role test",
+    }
+
+
+CSV = (
+    "release_key,platform,metric_type,metric_value,recorded_at\n"
+    "role-test-1,Deezer,fans,77,2026-01-05T00:00:00Z\n"
+)
+
+
+def _upload(w):
+    data = base64.b64encode(CSV.encode()).decode()
+    return {
+        "entry-upload.contents": f"data:text/csv;base64,{data}",
+        "entry-upload.filename": "x.csv",
+    }
+
+
+def _confirm(w):
+    return {"entry-import-confirm.n_clicks": 1, "entry-import-token.data": w["token"]}
+
+
+def _add_note(w):
+    return {
+        "ann-add.n_clicks": 1,
+        "dash-release.value": [w["release"]],
+        "ann-date.value": "2026-01-03",
+        "ann-text.value": "playlist add",
+        "ann-catalog.value": [],
+    }
+
+
+def _delete_note(w):
+    key = '{"index":["ALL"],"type":"ann-delete"}.n_clicks'
+    return (
+        {key: pattern_input("ann-delete", w["note"])},
+        [f"{pattern_id('ann-delete', w['note'])}.n_clicks"],
+    )
+
+
+def _entry_delete_button(w):
+    key = '{"index":["ALL"],"type":"entry-delete"}.n_clicks'
+    return (
+        {key: pattern_input("entry-delete", w["metric"])},
+        [f"{pattern_id('entry-delete', w['metric'])}.n_clicks"],
+    )
+
+
+# name -> (request builder, does the editor's request change the database?)
+WRITES: dict[str, tuple[Callable, bool]] = {
+    "entry.submit": (_metric_form, True),
+    "entry.submit/edit": (_edit_form, True),
+    "entry.undo": (_undo, True),
+    "entry.delete": (_delete, True),
+    "entry.save_release_cb": (_release_form, True),
+    "entry.save_release_cb/edit": (_release_edit_form, True),
+    "entry.upload": (_upload, False),  # a dry run: stores the file, not rows
+    "entry.confirm": (_confirm, True),  # the import runs as a job
+    "insights.add_note": (_add_note, True),
+    "insights.delete_note": (_delete_note, True),
+}
+
+
+# --------------------------------------------------------------------------- fixtures
+
+
+@pytest.fixture
+def world(sqlite_url, tmp_path, monkeypatch):
+    monkeypatch.setattr("tempfile.tempdir", str(tmp_path))  # csvio's upload/job files
+    engine = store.make_engine(sqlite_url)
+    for name, role in USERS.items():
+        auth.add_user(engine, name, PASSWORD, role)
+    release = store.create_release(engine, "role-test-1", title="Role Test", artist_name="RT")
+    metric = store.add_performance_metric(
+        release, "YouTube", "views", 1000, engine=engine, recorded_at=None
+    )
+    note = None
+    if hasattr(store, "create_annotation"):
+        note = store.create_annotation(
+            engine, release, store.to_utc("2026-01-02T00:00:00Z"), "launch day"
+        )
+    settings = Settings(database_url=sqlite_url, auth="required", secret_key=SECRET)
+    app = create_app(settings, engine=engine)
+    yield {"app": app, "engine": engine, "release": release, "metric": metric, "note": note}
+    engine.dispose()
+
+
+@pytest.fixture
+def spy(monkeypatch):
+    """Record every store/csvio write call with the caller's role at that moment."""
+    calls: list[tuple[str, str | None]] = []
+
+    def wrap(name, func):
+        def spied(*args, **kwargs):
+            try:
+                role = auth.current_role()
+            except RuntimeError:  # outside a request (a background import job)
+                role = "job"
+            calls.append((name, role))
+            return func(*args, **kwargs)
+
+        return spied
+
+    for module in (store, csvio):
+        for name in dir(module):
+            func = getattr(module, name)
+            if callable(func) and name.startswith(WRITE_PREFIXES) and not isinstance(func, type):
+                monkeypatch.setattr(module, name, wrap(f"{module.__name__}.{name}", func))
+    return calls
+
+
+def snapshot(engine) -> dict[str, list]:
+    out = {}
+    with engine.connect() as conn:
+        names = sa.inspect(conn).get_table_names()
+        for table in metadata.sorted_tables:
+            if table.name in names:
+                out[table.name] = sorted(
+                    (tuple(map(str, r)) for r in conn.execute(sa.select(table))), key=str
+                )
+    return out
+
+
+def _client(app, who: str | None):
+    client = app.server.test_client()
+    if who:
+        assert login(client, who, PASSWORD).status_code == 302
+    return client
+
+
+def _request(name: str, world):
+    builder, _ = WRITES[name]
+    built = builder(world)
+    values, changed = built if isinstance(built, tuple) else (built, None)
+    return name.split("/")[0], values, changed
+
+
+def _editor_token(world) -> str:
+    editor = _client(world["app"], "eddie")
+    _, values, _ = _request("entry.upload", world)
+    response = call_callback(editor, world["app"], "entry.upload", values)
+    body = response.get_json()["response"]
+    token = body["entry-import-token"]["data"]
+    assert token, body
+    return token
+
+
+def _skip_if_missing(world, name: str) -> None:
+    callback = name.split("/")[0]
+    try:
+        callback_for(world["app"], callback)
+    except AssertionError:
+        pytest.skip(f"{callback} is not registered in this build")
+    if "note" in name and world["note"] is None:
+        pytest.skip("annotations are not in this build")
+
+
+# --------------------------------------------------------------------------- tests
+
+
+@pytest.mark.parametrize("who", [None, "vera"], ids=["nobody", "viewer"])
+@pytest.mark.parametrize("name", sorted(WRITES))
+def test_write_path_refuses_and_changes_nothing(world, spy, name, who):
+    _skip_if_missing(world, name)
+    if name == "entry.confirm":
+        world["token"] = _editor_token(world)
+    spy.clear()
+    before = snapshot(world["engine"])
+    client = _client(world["app"], who)
+    callback, values, changed = _request(name, world)
+    response = call_callback(client, world["app"], callback, values, changed)
+    text = response.get_data(as_text=True)
+    if who is None:
+        assert response.status_code == 401
+    else:
+        assert response.status_code in (200, 204)
+        refused = (
+            "needs the editor role" in text
+            or "Not allowed" in text
+            or response.status_code == 204
+            or response.get_json().get("response") == {}  # silently not updated
+        )
+        assert refused, text[:1000]
+    time.sleep(0.2 if name == "entry.confirm" else 0)  # a wrongly started job would write now
+    assert [c for c in spy if c[1] != "job"] == [], f"write reached as {who}: {spy}"
+    assert snapshot(world["engine"]) == before
+
+
+@pytest.mark.parametrize("name", sorted(WRITES))
+def test_the_same_request_as_editor_writes(world, spy, name):
+    """The requests above are real: an editor's identical request does write."""
+    _skip_if_missing(world, name)
+    if name == "entry.confirm":
+        world["token"] = _editor_token(world)
+    before = snapshot(world["engine"])
+    client = _client(world["app"], "eddie")
+    callback, values, changed = _request(name, world)
+    spy.clear()
+    response = call_callback(client, world["app"], callback, values, changed)
+    assert response.status_code == 200, response.get_data(as_text=True)[:1000]
+    assert spy, "the editor's request reached no write function"
+    assert all(role in ("editor", "job") for _, role in spy), spy
+    if WRITES[name][1]:
+        deadline = time.monotonic() + 20
+        while snapshot(world["engine"]) == before and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert snapshot(world["engine"]) != before
+
+
+def test_entry_delete_button_alone_writes_nothing(world, spy):
+    """Clicking a row's delete button only opens the confirmation, for anyone."""
+    client = _client(world["app"], "vera")
+    before = snapshot(world["engine"])
+    values, changed = _entry_delete_button(world)
+    call_callback(client, world["app"], "entry.delete", values, changed)
+    assert spy == [] and snapshot(world["engine"]) == before
+
+
+def test_every_callback_is_classified(world):
+    known_writes = {name.split("/")[0] for name in WRITES}
+    unclassified = []
+    for entry in world["app"].callback_map.values():
+        func = entry.get("callback")
+        func = getattr(func, "__wrapped__", func)
+        if func is None or func.__module__.startswith(READ_ONLY_MODULES):
+            continue
+        name = _qualname(func)
+        if name not in READ_ONLY and name not in known_writes:
+            unclassified.append(name)
+    assert unclassified == [], (
+        "new callbacks: add each to WRITES (with a request) or READ_ONLY in "
+        f"{__file__}: {sorted(set(unclassified))}"
+    )
