@@ -349,3 +349,29 @@ def test_cli_user_commands(sqlite_url, db):
     result = runner.invoke(main, ["user", "remove", "grace"], env=env)
     assert result.exit_code == 1 and "no user named" in result.output
     assert [u["username"] for u in store.list_users(db)] == ["frank"]
+
+
+def test_cross_site_posts_are_refused_even_with_a_session(app):
+    client = app.server.test_client()
+    login(client, "alice", PASSWORD)
+    body = {"output": "page.children", "inputs": [], "changedPropIds": []}
+    response = client.post(
+        "/_dash-update-component", json=body, headers={"Origin": "https://evil.example"}
+    )
+    assert response.status_code == 403
+    ok = call_callback(client, app, "shell.route", {"url.pathname": "/dashboard"})
+    assert ok.status_code == 200
+    same = client.post(
+        "/_dash-update-component",
+        json={
+            "output": "page.children",
+            "outputs": {"id": "page", "property": "children"},
+            "inputs": [
+                {"id": "url", "property": "pathname", "value": "/dashboard"},
+                {"id": "url", "property": "search", "value": ""},
+            ],
+            "changedPropIds": ["url.pathname"],
+        },
+        headers={"Origin": "http://localhost"},
+    )
+    assert same.status_code == 200
