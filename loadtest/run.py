@@ -1,0 +1,389 @@
+"""Load test: gunicorn (4 workers) on PostgreSQL with the demo catalog, N users for T seconds.
+
+    DATABASE_URL=postgresql+psycopg://... python loadtest/run.py --users 50 --duration 60
+    python loadtest/run.py --admin-url postgresql+psycopg://root@127.0.0.1:5432/test
+
+With ``--admin-url`` a throw-away database is created (and dropped afterwards).  Only
+127.0.0.1 is contacted.  Each simulated user signs in once (a viewer account; the app runs as
+deployed, login required) and then loops, without think time, over a mix of
+
+* dashboard views   (GET /dashboard, then the routing and chart callbacks the page fires),
+* API reads         (GET /api/v1/metrics?release_key=...),
+* API writes        (POST /api/v1/metrics with an editor token, one new reading each).
+
+It prints one JSON object: requests, errors (any non-2xx/3xx or transport error), p50/p95/max
+latency in ms per kind and overall, and whether every accepted write is in the database
+afterwards.  Exit status 1 when there was an error or a write went missing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import secrets
+import statistics
+import subprocess
+import sys
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import httpx
+import sqlalchemy as sa
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from perfdash import auth, demo, store  # noqa: E402
+
+VIEWER, VIEWER_PASSWORD = "loadtest-viewer", "loadtest-password-" + "x7" * 4
+MIX = (("dashboard", 0.4), ("api_read", 0.4), ("api_write", 0.2))
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def percentile(values: list[float], q: float) -> float:
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(q / 100 * len(ordered) + 0.5) - 1))
+    return ordered[index]
+
+
+class Stats:
+    def __init__(self) -> None:
+        self.latency: dict[str, list[float]] = {}
+        self.errors: list[str] = []
+        self.written: list[dict] = []
+
+    def record(self, kind: str, started: float, ok: bool, detail: str = "") -> None:
+        self.latency.setdefault(kind, []).append((time.perf_counter() - started) * 1000)
+        if not ok:
+            self.errors.append(f"{kind}: {detail}"[:300])
+
+    def summary(self) -> dict:
+        out = {}
+        everything = []
+        for kind, values in sorted(self.latency.items()):
+            everything += values
+            out[kind] = {
+                "requests": len(values),
+                "p50_ms": round(statistics.median(values), 1),
+                "p95_ms": round(percentile(values, 95), 1),
+                "max_ms": round(max(values), 1),
+            }
+        out["all"] = {
+            "requests": len(everything),
+            "p50_ms": round(statistics.median(everything), 1) if everything else 0,
+            "p95_ms": round(percentile(everything, 95), 1),
+        }
+        return out
+
+
+def route_payload(search: str) -> dict:
+    return {
+        "output": "page.children",
+        "outputs": {"id": "page", "property": "children"},
+        "inputs": [
+            {"id": "url", "property": "pathname", "value": "/dashboard"},
+            {"id": "url", "property": "search", "value": search},
+        ],
+        "changedPropIds": ["url.pathname"],
+    }
+
+
+def component_props(layout) -> dict[str, dict]:
+    """id -> props of every component in a layout JSON (what the renderer would hold)."""
+    found: dict[str, dict] = {}
+    stack = [layout]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list):
+            stack.extend(node)
+        elif isinstance(node, dict):
+            props = node.get("props")
+            if isinstance(props, dict):
+                if isinstance(props.get("id"), str):
+                    found[props["id"]] = props
+                stack.extend(v for v in props.values() if isinstance(v, list | dict))
+    return found
+
+
+def callback_payload(dep: dict, props: dict[str, dict]) -> dict | None:
+    """A callback request filled from the layout's values (None if it uses pattern ids)."""
+
+    def spec(item):
+        if item["id"].startswith("{"):
+            raise ValueError
+        return {
+            "id": item["id"],
+            "property": item["property"],
+            "value": props.get(item["id"], {}).get(item["property"]),
+        }
+
+    try:
+        inputs = [spec(i) for i in dep["inputs"]]
+        state = [spec(s) for s in dep.get("state", [])]
+    except ValueError:
+        return None
+    output = dep["output"]
+    parts = output.strip(".").split("...") if output.startswith("..") else [output]
+    outputs = [
+        {"id": p.rsplit(".", 1)[0], "property": p.rsplit(".", 1)[1].split("@")[0]} for p in parts
+    ]
+    return {
+        "output": output,
+        "outputs": outputs if output.startswith("..") else outputs[0],
+        "inputs": inputs,
+        "state": state,
+        "changedPropIds": [f"{i['id']}.{i['property']}" for i in inputs],
+    }
+
+
+async def user(
+    n: int,
+    base: str,
+    token: str,
+    keys: list[str],
+    deps: list[dict],
+    deadline: float,
+    stats: Stats,
+    run_id: str,
+) -> None:
+    rng = random.Random(n)
+    async with httpx.AsyncClient(base_url=base, timeout=60) as client:
+        page = await client.get("/login")
+        csrf = page.text.split('name="csrf_token" value="')[1].split('"')[0]
+        started = time.perf_counter()
+        login = await client.post(
+            "/login",
+            data={"username": VIEWER, "password": VIEWER_PASSWORD, "csrf_token": csrf},
+        )
+        stats.record("login", started, login.status_code == 302, str(login.status_code))
+        i = 0
+        while time.monotonic() < deadline:
+            i += 1
+            kind = rng.choices([k for k, _ in MIX], [w for _, w in MIX])[0]
+            key = rng.choice(keys)
+            started = time.perf_counter()
+            try:
+                if kind == "dashboard":
+                    ok, detail = await dashboard_view(client, rng, deps)
+                elif kind == "api_read":
+                    r = await client.get(
+                        "/api/v1/metrics",
+                        params={"release_key": key, "limit": 100},
+                        headers={"Authorization": f"Bearer {token}"},
+                    )
+                    ok, detail = r.status_code == 200, f"{r.status_code} {r.text[:200]}"
+                else:
+                    when = datetime(2020, 1, 1, tzinfo=UTC) + timedelta(seconds=n * 10**6 + i)
+                    record = {
+                        "release_key": key,
+                        "platform": "LoadTest",
+                        "metric_type": "views",
+                        "metric_value": rng.randrange(10**9),
+                        "recorded_at": when.isoformat(),
+                        "notes": f"{run_id}-{n}-{i}",
+                    }
+                    r = await client.post(
+                        "/api/v1/metrics",
+                        json=[record],
+                        headers={"Authorization": f"Bearer {token}"},
+                    )
+                    ok = r.status_code in (200, 201) and r.json().get("written") == 1
+                    detail = f"{r.status_code} {r.text[:200]}"
+                    if ok:
+                        stats.written.append(record)
+            except httpx.HTTPError as exc:
+                ok, detail = False, repr(exc)
+            stats.record(kind, started, ok, detail)
+
+
+async def dashboard_view(client: httpx.AsyncClient, rng, deps) -> tuple[bool, str]:
+    """What a browser does to show /dashboard: the page, its layout, then its callbacks."""
+    r = await client.get("/dashboard")
+    if r.status_code != 200:
+        return False, f"GET /dashboard {r.status_code}"
+    release = rng.randint(1, 30)
+    r = await client.post("/_dash-update-component", json=route_payload(f"?release={release}"))
+    if r.status_code != 200 or "unavailable" in r.text or "went wrong" in r.text:
+        return False, f"route {r.status_code} {r.text[:200]}"
+    props = component_props(r.json()["response"]["page"]["children"])
+    for dep in deps:
+        ids = {i["id"] for i in dep["inputs"]}
+        if not ids & {"dash-release", "dash-period"} or not ids <= set(props) | {"theme-store"}:
+            continue
+        payload = callback_payload(dep, props)
+        if payload is None:
+            continue
+        r = await client.post("/_dash-update-component", json=payload)
+        if r.status_code not in (200, 204) or "went wrong" in r.text:
+            return False, f"{dep['output'][:60]} {r.status_code} {r.text[:200]}"
+    return True, ""
+
+
+def start_gunicorn(database_url: str, workers: int, port: int, secret: str, log: Path):
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "PERFDASH_SECRET_KEY": secret,
+        "PORT": str(port),
+    }
+    env.pop("PERFDASH_AUTH", None)
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "app:server",
+            "--workers",
+            str(workers),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--timeout",
+            "120",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+    )
+
+
+def prepare(database_url: str) -> tuple[str, list[str]]:
+    engine = store.make_engine(database_url)
+    try:
+        store.apply_schema(engine)
+        if store.get_release_by_key(engine, "demo-001") is None:
+            demo.load(engine)
+        if store.get_user(engine, VIEWER) is None:
+            auth.add_user(engine, VIEWER, VIEWER_PASSWORD, "viewer")
+        token = auth.create_token(engine, f"loadtest-{uuid.uuid4().hex[:8]}", "editor")
+        keys = [f"demo-{i:03d}" for i in range(1, 31)]
+    finally:
+        engine.dispose()
+    return token, keys
+
+
+def verify_writes(database_url: str, run_id: str, written: list[dict]) -> dict:
+    engine = store.make_engine(database_url)
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(
+                sa.text("select notes, metric_value from content_performance where notes like :p"),
+                {"p": f"{run_id}-%"},
+            ).all()
+    finally:
+        engine.dispose()
+    stored = {notes: value for notes, value in rows}
+    missing = [w["notes"] for w in written if stored.get(w["notes"]) != w["metric_value"]]
+    return {"accepted": len(written), "in_database": len(stored), "missing": len(missing)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL"))
+    parser.add_argument("--admin-url", help="create a throw-away database on this server")
+    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--duration", type=float, default=60)
+    parser.add_argument("--workers", type=int, default=4)
+    args = parser.parse_args(argv)
+
+    created = None
+    if args.admin_url:
+        admin = sa.create_engine(args.admin_url, isolation_level="AUTOCOMMIT")
+        created = f"perfdash_load_{uuid.uuid4().hex[:8]}"
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'CREATE DATABASE "{created}"'))
+        database_url = (
+            sa.engine.make_url(args.admin_url)
+            .set(database=created)
+            .render_as_string(hide_password=False)
+        )
+    elif args.database_url and args.database_url.startswith("postgresql"):
+        database_url = args.database_url
+    else:
+        parser.error("give --database-url postgresql+psycopg://... or --admin-url")
+
+    log = Path(os.environ.get("TMPDIR", "/tmp")) / f"perfdash-loadtest-{os.getpid()}.log"
+    server = None
+    try:
+        token, keys = prepare(database_url)
+        port = free_port()
+        base = f"http://127.0.0.1:{port}"
+        server = start_gunicorn(database_url, args.workers, port, secrets.token_urlsafe(32), log)
+        for _ in range(300):
+            try:
+                if httpx.get(base + "/healthz", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if server.poll() is not None:
+                print(log.read_text()[-3000:], file=sys.stderr)
+                return 2
+            time.sleep(0.2)
+        deps = []
+        with httpx.Client(base_url=base) as warm:
+            page = warm.get("/login")
+            csrf = page.text.split('name="csrf_token" value="')[1].split('"')[0]
+            warm.post(
+                "/login",
+                data={"username": VIEWER, "password": VIEWER_PASSWORD, "csrf_token": csrf},
+            )
+            deps = warm.get("/_dash-dependencies").json()
+        deps = [d for d in deps if not d.get("clientside_function")]
+
+        stats = Stats()
+        run_id = f"loadtest-{uuid.uuid4().hex[:8]}"
+        deadline = time.monotonic() + args.duration
+        started = time.monotonic()
+
+        async def everyone():
+            await asyncio.gather(
+                *(
+                    user(n, base, token, keys, deps, deadline, stats, run_id)
+                    for n in range(args.users)
+                )
+            )
+
+        asyncio.run(everyone())
+        elapsed = time.monotonic() - started
+        writes = verify_writes(database_url, run_id, stats.written)
+        result = {
+            "users": args.users,
+            "duration_s": round(elapsed, 1),
+            "gunicorn_workers": args.workers,
+            "requests": sum(len(v) for v in stats.latency.values()),
+            "errors": len(stats.errors),
+            "error_samples": stats.errors[:5],
+            "latency": stats.summary(),
+            "writes": writes,
+        }
+        print(json.dumps(result, indent=2))
+        return 0 if not stats.errors and writes["missing"] == 0 else 1
+    finally:
+        if server is not None:
+            server.terminate()
+            try:
+                server.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                server.kill()
+        if created:
+            with admin.connect() as conn:
+                conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{created}" WITH (FORCE)'))
+            admin.dispose()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
