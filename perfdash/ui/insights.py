@@ -18,6 +18,7 @@ from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
 
 from perfdash import alerts, auth, metrics, store
 from perfdash.annotations import add_annotation
+from perfdash.config import ConfigError
 from perfdash.ui import context, insight_figures
 
 
@@ -184,7 +185,10 @@ def notes_list(release_ids: Sequence[int], tz: str) -> list:
 
 
 def alerts_layout(query: dict[str, list[str]]) -> html.Div:
-    rule = alerts.spike_rule_from_env()
+    try:
+        rule = alerts.spike_rule_from_env()
+    except ConfigError as exc:
+        return dbc.Alert(str(exc), color="danger", id="alerts-config-error")
     window = (query.get("days") or [str(DEFAULT_ALERT_WINDOW)])[0]
     window = int(window) if window.isdigit() else DEFAULT_ALERT_WINDOW
     return html.Div(
