@@ -349,3 +349,16 @@ def test_dash_routes_unaffected(api_env):
     assert r.status_code == 200
     assert "There is no page at /nowhere" in r.get_data(as_text=True).replace("\\u002f", "/")
     assert c.get("/healthz").get_json() == {"status": "ok", "database": "ok"}
+
+
+def test_database_down_answers_503_json(sqlite_url):
+    engine = store.make_engine("postgresql+psycopg://nobody@127.0.0.1:9/none")
+    app = create_app(Settings(database_url=sqlite_url), engine=engine)
+    c = app.server.test_client()
+    r = c.get("/api/v1/metrics")
+    assert r.status_code == 503 and r.is_json
+    assert "unavailable" in r.get_json()["error"]["message"]
+    r = c.post("/api/v1/metrics", json=[rec()], headers={"Authorization": "Bearer pdt_x"})
+    assert r.status_code == 503
+    assert c.get("/healthz").status_code == 503
+    engine.dispose()
