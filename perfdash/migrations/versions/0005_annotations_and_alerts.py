@@ -5,15 +5,11 @@ Revision ID: 0005
 Revises: 0004
 """
 
-from pathlib import Path
-
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0005"
-# 0004 (benchmarks: indexes/rollups) is written concurrently; until it lands this revision
-# follows 0003 so that the chain never has a missing link or two heads.
-down_revision = "0004" if any(Path(__file__).parent.glob("0004_*.py")) else "0003"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 
