@@ -774,7 +774,19 @@ def _preview(good: pd.DataFrame) -> list[dict[str, Any]]:
 
 def _guard_formula(s: pd.Series) -> pd.Series:
     """Prefix an apostrophe to text a spreadsheet would run as a formula."""
-    return s.where(~s.fillna("").str.contains(_FORMULA_PREFIX, regex=True), "'" + s.fillna(""))
+    text = s.fillna("")
+    risky = _per_unique_mask(text, lambda u: u.str.contains(_FORMULA_PREFIX, regex=True))
+    if not risky.any():
+        return s
+    return s.where(~risky, "'" + text)
+
+
+def _iso_utc(ts: pd.Series) -> np.ndarray:
+    """ISO-8601 UTC text for a column of aware timestamps, formatted by numpy in C."""
+    values = ts.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy()
+    whole = (ts.dt.microsecond == 0).all()
+    unit = "s" if whole else "us"
+    return np.char.add(np.datetime_as_string(values.astype(f"datetime64[{unit}]"), unit=unit), "Z")
 
 
 def export_csv(engine: Engine | Connection, out: IO[str], *, release_key: str | None = None) -> int:
@@ -795,9 +807,7 @@ def export_csv(engine: Engine | Connection, out: IO[str], *, release_key: str | 
             "artist_name",
         ):
             frame[col] = _guard_formula(frame[col].astype(object).where(frame[col].notna(), None))
-        ts = pd.to_datetime(frame["recorded_at"], utc=True)
-        fmt = "%Y-%m-%dT%H:%M:%SZ" if (ts.dt.microsecond == 0).all() else "%Y-%m-%dT%H:%M:%S.%fZ"
-        frame["recorded_at"] = ts.dt.strftime(fmt)
+        frame["recorded_at"] = _iso_utc(pd.to_datetime(frame["recorded_at"], utc=True))
         frame[list(EXPORT_COLUMNS)].to_csv(
             out, header=written == 0, index=False, lineterminator="\n"
         )
