@@ -183,7 +183,7 @@ def _now_local(tz: str) -> str:
     return datetime.now(UTC).astimezone(ZoneInfo(tz)).strftime("%Y-%m-%dT%H:%M")
 
 
-def _metric_form(tz: str, options: list[dict]) -> html.Div:
+def _metric_form(tz: str, options: list[dict], selected: int | None = None) -> html.Div:
     return html.Div(
         [
             html.H4("Record a metric", id="entry-form-title"),
@@ -203,6 +203,7 @@ def _metric_form(tz: str, options: list[dict]) -> html.Div:
                                 dcc.Dropdown(
                                     id="entry-release_id",
                                     options=options,
+                                    value=selected,
                                     searchable=True,
                                     placeholder="Search by title, artist or release key",
                                 ),
@@ -411,13 +412,21 @@ def _import_section() -> html.Div:
 def layout(query: dict[str, list[str]]) -> html.Div:
     settings = context.settings()
     options = release_options()
+    selected = None
+    wanted = (query.get("release") or [""])[0]
+    if wanted.isdigit():
+        release = store.get_release(context.engine(), int(wanted))
+        if release:
+            selected = release["id"]
+            if selected not in [o["value"] for o in options]:
+                options.insert(0, {"label": store.release_label(release), "value": selected})
     return html.Div(
         [
             dcc.Store(id="entry-last-id"),
             dcc.Store(id="entry-editing"),
             dcc.Store(id="entry-delete-target"),
             dcc.Store(id="entry-changed", data=0),
-            _metric_form(settings.tz, options),
+            _metric_form(settings.tz, options, selected),
             _latest_section(),
             _release_section(options),
             _import_section(),
