@@ -86,6 +86,10 @@ def configure_logging() -> None:
     for handler in root.handlers:
         if not any(isinstance(f, RequestIdFilter) for f in handler.filters):
             handler.addFilter(RequestIdFilter())
+    # httpx logs every URL at INFO, and some platform APIs take their key in the query string
+    for noisy in ("httpx", "httpcore"):
+        if logging.getLogger(noisy).level == logging.NOTSET:
+            logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
 def _script_hashes(body: str) -> list[str]:

@@ -155,3 +155,9 @@ def test_database_unavailable_outside_callbacks_is_a_503_page(app, client):
     assert "Database unavailable" in response.get_data(as_text=True)
     response = client.get("/db-down", headers={"Accept": "application/json"})
     assert response.status_code == 503 and "unavailable" in response.get_json()["error"]
+
+
+def test_secrets_in_urls_do_not_reach_the_logs(app):
+    """httpx would log collector URLs (API keys in the query) at INFO; the app keeps it quiet."""
+    security.configure_logging()
+    assert not logging.getLogger("httpx").isEnabledFor(logging.INFO)
