@@ -296,13 +296,32 @@ def _call_leaderboard(fn, engine, start, end):
 # --------------------------------------------------------------------------- main
 
 
-def run(rows: int, admin_url: str, keep: bool, samples: int, requests: int) -> dict[str, Any]:
+def run(
+    rows: int,
+    admin_url: str,
+    keep: bool,
+    samples: int,
+    requests: int,
+    reuse: str | None = None,
+) -> dict[str, Any]:
     plan = catalog.plan(rows)
-    name, url = create_scratch(admin_url)
+    if reuse:  # measure the reads again on a database an earlier --keep run loaded
+        name, url = reuse, url_for(admin_url, reuse)
+        keep = True
+    else:
+        name, url = create_scratch(admin_url)
     log(f"scratch database {name}")
     engine = store.make_engine(url, statement_timeout_ms=0)
     out: dict[str, Any] = {"rows": rows, "database": name}
     try:
+        if reuse:
+            upgrade(engine)
+            ids = store.release_ids_for_keys(
+                engine, [plan.release_key(i) for i in range(plan.releases)] + ["bench-naive"]
+            )
+            out["reused_database"] = True
+            out["rows_in_database"] = count_rows(engine)
+            return _reads(out, engine, url, plan, ids, samples, requests)
         upgrade(engine)
         ids = create_releases(engine, plan)
         log(f"{plan.releases} releases; {len(plan.heavy)} heavy x {plan.heavy_hours} hours")
@@ -334,41 +353,7 @@ def run(rows: int, admin_url: str, keep: bool, samples: int, requests: int) -> d
         out["naive_rows_per_s"] = round(written / seconds)
         log(f"naive: {out['naive_rows_per_s']:,} rows/s")
         vacuum(url)
-
-        heavy_ids = {ids[plan.release_key(i)] for i in plan.heavy}
-        rng = random.Random(catalog.SEED)
-        regular = [ids[plan.release_key(i)] for i in range(plan.releases) if i not in plan.heavy]
-        sample = sorted(heavy_ids) + rng.sample(
-            regular, max(0, min(samples, len(regular)) - len(heavy_ids))
-        )
-        counts = {
-            r: plan.release_rows(i) for i in range(plan.releases) if (r := ids[plan.release_key(i)])
-        }
-        log(f"release view over {len(sample)} releases")
-        out.update(measure_views(engine, sample, heavy_ids, counts))
-        out.update(measure_leaderboard(engine))
-
-        log("gunicorn worker RSS")
-        from benchmarks import gunicorn_probe
-
-        probe = gunicorn_probe.probe(url, sample[:50], requests=requests)
-        out.update(probe)
-
-        out["import_vs_copy"] = ratio(out["import_rows_per_s"], out["copy_rows_per_s"])
-        out["import_vs_naive"] = ratio(out["import_rows_per_s"], out["naive_rows_per_s"])
-        out["naive_vs_release_view_p95"] = ratio(
-            out["naive_release_ms_p95"], out["release_view_ms_p95"]
-        )
-        out["heavy_naive_vs_release_view_p95"] = ratio(
-            out["heavy_naive_release_ms_p95"], out["heavy_release_view_ms_p95"]
-        )
-        out["machine"] = {
-            "cpus": os.cpu_count(),
-            "python": platform.python_version(),
-            "postgresql": _server_version(engine),
-            "mem_gb": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1),
-        }
-        return out
+        return _reads(out, engine, url, plan, ids, samples, requests)
     finally:
         engine.dispose()
         if keep:
@@ -376,6 +361,53 @@ def run(rows: int, admin_url: str, keep: bool, samples: int, requests: int) -> d
         else:
             drop_scratch(admin_url, name)
             log(f"dropped {name}")
+
+
+def _reads(
+    out: dict[str, Any],
+    engine: sa.Engine,
+    url: str,
+    plan: catalog.Plan,
+    ids: dict[str, int],
+    samples: int,
+    requests: int,
+) -> dict[str, Any]:
+    """The read side: release views, leaderboard, gunicorn worker RSS, then the ratios."""
+    heavy_ids = {ids[plan.release_key(i)] for i in plan.heavy}
+    rng = random.Random(catalog.SEED)
+    regular = [ids[plan.release_key(i)] for i in range(plan.releases) if i not in plan.heavy]
+    sample = sorted(heavy_ids) + rng.sample(
+        regular, max(0, min(samples, len(regular)) - len(heavy_ids))
+    )
+    counts = {
+        r: plan.release_rows(i) for i in range(plan.releases) if (r := ids[plan.release_key(i)])
+    }
+    log(f"release view over {len(sample)} releases")
+    out.update(measure_views(engine, sample, heavy_ids, counts))
+    out.update(measure_leaderboard(engine))
+
+    log("gunicorn worker RSS")
+    from benchmarks import gunicorn_probe
+
+    probe = gunicorn_probe.probe(url, sample[:50], requests=requests)
+    out.update(probe)
+
+    if "import_rows_per_s" in out:
+        out["import_vs_copy"] = ratio(out["import_rows_per_s"], out["copy_rows_per_s"])
+        out["import_vs_naive"] = ratio(out["import_rows_per_s"], out["naive_rows_per_s"])
+    out["naive_vs_release_view_p95"] = ratio(
+        out["naive_release_ms_p95"], out["release_view_ms_p95"]
+    )
+    out["heavy_naive_vs_release_view_p95"] = ratio(
+        out["heavy_naive_release_ms_p95"], out["heavy_release_view_ms_p95"]
+    )
+    out["machine"] = {
+        "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+        "postgresql": _server_version(engine),
+        "mem_gb": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1),
+    }
+    return out
 
 
 def _server_version(engine: sa.Engine) -> str:
@@ -390,6 +422,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", action="store_true", help="keep the scratch database")
     parser.add_argument("--samples", type=int, default=200, help="releases in the view benchmark")
     parser.add_argument("--requests", type=int, default=200, help="dashboard requests to gunicorn")
+    parser.add_argument(
+        "--reuse-database",
+        metavar="NAME",
+        help="measure only the reads on a database an earlier --keep run loaded (same --rows)",
+    )
     parser.add_argument("--child-import", nargs=2, metavar=("URL", "CSV"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child_import:
@@ -412,7 +449,7 @@ def main(argv: list[str] | None = None) -> int:
     url = args.database_url
     if not url.startswith("postgresql"):
         parser.error("the benchmark needs PostgreSQL (postgresql+psycopg://...)")
-    result = run(args.rows, url, args.keep, args.samples, args.requests)
+    result = run(args.rows, url, args.keep, args.samples, args.requests, args.reuse_database)
     print(json.dumps(result, indent=2, default=str))
     return 0
 
