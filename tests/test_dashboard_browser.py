@@ -13,12 +13,25 @@ from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qs, urlparse
 
 import pandas as pd
-from browser import dropdown_text, graph_traces, pick, wait_until
+from browser import dropdown_text, graph_traces, pick
+from browser import wait_until as _wait_until
 from selenium.webdriver.common.by import By
 
 from perfdash import store
 
 # --------------------------------------------------------------------------- page helpers
+
+# Generous: several helpers run browser tests on one machine at once.
+TIMEOUT = 30
+
+
+def wait_until(condition, *, message: str) -> None:
+    _wait_until(condition, timeout=TIMEOUT, message=message)
+
+
+def wait_for(dash_duo, selector: str):
+    return dash_duo.wait_for_element(selector, timeout=TIMEOUT)
+
 
 # Bootstrap scrolls smoothly; a click during the animation lands on the wrong element
 SCROLL = "arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});"
@@ -48,8 +61,14 @@ def click(dash_duo, selector: str) -> None:
     element.click()
 
 
+def pick_in_view(dash_duo, dropdown_id: str, text: str) -> None:
+    """``pick`` after scrolling the dropdown into view without Bootstrap's smooth scroll."""
+    dash_duo.driver.execute_script(SCROLL, dash_duo.find_element(f"#{dropdown_id}"))
+    pick(dash_duo, dropdown_id, text)
+
+
 def clear(dash_duo, dropdown_id: str) -> None:
-    dash_duo.find_element(f"#{dropdown_id} .dash-dropdown-clear").click()
+    click(dash_duo, f"#{dropdown_id} .dash-dropdown-clear")
 
 
 def traces(dash_duo) -> dict[str, dict]:
@@ -115,13 +134,13 @@ def preset_window(days: int) -> tuple[datetime, datetime]:
 def test_search_pick_period_granularity_mode_kpi_and_compare(demo_app, start_app, dash_duo):
     engine = demo_app.server.extensions["perfdash"]["engine"]
     start_app(demo_app, "/dashboard")
-    dash_duo.wait_for_element('[data-metric="views"] .kpi-gain')
+    wait_for(dash_duo, '[data-metric="views"] .kpi-gain')
 
     # "Neon Tides" is the least recently active release: not in the first list, only
     # the server-side search finds it
     clear(dash_duo, "dash-release")
-    dash_duo.wait_for_contains_text("#dash-series", "Pick a release")
-    pick(dash_duo, "dash-release", "Neon Tides")
+    dash_duo.wait_for_contains_text("#dash-series", "Pick a release", timeout=TIMEOUT)
+    pick_in_view(dash_duo, "dash-release", "Neon Tides")
     neon = store.get_release_by_key(engine, "demo-001")["id"]
     wait_until(lambda: query(dash_duo).get("release") == [str(neon)], message="release in URL")
 
@@ -162,12 +181,19 @@ def test_search_pick_period_granularity_mode_kpi_and_compare(demo_app, start_app
     assert f"{change:+,}" in dash_duo.find_element('[data-metric="views"] .kpi-change').text
 
     # compare with a second release: one line per release, platforms summed
-    pick(dash_duo, "dash-release", "Glass Horizon")
+    pick_in_view(dash_duo, "dash-release", "Glass Horizon")
     glass = store.get_release_by_key(engine, "demo-002")["id"]
-    wait_until(lambda: len(traces(dash_duo)) == 2, message="two releases on the chart")
+
+    def one_line_per_release():
+        names = list(traces(dash_duo))
+        return (
+            len(names) == 2
+            and any("Neon Tides" in n for n in names)
+            and any("Glass Horizon" in n for n in names)
+        )
+
+    wait_until(one_line_per_release, message="one line per release")
     assert query(dash_duo)["release"] == [str(neon), str(glass)]
-    names = list(traces(dash_duo))
-    assert any("Neon Tides" in n for n in names) and any("Glass Horizon" in n for n in names)
     glass_gain = sum(gain_between(readings(engine, "demo-002", "views"), start, end).values())
     glass_trace = next(t for n, t in traces(dash_duo).items() if "Glass Horizon" in n)
     assert round(sum(glass_trace["y"])) == glass_gain
@@ -196,7 +222,7 @@ def test_shared_url_restores_view_table_sorts_and_exports_csv(demo_app, start_ap
         "&metric=views&granularity=month&mode=total"
     )
     start_app(demo_app, shared)
-    dash_duo.wait_for_element('[data-metric="views"] .kpi-gain')
+    wait_for(dash_duo, '[data-metric="views"] .kpi-gain')
 
     # the link restored every control
     assert "Midnight Protocol" in dropdown_text(dash_duo, "dash-release")
@@ -256,9 +282,18 @@ def test_shared_url_restores_view_table_sorts_and_exports_csv(demo_app, start_ap
     url = dash_duo.driver.current_url
     wait_until(lambda: len(traces(dash_duo)["YouTube"]["y"]) in (3, 4), message="90d by month")
     before = traces(dash_duo)["YouTube"]["y"]
+    # compare is on: the previous 90 days are drawn too, on the chart and the bars
+    assert "YouTube (previous period)" in traces(dash_duo)
+    wait_until(
+        lambda: (
+            [t["name"] for t in graph_traces(dash_duo, "dash-bars")]
+            == ["this period", "previous period"]
+        ),
+        message="previous period next to each bar",
+    )
     dash_duo.driver.switch_to.new_window("tab")
     dash_duo.driver.get(url)
-    dash_duo.wait_for_element('[data-metric="views"] .kpi-gain')
+    wait_for(dash_duo, '[data-metric="views"] .kpi-gain')
     assert checked(dash_duo, "dash-period") == "90 days"
     assert checked(dash_duo, "dash-mode") == "Gain per period"
     assert checked(dash_duo, "dash-granularity") == "month"
@@ -269,10 +304,10 @@ def test_shared_url_restores_view_table_sorts_and_exports_csv(demo_app, start_ap
 def test_leaderboard_ranks_by_gain_and_clicks_through(demo_app, start_app, dash_duo):
     engine = demo_app.server.extensions["perfdash"]["engine"]
     start_app(demo_app, "/dashboard")
-    dash_duo.wait_for_element('[data-metric="views"] .kpi-gain')
+    wait_for(dash_duo, '[data-metric="views"] .kpi-gain')
     choose(dash_duo, "dash-period", "28 days")
-    dash_duo.find_element(".dash-tab-leaderboard").click()
-    dash_duo.wait_for_element("#dash-leaderboard-table")
+    click(dash_duo, ".dash-tab-leaderboard")
+    wait_for(dash_duo, "#dash-leaderboard-table")
     wait_until(lambda: query(dash_duo).get("view") == ["leaderboard"], message="view in URL")
 
     # recompute the top 10 from raw rows: views gained in the last 28 days, all platforms
@@ -293,10 +328,12 @@ def test_leaderboard_ranks_by_gain_and_clicks_through(demo_app, start_app, dash_
 
     # click through to the winner's own view
     title = rows[0].find_element(By.CSS_SELECTOR, ".lb-link").text
-    rows[0].find_element(By.CSS_SELECTOR, ".lb-link").click()
+    link = rows[0].find_element(By.CSS_SELECTOR, ".lb-link")
+    dash_duo.driver.execute_script(SCROLL, link)
+    link.click()
     wait_until(lambda: query(dash_duo).get("release") == [str(ids[0])], message="release view")
     wait_until(lambda: title in dropdown_text(dash_duo, "dash-release"), message="picked")
-    dash_duo.wait_for_element('[data-metric="views"] .kpi-gain')
+    wait_for(dash_duo, '[data-metric="views"] .kpi-gain')
     assert "view" not in query(dash_duo)
     assert query(dash_duo)["period"] == ["28d"]  # the leaderboard's period carries over
     assert checked(dash_duo, "dash-period") == "28 days"

@@ -177,3 +177,17 @@ def test_a_drop_inside_a_bucket_is_still_marked():
     # another platform's drop does not mark this line
     other = figures.time_series(gains, drops=drops.assign(platform_key="spotify"))
     assert "YouTube: correction" not in traces(other)
+
+
+def test_previous_period_is_a_dotted_twin_in_the_same_colour():
+    gains = metrics.totals_and_gains(PERIOD, BASELINE)
+    before = metrics.totals_and_gains(
+        series([("youtube", "2026-01-01", 40), ("youtube", "2026-01-02", 90)])
+    ).assign(bucket=lambda f: f["bucket"] + pd.Timedelta(days=9))
+    fig = figures.time_series(gains, mode="gain", previous=before)
+    got = traces(fig)
+    twin = got["YouTube (previous period)"]
+    assert [str(x)[:10] for x in twin.x] == ["2026-01-10", "2026-01-11"]
+    assert pd.isna(twin.y[0]) and twin.y[1] == 50
+    assert twin.line.dash == "dot" and twin.line.color == got["YouTube"].line.color
+    assert "Spotify (previous period)" not in got  # nothing recorded then

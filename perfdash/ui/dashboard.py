@@ -438,7 +438,18 @@ def layout(query: dict[str, list[str]]) -> html.Div:
                         sort_mode="single",
                         sort_by=[{"column_id": "recorded_at", "direction": "desc"}],
                         style_table={"overflowX": "auto"},
-                        style_cell={"textAlign": "left", "fontSize": "0.9rem"},
+                        # Bootstrap's variables follow the light/dark switch
+                        style_cell={
+                            "textAlign": "left",
+                            "fontSize": "0.9rem",
+                            "backgroundColor": "var(--bs-body-bg)",
+                            "color": "var(--bs-body-color)",
+                            "borderColor": "var(--bs-border-color)",
+                        },
+                        style_header={
+                            "fontWeight": "600",
+                            "backgroundColor": "var(--bs-tertiary-bg)",
+                        },
                         style_cell_conditional=[
                             {"if": {"column_id": "metric_value"}, "textAlign": "right"}
                         ],
@@ -630,6 +641,44 @@ def _names(engine, release_ids) -> dict[int, str]:
     return out
 
 
+def _line_data(
+    engine, state: ViewState, period: metrics.Period, tz: str
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Buckets, totals/gains and corrections of the chosen metric over one period.
+
+    Several releases are compared on their sum over platforms (one line each).
+    """
+    where = dict(metric_types=[state.metric], platforms=list(state.platforms) or None)
+    series = store.release_series(
+        engine,
+        state.releases,
+        start=period.start,
+        end=period.end,
+        bucket=state.granularity,
+        tz=tz,
+        **where,
+    )
+    baseline = (
+        store.totals_before(engine, state.releases, period.start, **where)
+        if period.start and not series.empty
+        else None
+    )
+    gains = metrics.totals_and_gains(series, baseline)
+    drops = store.total_drops(
+        engine,
+        state.releases,
+        start=period.start,
+        end=period.end,
+        bucket=state.granularity,
+        tz=tz,
+        **where,
+    )
+    if len(state.releases) > 1:
+        gains = metrics.combine_platforms(gains).assign(platform_key=figures.ALL_PLATFORMS)
+        drops = drops.assign(platform_key=figures.ALL_PLATFORMS)
+    return series, gains, drops
+
+
 def _table_rows(frame: pd.DataFrame, tz: str) -> list[dict]:
     if frame.empty:
         return []
@@ -814,18 +863,8 @@ def register(app: Dash) -> None:
                     id="dash-no-metrics",
                 ),
             )
-        period, _ = _window(state, tz)
-        platforms = list(state.platforms) or None
-        series = store.release_series(
-            engine,
-            state.releases,
-            metric_types=[state.metric],
-            platforms=platforms,
-            start=period.start,
-            end=period.end,
-            bucket=state.granularity,
-            tz=tz,
-        )
+        period, previous = _window(state, tz)
+        series, gains, drops = _line_data(engine, state, period, tz)
         if series.empty:
             where = ", ".join(metrics.platform_label(p) for p in state.platforms) or "any platform"
             return (
@@ -838,33 +877,10 @@ def register(app: Dash) -> None:
                     id="dash-no-match",
                 ),
             )
-        baseline = (
-            store.totals_before(
-                engine,
-                state.releases,
-                period.start,
-                metric_types=[state.metric],
-                platforms=platforms,
-            )
-            if period.start
-            else None
-        )
-        gains = metrics.totals_and_gains(series, baseline)
-        drops = store.total_drops(
-            engine,
-            state.releases,
-            start=period.start,
-            end=period.end,
-            metric_types=[state.metric],
-            platforms=platforms,
-            bucket=state.granularity,
-            tz=tz,
-        )
-        colour_by = "platform"
-        if len(state.releases) > 1:
-            gains = metrics.combine_platforms(gains).assign(platform_key=figures.ALL_PLATFORMS)
-            drops = drops.assign(platform_key=figures.ALL_PLATFORMS)
-            colour_by = "release"
+        before = None
+        if state.compare and previous is not None:
+            _, before, _ = _line_data(engine, state, previous, tz)
+            before = before.assign(bucket=before["bucket"] + pd.Timedelta(days=round(period.days)))
         title = " vs ".join(names.values()) if len(names) > 1 else next(iter(names.values()))
         fig = figures.time_series(
             gains,
@@ -873,8 +889,9 @@ def register(app: Dash) -> None:
             tz=tz,
             template=template,
             title=f"{title}: {state.metric} per {state.granularity}",
-            colour_by=colour_by,
+            colour_by="release" if len(state.releases) > 1 else "platform",
             drops=drops,
+            previous=before,
         )
         newest = series["last_at"].max()
         note = (

@@ -48,12 +48,16 @@ def time_series(
     title: str | None = None,
     colour_by: str = "platform",
     drops: pd.DataFrame | None = None,
+    previous: pd.DataFrame | None = None,
 ) -> go.Figure:
     """One line per (release, platform, metric); corrections (a total that dropped) marked.
 
     A bucket is marked when its gain is negative, or when ``drops`` (``store.total_drops``:
     readings below the one before, with their bucket) has a reading in it; a drop inside a
     week or month that still grew overall is shown that way instead of disappearing.
+
+    ``previous`` is the previous period's frame (same shape as ``gains``) with its buckets
+    already moved forward by the period's length; each line gets a dotted twin from it.
 
     ``colour_by="platform"`` keeps each platform's colour (releases differ by dash);
     ``"release"`` gives each release its own colour, for comparing releases whose platforms
@@ -96,6 +100,7 @@ def time_series(
                 hovertemplate=f"{name}<br>%{{x|%Y-%m-%d %H:%M}}<br>{column}: %{{customdata}}<extra></extra>",
             )
         )
+        _previous_line(fig, previous, (rid, pkey, metric), name, colour, column)
         flagged, amount = _corrections(part, drops, (rid, pkey, metric))
         if flagged.any():
             fig.add_trace(
@@ -125,6 +130,32 @@ def time_series(
         height=420,
     )
     return fig
+
+
+def _previous_line(
+    fig: go.Figure, previous: pd.DataFrame | None, key: tuple, name: str, colour: str, column: str
+) -> None:
+    if previous is None or previous.empty:
+        return
+    part = previous[
+        (previous["release_id"] == key[0])
+        & (previous["platform_key"] == key[1])
+        & (previous["metric_type"] == key[2])
+    ].sort_values("bucket")
+    if part.empty:
+        return
+    fig.add_trace(
+        go.Scatter(
+            x=part["bucket"],
+            y=part[column],
+            mode="lines",
+            name=f"{name} (previous period)",
+            line={"color": colour, "dash": "dot", "width": 1.5},
+            opacity=0.6,
+            customdata=[format_number(v) for v in part[column]],
+            hovertemplate=f"{name}, previous period<br>{column}: %{{customdata}}<extra></extra>",
+        )
+    )
 
 
 def _corrections(
