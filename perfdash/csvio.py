@@ -35,7 +35,7 @@ from sqlalchemy.engine import Connection, Engine
 from perfdash import ingest, store
 from perfdash.schema import VALUE_KINDS
 
-CHUNK_ROWS = 100_000
+CHUNK_ROWS = 50_000
 MAX_PROBLEMS = 1000
 PREVIEW_ROWS = 10
 MAX_LISTED_KEYS = 200
