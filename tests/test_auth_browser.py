@@ -89,3 +89,10 @@ def test_sign_in_role_check_and_sign_out(demo_app_engine, dash_duo):
     dash_duo.wait_for_contains_text("#entry-result", "Saved")
     assert store.count_metrics(engine) == before + 1
     assert not dash_duo.driver.find_elements(By.CSS_SELECTOR, "#page-error.show")
+
+    # the user is removed while the page is open: the next callback sends the page to sign-in
+    store.delete_user(engine, "eddie")
+    dash_duo.find_element("#entry-submit").click()
+    dash_duo.wait_for_element("#login-form")
+    assert "next=%2Fentry" in dash_duo.driver.current_url
+    assert store.count_metrics(engine) == before + 1
