@@ -338,3 +338,55 @@ def test_leaderboard_ranks_by_gain_and_clicks_through(demo_app, start_app, dash_
     assert query(dash_duo)["period"] == ["28d"]  # the leaderboard's period carries over
     assert checked(dash_duo, "dash-period") == "28 days"
     wait_until(lambda: traces(dash_duo), message="its chart")
+
+
+def test_empty_states_custom_range_and_dark_theme(demo_app, start_app, dash_duo):
+    engine = demo_app.server.extensions["perfdash"]["engine"]
+    silent = store.create_release(engine, "silent-1", title="Silent Track", artist_name="Nobody")
+
+    # a release without any metric says so and points to data entry
+    base = start_app(demo_app, f"/dashboard?release={silent}")
+    alert = wait_for(dash_duo, "#dash-no-metrics")
+    assert "Silent Track" in alert.text and "has no metrics yet" in alert.text
+    assert alert.find_element(By.TAG_NAME, "a").get_attribute("href").endswith("/entry")
+    assert dash_duo.find_elements('[data-metric="views"]') == []
+
+    # a custom range where nothing was recorded: the filter matched nothing, and it says why
+    neon = store.get_release_by_key(engine, "demo-001")["id"]
+    dash_duo.driver.get(
+        f"{base}/dashboard?release={neon}&period=custom&from=2001-01-01&to=2001-01-31"
+    )
+    alert = wait_for(dash_duo, "#dash-no-match")
+    assert "No views readings on any platform from 2001-01-01 to 2001-01-31" in alert.text
+    assert checked(dash_duo, "dash-period") == "Custom"
+    assert dash_duo.find_element("#dash-range-start").get_attribute("value") == "2001-01-01"
+    wait_until(
+        lambda: "0 readings" in dash_duo.find_element("#dash-table-note").text,
+        message="empty table",
+    )
+
+    # a preset fills in its dates and brings the data back
+    choose(dash_duo, "dash-period", "7 days")
+    start, end = preset_window(7)
+    wait_until(
+        lambda: (
+            dash_duo.find_element("#dash-range-start").get_attribute("value")
+            == start.date().isoformat()
+        ),
+        message="preset dates",
+    )
+    wait_until(lambda: len(traces(dash_duo).get("YouTube", {}).get("y", [])) == 7, message="7 days")
+    assert query(dash_duo)["period"] == ["7d"] and "from" not in query(dash_duo)
+
+    # dark theme: every chart follows the switch
+    click(dash_duo, "#theme-dark")
+
+    def dark(graph_id):
+        return dash_duo.driver.execute_script(
+            "const g = document.querySelector(arguments[0] + ' .js-plotly-plot');"
+            "return g && g._fullLayout.paper_bgcolor;",
+            f"#{graph_id}",
+        )
+
+    for graph in ("dash-series", "dash-bars", "dash-share"):
+        wait_until(lambda g=graph: dark(g) == "rgb(17,17,17)", message=f"{graph} dark")
