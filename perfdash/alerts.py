@@ -91,7 +91,11 @@ class SpikeItem:
             if self.ratio == float("inf")
             else f"{self.ratio:,.0f}× the usual {usual}/day"
         )
-        return f"{self.platform} {self.metric_type} +{metrics.format_number(self.gain)} ({why})"
+        lasting = f", {self.days} days running" if self.days > 1 else ""
+        return (
+            f"{self.platform} {self.metric_type} +{metrics.format_number(self.gain)} "
+            f"({why}{lasting})"
+        )
 
 
 @dataclass(frozen=True)
