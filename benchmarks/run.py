@@ -379,9 +379,7 @@ def _reads(
     sample = sorted(heavy_ids) + rng.sample(
         regular, max(0, min(samples, len(regular)) - len(heavy_ids))
     )
-    counts = {
-        r: plan.release_rows(i) for i in range(plan.releases) if (r := ids[plan.release_key(i)])
-    }
+    counts = {ids[plan.release_key(i)]: plan.release_rows(i) for i in range(plan.releases)}
     log(f"release view over {len(sample)} releases")
     out.update(measure_views(engine, sample, heavy_ids, counts))
     out.update(measure_leaderboard(engine))
