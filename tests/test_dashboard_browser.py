@@ -16,6 +16,7 @@ import pandas as pd
 from browser import dropdown_text, graph_traces, pick
 from browser import wait_until as _wait_until
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 
 from perfdash import store
 
@@ -377,6 +378,19 @@ def test_empty_states_custom_range_and_dark_theme(demo_app, start_app, dash_duo)
     )
     wait_until(lambda: len(traces(dash_duo).get("YouTube", {}).get("y", [])) == 7, message="7 days")
     assert query(dash_duo)["period"] == ["7d"] and "from" not in query(dash_duo)
+
+    # typing a date makes the period custom, in the URL and on the chart
+    first = (start - timedelta(days=3)).date().isoformat()
+    box = dash_duo.find_element("#dash-range-start")
+    dash_duo.driver.execute_script(SCROLL, box)
+    box.click()
+    box.send_keys(Keys.CONTROL, "a")
+    box.send_keys(first, Keys.TAB)
+    dash_duo.find_element("body").send_keys(Keys.ESCAPE)
+    wait_until(lambda: query(dash_duo).get("from") == [first], message="custom range in URL")
+    assert query(dash_duo)["period"] == ["custom"]
+    assert checked(dash_duo, "dash-period") == "Custom"
+    wait_until(lambda: len(traces(dash_duo)["YouTube"]["y"]) == 10, message="10 days")
 
     # dark theme: every chart follows the switch
     click(dash_duo, "#theme-dark")
