@@ -161,8 +161,13 @@ def _entry_delete_button(w):
     )
 
 
+def _collect_now(w):
+    return {"collect-now-button.n_clicks": 1}
+
+
 # name -> (request builder, does the editor's request change the database?)
 WRITES: dict[str, tuple[Callable, bool]] = {
+    "collect_now.collect_now": (_collect_now, False),  # no platform answers in tests
     "entry.submit": (_metric_form, True),
     "entry.submit/edit": (_edit_form, True),
     "entry.undo": (_undo, True),
@@ -181,6 +186,14 @@ WRITES: dict[str, tuple[Callable, bool]] = {
 
 @pytest.fixture
 def world(sqlite_url, tmp_path, monkeypatch):
+    for var in (  # collectors, if they ever ran here, meet a closed port: no network
+        "PERFDASH_YOUTUBE_BASE_URL",
+        "PERFDASH_LASTFM_BASE_URL",
+        "PERFDASH_DEEZER_BASE_URL",
+        "PERFDASH_SPOTIFY_API_URL",
+        "PERFDASH_SPOTIFY_ACCOUNTS_URL",
+    ):
+        monkeypatch.setenv(var, "http://127.0.0.1:9")
     monkeypatch.setattr("tempfile.tempdir", str(tmp_path))  # csvio's upload/job files
     engine = store.make_engine(sqlite_url)
     for name, role in USERS.items():
@@ -313,7 +326,9 @@ def test_the_same_request_as_editor_writes(world, spy, name):
     spy.clear()
     response = call_callback(client, world["app"], callback, values, changed)
     assert response.status_code == 200, response.get_data(as_text=True)[:1000]
-    assert spy, "the editor's request reached no write function"
+    assert "needs the editor role" not in response.get_data(as_text=True)
+    if WRITES[name][1]:
+        assert spy, "the editor's request reached no write function"
     assert all(role in ("editor", "job") for _, role in spy), spy
     if WRITES[name][1]:
         deadline = time.monotonic() + 20
