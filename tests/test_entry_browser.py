@@ -153,6 +153,20 @@ def test_upload_preview_errors_confirm_and_see_it_on_the_dashboard(
     assert release["title"] == "Upload Song"
     assert store.count_metrics(engine) == before + 3
 
+    # the same content again: nothing added, and the page says how many were already there
+    again = tmp_path / "again.csv"
+    again.write_bytes(good_file.read_bytes())
+    dash_duo.find_element("#entry-upload input[type=file]").send_keys(str(again))
+    wait_until(lambda: not dash_duo.driver.find_elements(By.ID, "entry-import-unknown"))
+    wait_until(
+        lambda: dash_duo.find_element("#entry-import-confirm").get_attribute("disabled") is None
+    )
+    click(dash_duo, "#entry-import-confirm")
+    dash_duo.wait_for_contains_text(
+        "#entry-import-done", "Added 0 row(s); 3 were already there.", timeout=30
+    )
+    assert store.count_metrics(engine) == before + 3
+
     dash_duo.driver.get(f"{base}/dashboard?release={release['id']}")
     dash_duo.wait_for_contains_text("#dash-series", "Upload Song", timeout=20)
 

@@ -830,22 +830,24 @@ def register(app: Dash) -> None:  # noqa: C901 - one closure per callback
         Output("entry-import-token", "data"),
         Output("entry-import-confirm", "disabled"),
         Output("entry-import-result", "children"),
+        Output("entry-upload", "contents"),
         Input("entry-upload", "contents"),
         State("entry-upload", "filename"),
         prevent_initial_call=True,
     )
     def upload(contents, filename):
+        # contents is cleared after reading, so choosing the same file again works
         if not contents:
-            return no_update, no_update, no_update, no_update
+            return no_update, no_update, no_update, no_update, no_update
         try:
             auth.require_role("editor")
         except auth.PermissionDenied as exc:
-            return _denied(exc), None, True, ""
+            return _denied(exc), None, True, "", None
         try:
             data = decode_upload(contents)
             token = csvio.save_upload(data)
         except csvio.CsvImportError as exc:
-            return dbc.Alert(str(exc), color="danger"), None, True, ""
+            return dbc.Alert(str(exc), color="danger"), None, True, "", None
         report = csvio.import_csv(
             context.engine(),
             csvio.job_path(token, ".csv"),
@@ -854,7 +856,7 @@ def register(app: Dash) -> None:  # noqa: C901 - one closure per callback
         )
         report.filename = filename or report.filename
         can_import = report.fatal is None and report.problem_count == 0 and report.rows > 0
-        return _preview(report), (token if can_import else None), not can_import, ""
+        return _preview(report), (token if can_import else None), not can_import, "", None
 
     @app.callback(
         Output("entry-import-poll", "disabled"),
