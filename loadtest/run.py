@@ -171,9 +171,10 @@ async def user(
         )
         stats.record("login", started, login.status_code == 302, str(login.status_code))
         i = 0
-        while time.monotonic() < deadline:
+        while i < len(MIX) or time.monotonic() < deadline:
             i += 1
-            kind = rng.choices([k for k, _ in MIX], [w for _, w in MIX])[0]
+            # every user does each kind once first, then follows the mix
+            kind = MIX[i - 1][0] if i <= len(MIX) else rng.choices(*zip(*MIX, strict=True))[0]
             key = rng.choice(keys)
             started = time.perf_counter()
             try:

@@ -1,0 +1,31 @@
+"""A short run of the load test (loadtest/run.py): gunicorn on PostgreSQL, signed-in users.
+
+Five users for five seconds mixing dashboard views, API reads and API writes: no error, and
+every accepted write is in the database.  The full run (50 users, 60 s) is
+``python loadtest/run.py --admin-url $PERFDASH_TEST_PG_URL``.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
+
+from conftest import PG_ADMIN_URL, need
+
+RUN = Path(__file__).resolve().parents[1] / "loadtest" / "run.py"
+
+
+def test_short_load_run_has_no_errors_and_keeps_every_write(pg_admin, capsys):
+    need(pg_admin is not None, f"PostgreSQL not reachable at {PG_ADMIN_URL}")
+    spec = importlib.util.spec_from_file_location("perfdash_loadtest", RUN)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    status = module.main(["--admin-url", PG_ADMIN_URL, "--users", "5", "--duration", "5"])
+    result = json.loads(capsys.readouterr().out)
+    assert result["errors"] == 0, result["error_samples"]
+    assert result["writes"]["missing"] == 0
+    assert result["writes"]["accepted"] == result["writes"]["in_database"] > 0
+    assert result["latency"]["dashboard"]["requests"] > 0
+    assert result["latency"]["api_read"]["requests"] > 0
+    assert status == 0
