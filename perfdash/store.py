@@ -1874,7 +1874,7 @@ def count_records(
 # --------------------------------------------------------------------------- data entry
 # (issue 5: form edits, CSV export; the CSV import itself writes through insert_metrics)
 
-EXPORT_CHUNK_ROWS = 50_000
+EXPORT_CHUNK_ROWS = 20_000
 
 
 def update_metric(bind: Engine | Connection, metric_id: int, /, **fields: Any) -> None:
