@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import dash_bootstrap_components as dbc
 from dash import Dash, Input, Output, html, no_update
+from flask import has_request_context
 
 from perfdash import auth
 from perfdash.ui import context
 
 
 def layout() -> html.Div:
-    if not auth.role_allows(auth.current_role(), "editor"):
+    """The panel for editors; nothing for others (or outside a request, e.g. a unit test)."""
+    if not has_request_context() or not auth.role_allows(auth.current_role(), "editor"):
         return html.Div()
     return html.Div(
         [
