@@ -3,10 +3,12 @@ note added from the dashboard shows as a marker."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 from browser import graph_traces, pick, wait_until
 
 from perfdash import store
-from perfdash.ui.insight_figures import MEDIAN_TRACE
+from perfdash.ui.insight_figures import APPROVED_TRACE, MEDIAN_TRACE, NOTES_TRACE
 
 
 def test_alerts_view_lists_demo_spikes_and_opens_the_chart(demo_app, start_app, dash_duo):
@@ -69,3 +71,47 @@ def test_compare_two_launches_with_the_catalog_median(demo_app, start_app, dash_
     )
     pick(dash_duo, "launch-releases", "Echo Chamber")
     wait_until(lambda: len(names()) == 4, message="a third release")
+
+
+def marker_texts(dash_duo, name: str) -> list[str]:
+    """Hover texts of the chart's marker trace ``name`` (Notes / Approved)."""
+    return dash_duo.driver.execute_script(
+        "const g = document.querySelector('#dash-series .js-plotly-plot');"
+        "if (!g || !g._fullData) return [];"
+        "const t = g._fullData.find(t => t.name === arguments[0]);"
+        "return t ? Array.from(t.hovertext || []) : [];",
+        name,
+    )
+
+
+def test_add_a_note_from_the_dashboard_and_see_its_marker(demo_app, start_app, dash_duo):
+    engine = demo_app.server.extensions["perfdash"]["engine"]
+    rid = store.get_release_by_key(engine, "demo-002")["id"]
+    base = start_app(demo_app, "/dashboard")
+    dash_duo.driver.get(f"{base}/dashboard?release={rid}&period=all&metric=views")
+    wait_until(
+        lambda: len(graph_traces(dash_duo, "dash-series") or []) >= 2,
+        timeout=30,
+        message="the release's chart",
+    )
+    # the approval date is shown without being entered
+    wait_until(
+        lambda: any(
+            "Glass Horizon" in t and "approved" in t for t in marker_texts(dash_duo, APPROVED_TRACE)
+        ),
+        message="the approval marker",
+    )
+    day = (datetime.now(UTC) - timedelta(days=10)).date().isoformat()
+    dash_duo.find_element("#ann-date").send_keys(day)
+    dash_duo.find_element("#ann-text").send_keys("Playlist add")
+    dash_duo.find_element("#ann-add").click()
+    dash_duo.wait_for_contains_text("#ann-result", "added")
+    wait_until(
+        lambda: marker_texts(dash_duo, NOTES_TRACE) == [f"{day}: Playlist add (demo-002)"],
+        message="the note's marker",
+    )
+    notes = next(t for t in graph_traces(dash_duo, "dash-series") if t["name"] == NOTES_TRACE)
+    assert str(notes["x"][0]).startswith(day)
+    dash_duo.wait_for_contains_text("#ann-list", "Playlist add")
+    rows = store.list_annotations(engine, [rid], include_catalog=False)
+    assert [(r["text"], r["created_by"]) for r in rows] == [("Playlist add", "dashboard")]

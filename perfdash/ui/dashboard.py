@@ -34,7 +34,7 @@ from dash import (
 from dash.dash_table.Format import Format, Group
 
 from perfdash import metrics, store
-from perfdash.ui import context, figures
+from perfdash.ui import context, figures, insights
 
 PERIODS = [
     ("7d", "7 days"),
@@ -397,6 +397,7 @@ def layout(query: dict[str, list[str]]) -> html.Div:
                 ],
                 type="default",
             ),
+            insights.annotation_panel(),
             dbc.Row(
                 [
                     dbc.Col(
@@ -840,8 +841,9 @@ def register(app: Dash) -> None:
         Output("dash-note", "children"),
         Input("dash-query", "data"),
         Input("theme-store", "data"),
+        Input("ann-version", "data"),
     )
-    def chart(query, template):
+    def chart(query, template, _notes=None):
         state = view_of(query)
         if state.view != "release":
             return no_update, no_update
@@ -893,11 +895,8 @@ def register(app: Dash) -> None:
             drops=drops,
             previous=before,
         )
-        newest = series["last_at"].max()
-        note = (
-            f"{describe_period(period, tz)} · newest reading "
-            f"{newest.tz_convert(tz):%Y-%m-%d %H:%M} ({tz})"
-        )
+        fig = insights.mark_chart(fig, state.releases, tz)
+        note = f"{describe_period(period, tz)} · {insights.freshness_note(state.releases)}"
         return fig, note
 
     @app.callback(
