@@ -19,7 +19,7 @@ from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
 
 from perfdash import auth, csvio, ingest, metrics, store
 from perfdash.schema import DISTRIBUTION_STATUSES, RELEASE_IDENTIFIERS
-from perfdash.ui import context
+from perfdash.ui import collect_now, context
 
 FIELDS = [
     "release_id",
@@ -282,7 +282,7 @@ def _metric_form(tz: str, options: list[dict], selected: int | None = None) -> h
                 ]
             ),
             html.Div(id="entry-result", className="mt-3"),
-            html.Div(id="entry-collect-slot", className="mt-2"),  # "Collect now" (collectors)
+            html.Div(collect_now.layout(), id="entry-collect-slot", className="mt-2"),
         ]
     )
 
@@ -553,6 +553,8 @@ def _preview(report: csvio.ImportReport) -> Any:
 
 
 def register(app: Dash) -> None:  # noqa: C901 - one closure per callback
+    collect_now.register(app)  # "Collect now" panel of the collectors
+
     @app.callback(
         Output("entry-release_id", "options"),
         Input("entry-release_id", "search_value"),

@@ -1,0 +1,49 @@
+""" "Collect now" on the data-entry tab, in headless Chromium against a local fake Deezer API."""
+
+from __future__ import annotations
+
+from test_collectors import FakeApis, ok
+
+from perfdash import create_app, store
+from perfdash.config import Settings
+from perfdash.migrations import upgrade
+
+
+def test_collect_now_button_runs_collectors_and_shows_summary(
+    tmp_path, monkeypatch, start_app, dash_duo
+):
+    fake = FakeApis()
+    try:
+        fake.on("/deezer/track/3135556", ok({"id": 3135556, "rank": 812345}))
+        fake.on("/deezer/artist/27", ok({"id": 27, "nb_fan": 4567890}))
+        monkeypatch.setenv("PERFDASH_DEEZER_BASE_URL", fake.base_urls["deezer"])
+        for name in ("YOUTUBE_API_KEY", "LASTFM_API_KEY", "SPOTIFY_CLIENT_ID"):
+            monkeypatch.delenv(name, raising=False)
+        url = f"sqlite:///{tmp_path / 'collect.sqlite3'}"
+        engine = store.make_engine(url)
+        upgrade(engine)
+        pk = store.create_release(
+            engine, "r1", title="Harder", deezer_track_id="3135556", deezer_artist_id="27"
+        )
+        app = create_app(Settings(database_url=url), engine=engine)
+
+        start_app(app, "/entry")
+        button = dash_duo.wait_for_element("#collect-now-button")
+        dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", button)
+        button.click()
+        dash_duo.wait_for_contains_text(
+            "#collect-now-headline", "1 releases, 2 rows written, 0 already present", timeout=20
+        )
+        alert = dash_duo.find_element("#collect-now-result").text
+        assert "Quota used: youtube" not in alert and "deezer 2 requests" in alert
+        assert "youtube: YOUTUBE_API_KEY not set" in alert
+        assert not dash_duo.find_element("#collect-now-button").get_attribute("disabled")
+        got = {
+            r["metric_type"]: r["metric_value"]
+            for r in store.get_performance_metrics_for_release(pk, engine=engine)
+        }
+        assert got == {"rank": 812345, "fans": 4567890}
+
+        engine.dispose()
+    finally:
+        fake.close()
