@@ -47,3 +47,18 @@ def test_collect_now_button_runs_collectors_and_shows_summary(
         engine.dispose()
     finally:
         fake.close()
+
+
+def test_collect_now_is_for_editors_only(sqlite_url):
+    from perfdash.ui import collect_now
+
+    engine = store.make_engine(sqlite_url)
+    app = create_app(Settings(database_url=sqlite_url), engine=engine)
+    server = app.server
+    with server.test_request_context("/entry"):
+        assert "collect-now-button" in str(collect_now.layout())  # login off: local admin
+    server.extensions["perfdash"]["login_required"] = True
+    with server.test_request_context("/entry"):
+        assert "collect-now-button" not in str(collect_now.layout())  # not signed in
+    assert "collect-now-button" not in str(collect_now.layout())  # no request at all
+    engine.dispose()
