@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from browser import graph_traces, pick, wait_until
+from selenium.webdriver.common.by import By
 
 from perfdash import store
 from perfdash.ui.insight_figures import APPROVED_TRACE, MEDIAN_TRACE, NOTES_TRACE
@@ -74,12 +75,12 @@ def test_compare_two_launches_with_the_catalog_median(demo_app, start_app, dash_
 
 
 def marker_texts(dash_duo, name: str) -> list[str]:
-    """Hover texts of the chart's marker trace ``name`` (Notes / Approved)."""
+    """Hover texts of the chart's markers named ``name`` (Notes / Approved) as drawn."""
     return dash_duo.driver.execute_script(
         "const g = document.querySelector('#dash-series .js-plotly-plot');"
-        "if (!g || !g._fullData) return [];"
-        "const t = g._fullData.find(t => t.name === arguments[0]);"
-        "return t ? Array.from(t.hovertext || []) : [];",
+        "if (!g || !g._fullLayout) return [];"
+        "return (g._fullLayout.annotations || []).filter(a => a.name === arguments[0])"
+        ".map(a => a.hovertext);",
         name,
     )
 
@@ -110,8 +111,10 @@ def test_add_a_note_from_the_dashboard_and_see_its_marker(demo_app, start_app, d
         lambda: marker_texts(dash_duo, NOTES_TRACE) == [f"{day}: Playlist add (demo-002)"],
         message="the note's marker",
     )
-    notes = next(t for t in graph_traces(dash_duo, "dash-series") if t["name"] == NOTES_TRACE)
-    assert str(notes["x"][0]).startswith(day)
+    # a symbol on the plot at that day (the marker is drawn, not only listed)
+    drawn = dash_duo.driver.find_elements(By.CSS_SELECTOR, "#dash-series .annotation-text")
+    assert any(el.text == "▼" for el in drawn)
+    assert NOTES_TRACE not in {t["name"] for t in graph_traces(dash_duo, "dash-series")}
     dash_duo.wait_for_contains_text("#ann-list", "Playlist add")
     rows = store.list_annotations(engine, [rid], include_catalog=False)
     assert [(r["text"], r["created_by"]) for r in rows] == [("Playlist add", "dashboard")]

@@ -33,28 +33,24 @@ def test_notes_and_approval_become_markers_inside_the_chart_range():
         tz="Europe/Berlin",
         approved={"Neon Tides": pd.Timestamp("2026-03-01 08:00", tz="UTC")},
     )
-    by_name = {t.name: t for t in fig.data}
-    assert set(by_name) == {"YouTube", NOTES_TRACE, APPROVED_TRACE}
-    notes_trace = by_name[NOTES_TRACE]
+    assert [t.name for t in fig.data] == ["YouTube"]  # markers are not traces
+    marks = [(a.name, pd.Timestamp(a.x), a.hovertext) for a in fig.layout.annotations]
     # 23:00 UTC on the 4th is the 5th in Berlin; the note from 2025 is outside the chart
-    assert [pd.Timestamp(x) for x in notes_trace.x] == [
-        pd.Timestamp("2026-03-05 00:00"),
-        pd.Timestamp("2026-03-06 01:00"),
+    assert marks == [
+        (NOTES_TRACE, pd.Timestamp("2026-03-05 00:00"), "2026-03-05: playlist add (r1)"),
+        (NOTES_TRACE, pd.Timestamp("2026-03-06 01:00"), "2026-03-06: label push (whole catalog)"),
+        (APPROVED_TRACE, pd.Timestamp("2026-03-01 09:00"), "2026-03-01: Neon Tides approved"),
     ]
-    assert list(notes_trace.hovertext) == [
-        "2026-03-05: playlist add (r1)",
-        "2026-03-06: label push (whole catalog)",
-    ]
-    assert notes_trace.yaxis == "y9" and fig.layout.yaxis9.overlaying == "y"
-    assert list(by_name[APPROVED_TRACE].hovertext) == ["2026-03-01: Neon Tides approved"]
-    assert len(fig.layout.shapes) == 3  # one dotted line per marker
+    assert all(a.yref == "paper" and a.y == 1 for a in fig.layout.annotations)
+    assert [s.name for s in fig.layout.shapes] == [NOTES_TRACE, NOTES_TRACE, APPROVED_TRACE]
     everything = add_annotation_markers(chart(), notes, tz="UTC", clip=False)
-    assert len(next(t for t in everything.data if t.name == NOTES_TRACE).x) == 3
+    assert len(everything.layout.annotations) == 3
 
 
 def test_no_notes_leaves_the_chart_alone():
     fig = add_annotation_markers(chart(), [], tz="UTC", approved={"x": None})
-    assert [t.name for t in fig.data] == ["YouTube"] and not fig.layout.shapes
+    assert [t.name for t in fig.data] == ["YouTube"]
+    assert not fig.layout.shapes and not fig.layout.annotations
 
 
 def test_launch_figure_draws_releases_and_the_median():

@@ -1,8 +1,9 @@
 """Pure figure builders for insights: annotation markers and launch curves.
 
 DataFrames and lists in, Plotly figures out; no database and no Dash callbacks, so each is
-tested on its own.  Markers go on a hidden overlay axis (``yaxis9``, range 0..1) so they sit
-at the top of any chart, whatever its scale, without changing its y range.
+tested on its own.  Markers are layout annotations (a symbol above the plot, its text on hover)
+and dotted vertical lines, not traces: they sit at the top of any chart whatever its scale,
+leave its y range, legend and traces as they were, and carry ``name`` "Notes" or "Approved".
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ import plotly.graph_objects as go
 
 from perfdash.metrics import FALLBACK_COLOURS, format_number
 
-MARKER_AXIS = "y9"
 NOTES_TRACE = "Notes"
 APPROVED_TRACE = "Approved"
 MEDIAN_TRACE = "Catalog median"
@@ -59,8 +59,8 @@ def add_annotation_markers(
 
     ``approved`` maps a release label to its approval time.  With ``clip`` only markers inside
     the chart's time range (to the end of its last day) are drawn, so a 7-day view is not
-    stretched to a note from last year.  Each marker has a dotted vertical line and its text on
-    hover; the traces are named "Notes" and "Approved".
+    stretched to a note from last year.  Each marker is a symbol above the plot with its text on
+    hover and a dotted vertical line, both named "Notes" or "Approved".
     """
     rows = (
         annotations.to_dict("records")
@@ -89,25 +89,10 @@ def add_annotation_markers(
     if not notes and not approvals:
         return fig
     for points, name, colour, symbol in (
-        (notes, NOTES_TRACE, "#f0ad4e", "triangle-down"),
-        (approvals, APPROVED_TRACE, "#6c757d", "star"),
+        (notes, NOTES_TRACE, "#f0ad4e", "▼"),
+        (approvals, APPROVED_TRACE, "#6c757d", "★"),
     ):
-        if not points:
-            continue
-        fig.add_trace(
-            go.Scatter(
-                x=[p[0] for p in points],
-                y=[0.97] * len(points),
-                yaxis=MARKER_AXIS,
-                mode="markers",
-                name=name,
-                marker={"symbol": symbol, "size": 13, "color": colour},
-                hovertext=[p[1] for p in points],
-                hoverinfo="text",
-                showlegend=True,
-            )
-        )
-        for x, _ in points:
+        for x, text in points:
             fig.add_shape(
                 type="line",
                 x0=x,
@@ -118,10 +103,20 @@ def add_annotation_markers(
                 yref="paper",
                 line={"color": colour, "width": 1, "dash": "dot"},
                 layer="below",
+                name=name,
             )
-    fig.update_layout(
-        yaxis9={"overlaying": "y", "range": [0, 1], "visible": False, "fixedrange": True}
-    )
+            fig.add_annotation(
+                x=x,
+                xref="x",
+                y=1,
+                yref="paper",
+                yanchor="bottom",
+                text=symbol,
+                showarrow=False,
+                font={"color": colour, "size": 14},
+                hovertext=text,
+                name=name,
+            )
     return fig
 
 
