@@ -19,6 +19,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
 from perfdash import store
+from perfdash.ui.insight_figures import APPROVED_TRACE, NOTES_TRACE
 
 # --------------------------------------------------------------------------- page helpers
 
@@ -234,7 +235,8 @@ def test_shared_url_restores_view_table_sorts_and_exports_csv(demo_app, start_ap
     assert checked(dash_duo, "dash-mode") == "Running total"
     assert dash_duo.find_element("#dash-compare").is_selected()
     wait_until(lambda: "YouTube: correction" in traces(dash_duo), message="correction marked")
-    assert set(traces(dash_duo)) == {"YouTube", "YouTube: correction"}
+    markers = {NOTES_TRACE, APPROVED_TRACE}  # the insights' annotations, not data lines
+    assert set(traces(dash_duo)) - markers == {"YouTube", "YouTube: correction"}
     assert "1 correction" in dash_duo.find_element('[data-metric="views"]').text
     first_view = traces(dash_duo)["YouTube"]["y"]
     youtube = readings(engine, "demo-003", "views")
