@@ -911,21 +911,20 @@ def start_import_job(engine: Engine, token: str, *, create_missing: bool, tz: st
             report = import_csv(
                 engine, path, create_missing=create_missing, progress=progress, tz=tz
             )
-            _write_state(
-                token,
-                {
-                    "state": "done",
-                    "ok": report.ok and report.committed,
-                    "summary": report.summary(),
-                    "problems": report.problem_lines(limit=50),
-                    "done": report.rows,
-                    "total": report.rows,
-                },
-            )
+            final = {
+                "state": "done",
+                "ok": report.ok and report.committed,
+                "summary": report.summary(),
+                "problems": report.problem_lines(limit=50),
+                "done": report.rows,
+                "total": report.rows,
+            }
         except Exception as exc:  # noqa: BLE001 - reported to the page, never lost
-            _write_state(token, {"state": "failed", "summary": f"The import failed: {exc}"})
-        finally:
-            with contextlib.suppress(OSError):
-                os.remove(path)
+            final = {"state": "failed", "summary": f"The import failed: {exc}"}
+        # the upload goes before the final state is written: a poll that sees "done" never
+        # finds a stale file behind it
+        with contextlib.suppress(OSError):
+            os.remove(path)
+        _write_state(token, final)
 
     threading.Thread(target=work, name=f"perfdash-import-{token[:8]}", daemon=True).start()
