@@ -59,11 +59,6 @@ def test_hostile_text_never_runs(demo_app, start_app, dash_duo):
     assert "<script>window.__xss=2</script>" in _svg_text(dash_duo)
 
 
-@pytest.mark.xfail(
-    reason="Plotly renders <b>, <i>, <br>, <a> in trace names and titles: the figure builders "
-    "must html.escape release labels (dashboard tab); reported to the lead",
-    strict=False,
-)
 def test_chart_labels_are_not_markup(demo_app, start_app, dash_duo):
     _open_hostile_release(demo_app, start_app, dash_duo)
     bold = dash_duo.driver.execute_script(

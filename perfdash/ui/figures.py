@@ -11,6 +11,17 @@ import plotly.graph_objects as go
 
 from perfdash.metrics import FALLBACK_COLOURS, format_number, platform_colour, platform_label
 
+
+def plain(text: object) -> str:
+    """User text (titles, artists, platforms, metric names, notes) as literal chart text.
+
+    Plotly renders a subset of HTML (<b>, <br>, <a href>) in names, titles, labels and hover
+    templates; escaping the angle brackets makes a release called "<b>Hit</b>" show exactly
+    that, as text ("&" stays as it is, so "Kiro & The Static" needs no decoding anywhere).
+    """
+    return str(text).replace("<", "&lt;").replace(">", "&gt;")
+
+
 EMPTY_TEXT = "No data for this selection"
 ALL_PLATFORMS = "all"  # platform_key of series summed over platforms
 
@@ -76,11 +87,11 @@ def time_series(
         ["release_id", "platform_key", "metric_type"], sort=True
     ):
         part = part.sort_values("bucket")
-        name = "" if pkey == ALL_PLATFORMS else platform_label(pkey)
+        name = "" if pkey == ALL_PLATFORMS else plain(platform_label(pkey))
         if many_metrics:
-            name = f"{name} {metric}".strip()
+            name = f"{name} {plain(metric)}".strip()
         if many_releases or not name:
-            release_name = release_names.get(rid, f"#{rid}")
+            release_name = plain(release_names.get(rid, f"#{rid}"))
             name = f"{release_name} · {name}" if name else release_name
         if colour_by == "release":
             colour = FALLBACK_COLOURS[release_order[rid] % len(FALLBACK_COLOURS)]
@@ -117,7 +128,7 @@ def time_series(
             )
     fig.update_layout(
         template=template,
-        title=title,
+        title=plain(title) if title else None,
         hovermode="closest",
         yaxis={
             "tickformat": ",",
@@ -196,7 +207,8 @@ def platform_bars(
     """
     if breakdown.empty:
         return empty_figure(template=template)
-    labels = [platform_label(p) for p in breakdown["platform_key"]]
+    metric_type = plain(metric_type)
+    labels = [plain(platform_label(p)) for p in breakdown["platform_key"]]
     colours = [platform_colour(p) for p in breakdown["platform_key"]]
     fig = go.Figure()
     fig.add_trace(
@@ -243,12 +255,13 @@ def platform_share(
     """
     if breakdown.empty:
         return empty_figure(template=template)
+    metric_type = plain(metric_type)
     growing = breakdown[breakdown["gain"] > 0]
     if growing.empty:
         return empty_figure(f"No {metric_type} gained in this period", template)
     fig = go.Figure(
         go.Pie(
-            labels=[platform_label(p) for p in growing["platform_key"]],
+            labels=[plain(platform_label(p)) for p in growing["platform_key"]],
             values=growing["gain"],
             hole=0.5,
             sort=False,
@@ -261,7 +274,7 @@ def platform_share(
     shrinking = breakdown[breakdown["gain"] < 0]
     note = ""
     if not shrinking.empty:
-        names = ", ".join(platform_label(p) for p in shrinking["platform_key"])
+        names = ", ".join(plain(platform_label(p)) for p in shrinking["platform_key"])
         note = f"Not shown (total dropped): {names}"
     fig.update_layout(
         template=template,

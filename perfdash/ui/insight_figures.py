@@ -17,6 +17,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from perfdash.metrics import FALLBACK_COLOURS, format_number
+from perfdash.ui.figures import plain
 
 NOTES_TRACE = "Notes"
 APPROVED_TRACE = "Approved"
@@ -79,13 +80,13 @@ def add_annotation_markers(
         x = _local(row["at"], tz)
         if inside(x):
             who = row.get("release_key") or "whole catalog"
-            notes.append((x, f"{x:%Y-%m-%d}: {row['text']} ({who})"))
+            notes.append((x, f"{x:%Y-%m-%d}: {plain(row['text'])} ({plain(who)})"))
     approvals = []
     for label, at in (approved or {}).items():
         if at is not None and not pd.isna(at):
             x = _local(at, tz)
             if inside(x):
-                approvals.append((x, f"{x:%Y-%m-%d}: {label} approved"))
+                approvals.append((x, f"{x:%Y-%m-%d}: {plain(label)} approved"))
     if not notes and not approvals:
         return fig
     for points, name, colour, symbol in (
@@ -133,7 +134,9 @@ def launch_figure(
     """One line per release by days since launch, and the catalog's median launch, dashed."""
     fig = go.Figure()
     what = "total" if value == "total" else "gain per day"
+    metric_type = plain(metric_type)
     for i, (rid, label) in enumerate(names.items()):
+        label = plain(label)
         part = aligned[aligned["release_id"] == rid].sort_values("day")
         if part.empty:
             continue
