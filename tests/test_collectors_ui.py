@@ -28,7 +28,8 @@ def test_collect_now_button_runs_collectors_and_shows_summary(
         app = create_app(Settings(database_url=url), engine=engine)
 
         start_app(app, "/entry")
-        button = dash_duo.wait_for_element("#collect-now-button")
+        dash_duo.wait_for_element("#entry-submit", timeout=30)
+        button = dash_duo.wait_for_element("#collect-now-button", timeout=30)
         dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", button)
         button.click()
         dash_duo.wait_for_contains_text(
