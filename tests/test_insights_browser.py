@@ -24,7 +24,7 @@ def test_alerts_view_lists_demo_spikes_and_opens_the_chart(demo_app, start_app, 
     assert len(rows) == 2, text
     assert "(demo-019)" in rows[0].text and "(demo-007)" in rows[1].text
     assert "×" in text and "views" in text
-    dash_duo.wait_for_contains_text("#freshness-summary", "Newest number")
+    dash_duo.wait_for_contains_text("#freshness-summary", "Newest number", timeout=30)
 
     dash_duo.find_element(".alert-link").click()
     wait_until(
@@ -36,7 +36,7 @@ def test_alerts_view_lists_demo_spikes_and_opens_the_chart(demo_app, start_app, 
         timeout=30,
         message="the release's chart",
     )
-    dash_duo.wait_for_contains_text("#dash-series", "Wildfire Memory")
+    dash_duo.wait_for_contains_text("#dash-series", "Wildfire Memory", timeout=30)
 
 
 def test_compare_two_launches_with_the_catalog_median(demo_app, start_app, dash_duo):
@@ -100,21 +100,24 @@ def test_add_a_note_from_the_dashboard_and_see_its_marker(demo_app, start_app, d
         lambda: any(
             "Glass Horizon" in t and "approved" in t for t in marker_texts(dash_duo, APPROVED_TRACE)
         ),
+        timeout=30,
         message="the approval marker",
     )
     day = (datetime.now(UTC) - timedelta(days=10)).date().isoformat()
     dash_duo.find_element("#ann-date").send_keys(day)
     dash_duo.find_element("#ann-text").send_keys("Playlist add")
-    dash_duo.find_element("#ann-add").click()
-    dash_duo.wait_for_contains_text("#ann-result", "added")
+    # a click through JS: the chart's loading overlay may cover the button for a moment
+    dash_duo.driver.execute_script("arguments[0].click();", dash_duo.find_element("#ann-add"))
+    dash_duo.wait_for_contains_text("#ann-result", "added", timeout=30)
     wait_until(
         lambda: marker_texts(dash_duo, NOTES_TRACE) == [f"{day}: Playlist add (demo-002)"],
+        timeout=30,
         message="the note's marker",
     )
     # a symbol on the plot at that day (the marker is drawn, not only listed)
     drawn = dash_duo.driver.find_elements(By.CSS_SELECTOR, "#dash-series .annotation-text")
     assert any(el.text == "▼" for el in drawn)
     assert NOTES_TRACE not in {t["name"] for t in graph_traces(dash_duo, "dash-series")}
-    dash_duo.wait_for_contains_text("#ann-list", "Playlist add")
+    dash_duo.wait_for_contains_text("#ann-list", "Playlist add", timeout=30)
     rows = store.list_annotations(engine, [rid], include_catalog=False)
     assert [(r["text"], r["created_by"]) for r in rows] == [("Playlist add", "dashboard")]
