@@ -119,8 +119,13 @@ class WriteResult:
 # --------------------------------------------------------------------------- engines
 
 
+@functools.lru_cache(maxsize=200_000)
 def _sqlite_bucket(ts: str | None, unit: str, tz: str) -> str | None:
-    """SQLite stand-in for ``date_trunc(unit, ts AT TIME ZONE tz)``."""
+    """SQLite stand-in for ``date_trunc(unit, ts AT TIME ZONE tz)``.
+
+    Memoised: a pure function of its arguments (so workers cannot disagree through it), and
+    SQLite calls it once per row for every window that partitions by the bucket.
+    """
     if ts is None:
         return None
     dt = datetime.fromisoformat(ts)
@@ -1307,9 +1312,12 @@ def create_annotation(
         raise InvalidValueError("date must be given")
     who = (created_by or "").strip()[:100] or None
     with _begin(bind) as conn:
-        if release_id is not None and not conn.execute(
-            select(approved_releases.c.id).where(approved_releases.c.id == int(release_id))
-        ).first():
+        if (
+            release_id is not None
+            and not conn.execute(
+                select(approved_releases.c.id).where(approved_releases.c.id == int(release_id))
+            ).first()
+        ):
             raise UnknownReleaseError(f"No release with id {release_id}")
         return conn.execute(
             _annotations.insert()
@@ -1411,7 +1419,9 @@ def release_alert_claim(bind: Engine | Connection, alert_key: str) -> bool:
     """Forget a claim whose delivery failed, so that the next run tries again."""
     with _begin(bind) as conn:
         return (
-            conn.execute(_alerts_sent.delete().where(_alerts_sent.c.alert_key == alert_key)).rowcount
+            conn.execute(
+                _alerts_sent.delete().where(_alerts_sent.c.alert_key == alert_key)
+            ).rowcount
             > 0
         )
 
@@ -2062,9 +2072,7 @@ def _period_grouped_pg(
                 h.h_last,
                 h.s_before,
             )
-            .select_from(
-                inside.join(before, sa.and_(*[i[k] == h[k] for k in names]), full=True)
-            )
+            .select_from(inside.join(before, sa.and_(*[i[k] == h[k] for k in names]), full=True))
             .subquery("joined")
         )
     j = joined.c
@@ -2081,9 +2089,9 @@ def _period_grouped_pg(
             func.max(sa.case((total, j.h_last))).label("baseline"),
             func.sum(sa.case((per_period, j.s_in))).label("period_sum"),
             func.sum(sa.case((per_period, j.s_before))).label("prior_sum"),
-            func.sum(
-                sa.case((total, func.coalesce(j.drops, 0) + across), else_=0)
-            ).label("corrections"),
+            func.sum(sa.case((total, func.coalesce(j.drops, 0) + across), else_=0)).label(
+                "corrections"
+            ),
             func.coalesce(func.sum(j.n), 0).label("n_rows"),
             func.max(j.last_at).label("last_at"),
         )

@@ -19,7 +19,10 @@ def test_defaults_use_sqlite_in_the_working_directory(monkeypatch, tmp_path):
 @pytest.mark.parametrize(
     ("raw", "expected"),
     [
-        ("postgres://u:p@db.example.com:5432/app", "postgresql+psycopg://u:p@db.example.com:5432/app"),
+        (
+            "postgres://u:p@db.example.com:5432/app",
+            "postgresql+psycopg://u:p@db.example.com:5432/app",
+        ),
         ("postgresql://u@h/db", "postgresql+psycopg://u@h/db"),
         ("postgresql+psycopg://u@h/db", "postgresql+psycopg://u@h/db"),
         ("sqlite:////tmp/x.db", "sqlite:////tmp/x.db"),
@@ -48,5 +51,7 @@ def test_bad_values_name_the_variable(env, variable):
 
 
 def test_time_zone_and_port():
-    s = load_settings({"PERFDASH_TZ": "Europe/Berlin", "PORT": "9000", "PERFDASH_SECRET_KEY": "x" * 32})
+    s = load_settings(
+        {"PERFDASH_TZ": "Europe/Berlin", "PORT": "9000", "PERFDASH_SECRET_KEY": "x" * 32}
+    )
     assert (s.tz, s.port, s.secret_key) == ("Europe/Berlin", 9000, "x" * 32)

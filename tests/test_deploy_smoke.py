@@ -20,8 +20,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-
 from conftest import free_port, need
+
 from perfdash import auth, store
 from perfdash.migrations import upgrade
 
@@ -30,8 +30,12 @@ SECRET = "smoke-test-secret-key-0123456789abcdef"
 
 
 @contextmanager
-def gunicorn(database_url: str, *, workers: int = 3, extra_env: dict | None = None) -> Iterator[tuple[str, Path]]:
-    binary = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or shutil.which("gunicorn")
+def gunicorn(
+    database_url: str, *, workers: int = 3, extra_env: dict | None = None
+) -> Iterator[tuple[str, Path]]:
+    binary = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or shutil.which(
+        "gunicorn"
+    )
     need(binary is not None, "gunicorn is not installed")
     port = free_port()
     log = ROOT / f".gunicorn-{port}.log"
@@ -141,7 +145,9 @@ def test_gunicorn_workers_share_one_truth(pg_url):
         }
     assert len(pids) >= 2, f"only one worker served the reads: {pids}"
     engine = store.make_engine(pg_url)
-    assert [r["metric_value"] for r in store.get_performance_metrics_for_release(rid, engine=engine)] == [4242]
+    assert [
+        r["metric_value"] for r in store.get_performance_metrics_for_release(rid, engine=engine)
+    ] == [4242]
     engine.dispose()
 
 

@@ -31,7 +31,12 @@ def series(rows, kind="total", platform="youtube", metric="views", release=1):
 
 def test_totals_become_gains_and_a_drop_is_flagged():
     s = series(
-        [("2026-01-01", 100, 100), ("2026-01-02", 150, 150), ("2026-01-03", 140, 140), ("2026-01-05", 200, 200)]
+        [
+            ("2026-01-01", 100, 100),
+            ("2026-01-02", 150, 150),
+            ("2026-01-03", 140, 140),
+            ("2026-01-05", 200, 200),
+        ]
     )
     g = metrics.totals_and_gains(s)
     assert g["total"].tolist() == [100, 150, 140, 200]
@@ -84,11 +89,15 @@ def test_empty_and_single_point():
 def test_kpis_with_previous_period_and_correction():
     current = metrics.totals_and_gains(
         series([("2026-01-03", 150, 150), ("2026-01-04", 140, 140)]),
-        pd.DataFrame([{"release_id": 1, "platform_key": "youtube", "metric_type": "views", "baseline": 100}]),
+        pd.DataFrame(
+            [{"release_id": 1, "platform_key": "youtube", "metric_type": "views", "baseline": 100}]
+        ),
     )
     previous = metrics.totals_and_gains(
         series([("2026-01-01", 80, 80), ("2026-01-02", 100, 100)]),
-        pd.DataFrame([{"release_id": 1, "platform_key": "youtube", "metric_type": "views", "baseline": 60}]),
+        pd.DataFrame(
+            [{"release_id": 1, "platform_key": "youtube", "metric_type": "views", "baseline": 60}]
+        ),
     )
     (kpi,) = metrics.kpis(current, previous)
     assert kpi.gain == 40  # +50, then -10 (a correction)
@@ -111,8 +120,15 @@ def test_combine_platforms_carries_totals_forward():
 
 @pytest.mark.parametrize(
     ("name", "label"),
-    [("YouTube", "YouTube"), ("youtube", "YouTube"), ("  YOUTUBE ", "YouTube"), ("lastfm", "Last.fm"),
-     ("Audiomack", "Audiomack"), ("audiomack", "Audiomack"), ("AudioMack", "Audiomack")],
+    [
+        ("YouTube", "YouTube"),
+        ("youtube", "YouTube"),
+        ("  YOUTUBE ", "YouTube"),
+        ("lastfm", "Last.fm"),
+        ("Audiomack", "Audiomack"),
+        ("audiomack", "Audiomack"),
+        ("AudioMack", "Audiomack"),
+    ],
 )
 def test_platform_labels_ignore_case(name, label):
     assert metrics.platform_label(name) == label
@@ -127,7 +143,9 @@ def test_period_presets_cover_whole_local_days():
     assert p.days == 7
     assert p.previous().end == p.start and p.previous().days == 7
     assert metrics.period_for("all", "UTC", now=now).start is None
-    custom = metrics.period_for("custom", "UTC", start_date=date(2026, 1, 1), end_date=date(2026, 1, 31))
+    custom = metrics.period_for(
+        "custom", "UTC", start_date=date(2026, 1, 1), end_date=date(2026, 1, 31)
+    )
     assert custom.days == 31
     with pytest.raises(ValueError, match="before"):
         metrics.period_for("custom", "UTC", start_date=date(2026, 2, 1), end_date=date(2026, 1, 1))

@@ -69,7 +69,11 @@ def schema_diff(engine: sa.Engine) -> list:
     diffs = [
         d
         for d in diffs
-        if not (isinstance(d, tuple) and d[0] in ("add_index", "remove_index") and d[1].name == "uq_performance_natural")
+        if not (
+            isinstance(d, tuple)
+            and d[0] in ("add_index", "remove_index")
+            and d[1].name == "uq_performance_natural"
+        )
     ]
     if engine.dialect.name == "sqlite":
         # SQLite reflects declared types by affinity (TIMESTAMP WITH TIME ZONE -> NUMERIC) and
@@ -77,9 +81,15 @@ def schema_diff(engine: sa.Engine) -> list:
         diffs = [
             d
             for d in diffs
-            if not (isinstance(d, list) and all(c[0] in ("modify_type", "modify_nullable") for c in d))
+            if not (
+                isinstance(d, list) and all(c[0] in ("modify_type", "modify_nullable") for c in d)
+            )
             # an inline "UNIQUE" in hand-written DDL is not reflected; checked by behaviour instead
-            and not (isinstance(d, tuple) and d[0] == "add_constraint" and list(d[1].columns.keys()) == ["release_id"])
+            and not (
+                isinstance(d, tuple)
+                and d[0] == "add_constraint"
+                and list(d[1].columns.keys()) == ["release_id"]
+            )
         ]
     return diffs
 
@@ -134,7 +144,9 @@ def test_original_platform_database_is_adopted_with_every_row(empty_url):
     assert schema_diff(engine) == []
     assert ORIGINAL_INDEXES <= index_names(engine, "content_performance")
     with engine.connect() as conn:
-        sources = set(conn.execute(sa.text("SELECT DISTINCT source FROM content_performance")).scalars())
+        sources = set(
+            conn.execute(sa.text("SELECT DISTINCT source FROM content_performance")).scalars()
+        )
     assert sources == {"legacy"}
 
     # the adopted rows read back through the store: untitled release labelled by its key
@@ -142,12 +154,22 @@ def test_original_platform_database_is_adopted_with_every_row(empty_url):
     assert untitled["title"] is None
     assert store.release_label(untitled) == "3f1c6a0e-0000-4000-8000-000000000002"
     series = store.release_series(engine, [1], metric_types=["views"], bucket="day")
-    assert series[["platform_key", "last_value"]].values.tolist() == [["youtube", 1000], ["youtube", 1500]]
+    assert series[["platform_key", "last_value"]].values.tolist() == [
+        ["youtube", 1000],
+        ["youtube", 1500],
+    ]
     assert series["n_rows"].tolist() == [2, 1]  # the duplicate is kept, not hidden
 
     # new writes are deduplicated even next to legacy duplicates
-    frame = [dict(release_id=1, platform="YouTube", metric_type="views", metric_value=2000,
-                  recorded_at="2025-03-04T00:00:00+00:00")]
+    frame = [
+        dict(
+            release_id=1,
+            platform="YouTube",
+            metric_type="views",
+            metric_value=2000,
+            recorded_at="2025-03-04T00:00:00+00:00",
+        )
+    ]
     assert store.insert_metrics(engine, frame).written == 1
     assert store.insert_metrics(engine, frame).written == 0
     assert store.add_performance_metric(2, "TikTok", "likes", 50, engine=engine) > 7
@@ -194,5 +216,9 @@ def test_sql_directory_schema_runs_on_postgresql(pg_database):
         conn.exec_driver_sql((Path(__file__).parent.parent / "sql" / "schema.sql").read_text())
     with engine.connect() as conn:
         diffs = compare_metadata(MigrationContext.configure(conn), metadata)
-    assert [d for d in diffs if not (d[0] in ("add_index", "remove_index") and d[1].name == "uq_performance_natural")] == []
+    assert [
+        d
+        for d in diffs
+        if not (d[0] in ("add_index", "remove_index") and d[1].name == "uq_performance_natural")
+    ] == []
     engine.dispose()

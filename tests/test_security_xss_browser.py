@@ -6,7 +6,6 @@ the records table show the characters exactly as typed, not as markup.
 
 from __future__ import annotations
 
-import pytest
 from browser import graph_traces, wait_until
 
 from perfdash import store

@@ -59,8 +59,7 @@ def upgrade() -> None:
             ("approved_releases", "approved_at"),
         ):
             op.execute(
-                f"UPDATE {table} SET {column} = {column} || '.000000' "
-                f"WHERE length({column}) = 19"
+                f"UPDATE {table} SET {column} = {column} || '.000000' WHERE length({column}) = 19"  # noqa: S608
             )
         # SQLite cannot change a column default in place; rebuild the table (rows are copied).
         with op.batch_alter_table("content_performance", recreate="always") as batch:
