@@ -828,8 +828,20 @@ def register(app: Dash) -> None:
         kpis = metrics.order_kpis(metrics.period_kpis(current, before), state.metric)
         breakdown = metrics.platform_breakdown(current, state.metric or "", before)
         metric = state.metric or ""
+        cards = None
+        if kpis:
+            # every KPI states how fresh its numbers are: newest reading, its source, the zone
+            cards = html.Div(
+                [
+                    kpi_cards(kpis, previous is not None),
+                    html.Div(
+                        insights.freshness_note(state.releases),
+                        className="kpi-freshness small text-muted mt-1",
+                    ),
+                ]
+            )
         return (
-            kpi_cards(kpis, previous is not None) if kpis else None,
+            cards,
             figures.platform_bars(
                 breakdown, metric_type=metric, compare=state.compare, template=template
             ),
