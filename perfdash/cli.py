@@ -6,7 +6,9 @@ Subcommands compose like sqlite-utils': each does one thing, reads ``DATABASE_UR
 
 from __future__ import annotations
 
+import contextlib
 import sys
+from collections.abc import Iterator
 
 import click
 from sqlalchemy.schema import CreateIndex, CreateTable
@@ -22,6 +24,15 @@ def _settings(database_url: str | None) -> Settings:
             settings = settings.with_(database_url=normalise_database_url(database_url))
         return settings
     except ConfigError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@contextlib.contextmanager
+def _db_errors() -> Iterator[None]:
+    """A database failure ends the command with its one-line message, never a traceback."""
+    try:
+        yield
+    except store.PerformanceDbError as exc:
         raise click.ClickException(str(exc)) from None
 
 
@@ -61,15 +72,13 @@ def run(host: str, port: int | None, demo: bool, debug: bool, database_url: str 
 
     settings = _settings(database_url)
     engine = _engine(settings)
-    try:
+    with _db_errors():
         store.apply_schema(engine)
         if demo and store.count_metrics(engine) == 0:
             summary = demo_data.load(engine)
             click.echo(
                 f"Loaded the demo catalog: {summary.releases} releases, {summary.metrics:,} metrics."
             )
-    except store.PerformanceDbError as exc:
-        raise click.ClickException(str(exc)) from None
     from perfdash.auth import is_loopback
 
     try:
@@ -99,10 +108,8 @@ def upgrade(database_url: str | None) -> None:
 
     settings = _settings(database_url)
     engine = _engine(settings)
-    try:
+    with _db_errors():
         store.apply_schema(engine)
-    except store.PerformanceDbError as exc:
-        raise click.ClickException(str(exc)) from None
     click.echo(f"Database at revision {migrations.current_revision(engine)}.")
 
 
@@ -150,7 +157,7 @@ def demo(force: bool, database_url: str | None) -> None:
     from perfdash import demo as demo_data
 
     engine = _engine(_settings(database_url))
-    try:
+    with _db_errors():
         store.apply_schema(engine)
         if store.has_user_data(engine) and not force:
             raise click.ClickException(
@@ -158,8 +165,6 @@ def demo(force: bool, database_url: str | None) -> None:
                 "Use another DATABASE_URL, or --force to add it anyway."
             )
         summary = demo_data.load(engine)
-    except store.PerformanceDbError as exc:
-        raise click.ClickException(str(exc)) from None
     click.echo(
         f"Loaded the demo catalog: {summary.releases} releases, {summary.metrics:,} metrics."
     )
@@ -195,10 +200,8 @@ def import_(
 
     settings = _settings(database_url)
     engine = _engine(settings)
-    try:
+    with _db_errors():
         store.apply_schema(engine)
-    except store.PerformanceDbError as exc:
-        raise click.ClickException(str(exc)) from None
     show = not quiet and sys.stderr.isatty()
     bar = (
         click.progressbar(length=1, label="Checking" if dry_run else "Importing", file=sys.stderr)
@@ -249,11 +252,9 @@ def export_(release_key: str | None, output: str, database_url: str | None) -> N
     from perfdash import csvio
 
     engine = _engine(_settings(database_url))
-    try:
+    with _db_errors():
         with click.open_file(output, "w", encoding="utf-8") as out:
             rows = csvio.export_csv(engine, out, release_key=release_key)
-    except store.PerformanceDbError as exc:
-        raise click.ClickException(str(exc)) from None
     if output != "-":
         click.echo(f"Exported {rows:,} row(s) to {output}.", err=True)
 
@@ -284,7 +285,7 @@ def collect(
     from perfdash.collectors import runner
 
     engine = _engine(_settings(database_url))
-    try:
+    with _db_errors():
         summary = runner.run(
             engine,
             sources=list(sources) or None,
@@ -292,8 +293,6 @@ def collect(
             dry_run=dry_run,
             progress=lambda message: click.echo(message, err=True),
         )
-    except store.PerformanceDbError as exc:
-        raise click.ClickException(str(exc)) from None
     for line in summary.lines():
         click.echo(line)
     if summary.failed:
@@ -320,10 +319,8 @@ def token_create(name: str, role: str, database_url: str | None) -> None:
     from perfdash import auth
 
     engine = _engine(_settings(database_url))
-    try:
+    with _db_errors():
         value = auth.create_token(engine, name, role)
-    except store.PerformanceDbError as exc:
-        raise click.ClickException(str(exc)) from None
     click.echo(value)
     click.echo(
         f"Token {name!r} ({role}) created. Store it now: it is not shown again. "
@@ -338,10 +335,8 @@ def token_create(name: str, role: str, database_url: str | None) -> None:
 def token_revoke(name: str, database_url: str | None) -> None:
     """Revoke the token called NAME; requests with it are refused from now on."""
     engine = _engine(_settings(database_url))
-    try:
+    with _db_errors():
         done = store.revoke_api_token(engine, name)
-    except store.PerformanceDbError as exc:
-        raise click.ClickException(str(exc)) from None
     if not done:
         raise click.ClickException(f"No token named {name!r}")
     click.echo(f"Token {name!r} revoked.")
@@ -352,10 +347,8 @@ def token_revoke(name: str, database_url: str | None) -> None:
 def token_list(database_url: str | None) -> None:
     """Tokens by name, role, creation and last use (never the token itself)."""
     engine = _engine(_settings(database_url))
-    try:
+    with _db_errors():
         rows = store.list_api_tokens(engine)
-    except store.PerformanceDbError as exc:
-        raise click.ClickException(str(exc)) from None
     if not rows:
         click.echo("No API tokens. Create one with `perfdash token create --name NAME`.")
         return
@@ -437,11 +430,9 @@ def user_passwd(name: str, password_stdin: bool, database_url: str | None) -> No
 def user_role(name: str, role: str, database_url: str | None) -> None:
     """Give NAME another role (counts from the user's next request)."""
     engine = _engine(_settings(database_url))
-    try:
+    with _db_errors():
         if not store.update_user(engine, name, role=role):
             raise click.ClickException(f"There is no user named {name!r}")
-    except store.PerformanceDbError as exc:
-        raise click.ClickException(str(exc)) from None
     click.echo(f"{name!r} is now {role}.")
 
 
@@ -451,11 +442,9 @@ def user_role(name: str, role: str, database_url: str | None) -> None:
 def user_remove(name: str, database_url: str | None) -> None:
     """Delete user NAME (their sessions stop working at once)."""
     engine = _engine(_settings(database_url))
-    try:
+    with _db_errors():
         if not store.delete_user(engine, name):
             raise click.ClickException(f"There is no user named {name!r}")
-    except store.PerformanceDbError as exc:
-        raise click.ClickException(str(exc)) from None
     click.echo(f"Removed user {name!r}.")
 
 
@@ -464,10 +453,8 @@ def user_remove(name: str, database_url: str | None) -> None:
 def user_list(database_url: str | None) -> None:
     """List users and roles (never passwords)."""
     engine = _engine(_settings(database_url))
-    try:
+    with _db_errors():
         rows = store.list_users(engine)
-    except store.PerformanceDbError as exc:
-        raise click.ClickException(str(exc)) from None
     if not rows:
         click.echo("No users: `perfdash run` on 127.0.0.1 needs no sign-in.")
     for row in rows:
@@ -499,12 +486,10 @@ def annotate(
 
     settings = _settings(database_url)
     engine = _engine(settings)
-    try:
+    with _db_errors():
         new_id, errors = add_annotation(
             engine, release, when, text, tz=settings.tz, created_by="cli"
         )
-    except store.PerformanceDbError as exc:
-        raise click.ClickException(str(exc)) from None
     if errors:
         raise click.ClickException("; ".join(f"{k}: {v}" for k, v in errors.items()))
     click.echo(f"Added annotation #{new_id} ({'release ' + release if release else 'catalog'}).")
@@ -520,7 +505,7 @@ def annotate_list(release: str | None, as_json: bool, database_url: str | None) 
 
     settings = _settings(database_url)
     engine = _engine(settings)
-    try:
+    with _db_errors():
         ids = None
         if release:
             found = store.get_release_by_key(engine, release)
@@ -530,8 +515,6 @@ def annotate_list(release: str | None, as_json: bool, database_url: str | None) 
                 raise click.ClickException(f"No release with key {release!r}")
             ids = [found["id"]]
         rows = store.list_annotations(engine, ids)
-    except store.PerformanceDbError as exc:
-        raise click.ClickException(str(exc)) from None
     from zoneinfo import ZoneInfo
 
     for r in rows:
@@ -559,10 +542,8 @@ def annotate_list(release: str | None, as_json: bool, database_url: str | None) 
 def annotate_delete(annotation_id: int, database_url: str | None) -> None:
     """Delete one annotation by its number."""
     engine = _engine(_settings(database_url))
-    try:
+    with _db_errors():
         done = store.delete_annotation(engine, annotation_id)
-    except store.PerformanceDbError as exc:
-        raise click.ClickException(str(exc)) from None
     if not done:
         raise click.ClickException(f"No annotation #{annotation_id}")
     click.echo(f"Deleted annotation #{annotation_id}.")
@@ -598,10 +579,8 @@ def alerts(
             "--notify needs a webhook: set PERFDASH_ALERT_WEBHOOK or pass --webhook"
         )
     first_day = since.date() if since else alerting.default_since()
-    try:
+    with _db_errors():
         found = alerting.build_alerts(engine, since=first_day, tz=settings.tz, rule=rule)
-    except store.PerformanceDbError as exc:
-        raise click.ClickException(str(exc)) from None
     base_url = os.environ.get(alerting.PUBLIC_URL_ENV)
     for alert in found:
         if as_json:
@@ -611,10 +590,8 @@ def alerts(
     if not found and not as_json:
         click.echo(f"No spikes since {first_day:%Y-%m-%d}.", err=True)
     if notify:
-        try:
+        with _db_errors():
             report = alerting.deliver(engine, found, webhook, base_url=base_url)
-        except store.PerformanceDbError as exc:
-            raise click.ClickException(str(exc)) from None
         click.echo(
             f"Notified {len(report.sent)} new alert(s); {len(report.already_sent)} sent before; "
             f"{len(report.failed)} failed.",

@@ -1077,20 +1077,25 @@ def delete_demo_data(bind: Engine | Connection) -> int:
 # --------------------------------------------------------------------------- users and tokens
 
 
-def create_api_token(bind: Engine | Connection, name: str, token_hash: str, role: str) -> int:
-    if role not in ROLES:
+def _insert_named(
+    bind: Engine | Connection, table: sa.Table, column: str, name: str, what: str, **values: Any
+) -> int:
+    """Insert a user or token whose name is unique; a clear error when the name is taken."""
+    if values.get("role") not in ROLES:
         raise InvalidValueError(f"role must be one of {', '.join(ROLES)}")
     name = (name or "").strip()
     if not name or len(name) > 100:
-        raise InvalidValueError("token name must be 1 to 100 characters")
+        raise InvalidValueError(f"{what} name must be 1 to 100 characters")
     with _begin(bind) as conn:
-        if conn.execute(select(api_tokens.c.id).where(api_tokens.c.name == name)).first():
-            raise PerformanceDbError(f"A token named {name!r} already exists")
+        if conn.execute(select(table.c.id).where(table.c[column] == name)).first():
+            raise PerformanceDbError(f"A {what} named {name!r} already exists")
         return conn.execute(
-            api_tokens.insert()
-            .values(name=name, token_hash=token_hash, role=role)
-            .returning(api_tokens.c.id)
+            table.insert().values({column: name, **values}).returning(table.c.id)
         ).scalar_one()
+
+
+def create_api_token(bind: Engine | Connection, name: str, token_hash: str, role: str) -> int:
+    return _insert_named(bind, api_tokens, "name", name, "token", token_hash=token_hash, role=role)
 
 
 def api_token_by_hash(bind: Engine | Connection, token_hash: str) -> dict[str, Any] | None:
@@ -1103,10 +1108,19 @@ def api_token_by_hash(bind: Engine | Connection, token_hash: str) -> dict[str, A
         ).first()
         if row is None:
             return None
+        # Every API request authenticates: record use at most once a minute per token, so
+        # reads do not turn into a row write (and WAL traffic) each time.
+        now = datetime.now(UTC)
         conn.execute(
             api_tokens.update()
-            .where(api_tokens.c.id == row.id)
-            .values(last_used_at=_db_ts(conn, datetime.now(UTC)))
+            .where(
+                api_tokens.c.id == row.id,
+                sa.or_(
+                    api_tokens.c.last_used_at.is_(None),
+                    api_tokens.c.last_used_at < _db_ts(conn, now - timedelta(minutes=1)),
+                ),
+            )
+            .values(last_used_at=_db_ts(conn, now))
         )
     return dict(row._mapping)
 
@@ -1137,19 +1151,9 @@ def list_api_tokens(bind: Engine | Connection) -> list[dict[str, Any]]:
 
 
 def create_user(bind: Engine | Connection, username: str, password_hash: str, role: str) -> int:
-    if role not in ROLES:
-        raise InvalidValueError(f"role must be one of {', '.join(ROLES)}")
-    username = (username or "").strip()
-    if not username or len(username) > 100:
-        raise InvalidValueError("user name must be 1 to 100 characters")
-    with _begin(bind) as conn:
-        if conn.execute(select(users.c.id).where(users.c.username == username)).first():
-            raise PerformanceDbError(f"A user named {username!r} already exists")
-        return conn.execute(
-            users.insert()
-            .values(username=username, password_hash=password_hash, role=role)
-            .returning(users.c.id)
-        ).scalar_one()
+    return _insert_named(
+        bind, users, "username", username, "user", password_hash=password_hash, role=role
+    )
 
 
 def get_user(bind: Engine | Connection, username: str) -> dict[str, Any] | None:
