@@ -112,6 +112,7 @@ def vacuum(url: str) -> None:
 
     with psycopg.connect(psycopg_conninfo(url), autocommit=True) as conn:
         conn.execute("VACUUM (ANALYZE) content_performance")
+        conn.execute("VACUUM (ANALYZE) performance_daily")
 
 
 # --------------------------------------------------------------------------- writes
@@ -316,6 +317,7 @@ def run(
     try:
         if reuse:
             upgrade(engine)
+            store.set_rollup_zones(engine, [TZ])  # what `perfdash db upgrade` does
             ids = store.release_ids_for_keys(
                 engine, [plan.release_key(i) for i in range(plan.releases)] + ["bench-naive"]
             )
@@ -323,6 +325,7 @@ def run(
             out["rows_in_database"] = count_rows(engine)
             return _reads(out, engine, url, plan, ids, samples, requests)
         upgrade(engine)
+        store.set_rollup_zones(engine, [TZ])  # what `perfdash db upgrade` does
         ids = create_releases(engine, plan)
         log(f"{plan.releases} releases; {len(plan.heavy)} heavy x {plan.heavy_hours} hours")
         with tempfile.TemporaryDirectory(prefix="perfdash_bench_") as tmp:

@@ -84,7 +84,7 @@ def _view(
 
 def release_view(engine: sa.Engine, release_id: int, period: Period, tz: str) -> View:
     """The fast path: aggregates computed in SQL, then pandas on a few hundred rows."""
-    prev = period.previous()
+    prev = period.previous(tz)
     assert prev is not None and period.start is not None
     ids = [release_id]
     series = store.release_series(
@@ -210,7 +210,7 @@ def period_gains_in_pandas(
 
 def naive_release_view(engine: sa.Engine, release_id: int, period: Period, tz: str) -> View:
     """The original pattern: fetch every row of the release, aggregate in pandas."""
-    prev = period.previous()
+    prev = period.previous(tz)
     assert prev is not None and period.start is not None
     rows = fetch_all_rows(engine, release_id)
     return _view(

@@ -110,7 +110,10 @@ def upgrade(database_url: str | None) -> None:
     engine = _engine(settings)
     with _db_errors():
         store.apply_schema(engine)
+        added = store.set_rollup_zones(engine, [settings.tz])
     click.echo(f"Database at revision {migrations.current_revision(engine)}.")
+    if added:
+        click.echo(f"Counted the daily rollup for {', '.join(added)} (PERFDASH_TZ).")
 
 
 @db.command()
@@ -136,6 +139,11 @@ def schema_sql(dialect_name: str = "postgresql") -> str:
         parts.append(str(CreateTable(table).compile(dialect=dialect)).strip() + ";\n")
         for index in sorted(table.indexes, key=lambda i: i.name or ""):
             parts.append(str(CreateIndex(index).compile(dialect=dialect)).strip() + ";\n")
+    if dialect_name == "postgresql":
+        from perfdash.schema import ROLLUP_TRIGGERS_PG
+
+        parts.append("-- the rollup's triggers (schema.py, revision 0006)\n")
+        parts.extend(ddl.strip() + ";\n" for ddl in ROLLUP_TRIGGERS_PG)
     return "\n".join(parts)
 
 

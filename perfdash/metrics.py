@@ -177,9 +177,22 @@ class Period:
     def days(self) -> float | None:
         return None if self.start is None else (self.end - self.start).total_seconds() / 86400
 
-    def previous(self) -> Period | None:
+    def previous(self, tz: str | None = None) -> Period | None:
+        """The period of the same length just before this one.
+
+        With ``tz``, a period of whole local days gives the same number of whole local days
+        (a 90-day period across a DST switch is not a multiple of 24 hours; stepping back in
+        hours would start the previous period at 23:00 or 01:00, a day nobody asked for, and
+        off the daily rollup's day boundaries).
+        """
         if self.start is None:
             return None
+        if tz is not None:
+            zone = ZoneInfo(tz)
+            first, last = self.start.astimezone(zone), self.end.astimezone(zone)
+            if first.time() == time.min and last.time() == time.min:
+                days = (last.date() - first.date()).days
+                return Period(local_midnight(first.date() - timedelta(days=days), tz), self.start)
         return Period(self.start - (self.end - self.start), self.start)
 
 

@@ -27,11 +27,13 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Column,
+    Date,
     DateTime,
     ForeignKey,
     Index,
     Integer,
     MetaData,
+    Numeric,
     String,
     Table,
     Text,
@@ -186,4 +188,250 @@ alerts_sent = Table(
     ),
     Column("sent_at", DateTime(timezone=True), server_default=func.current_timestamp()),
     Column("channel", String(50), nullable=False, server_default=text("'webhook'")),
+)
+
+# --------------------------------------------------------------------------- rollup (0006)
+
+# A per-series daily rollup of content_performance, one row per (time zone, release, platform
+# ignoring case, metric, kind, local day): how many readings, their sum, the oldest and the
+# newest reading (time, id, value) and how many totals dropped below the reading before them
+# within the day.  Every aggregate the dashboard shows (series by day/week/month, baselines,
+# period gains, corrections, the leaderboard) can be computed exactly from these rows, so reads
+# scan one row per series and day instead of one per reading (24x fewer for hourly collection)
+# and baselines become a lookup of one row.
+#
+# On PostgreSQL statement-level triggers keep it exact in the same transaction as every write
+# to content_performance -- perfdash's own writes, COPY, psql, the original platform module --
+# so it is never stale after a write.  Inserts merge (count and sum add; first/last keep the
+# older/newer reading); deletes and updates recount the affected series-days from the readings.
+# Days are local days of each zone in performance_rollup_zones (the deployment's PERFDASH_TZ,
+# set by `perfdash db upgrade`): a dashboard day starts at local midnight, which a UTC-day
+# rollup could not serve.  Reads in another zone, or for periods that do not start at a local
+# midnight, use the readings themselves (same numbers, slower).  SQLite keeps the table empty
+# and reads the readings: it is the single-user embedded default.
+performance_daily = Table(
+    "performance_daily",
+    metadata,
+    Column("tz", String(64), primary_key=True),
+    Column("release_id", Integer, primary_key=True),
+    Column("platform_key", String(100), primary_key=True),
+    Column("metric_type", String(50), primary_key=True),
+    Column("value_kind", String(10), primary_key=True),
+    Column("day", Date, primary_key=True),
+    Column("n_rows", Integer, nullable=False),
+    Column("sum_value", Numeric(38, 0), nullable=False),
+    Column("first_at", DateTime(timezone=True), nullable=False),
+    Column("first_id", BigInteger, nullable=False),
+    Column("first_value", BigInteger, nullable=False),
+    Column("last_at", DateTime(timezone=True), nullable=False),
+    Column("last_id", BigInteger, nullable=False),
+    Column("last_value", BigInteger, nullable=False),
+    Column("drops", Integer, nullable=False, server_default=text("0")),
+    # the catalog's readings of some days (leaderboard, alerts) without a release in hand
+    Index("idx_performance_daily_day", "tz", "day", "metric_type"),
+)
+
+performance_rollup_zones = Table(
+    "performance_rollup_zones",
+    metadata,
+    Column("tz", String(64), primary_key=True),
+    Column("built_at", DateTime(timezone=True), server_default=func.current_timestamp()),
+)
+
+_ROLLUP_KEY = "tz, release_id, platform_key, metric_type, value_kind, day"
+_ROLLUP_COLUMNS = (
+    f"{_ROLLUP_KEY}, n_rows, sum_value, first_at, first_id, first_value, "
+    "last_at, last_id, last_value, drops"
+)
+
+
+def _rollup_recount(readings: str) -> str:
+    """INSERT of rollup rows counted from ``readings``: a FROM item with the columns of
+    content_performance (``c``) and a zone ``tz`` (``z``)."""
+    return f"\nINSERT INTO performance_daily ({_ROLLUP_COLUMNS}){_rollup_count(readings)}"
+
+
+def _rollup_count(readings: str) -> str:
+    return f"""
+SELECT {_ROLLUP_KEY}, count(*), sum(metric_value),
+       min(recorded_at), (min(ARRAY[us, id, metric_value]))[2], (min(ARRAY[us, id, metric_value]))[3],
+       max(recorded_at), (max(ARRAY[us, id, metric_value]))[2], (max(ARRAY[us, id, metric_value]))[3],
+       count(*) FILTER (WHERE value_kind = 'total' AND metric_value < prev)
+FROM (
+    SELECT z.tz, c.release_id, lower(c.platform) AS platform_key, c.metric_type, c.value_kind,
+           (c.recorded_at AT TIME ZONE z.tz)::date AS day, c.id, c.metric_value, c.recorded_at,
+           (extract(epoch FROM c.recorded_at) * 1000000)::bigint AS us,
+           lag(c.metric_value) OVER (
+               PARTITION BY z.tz, c.release_id, lower(c.platform), c.metric_type, c.value_kind,
+                            (c.recorded_at AT TIME ZONE z.tz)::date
+               ORDER BY c.recorded_at, c.id) AS prev
+    FROM {readings}
+) r
+GROUP BY {_ROLLUP_KEY}"""
+
+
+_ALL_READINGS = (
+    "content_performance c JOIN performance_rollup_zones z ON z.tz = :tz "
+    "WHERE c.recorded_at IS NOT NULL"
+)
+
+
+def rollup_build_sql() -> str:
+    """Count the whole rollup of zone ``:tz`` (a zone already in performance_rollup_zones)."""
+    return _rollup_recount(_ALL_READINGS)
+
+
+def rollup_check_sql() -> str:
+    """How many rollup rows of zone ``:tz`` differ from a fresh count (0 when exact)."""
+    fresh = _rollup_count(_ALL_READINGS)
+    stored = f"SELECT {_ROLLUP_COLUMNS} FROM performance_daily WHERE tz = :tz"
+    return (
+        f"WITH fresh AS ({fresh}), stored AS ({stored}) SELECT count(*) FROM ("
+        "(SELECT * FROM fresh EXCEPT ALL SELECT * FROM stored) UNION ALL "
+        "(SELECT * FROM stored EXCEPT ALL SELECT * FROM fresh)) AS differences"
+    )
+
+
+def _keys_of(rows: str) -> str:
+    return (
+        "SELECT DISTINCT z.tz, n.release_id, lower(n.platform) AS platform_key, n.metric_type, "
+        "n.value_kind, (n.recorded_at AT TIME ZONE z.tz)::date AS day "
+        f"FROM {rows} n CROSS JOIN performance_rollup_zones z WHERE n.recorded_at IS NOT NULL"
+    )
+
+
+# The readings of the series-days in ``k`` (a bounded range scan of idx_performance_release_time
+# per key; the day test is exact whatever the zone's DST rules do at midnight).
+_READINGS_OF_KEYS = (
+    "({keys}) k JOIN content_performance c ON c.release_id = k.release_id "
+    "AND c.recorded_at >= ((k.day - 1)::timestamp AT TIME ZONE k.tz) "
+    "AND c.recorded_at < ((k.day + 2)::timestamp AT TIME ZONE k.tz) "
+    "AND lower(c.platform) = k.platform_key AND c.metric_type = k.metric_type "
+    "AND c.value_kind = k.value_kind AND (c.recorded_at AT TIME ZONE k.tz)::date = k.day "
+    "JOIN performance_rollup_zones z ON z.tz = k.tz"
+)
+
+_KEY_MATCH = " AND ".join(
+    f"d.{col} = k.{col}"
+    for col in ("tz", "release_id", "platform_key", "metric_type", "value_kind", "day")
+)
+
+
+def _recount_body(keys: str) -> str:
+    """Recount the rollup rows of the series-days in ``keys`` from the readings.
+
+    The table lock waits for writers whose merges are in flight and holds later merges until
+    this transaction ends, so a concurrent insert is counted exactly once: either it committed
+    before the recount (and the recount sees it) or it merges into the recounted row after.
+    """
+    return f"""
+    LOCK TABLE performance_daily IN SHARE ROW EXCLUSIVE MODE;
+    DELETE FROM performance_daily d USING ({keys}) k WHERE {_KEY_MATCH};
+    {_rollup_recount(_READINGS_OF_KEYS.format(keys=keys))};
+    RETURN NULL;"""
+
+
+_MERGE_NEW = f"""
+    WITH merged AS (
+    INSERT INTO performance_daily AS d ({_ROLLUP_COLUMNS})
+    SELECT z.tz, n.release_id, lower(n.platform), n.metric_type, n.value_kind,
+           (n.recorded_at AT TIME ZONE z.tz)::date,
+           count(*), sum(n.metric_value),
+           min(n.recorded_at),
+           (min(ARRAY[(extract(epoch FROM n.recorded_at) * 1000000)::bigint, n.id, n.metric_value]))[2],
+           (min(ARRAY[(extract(epoch FROM n.recorded_at) * 1000000)::bigint, n.id, n.metric_value]))[3],
+           max(n.recorded_at),
+           (max(ARRAY[(extract(epoch FROM n.recorded_at) * 1000000)::bigint, n.id, n.metric_value]))[2],
+           (max(ARRAY[(extract(epoch FROM n.recorded_at) * 1000000)::bigint, n.id, n.metric_value]))[3],
+           CASE WHEN n.value_kind = 'total' AND count(*) > 1 THEN -1 ELSE 0 END
+    FROM new_rows n CROSS JOIN performance_rollup_zones z
+    WHERE n.recorded_at IS NOT NULL
+    GROUP BY 1, 2, 3, 4, 5, 6
+    ON CONFLICT ({_ROLLUP_KEY}) DO UPDATE SET
+        n_rows = d.n_rows + excluded.n_rows,
+        sum_value = d.sum_value + excluded.sum_value,
+        first_at = CASE WHEN (excluded.first_at, excluded.first_id) < (d.first_at, d.first_id)
+                        THEN excluded.first_at ELSE d.first_at END,
+        first_id = CASE WHEN (excluded.first_at, excluded.first_id) < (d.first_at, d.first_id)
+                        THEN excluded.first_id ELSE d.first_id END,
+        first_value = CASE WHEN (excluded.first_at, excluded.first_id) < (d.first_at, d.first_id)
+                           THEN excluded.first_value ELSE d.first_value END,
+        last_at = CASE WHEN (excluded.last_at, excluded.last_id) > (d.last_at, d.last_id)
+                       THEN excluded.last_at ELSE d.last_at END,
+        last_id = CASE WHEN (excluded.last_at, excluded.last_id) > (d.last_at, d.last_id)
+                       THEN excluded.last_id ELSE d.last_id END,
+        last_value = CASE WHEN (excluded.last_at, excluded.last_id) > (d.last_at, d.last_id)
+                          THEN excluded.last_value ELSE d.last_value END,
+        -- one reading after the day's last (a collector's next run): a drop is one comparison;
+        -- anything else (-1) is counted again from the day's readings below
+        drops = CASE WHEN d.value_kind <> 'total' THEN 0
+                     WHEN excluded.n_rows = 1
+                          AND (excluded.first_at, excluded.first_id) > (d.last_at, d.last_id)
+                     THEN d.drops + CASE WHEN excluded.first_value < d.last_value THEN 1 ELSE 0 END
+                     ELSE -1 END
+    RETURNING d.tz, d.release_id, d.platform_key, d.metric_type, d.value_kind, d.day, d.drops)
+    SELECT array_agg(tz), array_agg(release_id), array_agg(platform_key), array_agg(metric_type),
+           array_agg(day)
+    INTO k_tz, k_release, k_platform, k_metric, k_day
+    FROM merged WHERE drops = -1;
+    IF k_tz IS NULL THEN
+        RETURN NULL;
+    END IF;
+    -- Count the drops of those days again (a separate statement, so it sees every merge
+    -- committed before this one took the row lock).
+    WITH k AS (
+        SELECT k.*, 'total'::varchar AS value_kind
+        FROM unnest(k_tz, k_release, k_platform, k_metric, k_day)
+             AS k(tz, release_id, platform_key, metric_type, day)
+    ), counted AS (
+        SELECT k.tz, k.release_id, k.platform_key, k.metric_type, k.value_kind, k.day,
+               count(*) FILTER (WHERE r.metric_value < r.prev) AS drops
+        FROM k CROSS JOIN LATERAL (
+            SELECT c.metric_value,
+                   lag(c.metric_value) OVER (ORDER BY c.recorded_at, c.id) AS prev
+            FROM content_performance c
+            WHERE c.release_id = k.release_id
+              AND c.recorded_at >= ((k.day - 1)::timestamp AT TIME ZONE k.tz)
+              AND c.recorded_at < ((k.day + 2)::timestamp AT TIME ZONE k.tz)
+              AND lower(c.platform) = k.platform_key AND c.metric_type = k.metric_type
+              AND c.value_kind = 'total' AND (c.recorded_at AT TIME ZONE k.tz)::date = k.day
+        ) r
+        GROUP BY k.tz, k.release_id, k.platform_key, k.metric_type, k.value_kind, k.day
+    )
+    UPDATE performance_daily d SET drops = k.drops FROM counted k
+    WHERE {_KEY_MATCH} AND d.drops <> k.drops;
+    RETURN NULL;"""
+
+
+def _function(name: str, body: str, declare: str = "") -> str:
+    return (
+        f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $rollup$\n"
+        f"{declare}BEGIN{body}\nEND\n$rollup$"
+    )
+
+
+# The rollup's triggers on PostgreSQL (revision 0006 creates them; `perfdash db sql` prints them).
+ROLLUP_TRIGGERS_PG: tuple[str, ...] = (
+    _function(
+        "perfdash_rollup_insert",
+        _MERGE_NEW,
+        "DECLARE k_tz text[]; k_release int[]; k_platform text[]; k_metric text[]; k_day date[];\n",
+    ),
+    _function("perfdash_rollup_delete", _recount_body(_keys_of("old_rows"))),
+    _function(
+        "perfdash_rollup_update",
+        _recount_body(f"{_keys_of('old_rows')} UNION {_keys_of('new_rows')}"),
+    ),
+    _function("perfdash_rollup_truncate", "\n    TRUNCATE performance_daily;\n    RETURN NULL;"),
+    "CREATE TRIGGER perfdash_rollup_insert AFTER INSERT ON content_performance "
+    "REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT "
+    "EXECUTE FUNCTION perfdash_rollup_insert()",
+    "CREATE TRIGGER perfdash_rollup_delete AFTER DELETE ON content_performance "
+    "REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT "
+    "EXECUTE FUNCTION perfdash_rollup_delete()",
+    "CREATE TRIGGER perfdash_rollup_update AFTER UPDATE ON content_performance "
+    "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT "
+    "EXECUTE FUNCTION perfdash_rollup_update()",
+    "CREATE TRIGGER perfdash_rollup_truncate AFTER TRUNCATE ON content_performance "
+    "FOR EACH STATEMENT EXECUTE FUNCTION perfdash_rollup_truncate()",
 )

@@ -50,6 +50,10 @@ from perfdash.schema import (
     api_tokens,
     approved_releases,
     content_performance,
+    performance_daily,
+    performance_rollup_zones,
+    rollup_build_sql,
+    rollup_check_sql,
     users,
 )
 
@@ -236,7 +240,29 @@ def _begin(bind: Engine | Connection) -> Iterator[Connection]:
                 yield conn
 
 
+def _one_transaction(fn):
+    """Run a read on one connection and transaction, however many statements it takes (the
+    rollup check and the query): each checkout and BEGIN/COMMIT is a round trip."""
+
+    @functools.wraps(fn)
+    def wrapper(bind: Engine | Connection, *args: Any, **kwargs: Any) -> Any:
+        if isinstance(bind, Connection):
+            return fn(bind, *args, **kwargs)
+        with _begin(bind) as conn:
+            return fn(conn, *args, **kwargs)
+
+    return wrapper
+
+
 # --------------------------------------------------------------------------- values
+
+
+def _tuples(
+    conn: Connection, stmt: sa.Executable, params: dict[str, Any] | None = None
+) -> list[tuple]:
+    """Result rows as plain tuples: pandas builds a frame from them several times faster than
+    from Row objects (it probes each Row for attributes), which mattered on the dashboard."""
+    return [tuple(row) for row in conn.execute(stmt, params or {})]
 
 
 def to_utc(value: datetime | str | pd.Timestamp | None) -> datetime | None:
@@ -846,6 +872,7 @@ SERIES_COLUMNS = [
 ]
 
 
+@_one_transaction
 def release_series(
     bind: Engine | Connection,
     release_ids: Sequence[int],
@@ -867,6 +894,9 @@ def release_series(
     b = _bucket_expr(bind, bucket, tz).label("bucket")
     pkey = func.lower(c.platform)
     part = [c.release_id, pkey, c.metric_type, c.value_kind, b]
+    if bucket != "hour" and _rollup_zone(bind, start, end, tz=tz):
+        shape, params = _rollup_query(tz, release_ids, metric_types, platforms, start, end)
+        return _series_frame(bind, _release_series_rollup(shape, bucket), params)
     if _is_pg(bind):
         return _series_frame(
             bind, _release_series_pg(bind, part, release_ids, metric_types, platforms, start, end)
@@ -907,9 +937,11 @@ def release_series(
     return _series_frame(bind, stmt)
 
 
-def _series_frame(bind: Engine | Connection, stmt: sa.Select) -> pd.DataFrame:
+def _series_frame(
+    bind: Engine | Connection, stmt: sa.Select, params: dict[str, Any] | None = None
+) -> pd.DataFrame:
     with _begin(bind) as conn:
-        rows = conn.execute(stmt).all()
+        rows = _tuples(conn, stmt, params)
     frame = pd.DataFrame(rows, columns=SERIES_COLUMNS)
     if not frame.empty:
         frame["bucket"] = pd.to_datetime(frame["bucket"])
@@ -977,6 +1009,7 @@ def _release_series_pg(
     )
 
 
+@_one_transaction
 def totals_before(
     bind: Engine | Connection,
     release_ids: Sequence[int],
@@ -991,6 +1024,10 @@ def totals_before(
     """
     c = content_performance.c
     pkey = func.lower(c.platform)
+    zone = _rollup_zone(bind, before)
+    if zone:
+        shape, params = _rollup_query(zone, release_ids, metric_types, platforms, None, before)
+        return _baseline_frame(bind, _totals_before_rollup(shape), params)
     if _is_pg(bind):
         # One hash aggregate over the index-only scan instead of sorting all history.
         stmt = (
@@ -1039,9 +1076,11 @@ def totals_before(
     return _baseline_frame(bind, stmt)
 
 
-def _baseline_frame(bind: Engine | Connection, stmt: sa.Select) -> pd.DataFrame:
+def _baseline_frame(
+    bind: Engine | Connection, stmt: sa.Select, params: dict[str, Any] | None = None
+) -> pd.DataFrame:
     with _begin(bind) as conn:
-        rows = conn.execute(stmt).all()
+        rows = _tuples(conn, stmt, params)
     frame = pd.DataFrame(
         rows, columns=["release_id", "platform_key", "metric_type", "baseline", "baseline_at"]
     )
@@ -1532,8 +1571,13 @@ def _period_aggregates(
     end: datetime,
     metric_types: Sequence[str] | None,
     platforms: Sequence[str] | None,
-) -> sa.Subquery:
-    """Per (release, platform, metric): what a period [start, end) added and where it ended.
+    active_only: bool = False,
+) -> tuple[sa.Subquery, dict[str, Any]]:
+    """Per (release, platform, metric): what a period [start, end) added and where it ended,
+    as a subquery and the parameters to execute it with.
+
+    ``active_only``: the caller keeps only series with readings in the period (the
+    leaderboard), so the rollup path may look up their history instead of scanning it.
 
     One pass over the readings before ``end`` with window functions:
     - ``latest`` the last lifetime total in the period, ``baseline`` the last one before it
@@ -1607,8 +1651,17 @@ def _period_aggregates(
         .group_by(r.release_id, r.platform_key, r.metric_type)
         .subquery("grouped")
     )
+    zone = _rollup_zone(bind, start, end)
+    if zone:  # same columns and values from one row per series and day (issue 8)
+        shape, params = _rollup_query(zone, release_ids, metric_types, platforms, start, end)
+        return _period_gains_rollup(shape, active_only), params
     if _is_pg(bind):  # same columns and values without sorting all history (issue 8)
         grouped = _period_grouped_pg(bind, release_ids, start, end, metric_types, platforms)
+    return _gains_from_grouped(grouped), {}
+
+
+def _gains_from_grouped(grouped: sa.Subquery) -> sa.Subquery:
+    """Gain and total per (release, platform, metric) from the ``grouped`` figures."""
     g = grouped.c
     zero = sa.literal(0, sa.BigInteger)
     gain = func.coalesce(g.latest - func.coalesce(g.baseline, g.first), zero) + func.coalesce(
@@ -1645,6 +1698,7 @@ PERIOD_GAIN_COLUMNS = [
 ]
 
 
+@_one_transaction
 def period_gains(
     bind: Engine | Connection,
     release_ids: Sequence[int] | None,
@@ -1660,12 +1714,12 @@ def period_gains(
     ``_period_aggregates`` for the rules).  ``release_ids=None`` means the whole catalog.
     A series with readings only before the period has gain 0 and its last total.
     """
-    sub = _period_aggregates(bind, release_ids, start, end, metric_types, platforms)
+    sub, params = _period_aggregates(bind, release_ids, start, end, metric_types, platforms)
     stmt = select(*[sub.c[name] for name in PERIOD_GAIN_COLUMNS]).order_by(
         sub.c.release_id, sub.c.platform_key, sub.c.metric_type
     )
     with _begin(bind) as conn:
-        rows = conn.execute(stmt).all()
+        rows = _tuples(conn, stmt, params)
     frame = pd.DataFrame(rows, columns=PERIOD_GAIN_COLUMNS)
     for col in ("gain", "total", "corrections", "n_rows"):
         frame[col] = frame[col].astype("int64")
@@ -1685,6 +1739,7 @@ LEADERBOARD_COLUMNS = [
 ]
 
 
+@_one_transaction
 def leaderboard(
     bind: Engine | Connection,
     metric_type: str,
@@ -1700,7 +1755,9 @@ def leaderboard(
     Gain per release and platform follows ``period_gains``; releases without a reading in the
     period are left out.  Ties are broken by total, then id, so the order is stable.
     """
-    sub = _period_aggregates(bind, release_ids, start, end, [metric_type], platforms)
+    sub, params = _period_aggregates(
+        bind, release_ids, start, end, [metric_type], platforms, active_only=True
+    )
     ar = approved_releases.c
     gain = func.sum(sub.c.gain)
     total = func.sum(sub.c.total)
@@ -1721,7 +1778,7 @@ def leaderboard(
         .limit(max(1, min(int(limit), 500)))
     )
     with _begin(bind) as conn:
-        rows = conn.execute(stmt).all()
+        rows = _tuples(conn, stmt, params)
     frame = pd.DataFrame(rows, columns=LEADERBOARD_COLUMNS)
     for col in ("gain", "total", "platforms"):
         frame[col] = frame[col].astype("int64")
@@ -1787,7 +1844,7 @@ def total_drops(
         .order_by(r.release_id, r.platform_key, r.metric_type, r.recorded_at)
     )
     with _begin(bind) as conn:
-        rows = conn.execute(stmt).all()
+        rows = _tuples(conn, stmt)
     frame = pd.DataFrame(rows, columns=DROP_COLUMNS)
     frame["bucket"] = pd.to_datetime(frame["bucket"])
     frame["recorded_at"] = pd.to_datetime(frame["recorded_at"], utc=True)
@@ -1860,7 +1917,7 @@ def metric_records(
         .limit(max(1, min(int(limit), 1000)))
     )
     with _begin(bind) as conn:
-        rows = conn.execute(stmt).all()
+        rows = _tuples(conn, stmt)
     frame = pd.DataFrame(rows, columns=RECORD_COLUMNS)
     frame["recorded_at"] = pd.to_datetime(frame["recorded_at"], utc=True)
     return frame
@@ -2079,6 +2136,12 @@ def _period_grouped_pg(
             .select_from(inside.join(before, sa.and_(*[i[k] == h[k] for k in names]), full=True))
             .subquery("joined")
         )
+    return _grouped_from_joined(joined)
+
+
+def _grouped_from_joined(joined: sa.Subquery) -> sa.Subquery:
+    """The ``grouped`` step from per-series figures of the period and of the history before
+    it (columns of ``_period_grouped_pg``'s ``joined``), whichever path computed them."""
     j = joined.c
     total = j.value_kind == "total"
     per_period = j.value_kind == "period"
@@ -2101,6 +2164,276 @@ def _period_grouped_pg(
         )
         .group_by(j.release_id, j.platform_key, j.metric_type)
         .subquery("grouped")
+    )
+
+
+# --------------------------------------------------------------------------- rollup
+# performance_daily (schema.py, revision 0006): one row per series and local day, kept exact by
+# triggers on PostgreSQL.  Reads use it when the period starts and ends at local midnights of
+# a rollup zone; otherwise they read the readings (same numbers).  tests/test_rollup.py proves
+# both paths agree and that the triggers keep the rollup equal to a fresh count.
+
+_pd = performance_daily.c
+_SERIES_KEY = ("release_id", "platform_key", "metric_type", "value_kind")
+
+
+def rollup_zones(bind: Engine | Connection) -> list[str]:
+    """The time zones whose local days the rollup counts (empty on SQLite)."""
+    if not _is_pg(bind):
+        return []
+    with _begin(bind) as conn:
+        return list(conn.execute(select(performance_rollup_zones.c.tz).order_by("tz")).scalars())
+
+
+def set_rollup_zones(bind: Engine | Connection, zones: Iterable[str]) -> list[str]:
+    """Count the rollup for exactly ``zones`` (PERFDASH_TZ); returns the zones newly counted.
+
+    Writers wait while a new zone is counted (SHARE lock on content_performance), so no reading
+    is missed or counted twice.  A no-op on SQLite and when nothing changes.
+    """
+    wanted = sorted(set(zones))
+    for zone in wanted:
+        ZoneInfo(zone)  # an unknown zone fails here, before SQL
+    if not _is_pg(bind) or rollup_zones(bind) == wanted:
+        return []
+    zc = performance_rollup_zones.c
+    with _begin(bind) as conn:
+        conn.execute(sa.text("LOCK TABLE content_performance IN SHARE MODE"))
+        have = set(conn.execute(select(zc.tz)).scalars())
+        gone = sorted(have - set(wanted))
+        if gone:
+            conn.execute(sa.delete(performance_daily).where(_pd.tz.in_(gone)))
+            conn.execute(sa.delete(performance_rollup_zones).where(zc.tz.in_(gone)))
+        added = [zone for zone in wanted if zone not in have]
+        for zone in added:
+            conn.execute(sa.insert(performance_rollup_zones).values(tz=zone))
+            conn.execute(sa.text(rollup_build_sql()), {"tz": zone})
+        conn.execute(sa.text("ANALYZE performance_daily"))  # plans for the new row counts
+    return added
+
+
+def rollup_differences(bind: Engine | Connection, tz: str) -> int:
+    """Rollup rows of ``tz`` that differ from a fresh count of the readings (0 when exact)."""
+    with _begin(bind) as conn:
+        return int(conn.execute(sa.text(rollup_check_sql()), {"tz": tz}).scalar_one())
+
+
+def _local_midnight_day(moment: datetime, zone: str):
+    local = to_utc(moment).astimezone(ZoneInfo(zone))
+    if (local.hour, local.minute, local.second, local.microsecond) != (0, 0, 0, 0):
+        return None
+    return local.date()
+
+
+def _rollup_zone(bind: Engine | Connection, *moments: datetime | None, tz: str | None = None):
+    """A rollup zone in which every given moment is a local midnight, else None.
+
+    With ``tz`` only that zone qualifies (day buckets must be that zone's days).
+    """
+    if not _is_pg(bind):
+        return None
+    zones = rollup_zones(bind)
+    for zone in [tz] if tz else zones:
+        if zone in zones and all(
+            m is None or _local_midnight_day(m, zone) is not None for m in moments
+        ):
+            return zone
+    return None
+
+
+@dataclass(frozen=True)
+class _RollupShape:
+    """Which filters a rollup read has; the values go in as parameters, so the statement of
+    each shape is built once per process (building SQLAlchemy statements for the view's four
+    queries cost more than running them)."""
+
+    releases: bool
+    metrics: bool
+    platforms: bool
+    first_day: bool
+    end_day: bool
+
+
+def _rollup_query(
+    zone: str,
+    release_ids: Sequence[int] | None,
+    metric_types: Sequence[str] | None,
+    platforms: Sequence[str] | None,
+    start: datetime | None,
+    end: datetime | None,
+) -> tuple[_RollupShape, dict[str, Any]]:
+    first_day = None if start is None else _local_midnight_day(start, zone)
+    end_day = None if end is None else _local_midnight_day(end, zone)
+    params: dict[str, Any] = {"zone": zone, "first_day": first_day, "end_day": end_day}
+    if release_ids is not None:
+        params["release_ids"] = [int(r) for r in release_ids]
+    if metric_types:
+        params["metric_types"] = list(metric_types)
+    if platforms:
+        params["platforms"] = [p.lower() for p in platforms]
+    shape = _RollupShape(
+        release_ids is not None,
+        bool(metric_types),
+        bool(platforms),
+        first_day is not None,
+        end_day is not None,
+    )
+    return shape, params
+
+
+def _rollup_where(
+    shape: _RollupShape, *, until_first_day: bool = False, table: Any = _pd
+) -> list[sa.ColumnElement]:
+    """The shape's filters; ``until_first_day``: the history before the period instead."""
+    where: list[sa.ColumnElement] = [table.tz == sa.bindparam("zone")]
+    if shape.releases:
+        where.append(table.release_id.in_(sa.bindparam("release_ids", expanding=True)))
+    if shape.metrics:
+        where.append(table.metric_type.in_(sa.bindparam("metric_types", expanding=True)))
+    if shape.platforms:
+        where.append(table.platform_key.in_(sa.bindparam("platforms", expanding=True)))
+    if until_first_day:
+        where.append(table.day < sa.bindparam("first_day", type_=sa.Date))
+        return where
+    if shape.first_day:
+        where.append(table.day >= sa.bindparam("first_day", type_=sa.Date))
+    if shape.end_day:
+        where.append(table.day < sa.bindparam("end_day", type_=sa.Date))
+    return where
+
+
+def _rollup_last(table: Any = _pd) -> sa.ColumnElement:
+    return _newest(table.last_value, table.last_at, table.last_id)
+
+
+@functools.lru_cache(maxsize=128)
+def _release_series_rollup(shape: _RollupShape, bucket: str) -> sa.Select:
+    """release_series from the rollup: a bucket's newest reading is its newest day's."""
+    if bucket not in BUCKETS:  # it goes into the SQL as a literal
+        raise InvalidValueError(f"bucket must be one of {', '.join(BUCKETS)}")
+    b = func.date_trunc(sa.literal_column(f"'{bucket}'"), sa.cast(_pd.day, sa.DateTime))
+    b = b.label("bucket")
+    keys = [_pd.release_id, _pd.platform_key, _pd.metric_type, _pd.value_kind]
+    return (
+        select(
+            *keys,
+            b,
+            _rollup_last().label("last_value"),
+            func.sum(_pd.sum_value).label("sum_value"),
+            func.sum(_pd.n_rows).label("n_rows"),
+            func.max(_pd.last_at).label("last_at"),
+        )
+        .where(*_rollup_where(shape))
+        .group_by(*keys, b)
+        .order_by(_pd.release_id, _pd.platform_key, _pd.metric_type, b, _pd.value_kind)
+    )
+
+
+@functools.lru_cache(maxsize=128)
+def _totals_before_rollup(shape: _RollupShape) -> sa.Select:
+    keys = [_pd.release_id, _pd.platform_key, _pd.metric_type]
+    return (
+        select(
+            *keys,
+            _rollup_last().label("baseline"),
+            func.max(_pd.last_at).label("baseline_at"),
+        )
+        .where(_pd.value_kind == "total", *_rollup_where(shape))
+        .group_by(*keys)
+        .order_by(*keys)
+    )
+
+
+@functools.lru_cache(maxsize=128)
+def _period_gains_rollup(shape: _RollupShape, active_only: bool) -> sa.Subquery:
+    return _gains_from_grouped(_grouped_from_joined(_period_joined_rollup(shape, active_only)))
+
+
+def _period_joined_rollup(shape: _RollupShape, active_only: bool) -> sa.Subquery:
+    """Per series, the period's figures and its history's, from the rollup.
+
+    Corrections: drops within a day are stored; a drop between two days is a day whose first
+    reading is below the previous day's last (``lag`` over the period's days, a few rows per
+    series); the drop across the period's start is ``_grouped_from_joined``'s ``across``.
+    """
+    part = [_pd[k] for k in _SERIES_KEY]
+    days = (
+        select(
+            *part,
+            _pd.first_at,
+            _pd.first_id,
+            _pd.first_value,
+            _pd.last_at,
+            _pd.last_id,
+            _pd.last_value,
+            _pd.sum_value,
+            _pd.n_rows,
+            _pd.drops,
+            func.lag(_pd.last_value).over(partition_by=part, order_by=_pd.day).label("prev"),
+        )
+        .where(*_rollup_where(shape))
+        .subquery("days_in")
+    )
+    d = days.c
+    keys_in = [d[k] for k in _SERIES_KEY]
+    between = sa.case((sa.and_(d.prev.is_not(None), d.first_value < d.prev), 1), else_=0)
+    inside = (
+        select(
+            *keys_in,
+            _rollup_last(d).label("latest"),
+            _newest(d.first_value, d.first_at, d.first_id, oldest=True).label("first"),
+            func.sum(d.sum_value).label("s_in"),
+            func.sum(d.n_rows).label("n"),
+            func.max(d.last_at).label("last_at"),
+            func.sum(d.drops + between).label("drops"),
+        )
+        .group_by(*keys_in)
+        .subquery("inside")
+    )
+    i = inside.c
+    figures = [i.latest, i.first, i.s_in, i.n, i.last_at, i.drops]
+    if not shape.first_day:
+        no_history = [
+            sa.cast(sa.null(), sa.BigInteger).label("h_last"),
+            sa.cast(sa.null(), sa.Numeric).label("s_before"),
+        ]
+        return select(*[i[k] for k in _SERIES_KEY], *figures, *no_history).subquery("joined")
+    if active_only:  # one index lookup per active series instead of a scan of history
+        h = performance_daily.alias("h")
+        same = [
+            h.c.tz == sa.bindparam("zone"),
+            h.c.day < sa.bindparam("first_day", type_=sa.Date),
+        ] + [h.c[k] == i[k] for k in _SERIES_KEY]
+        h_last = select(h.c.last_value).where(*same).order_by(h.c.day.desc()).limit(1)
+        s_before = select(func.sum(h.c.sum_value)).where(*same)
+        return select(
+            *[i[k] for k in _SERIES_KEY],
+            *figures,
+            h_last.scalar_subquery().label("h_last"),
+            sa.case((i.value_kind == "period", s_before.scalar_subquery())).label("s_before"),
+        ).subquery("joined")
+    history = (
+        select(
+            *part,
+            _rollup_last().label("h_last"),
+            func.sum(_pd.sum_value).label("s_before"),
+        )
+        .where(*_rollup_where(shape, until_first_day=True))
+        .group_by(*part)
+        .subquery("history")
+    )
+    hc = history.c
+    return (
+        select(
+            *[func.coalesce(i[k], hc[k]).label(k) for k in _SERIES_KEY],
+            *figures,
+            hc.h_last,
+            hc.s_before,
+        )
+        .select_from(
+            inside.join(history, sa.and_(*[i[k] == hc[k] for k in _SERIES_KEY]), full=True)
+        )
+        .subquery("joined")
     )
 
 

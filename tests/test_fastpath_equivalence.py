@@ -24,6 +24,18 @@ from perfdash import metrics, store  # noqa: E402
 TZ = "Europe/Berlin"
 
 
+@pytest.fixture(params=["sqlite", "postgresql", "postgresql-rollup"])
+def engine(request):
+    """Each backend, and on PostgreSQL both read paths: the readings themselves and the daily
+    rollup (counted by the triggers while ``loaded`` writes, in the zone of the periods)."""
+    url = request.getfixturevalue("sqlite_url" if request.param == "sqlite" else "pg_url")
+    eng = store.make_engine(url)
+    store.set_rollup_zones(eng, [TZ] if request.param.endswith("rollup") else [])
+    assert store.rollup_zones(eng) == ([TZ] if request.param.endswith("rollup") else [])
+    yield eng
+    eng.dispose()
+
+
 @pytest.fixture
 def loaded(engine):
     plan = catalog.plan(4000, releases=8)
@@ -159,3 +171,11 @@ def test_series_sum_matches_rows(engine, loaded):
     ]
     assert int(series["n_rows"].sum()) == len(inside)
     assert int(series["sum_value"].sum()) == int(np.int64(inside["metric_value"].sum()))
+
+
+def test_each_variant_reads_the_path_it_names(engine, request, loaded):
+    """The rollup variant must really read the rollup, the others the readings."""
+    period = metrics.period_for("90d", TZ, now=catalog.NOW)
+    expected = TZ if request.node.callspec.params["engine"].endswith("rollup") else None
+    assert store._rollup_zone(engine, period.start, period.end, tz=TZ) == expected
+    assert store._rollup_zone(engine, period.start + timedelta(hours=1), period.end) is None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 import pytest
@@ -157,3 +158,15 @@ def test_format_number():
     assert metrics.format_number(1234567) == "1,234,567"
     assert metrics.format_number(None) == "–"
     assert metrics.format_number(float("nan")) == "–"
+
+
+def test_previous_period_keeps_whole_local_days_across_dst():
+    # 2026-03-29: Berlin moves to summer time; 28 local days before 2026-04-10 hold 671 hours
+    p = metrics.period_for("28d", "Europe/Berlin", now=datetime(2026, 4, 9, 12, tzinfo=UTC))
+    prev = p.previous("Europe/Berlin")
+    local = prev.start.astimezone(ZoneInfo("Europe/Berlin"))
+    assert (local.hour, local.minute) == (0, 0)
+    assert prev.end == p.start
+    assert (p.start.astimezone(ZoneInfo("Europe/Berlin")).date() - local.date()).days == 28
+    naive = p.previous()  # without a zone: the same length in hours, which starts at 01:00
+    assert naive.start.astimezone(ZoneInfo("Europe/Berlin")).hour == 1

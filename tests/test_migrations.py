@@ -182,7 +182,22 @@ def test_original_platform_database_is_adopted_with_every_row(empty_url):
             )
     migrations.upgrade(engine)  # again: a no-op
     assert counts(engine) == {"approved_releases": 3, "content_performance": 9}
+    assert_rollup_counts_every_reading(engine)
     engine.dispose()
+
+
+def assert_rollup_counts_every_reading(engine: sa.Engine) -> None:
+    """On PostgreSQL revision 0006 counted the rows it found (legacy duplicates included)
+    into the daily rollup of zone UTC, and the triggers kept it exact since."""
+    if engine.dialect.name != "postgresql":
+        assert store.rollup_zones(engine) == []
+        return
+    assert store.rollup_zones(engine) == ["UTC"]
+    assert store.rollup_differences(engine, "UTC") == 0
+    with engine.connect() as conn:
+        counted = conn.execute(sa.text("SELECT sum(n_rows) FROM performance_daily")).scalar()
+        stored = conn.execute(sa.text("SELECT count(*) FROM content_performance")).scalar()
+    assert counted == stored > 0
 
 
 @pytest.mark.filterwarnings("ignore::sqlalchemy.exc.SAWarning", "ignore::UserWarning")
@@ -197,6 +212,7 @@ def test_older_perfdash_revision_upgrades_with_every_row(empty_url):
     assert counts(engine) == before_counts
     assert rows(engine) == before_rows
     assert schema_diff(engine) == []
+    assert_rollup_counts_every_reading(engine)
     engine.dispose()
 
 

@@ -631,7 +631,7 @@ def leaderboard_table(
 
 def _window(state: ViewState, tz: str) -> tuple[metrics.Period, metrics.Period | None]:
     period = resolve_period(state, tz)
-    return period, period.previous()
+    return period, period.previous(tz)
 
 
 def _names(engine, release_ids) -> dict[int, str]:

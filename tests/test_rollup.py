@@ -1,0 +1,352 @@
+"""The daily rollup (performance_daily) on PostgreSQL: the triggers keep it equal to a fresh
+count of the readings after every kind of write, concurrent writers included, and reads from
+it equal reads from the readings for every bucket, zone and period shape.
+
+``store.rollup_differences`` compares the stored rollup with one counted from scratch; the
+read tests compare the two read paths by switching the rollup zones off and on.
+"""
+
+from __future__ import annotations
+
+import random
+import sys
+import threading
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import sqlalchemy as sa
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks import views  # noqa: E402
+from perfdash import csvio, metrics, store  # noqa: E402
+
+BERLIN = "Europe/Berlin"
+ZONES = sorted(["UTC", BERLIN])
+T0 = datetime(2026, 3, 20, tzinfo=UTC)  # the days around Berlin's switch to summer time
+
+
+@pytest.fixture
+def pg(pg_url):
+    eng = store.make_engine(pg_url)
+    assert store.set_rollup_zones(eng, ZONES) == [BERLIN]  # UTC came with the migration
+    yield eng
+    eng.dispose()
+
+
+def exact(eng) -> None:
+    for zone in store.rollup_zones(eng):
+        assert store.rollup_differences(eng, zone) == 0, zone
+
+
+def rollup_rows(eng) -> int:
+    with eng.connect() as conn:
+        return conn.execute(sa.text("SELECT count(*) FROM performance_daily")).scalar_one()
+
+
+def readings(release: int, n: int, seed: int, *, hourly: bool = True) -> list[dict]:
+    """Totals that mostly grow with an occasional drop, on platforms spelled in mixed case,
+    and a per-day count series."""
+    rng = random.Random(seed)
+    out, value = [], 1000
+    for i in range(n):
+        value = value - rng.randint(1, 50) if rng.random() < 0.1 else value + rng.randint(0, 80)
+        step = timedelta(hours=i, minutes=rng.randint(0, 59)) if hourly else timedelta(days=i)
+        at = T0 + step
+        out.append(
+            dict(
+                release_id=release,
+                platform=rng.choice(["YouTube", "youtube", "YOUTUBE", "Spotify"]),
+                metric_type="views",
+                metric_value=value,
+                recorded_at=at,
+                value_kind="total",
+                source="api",
+            )
+        )
+        if i % 5 == 0:
+            out.append(
+                dict(
+                    release_id=release,
+                    platform="Spotify",
+                    metric_type="streams_daily",
+                    metric_value=rng.randint(0, 500),
+                    recorded_at=at,
+                    value_kind="period",
+                    source="csv",
+                )
+            )
+    return out
+
+
+def test_zones_are_counted_switched_and_checked(pg):
+    rid = store.create_release(pg, "r")
+    store.insert_metrics(pg, readings(rid, 200, 1))
+    assert store.rollup_zones(pg) == ZONES
+    exact(pg)
+    assert store.set_rollup_zones(pg, [BERLIN]) == []  # UTC dropped, Berlin kept
+    assert store.rollup_zones(pg) == [BERLIN]
+    with pg.connect() as conn:
+        zones = conn.execute(sa.text("SELECT DISTINCT tz FROM performance_daily")).scalars()
+        assert list(zones) == [BERLIN]
+    with pytest.raises(Exception, match="Nowhere"):
+        store.set_rollup_zones(pg, ["Mars/Nowhere"])
+    assert store.rollup_zones(pg) == [BERLIN]
+
+
+def test_bulk_insert_single_writes_and_duplicates_keep_it_exact(pg):
+    rid = store.create_release(pg, "r")
+    rows = readings(rid, 300, 2)
+    result = store.insert_metrics(pg, rows)  # the COPY path
+    exact(pg)
+    again = store.insert_metrics(pg, rows[:50])  # re-import: nothing new, nothing counted twice
+    assert again.written == 0
+    exact(pg)
+    for row in readings(rid, 20, 3, hourly=False):  # one statement per reading, older days too
+        row["recorded_at"] -= timedelta(days=30)
+        store.add_performance_metric(**row, engine=pg)
+    exact(pg)
+    with pg.connect() as conn:
+        n = conn.execute(sa.text("SELECT sum(n_rows) FROM performance_daily WHERE tz='UTC'"))
+        assert n.scalar_one() == result.written + 24  # 20 totals, 4 per-day counts
+
+
+def test_out_of_order_readings_move_first_last_and_drops(pg):
+    rid = store.create_release(pg, "r")
+    day = T0 + timedelta(days=1)
+
+    def add(value: int, minutes: int) -> None:
+        store.add_performance_metric(
+            rid, "youtube", "views", value, recorded_at=day + timedelta(minutes=minutes), engine=pg
+        )
+
+    add(100, 60)
+    add(300, 600)
+    add(200, 300)  # between the two: no drop
+    add(50, 900)  # a drop at the end
+    add(400, 10)  # a new first reading, higher than the next: a drop at 01:00
+    exact(pg)
+    with pg.connect() as conn:
+        row = conn.execute(
+            sa.text(
+                "SELECT n_rows, first_value, last_value, drops, sum_value FROM performance_daily "
+                "WHERE tz = 'UTC'"
+            )
+        ).one()
+    assert tuple(row) == (5, 400, 50, 2, 1050)
+
+
+def test_updates_deletes_cascades_raw_sql_and_truncate_keep_it_exact(pg):
+    a = store.create_release(pg, "a")
+    b = store.create_release(pg, "b")
+    store.insert_metrics(pg, readings(a, 150, 4) + readings(b, 150, 5, hourly=False))
+    exact(pg)
+    ids = [r["id"] for r in store.get_performance_metrics_for_release(a, engine=pg)][:30]
+    for metric_id in ids[:10]:
+        store.delete_metric(pg, metric_id)
+    for metric_id in ids[10:20]:
+        store.update_metric(pg, metric_id, metric_value=7)
+    for k, metric_id in enumerate(ids[20:30]):  # moved to another day and platform
+        moved = T0 - timedelta(days=40, minutes=k)
+        store.update_metric(pg, metric_id, recorded_at=moved, platform="Deezer")
+    exact(pg)
+    with pg.begin() as conn:  # what psql or the original module might do
+        conn.execute(sa.text("UPDATE content_performance SET metric_value = metric_value + 1"))
+        conn.execute(sa.text("DELETE FROM content_performance WHERE id % 4 = 0"))
+        conn.execute(
+            sa.text(
+                "INSERT INTO content_performance (release_id, platform, metric_type, "
+                "metric_value, recorded_at, source) SELECT release_id, platform, metric_type, "
+                "metric_value, recorded_at, 'legacy' FROM content_performance WHERE id % 3 = 0"
+            )
+        )
+    exact(pg)
+    assert store.delete_release(pg, b)
+    exact(pg)
+    with pg.connect() as conn:
+        left = conn.execute(sa.text("SELECT DISTINCT release_id FROM performance_daily"))
+        assert list(left.scalars()) == [a]
+    with pg.begin() as conn:
+        conn.execute(sa.text("TRUNCATE content_performance"))
+    assert rollup_rows(pg) == 0
+
+
+def test_csv_import_keeps_it_exact_and_a_failed_import_leaves_it_alone(pg, tmp_path):
+    store.create_release(pg, "r")
+    good = tmp_path / "good.csv"
+    lines = ["release_key,platform,metric_type,metric_value,recorded_at"]
+    lines += [
+        f"r,YouTube,views,{i * 10},2026-03-{1 + i // 24:02d}T{i % 24:02d}:30:00Z"
+        for i in range(200)
+    ]
+    good.write_text("\n".join(lines) + "\n")
+    assert csvio.import_csv(pg, good).written == 200
+    exact(pg)
+    before = rollup_rows(pg)
+    bad = tmp_path / "bad.csv"  # a good new row, then a negative value two lines later
+    bad.write_text(
+        "\n".join(
+            lines[:1]
+            + ["r,YouTube,views,5,2026-04-01T00:00:00Z", "r,YouTube,views,-1,2026-04-02T00:00:00Z"]
+        )
+        + "\n"
+    )
+    report = csvio.import_csv(pg, bad)
+    assert not report.committed and report.problem_count == 1
+    assert rollup_rows(pg) == before
+    exact(pg)
+
+
+def test_concurrent_writers_and_deleters_are_counted_once(pg):
+    rid = store.create_release(pg, "r")
+    store.insert_metrics(pg, readings(rid, 100, 6))
+    errors: list[BaseException] = []
+
+    def writer(seed: int) -> None:
+        try:
+            rng = random.Random(seed)
+            for i in range(25):  # all into the same few series-days
+                store.add_performance_metric(
+                    rid,
+                    rng.choice(["youtube", "YouTube"]),
+                    "views",
+                    rng.randint(0, 10_000),
+                    recorded_at=T0 + timedelta(hours=2, seconds=seed * 1000 + i),
+                    engine=pg,
+                )
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    def deleter() -> None:
+        try:
+            for row in store.get_performance_metrics_for_release(rid, engine=pg)[-20:]:
+                store.delete_metric(pg, row["id"])
+        except BaseException as exc:  # noqa: BLE001
+            errors.append(exc)
+
+    threads = [threading.Thread(target=writer, args=(s,)) for s in range(4)]
+    threads.append(threading.Thread(target=deleter))
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    exact(pg)
+    assert store.count_metrics(pg, rid) >= 100 + 100 - 20
+
+
+# --------------------------------------------------------------------------- reads
+
+
+@pytest.fixture
+def catalog_pg(pg):
+    ids = [store.create_release(pg, f"r{i}") for i in range(3)]
+    rows = readings(ids[0], 24 * 40, 7) + readings(ids[1], 60, 8, hourly=False)
+    rows += readings(ids[2], 24 * 10, 9)
+    store.insert_metrics(pg, rows)
+    return pg, ids
+
+
+def both_paths(eng, fn):
+    """``fn()`` read from the rollup, then from the readings (zones off), then zones restored."""
+    zones = store.rollup_zones(eng)
+    from_rollup = fn()
+    store.set_rollup_zones(eng, [])
+    try:
+        from_readings = fn()
+    finally:
+        store.set_rollup_zones(eng, zones)
+    return from_rollup, from_readings
+
+
+def same(a: pd.DataFrame, b: pd.DataFrame, *, nonempty: bool = True) -> None:
+    assert len(a) > 0 or not nonempty
+    pd.testing.assert_frame_equal(
+        a.reset_index(drop=True), b.reset_index(drop=True), check_dtype=False
+    )
+
+
+@pytest.mark.parametrize("tz", ["UTC", BERLIN])
+@pytest.mark.parametrize("bucket", ["day", "week", "month"])
+def test_series_from_rollup_equal_series_from_readings(catalog_pg, tz, bucket):
+    eng, ids = catalog_pg
+    start = metrics.local_midnight(T0.date() + timedelta(days=3), tz)  # across the DST switch
+    end = metrics.local_midnight(T0.date() + timedelta(days=35), tz)
+    assert store._rollup_zone(eng, start, end, tz=tz) == tz
+
+    def read():
+        return store.release_series(eng, ids, start=start, end=end, bucket=bucket, tz=tz)
+
+    same(*both_paths(eng, read))
+
+    def everything():
+        return store.release_series(eng, None, bucket=bucket, tz=tz)
+
+    same(*both_paths(eng, everything))
+
+
+@pytest.mark.parametrize("tz", ["UTC", BERLIN])
+def test_period_gains_baselines_and_leaderboard_agree(catalog_pg, tz):
+    eng, ids = catalog_pg
+    for first, last in [(5, 12), (0, 40), (20, 80), (-30, 2)]:
+        start = metrics.local_midnight(T0.date() + timedelta(days=first), tz)
+        end = metrics.local_midnight(T0.date() + timedelta(days=last), tz)
+        assert store._rollup_zone(eng, start, end) is not None
+
+        def gains(start=start, end=end):
+            return store.period_gains(eng, ids, start=start, end=end)
+
+        a, b = both_paths(eng, gains)
+        same(a, b)
+        for metric in ("views", "streams_daily"):
+
+            def board(start=start, end=end, metric=metric):
+                return store.leaderboard(eng, metric, start=start, end=end)
+
+            fast, slow = both_paths(eng, board)
+            pd.testing.assert_frame_equal(fast, slow, check_dtype=False)
+
+        def before(start=start):
+            return store.totals_before(eng, ids, start)
+
+        baselines = both_paths(eng, before)
+        same(*baselines, nonempty=first > 0)
+    assert int(a["corrections"].sum()) > 0  # the drops were counted the same way
+
+
+def test_periods_off_midnight_read_the_readings(catalog_pg):
+    eng, ids = catalog_pg
+    start = T0 + timedelta(days=2, hours=5)
+    end = T0 + timedelta(days=9, minutes=30)
+    assert store._rollup_zone(eng, start, end) is None
+    gains = store.period_gains(eng, ids, start=start, end=end)
+    rows = pd.concat([views.fetch_all_rows(eng, r) for r in ids], ignore_index=True)
+    naive = views.period_gains_in_pandas(rows, start, end)
+    same(gains, naive)
+
+
+def test_leaderboard_is_never_stale_after_a_write(catalog_pg):
+    eng, ids = catalog_pg
+    end = metrics.local_midnight(T0.date() + timedelta(days=60), "UTC")
+    start = end - timedelta(days=30)
+    board = store.leaderboard(eng, "views", start=start, end=end)
+    assert store._rollup_zone(eng, start, end) == "UTC"
+    top = int(board["gain"].max())
+    store.add_performance_metric(
+        ids[2], "tiktok", "views", 0, recorded_at=start + timedelta(hours=1), engine=eng
+    )
+    store.add_performance_metric(
+        ids[2], "tiktok", "views", top + 1000, recorded_at=start + timedelta(days=2), engine=eng
+    )
+    after = store.leaderboard(eng, "views", start=start, end=end)
+    assert after["release_id"].iloc[0] == ids[2]
+    assert int(after["gain"].iloc[0]) >= top + 1000
+
+
+def test_sqlite_has_no_rollup(sqlite_url):
+    eng = store.make_engine(sqlite_url)
+    assert store.rollup_zones(eng) == []
+    assert store.set_rollup_zones(eng, ["UTC"]) == []
+    assert store._rollup_zone(eng, None, T0) is None
