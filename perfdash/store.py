@@ -1517,6 +1517,85 @@ def launch_dates(
     return frame
 
 
+def recent_reading_times(
+    bind: Engine | Connection, release_ids: Sequence[int] | None = None, *, limit: int = 30
+) -> pd.DataFrame:
+    """Per release, its newest ``limit`` distinct reading times (oldest first), in one query.
+
+    ``metrics.collection_interval_hours`` infers each release's collection schedule from them
+    (a row_number window over the distinct times, which SQLite and PostgreSQL both run).
+    Columns: release_id, recorded_at (aware UTC).
+    """
+    if limit < 1:
+        raise InvalidValueError("limit must be at least 1")
+    c = content_performance.c
+    times = select(c.release_id, c.recorded_at).where(c.recorded_at.is_not(None)).distinct()
+    if release_ids is not None:
+        times = times.where(c.release_id.in_([int(r) for r in release_ids]))
+    times = times.subquery()
+    ranked = select(
+        times.c.release_id,
+        times.c.recorded_at,
+        func.row_number()
+        .over(partition_by=times.c.release_id, order_by=times.c.recorded_at.desc())
+        .label("rn"),
+    ).subquery()
+    stmt = (
+        select(ranked.c.release_id, ranked.c.recorded_at)
+        .where(ranked.c.rn <= int(limit))
+        .order_by(ranked.c.release_id, ranked.c.recorded_at)
+    )
+    with _begin(bind) as conn:
+        rows = conn.execute(stmt).all()
+    frame = pd.DataFrame(rows, columns=["release_id", "recorded_at"])
+    frame["recorded_at"] = pd.to_datetime(frame["recorded_at"], utc=True)
+    return frame
+
+
+def metric_freshness(
+    bind: Engine | Connection,
+    release_ids: Sequence[int],
+    *,
+    platforms: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """Per (release, metric type): when its newest reading was recorded and by which source.
+
+    What each KPI card states about its own numbers (``metrics.freshness_by_metric``), for the
+    releases and platforms the dashboard shows, in one query.
+    Columns: release_id, metric_type, newest_at (aware UTC), source.
+    """
+    c = content_performance.c
+    inner = (
+        select(
+            c.release_id,
+            c.metric_type,
+            c.recorded_at,
+            c.source,
+            func.row_number()
+            .over(
+                partition_by=[c.release_id, c.metric_type],
+                order_by=[c.recorded_at.desc(), c.id.desc()],
+            )
+            .label("rn"),
+        )
+        .where(
+            c.recorded_at.is_not(None),
+            *_filters(bind, release_ids, None, platforms, None, None),
+        )
+        .subquery()
+    )
+    stmt = (
+        select(inner.c.release_id, inner.c.metric_type, inner.c.recorded_at, inner.c.source)
+        .where(inner.c.rn == 1)
+        .order_by(inner.c.metric_type, inner.c.release_id)
+    )
+    with _begin(bind) as conn:
+        rows = conn.execute(stmt).all()
+    frame = pd.DataFrame(rows, columns=["release_id", "metric_type", "newest_at", "source"])
+    frame["newest_at"] = pd.to_datetime(frame["newest_at"], utc=True)
+    return frame
+
+
 # (end of insights)
 
 
