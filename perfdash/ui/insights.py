@@ -396,6 +396,10 @@ def launch_view(release_ids: Sequence[int], metric: str, horizon: int, mode: str
         horizon=horizon,
         template=template,
     )
+    notes = store.list_annotations(engine, list(names), include_catalog=False)
+    fig = insight_figures.add_launch_markers(
+        fig, notes, day0=day0, names=names, tz=tz, horizon=horizon
+    )
     summary = []
     at = min(7, horizon - 1)
     for rid, name in names.items():
@@ -406,7 +410,8 @@ def launch_view(release_ids: Sequence[int], metric: str, horizon: int, mode: str
     note = (
         f"Day 0 is the approval date (or the first metric). The median is over the "
         f"{released} releases with {metric} in their first {horizon} days; at each day only "
-        f"releases that have reached it count. " + freshness_note(list(release_ids))
+        "releases that have reached it count; ▼ marks a release's notes on its day since "
+        "launch. " + freshness_note(list(release_ids))
     )
     return fig, summary, note
 
