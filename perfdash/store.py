@@ -1356,11 +1356,7 @@ def list_annotations(
     (``include_catalog``) the catalog-wide ones, which belong on every release's chart.
     """
     a = _annotations.c
-    stmt = select(
-        _annotations,
-        approved_releases.c.release_id.label("release_key"),
-        approved_releases.c.title,
-    ).select_from(_annotations.outerjoin(approved_releases, approved_releases.c.id == a.release_id))
+    stmt = _annotation_select()
     if release_ids is not None:
         ids = [int(r) for r in release_ids]
         cond = a.release_id.in_(ids)
@@ -1374,15 +1370,30 @@ def list_annotations(
         return [_annotation_row(r) for r in conn.execute(stmt)]
 
 
+def _annotation_select() -> sa.Select:
+    a = _annotations.c
+    return select(
+        _annotations,
+        approved_releases.c.release_id.label("release_key"),
+        approved_releases.c.title,
+    ).select_from(_annotations.outerjoin(approved_releases, approved_releases.c.id == a.release_id))
+
+
 def get_annotation(bind: Engine | Connection, annotation_id: int) -> dict[str, Any] | None:
+    """One annotation with its release key and title (None for a catalog note), or None."""
+    if not 0 < int(annotation_id) < 2**31:
+        return None  # not an id the column can hold; PostgreSQL would refuse to compare
     with _begin(bind) as conn:
         row = conn.execute(
-            select(_annotations).where(_annotations.c.id == int(annotation_id))
+            _annotation_select().where(_annotations.c.id == int(annotation_id))
         ).first()
     return _annotation_row(row) if row else None
 
 
 def delete_annotation(bind: Engine | Connection, annotation_id: int) -> bool:
+    """Delete one annotation; False when there is none with that id (or none could have it)."""
+    if not 0 < int(annotation_id) < 2**31:
+        return False
     with _begin(bind) as conn:
         return (
             conn.execute(
