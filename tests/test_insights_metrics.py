@@ -305,3 +305,15 @@ def test_kpi_freshness_per_metric_judges_each_release_by_its_schedule():
         "(up to 4.0 days old)"
     )
     assert metrics.freshness_by_metric(newest.iloc[0:0], hourly, "UTC", now=now) == {}
+
+
+def test_stale_hours_setting_is_the_fallback_and_bad_values_name_it():
+    from perfdash import alerts
+    from perfdash.config import ConfigError
+
+    assert alerts.stale_rule_from_env({}).fallback_hours == 48
+    rule = alerts.stale_rule_from_env({"PERFDASH_STALE_HOURS": "6"})
+    assert rule.stale_after_hours(None) == 6 and rule.stale_after_hours(24) == 48
+    for bad in ("soon", "0", "-3"):
+        with pytest.raises(ConfigError, match="PERFDASH_STALE_HOURS"):
+            alerts.stale_rule_from_env({"PERFDASH_STALE_HOURS": bad})
