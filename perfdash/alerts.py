@@ -18,7 +18,15 @@ Settings (environment):
 - PERFDASH_SPIKE_WINDOW_DAYS   default 14    (days the median is taken over)
 - PERFDASH_SPIKE_MIN_HISTORY   default 7     (fewer earlier days: not judged)
 - PERFDASH_SPIKE_MIN_GAIN      default 100   (smaller daily gains are never spikes)
-- PERFDASH_STALE_HOURS         default 48    (a release whose newest number is older is stale)
+- PERFDASH_STALE_HOURS         default 48    (fallback only, see below)
+
+Staleness follows each release's own collection schedule (``metrics.StaleRule``): the schedule
+is the median interval between the release's newest 10 collection runs (distinct reading
+times; readings less than 10 minutes apart are one run), and the release is stale when its
+newest number is older than max(2 × that interval, 1 hour).  An hourly release is stale after
+about 2 hours, a daily one after about 2 days.  With fewer than 3 runs there is no cadence to
+infer and PERFDASH_STALE_HOURS applies.  ``release_stale_hours`` reads the reading times of
+every release involved in one query (``store.recent_reading_times``).
 """
 
 from __future__ import annotations
@@ -69,8 +77,30 @@ def spike_rule_from_env(environ: Mapping[str, str] | None = None) -> metrics.Spi
 
 
 def stale_hours_from_env(environ: Mapping[str, str] | None = None) -> float:
+    """PERFDASH_STALE_HOURS: the staleness limit for releases without a cadence to infer."""
     env = os.environ if environ is None else environ
-    return _number(env, "PERFDASH_STALE_HOURS", DEFAULT_STALE_HOURS)
+    hours = _number(env, "PERFDASH_STALE_HOURS", DEFAULT_STALE_HOURS)
+    if not hours > 0:
+        raise ConfigError(f"PERFDASH_STALE_HOURS={hours:g} must be greater than 0")
+    return hours
+
+
+def stale_rule_from_env(environ: Mapping[str, str] | None = None) -> metrics.StaleRule:
+    """The staleness rule, PERFDASH_STALE_HOURS as its fallback; a bad value names it."""
+    return metrics.StaleRule(fallback_hours=stale_hours_from_env(environ))
+
+
+def release_stale_hours(
+    engine: Engine,
+    release_ids: Sequence[int] | None = None,
+    rule: metrics.StaleRule | None = None,
+) -> dict[int, float]:
+    """Per release (all when None), the hours after which its newest number is stale, from
+    its own collection cadence (one query for all of them)."""
+    rule = rule or stale_rule_from_env()
+    times = store.recent_reading_times(engine, release_ids, limit=3 * rule.recent)
+    ids = times["release_id"].unique().tolist() if release_ids is None else release_ids
+    return metrics.stale_hours_by_release(times, ids, rule)
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,28 @@ class CheckedAnnotation:
         return not self.errors
 
 
+def find_release(engine: Engine, value: Any) -> dict[str, Any] | None:
+    """The release a person or script names: a number is perfdash's id; a text is tried as an
+    id when it is digits (the dashboard and CLI pass ids as text), then as a release key.
+
+    Only ASCII digits that fit the id column are tried as an id ("²" is a digit to Python
+    but not a number, and a 30-digit id would overflow the database's integer), so odd
+    input is simply "not found" instead of an error.
+    """
+    if isinstance(value, int) and not isinstance(value, bool):
+        # a number is an id, never a key (a release may have the key "0")
+        return store.get_release(engine, value) if 0 < value < 2**31 else None
+    raw = str(value).strip()
+    if not raw:
+        return None
+    found = None
+    if raw.isascii() and raw.isdigit() and 0 < int(raw) < 2**31:
+        found = store.get_release(engine, int(raw))
+    if found is None and len(raw) <= 255:
+        found = store.get_release_by_key(engine, raw)
+    return found
+
+
 def check_annotation(
     engine: Engine, release: Any, when: Any, text: Any, *, tz: str = "UTC"
 ) -> CheckedAnnotation:
@@ -40,13 +62,9 @@ def check_annotation(
     out = CheckedAnnotation()
     if release is not None and str(release).strip():
         raw = str(release).strip()
-        found = None
-        if isinstance(release, int) or raw.isdigit():
-            found = store.get_release(engine, int(raw))
+        found = find_release(engine, release)
         if found is None:
-            found = store.get_release_by_key(engine, raw)
-        if found is None:
-            out.errors["release"] = f"No release with id or key {raw!r}"
+            out.errors["release"] = f"No release with id or key {raw[:100]!r}"
         else:
             out.release_id = found["id"]
     out.at, error = ingest.parse_timestamp(when, tz)

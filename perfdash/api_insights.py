@@ -6,6 +6,7 @@ login is required) and its JSON error shape ``{"error": {"status", "message", "d
 
     GET    /api/v1/annotations?release=KEY|ID&start=...&end=...
     POST   /api/v1/annotations   {"release": "KEY" | ID | null, "date": "2026-03-01", "text": "..."}
+           (no other fields; each has the JSON type the OpenAPI document gives it)
     DELETE /api/v1/annotations/<id>
 """
 
@@ -16,14 +17,16 @@ from typing import Any
 from flask import Blueprint, Response, current_app, jsonify, request
 
 from perfdash import api, store
-from perfdash.annotations import add_annotation
+from perfdash.annotations import add_annotation, find_release
 
 blueprint = Blueprint("perfdash_api_insights", __name__)
 
 
 @blueprint.before_request
-def _limit_body() -> None:
-    request.max_content_length = api.MAX_BODY_BYTES
+def _limit_body() -> Response | None:
+    """api.py's guard: the body limit, and OPTIONS answered with this path's own methods
+    (Flask's automatic answer would also list the /api/v1 catch-all's PUT and PATCH)."""
+    return api._limit_body()
 
 
 @blueprint.errorhandler(api.ApiError)
@@ -60,14 +63,11 @@ def _out(row: dict[str, Any]) -> dict[str, Any]:
 def _release_filter(raw: str | None) -> list[int] | None:
     if raw is None or not raw.strip():
         return None
-    engine = _engine()
-    found = store.get_release_by_key(engine, raw.strip())
-    if found is None and raw.strip().isdigit():
-        found = store.get_release(engine, int(raw))
+    found = find_release(_engine(), raw)
     if found is None:
         raise api.ApiError(
             404,
-            f"No release with key or id {raw!r}",
+            f"No release with key or id {raw[:100]!r}",
             [{"field": "release", "message": "unknown release"}],
         )
     return [found["id"]]
@@ -83,18 +83,51 @@ def list_annotations():
     return jsonify(data=[_out(r) for r in rows])
 
 
+ANNOTATION_FIELDS = ("release", "date", "text")
+
+
+def _check_body(body: Any) -> dict[str, Any]:
+    """JSON types and unknown fields, which ``check_annotation`` (shared with the form and the
+    CLI, which pass text) does not judge: a number as text or a list as a release is refused,
+    not turned into a string."""
+    if not isinstance(body, dict):
+        raise api.ApiError(400, "Send one annotation as a JSON object")
+    unknown = sorted(set(body) - set(ANNOTATION_FIELDS))
+    if unknown:
+        raise api.ApiError(
+            400,
+            f"Unknown field(s): {', '.join(unknown)}",
+            [{"field": name, "message": "unknown field"} for name in unknown],
+        )
+    errors: dict[str, str] = {}
+    release = body.get("release")
+    if release is not None and (isinstance(release, bool) or not isinstance(release, str | int)):
+        errors["release"] = "a release key (text) or id (whole number), or null"
+    for name in ("date", "text"):
+        value = body.get(name)
+        if value is not None and not isinstance(value, str):
+            errors[name] = "must be text"
+    text = body.get("text")
+    if isinstance(text, str) and len(text) > store.MAX_ANNOTATION_TEXT:
+        errors["text"] = f"longer than {store.MAX_ANNOTATION_TEXT} characters"
+    if errors:
+        raise api.ApiError(
+            400,
+            "The annotation was not saved: " + "; ".join(f"{k}: {v}" for k, v in errors.items()),
+            [{"field": k, "message": v} for k, v in errors.items()],
+        )
+    return body
+
+
 @blueprint.post("/api/v1/annotations")
 def create_annotation():
     role = api._require("editor")
-    body = api._json_body()
-    if not isinstance(body, dict):
-        raise api.ApiError(400, "Send one annotation as a JSON object")
+    body = _check_body(api._json_body())
     settings = current_app.extensions["perfdash"]["settings"]
-    when = body.get("date", body.get("at"))
     new_id, errors = add_annotation(
         _engine(),
         body.get("release"),
-        when,
+        body.get("date"),
         body.get("text"),
         tz=settings.tz,
         created_by=f"api ({role})",
@@ -105,8 +138,7 @@ def create_annotation():
             "The annotation was not saved: " + "; ".join(f"{k}: {v}" for k, v in errors.items()),
             [{"field": k, "message": v} for k, v in errors.items()],
         )
-    row = store.list_annotations(_engine(), None)
-    created = next(r for r in row if r["id"] == new_id)
+    created = store.get_annotation(_engine(), new_id)
     response = jsonify(data=_out(created))
     response.status_code = 201
     response.headers["Location"] = f"/api/v1/annotations/{new_id}"

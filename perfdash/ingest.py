@@ -78,7 +78,10 @@ def parse_timestamp(raw: Any, tz: str = "UTC") -> tuple[datetime | None, str | N
         dt = dt.replace(tzinfo=ZoneInfo(tz))
     if dt.year < 2000:
         return None, "Time is before 2000; check the date"
-    return dt.astimezone(UTC), None
+    try:
+        return dt.astimezone(UTC), None
+    except OverflowError:  # e.g. 9999-12-31T23:00-05:00 is past the last representable time
+        return None, "Time is out of range; check the date"
 
 
 def clean_text(raw: Any, *, limit: int, name: str) -> tuple[str | None, str | None]:

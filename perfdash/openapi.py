@@ -20,7 +20,14 @@ def _error_response(description: str) -> dict[str, Any]:
 
 
 def spec() -> dict[str, Any]:
-    from perfdash import __version__, api
+    from perfdash import __version__, api, store
+
+    annotation_max = store.MAX_ANNOTATION_TEXT
+    annotation_data = {
+        "type": "object",
+        "required": ["data"],
+        "properties": {"data": {"$ref": "#/components/schemas/Annotation"}},
+    }
 
     nullable_text = {"type": "string", "nullable": True}
     release_props: dict[str, Any] = {
@@ -176,6 +183,52 @@ def spec() -> dict[str, Any]:
                     "required": ["platform", "metric_type", "metric_value"],
                     "additionalProperties": False,
                     "properties": record_props,
+                },
+                "Annotation": {
+                    "type": "object",
+                    "required": ["id", "release_id", "release_key", "at", "text"],
+                    "properties": {
+                        "id": {"type": "integer"},
+                        "release_id": {
+                            "type": "integer",
+                            "nullable": True,
+                            "description": "null: a note about the whole catalog",
+                        },
+                        "release_key": nullable_text,
+                        "at": {"type": "string", "format": "date-time"},
+                        "text": {"type": "string"},
+                        "created_by": nullable_text,
+                        "created_at": {"type": "string", "format": "date-time", "nullable": True},
+                    },
+                },
+                "AnnotationInput": {
+                    "type": "object",
+                    "required": ["date", "text"],
+                    "additionalProperties": False,
+                    "properties": {
+                        "release": {
+                            "nullable": True,
+                            "description": "The release's key or perfdash id; null, empty or "
+                            "left out: a note about the whole catalog.",
+                            "anyOf": [
+                                {"type": "string", "maxLength": 255},
+                                {"type": "integer", "minimum": 1},
+                            ],
+                        },
+                        "date": {
+                            "type": "string",
+                            "maxLength": 40,
+                            "example": "2026-03-01",
+                            "description": "ISO 8601 date or time; a bare date is that day "
+                            "in the configured time zone.",
+                        },
+                        "text": {
+                            "type": "string",
+                            "minLength": 1,
+                            "maxLength": annotation_max,
+                            "example": "playlist add",
+                        },
+                    },
                 },
             },
         },
@@ -416,6 +469,107 @@ def spec() -> dict[str, Any]:
                         "404": _error_response("No such row"),
                     },
                 },
+            },
+            "/annotations": {
+                "get": {
+                    "summary": "List dated notes in time order",
+                    "description": "With release: that release's notes and the notes about "
+                    "the whole catalog.",
+                    "security": read_security,
+                    "parameters": [
+                        {
+                            "name": "release",
+                            "in": "query",
+                            "description": "A release key or perfdash id.",
+                            "schema": {"type": "string"},
+                        },
+                        {
+                            "name": "start",
+                            "in": "query",
+                            "description": "at >= start (ISO 8601).",
+                            "schema": {"type": "string"},
+                        },
+                        {
+                            "name": "end",
+                            "in": "query",
+                            "description": "at < end (ISO 8601).",
+                            "schema": {"type": "string"},
+                        },
+                    ],
+                    "responses": {
+                        "200": {
+                            "description": "The notes",
+                            "content": {
+                                "application/json": {
+                                    "schema": {
+                                        "type": "object",
+                                        "required": ["data"],
+                                        "properties": {
+                                            "data": {
+                                                "type": "array",
+                                                "items": {
+                                                    "$ref": "#/components/schemas/Annotation"
+                                                },
+                                            }
+                                        },
+                                    }
+                                }
+                            },
+                        },
+                        "400": _error_response("A bad start or end"),
+                        **auth_errors,
+                        "404": _error_response("No such release"),
+                    },
+                },
+                "post": {
+                    "summary": "Add a dated note to a release or the whole catalog (editors)",
+                    "security": [{"bearerAuth": []}],
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "application/json": {
+                                "schema": {"$ref": "#/components/schemas/AnnotationInput"}
+                            }
+                        },
+                    },
+                    "responses": {
+                        "201": {
+                            "description": "Created; Location names it",
+                            "headers": {
+                                "Location": {
+                                    "schema": {"type": "string"},
+                                    "description": "/api/v1/annotations/ID",
+                                }
+                            },
+                            "content": {"application/json": {"schema": annotation_data}},
+                        },
+                        "400": _error_response(
+                            "A bad or unknown field (details name each); nothing written"
+                        ),
+                        **auth_errors,
+                        "413": _error_response("Body too large"),
+                        "415": _error_response("Body is not JSON"),
+                    },
+                },
+            },
+            "/annotations/{annotation_id}": {
+                "delete": {
+                    "summary": "Delete one note (editors)",
+                    "security": [{"bearerAuth": []}],
+                    "parameters": [
+                        {
+                            "name": "annotation_id",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "integer", "minimum": 0},
+                        }
+                    ],
+                    "responses": {
+                        "204": {"description": "Deleted"},
+                        **auth_errors,
+                        "404": _error_response("No such note"),
+                    },
+                }
             },
         },
     }

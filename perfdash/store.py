@@ -1395,11 +1395,7 @@ def list_annotations(
     (``include_catalog``) the catalog-wide ones, which belong on every release's chart.
     """
     a = _annotations.c
-    stmt = select(
-        _annotations,
-        approved_releases.c.release_id.label("release_key"),
-        approved_releases.c.title,
-    ).select_from(_annotations.outerjoin(approved_releases, approved_releases.c.id == a.release_id))
+    stmt = _annotation_select()
     if release_ids is not None:
         ids = [int(r) for r in release_ids]
         cond = a.release_id.in_(ids)
@@ -1413,15 +1409,30 @@ def list_annotations(
         return [_annotation_row(r) for r in conn.execute(stmt)]
 
 
+def _annotation_select() -> sa.Select:
+    a = _annotations.c
+    return select(
+        _annotations,
+        approved_releases.c.release_id.label("release_key"),
+        approved_releases.c.title,
+    ).select_from(_annotations.outerjoin(approved_releases, approved_releases.c.id == a.release_id))
+
+
 def get_annotation(bind: Engine | Connection, annotation_id: int) -> dict[str, Any] | None:
+    """One annotation with its release key and title (None for a catalog note), or None."""
+    if not 0 < int(annotation_id) < 2**31:
+        return None  # not an id the column can hold; PostgreSQL would refuse to compare
     with _begin(bind) as conn:
         row = conn.execute(
-            select(_annotations).where(_annotations.c.id == int(annotation_id))
+            _annotation_select().where(_annotations.c.id == int(annotation_id))
         ).first()
     return _annotation_row(row) if row else None
 
 
 def delete_annotation(bind: Engine | Connection, annotation_id: int) -> bool:
+    """Delete one annotation; False when there is none with that id (or none could have it)."""
+    if not 0 < int(annotation_id) < 2**31:
+        return False
     with _begin(bind) as conn:
         return (
             conn.execute(
@@ -1553,6 +1564,85 @@ def launch_dates(
     )
     for col in ("approved_at", "first_at"):
         frame[col] = pd.to_datetime(frame[col], utc=True)
+    return frame
+
+
+def recent_reading_times(
+    bind: Engine | Connection, release_ids: Sequence[int] | None = None, *, limit: int = 30
+) -> pd.DataFrame:
+    """Per release, its newest ``limit`` distinct reading times (oldest first), in one query.
+
+    ``metrics.collection_interval_hours`` infers each release's collection schedule from them
+    (a row_number window over the distinct times, which SQLite and PostgreSQL both run).
+    Columns: release_id, recorded_at (aware UTC).
+    """
+    if limit < 1:
+        raise InvalidValueError("limit must be at least 1")
+    c = content_performance.c
+    times = select(c.release_id, c.recorded_at).where(c.recorded_at.is_not(None)).distinct()
+    if release_ids is not None:
+        times = times.where(c.release_id.in_([int(r) for r in release_ids]))
+    times = times.subquery()
+    ranked = select(
+        times.c.release_id,
+        times.c.recorded_at,
+        func.row_number()
+        .over(partition_by=times.c.release_id, order_by=times.c.recorded_at.desc())
+        .label("rn"),
+    ).subquery()
+    stmt = (
+        select(ranked.c.release_id, ranked.c.recorded_at)
+        .where(ranked.c.rn <= int(limit))
+        .order_by(ranked.c.release_id, ranked.c.recorded_at)
+    )
+    with _begin(bind) as conn:
+        rows = conn.execute(stmt).all()
+    frame = pd.DataFrame(rows, columns=["release_id", "recorded_at"])
+    frame["recorded_at"] = pd.to_datetime(frame["recorded_at"], utc=True)
+    return frame
+
+
+def metric_freshness(
+    bind: Engine | Connection,
+    release_ids: Sequence[int],
+    *,
+    platforms: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """Per (release, metric type): when its newest reading was recorded and by which source.
+
+    What each KPI card states about its own numbers (``metrics.freshness_by_metric``), for the
+    releases and platforms the dashboard shows, in one query.
+    Columns: release_id, metric_type, newest_at (aware UTC), source.
+    """
+    c = content_performance.c
+    inner = (
+        select(
+            c.release_id,
+            c.metric_type,
+            c.recorded_at,
+            c.source,
+            func.row_number()
+            .over(
+                partition_by=[c.release_id, c.metric_type],
+                order_by=[c.recorded_at.desc(), c.id.desc()],
+            )
+            .label("rn"),
+        )
+        .where(
+            c.recorded_at.is_not(None),
+            *_filters(bind, release_ids, None, platforms, None, None),
+        )
+        .subquery()
+    )
+    stmt = (
+        select(inner.c.release_id, inner.c.metric_type, inner.c.recorded_at, inner.c.source)
+        .where(inner.c.rn == 1)
+        .order_by(inner.c.metric_type, inner.c.release_id)
+    )
+    with _begin(bind) as conn:
+        rows = conn.execute(stmt).all()
+    frame = pd.DataFrame(rows, columns=["release_id", "metric_type", "newest_at", "source"])
+    frame["newest_at"] = pd.to_datetime(frame["newest_at"], utc=True)
     return frame
 
 

@@ -52,6 +52,25 @@ def graph_traces(dash_duo, graph_id: str) -> list[dict] | None:
     )
 
 
+def graph_markers(dash_duo, graph_id: str, name: str) -> list[dict]:
+    """The markers (layout annotations) named ``name`` a dcc.Graph draws: x and hover text.
+
+    Notes and approval dates are layout annotations, not traces (see insight_figures), so
+    ``graph_traces`` does not see them; this reads the drawn layout the same way.
+    """
+    return (
+        dash_duo.driver.execute_script(
+            "const g = document.querySelector(arguments[0] + ' .js-plotly-plot');"
+            "if (!g || !g._fullLayout) return [];"
+            "return (g._fullLayout.annotations || []).filter(a => a.name === arguments[1])"
+            ".map(a => ({x: a.x, text: a.hovertext}));",
+            f"#{graph_id}",
+            name,
+        )
+        or []
+    )
+
+
 def wait_until(condition, *, timeout: float = 10, message: str = "condition") -> None:
     """Poll ``condition`` until it is truthy (dash_duo has no generic wait)."""
     deadline = time.time() + timeout

@@ -69,3 +69,48 @@ def test_writes_need_an_editor_and_bad_input_names_the_field(client_and_tokens):
     assert fields == {"release", "date", "text"}
     assert client.delete("/api/v1/annotations/1").status_code == 401
     assert store.list_annotations(engine) == []
+
+
+def test_json_types_unknown_fields_and_odd_ids_are_refused_not_errors(client_and_tokens):
+    client, tokens, engine = client_and_tokens
+    editor = bearer(tokens["editor"])
+    rid = store.get_release_by_key(engine, "rel-a")["id"]
+    # a release whose key looks like another release's id: a JSON number is always the id
+    store.create_release(engine, str(rid + 1000), title="Digits")
+
+    def post(body):
+        response = client.post("/api/v1/annotations", json=body, headers=editor)
+        return response.status_code, {
+            d["field"] for d in (response.get_json() or {}).get("error", {}).get("details", [])
+        }
+
+    good = {"date": "2026-03-01", "text": "playlist add"}
+    assert post({**good, "at": "2026-03-01"}) == (400, {"at"})
+    assert post({**good, "release": True}) == (400, {"release"})
+    assert post({**good, "release": ["rel-a"]}) == (400, {"release"})
+    assert post({**good, "text": 12}) == (400, {"text"})
+    assert post({**good, "date": 20260301}) == (400, {"date"})
+    assert post({**good, "text": "x" * 499 + "  "}) == (400, {"text"})  # 501 as sent
+    assert post({**good, "release": rid + 1000}) == (400, {"release"})  # no such id
+    assert post({**good, "release": "²"}) == (400, {"release"})
+    assert post({**good, "release": "9" * 30}) == (400, {"release"})
+    assert post({**good, "date": "9999-12-31T23:00:00-05:00"}) == (400, {"date"})
+    assert store.list_annotations(engine) == []
+
+    by_id = client.post("/api/v1/annotations", json={**good, "release": rid}, headers=editor)
+    assert by_id.status_code == 201
+    data = by_id.get_json()["data"]
+    assert (data["release_id"], data["release_key"]) == (rid, "rel-a")
+    assert by_id.headers["Location"] == f"/api/v1/annotations/{data['id']}"
+    by_key = client.post(
+        "/api/v1/annotations", json={**good, "release": str(rid + 1000)}, headers=editor
+    )
+    assert by_key.get_json()["data"]["release_key"] == str(rid + 1000)
+
+    assert client.get("/api/v1/annotations?release=" + "9" * 30).status_code == 404
+    assert client.get("/api/v1/annotations?start=soon").status_code == 400
+    assert client.delete(f"/api/v1/annotations/{2**40}", headers=editor).status_code == 404
+    allow = client.options("/api/v1/annotations").headers["Allow"]
+    assert sorted(allow.split(", ")) == ["GET", "HEAD", "OPTIONS", "POST"]
+    assert client.put("/api/v1/annotations", json=good, headers=editor).status_code == 405
+    assert len(store.list_annotations(engine)) == 2

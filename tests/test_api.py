@@ -311,6 +311,8 @@ def test_openapi_document_lists_every_route(api_env):
         "/releases/{release_id}",
         "/metrics",
         "/metrics/{metric_id}",
+        "/annotations",
+        "/annotations/{annotation_id}",
     }
     assert (
         doc["paths"]["/metrics"]["post"]["requestBody"]["content"]["application/json"]["schema"][
@@ -321,13 +323,15 @@ def test_openapi_document_lists_every_route(api_env):
     routes = {
         rule.rule
         for rule in api_env.app.server.url_map.iter_rules()
-        if rule.endpoint.startswith("perfdash_api.")
+        if rule.endpoint.split(".")[0] in ("perfdash_api", "perfdash_api_insights")
         and rule.rule.startswith("/api/v1/")
         and "<path:" not in rule.rule
     }
     documented = {
         "/api/v1"
-        + p.replace("{release_id}", "<int:release_pk>").replace("{metric_id}", "<int:metric_id>")
+        + p.replace("{release_id}", "<int:release_pk>")
+        .replace("{metric_id}", "<int:metric_id>")
+        .replace("{annotation_id}", "<int:annotation_id>")
         for p in doc["paths"]
     } | {"/api/v1/openapi.json"}
     assert routes == documented

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from browser import graph_traces, pick, wait_until
+import pandas as pd
+from browser import graph_markers, graph_traces, pick, wait_until
 from selenium.webdriver.common.by import By
 
 from perfdash import store
@@ -15,6 +16,13 @@ from perfdash.ui.insight_figures import APPROVED_TRACE, MEDIAN_TRACE, NOTES_TRAC
 def test_alerts_view_lists_demo_spikes_and_opens_the_chart(demo_app, start_app, dash_duo):
     engine = demo_app.server.extensions["perfdash"]["engine"]
     viral = store.get_release_by_key(engine, "demo-019")
+    # collected hourly until 5 hours ago: stale by its own schedule (daily demo releases are not)
+    hourly = store.create_release(engine, "hourly-1", title="Hourly Song")
+    last = datetime.now(UTC).replace(second=0, microsecond=0) - timedelta(hours=5)
+    for h in range(12):
+        store.add_performance_metric(
+            hourly, "YouTube", "views", 10 * h, engine=engine, recorded_at=last - timedelta(hours=h)
+        )
     start_app(demo_app, "/alerts")
     dash_duo.wait_for_element("#alerts-table", timeout=30)
     rows = dash_duo.find_elements(".alert-row")
@@ -25,6 +33,11 @@ def test_alerts_view_lists_demo_spikes_and_opens_the_chart(demo_app, start_app, 
     assert "(demo-019)" in rows[0].text and "(demo-007)" in rows[1].text
     assert "×" in text and "views" in text
     dash_duo.wait_for_contains_text("#freshness-summary", "Newest number", timeout=30)
+    assert "1 of 31 releases are stale." in dash_duo.find_element("#freshness-summary").text
+    stale = [el.text for el in dash_duo.find_elements(".freshness-stale")]
+    assert len(stale) == 1 and stale[0].startswith("Hourly Song: Newest number")
+    assert f"{last:%Y-%m-%d %H:%M} (UTC), entered by hand — stale: 5" in stale[0]
+    assert stale[0].endswith("(its schedule allows 2 h)")
 
     dash_duo.find_element(".alert-link").click()
     wait_until(
@@ -42,6 +55,14 @@ def test_alerts_view_lists_demo_spikes_and_opens_the_chart(demo_app, start_app, 
 def test_compare_two_launches_with_the_catalog_median(demo_app, start_app, dash_duo):
     engine = demo_app.server.extensions["perfdash"]["engine"]
     ids = store.release_ids_for_keys(engine, ["demo-002", "demo-005"])
+    # a note on day 3 of demo-002's launch (day 0 = its approval date), one on another release
+    launch = store.launch_dates(engine, [ids["demo-002"]]).iloc[0]
+    day0 = min(launch.approved_at, launch.first_at).normalize()
+    noted = day0 + pd.Timedelta(days=3, hours=12)
+    store.create_annotation(engine, ids["demo-002"], noted, "TikTok campaign")
+    store.create_annotation(
+        engine, store.get_release_by_key(engine, "demo-009")["id"], noted, "not picked"
+    )
     base = start_app(demo_app, "/launches")
     dash_duo.driver.get(f"{base}/launches?release={ids['demo-002']}&release={ids['demo-005']}")
 
@@ -56,6 +77,23 @@ def test_compare_two_launches_with_the_catalog_median(demo_app, start_app, dash_
     ]
     traces = graph_traces(dash_duo, "launch-chart")
     assert traces[0]["x"][0] == 0 and traces[0]["x"][-1] == 27  # first 28 days
+    # the note is drawn on Glass Horizon's day 3, with its text on hover; nothing else is
+    wait_until(
+        lambda: (
+            graph_markers(dash_duo, "launch-chart", NOTES_TRACE)
+            == [
+                {
+                    "x": 3,
+                    "text": f"day 3 ({noted:%Y-%m-%d}): TikTok campaign "
+                    "(Glass Horizon — The Circuit Saints)",
+                }
+            ]
+        ),
+        timeout=30,
+        message="the note's marker on the launch chart",
+    )
+    drawn = dash_duo.driver.find_elements(By.CSS_SELECTOR, "#launch-chart .annotation-text")
+    assert [el.text for el in drawn] == ["▼"]
     summary = dash_duo.find_element("#launch-summary").text
     assert "Glass Horizon" in summary and "median launch by" in summary and "at day 7" in summary
 
@@ -75,14 +113,8 @@ def test_compare_two_launches_with_the_catalog_median(demo_app, start_app, dash_
 
 
 def marker_texts(dash_duo, name: str) -> list[str]:
-    """Hover texts of the chart's markers named ``name`` (Notes / Approved) as drawn."""
-    return dash_duo.driver.execute_script(
-        "const g = document.querySelector('#dash-series .js-plotly-plot');"
-        "if (!g || !g._fullLayout) return [];"
-        "return (g._fullLayout.annotations || []).filter(a => a.name === arguments[0])"
-        ".map(a => a.hovertext);",
-        name,
-    )
+    """Hover texts of the dashboard chart's markers named ``name`` (Notes / Approved)."""
+    return [m["text"] for m in graph_markers(dash_duo, "dash-series", name)]
 
 
 def test_add_a_note_from_the_dashboard_and_see_its_marker(demo_app, start_app, dash_duo):

@@ -12,6 +12,8 @@ from perfdash.ui.insight_figures import (
     MEDIAN_TRACE,
     NOTES_TRACE,
     add_annotation_markers,
+    add_launch_markers,
+    launch_colours,
     launch_figure,
 )
 
@@ -68,3 +70,48 @@ def test_launch_figure_draws_releases_and_the_median():
     assert list(fig.data[1].y) == [20.0, 8.0]
     assert list(fig.data[2].y) == [15.0, 21.5] and fig.data[2].line.dash == "dash"
     assert "first 7 days" in fig.layout.title.text
+
+
+def test_launch_markers_sit_at_each_release_notes_day_since_launch():
+    names = {1: "Neon Tides", 2: "Glass Horizon"}
+    aligned = pd.DataFrame(
+        {"release_id": [1, 2], "day": [0, 0], "gain": [1.0, 2.0], "total": [1.0, 2.0]}
+    )
+    fig = launch_figure(aligned, pd.DataFrame(), names=names, horizon=28)
+    day0 = {
+        1: pd.Timestamp("2026-03-01"),
+        2: pd.Timestamp("2026-04-10"),
+        3: pd.Timestamp("2026-01-01"),
+    }
+    notes = [
+        # 23:30 UTC on 5 March is 6 March in Berlin: day 5 of release 1
+        {"release_id": 1, "at": datetime(2026, 3, 5, 23, 30, tzinfo=UTC), "text": "playlist add"},
+        {"release_id": 2, "at": datetime(2026, 4, 10, 9, tzinfo=UTC), "text": "premiere <b>"},
+        {"release_id": 2, "at": datetime(2026, 5, 8, tzinfo=UTC), "text": "day 28: too late"},
+        {"release_id": 1, "at": datetime(2026, 2, 27, tzinfo=UTC), "text": "before launch"},
+        {"release_id": None, "at": datetime(2026, 3, 3, tzinfo=UTC), "text": "catalog note"},
+        {"release_id": 3, "at": datetime(2026, 1, 2, tzinfo=UTC), "text": "not picked"},
+    ]
+    out = add_launch_markers(fig, notes, day0=day0, names=names, tz="Europe/Berlin", horizon=28)
+    assert [t.name for t in out.data] == ["Neon Tides", "Glass Horizon"]  # markers: no traces
+    marks = [(a.name, a.x, a.hovertext, a.font.color) for a in out.layout.annotations]
+    colours = launch_colours(names)
+    assert marks == [
+        (NOTES_TRACE, 5, "day 5 (2026-03-06): playlist add (Neon Tides)", colours[1]),
+        # text is escaped, as on every chart
+        (NOTES_TRACE, 0, "day 0 (2026-04-10): premiere &lt;b&gt; (Glass Horizon)", colours[2]),
+    ]
+    assert colours[1] == out.data[0].line.color and colours[2] == out.data[1].line.color
+    assert [(s.x0, s.name) for s in out.layout.shapes] == [(5, NOTES_TRACE), (0, NOTES_TRACE)]
+    # a shorter horizon leaves out the notes after it
+    short = add_launch_markers(
+        launch_figure(aligned, pd.DataFrame(), names=names, horizon=7),
+        notes,
+        day0=day0,
+        names=names,
+        tz="Europe/Berlin",
+        horizon=5,
+    )
+    assert [a.x for a in short.layout.annotations] == [0]
+    empty = add_launch_markers(go.Figure(), pd.DataFrame(notes), day0={}, names=names)
+    assert not empty.layout.annotations

@@ -12,6 +12,7 @@ compares, ``figures`` draws.  Nothing is kept between requests.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from urllib.parse import parse_qs, urlencode
@@ -526,9 +527,16 @@ def _table_columns() -> list[dict]:
 # --------------------------------------------------------------------------- pieces
 
 
-def kpi_cards(kpis: list[metrics.Kpi], has_previous: bool) -> dbc.Row:
-    """One card per metric: gain in the period, total at its end, change vs previous."""
+def kpi_cards(
+    kpis: list[metrics.Kpi],
+    has_previous: bool,
+    freshness: Mapping[str, metrics.Freshness] | None = None,
+) -> dbc.Row:
+    """One card per metric: gain in the period, total at its end, change vs previous, and
+    how fresh its own numbers are (newest reading, source, time zone; a stale badge when a
+    release's newest number is older than its collection schedule allows)."""
     cards = []
+    freshness = freshness or {}
     for kpi in kpis:
         change = metrics.change_text(kpi) if has_previous else "all time: nothing to compare"
         colour = "text-muted"
@@ -553,6 +561,19 @@ def kpi_cards(kpis: list[metrics.Kpi], has_previous: bool) -> dbc.Row:
                     title="A platform lowered a total in this period; the drop is counted.",
                 )
             )
+        fresh = freshness.get(kpi.metric_type)
+        if fresh is not None:
+            body.append(
+                html.Div(
+                    fresh.short_text(),
+                    className="kpi-freshness small text-muted mt-1",
+                    title=fresh.text(),
+                )
+            )
+            if fresh.stale:
+                body.append(
+                    dbc.Badge("stale", color="danger", className="kpi-stale", title=fresh.text())
+                )
         cards.append(
             dbc.Col(
                 html.Div(
@@ -830,14 +851,14 @@ def register(app: Dash) -> None:
         metric = state.metric or ""
         cards = None
         if kpis:
-            # every KPI states how fresh its numbers are: newest reading, its source, the zone
+            # every KPI card states how fresh its own numbers are
+            fresh = insights.kpi_freshness(state.releases, platforms)
             cards = html.Div(
                 [
-                    kpi_cards(kpis, previous is not None),
-                    html.Div(
-                        insights.freshness_note(state.releases),
-                        className="kpi-freshness small text-muted mt-1",
-                    ),
+                    kpi_cards(kpis, previous is not None, fresh if isinstance(fresh, dict) else {}),
+                    html.Div(fresh, className="kpi-config-error small text-danger")
+                    if isinstance(fresh, str)
+                    else None,
                 ]
             )
         return (

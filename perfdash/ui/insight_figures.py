@@ -94,30 +94,78 @@ def add_annotation_markers(
         (approvals, APPROVED_TRACE, "#6c757d", "★"),
     ):
         for x, text in points:
-            fig.add_shape(
-                type="line",
-                x0=x,
-                x1=x,
-                xref="x",
-                y0=0,
-                y1=1,
-                yref="paper",
-                line={"color": colour, "width": 1, "dash": "dot"},
-                layer="below",
-                name=name,
-            )
-            fig.add_annotation(
-                x=x,
-                xref="x",
-                y=1,
-                yref="paper",
-                yanchor="bottom",
-                text=symbol,
-                showarrow=False,
-                font={"color": colour, "size": 14},
-                hovertext=text,
-                name=name,
-            )
+            _marker(fig, x, text, name, colour, symbol)
+    return fig
+
+
+def _marker(fig: go.Figure, x: Any, text: str, name: str, colour: str, symbol: str) -> None:
+    """A dotted vertical line and a symbol above the plot with ``text`` on hover."""
+    fig.add_shape(
+        type="line",
+        x0=x,
+        x1=x,
+        xref="x",
+        y0=0,
+        y1=1,
+        yref="paper",
+        line={"color": colour, "width": 1, "dash": "dot"},
+        layer="below",
+        name=name,
+    )
+    fig.add_annotation(
+        x=x,
+        xref="x",
+        y=1,
+        yref="paper",
+        yanchor="bottom",
+        text=symbol,
+        showarrow=False,
+        font={"color": colour, "size": 14},
+        hovertext=text,
+        name=name,
+    )
+
+
+def launch_colours(names: Mapping[int, str]) -> dict[int, str]:
+    """The colour of each picked release's line, so its notes share it."""
+    return {rid: FALLBACK_COLOURS[i % len(FALLBACK_COLOURS)] for i, rid in enumerate(names)}
+
+
+def add_launch_markers(
+    fig: go.Figure,
+    annotations: Sequence[Mapping[str, Any]] | pd.DataFrame,
+    *,
+    day0: Mapping[int, pd.Timestamp],
+    names: Mapping[int, str],
+    tz: str = "UTC",
+    horizon: int = 28,
+) -> go.Figure:
+    """Notes of the picked releases on the launch chart, at their day since launch.
+
+    ``day0`` maps a release id to its launch day (naive local date, as ``align_launches``
+    takes it); a note's day is its local date minus its release's day 0, the same count the
+    lines use, so a "playlist add" on day 5 sits on day 5 of that release's line.  Notes of
+    releases not in ``names``, catalog-wide notes (they have no launch to count from) and notes
+    outside ``[0, horizon)`` are left out.  Each marker has its release's line colour and, on
+    hover, the day, date, text and release.
+    """
+    rows = (
+        annotations.to_dict("records")
+        if isinstance(annotations, pd.DataFrame)
+        else list(annotations)
+    )
+    colours = launch_colours(names)
+    for row in rows:
+        rid = row.get("release_id")
+        if rid is None or pd.isna(rid) or int(rid) not in names or int(rid) not in day0:
+            continue
+        rid = int(rid)
+        local = _local(row["at"], tz)
+        day = int((local.normalize() - pd.Timestamp(day0[rid]).normalize()).days)
+        if not 0 <= day < horizon:
+            continue
+        text = f"day {day} ({local:%Y-%m-%d}): {plain(row['text'])} ({plain(names[rid])})"
+        _marker(fig, day, text, NOTES_TRACE, colours[rid], "▼")
     return fig
 
 
@@ -135,7 +183,8 @@ def launch_figure(
     fig = go.Figure()
     what = "total" if value == "total" else "gain per day"
     metric_type = plain(metric_type)
-    for i, (rid, label) in enumerate(names.items()):
+    colours = launch_colours(names)
+    for rid, label in names.items():
         label = plain(label)
         part = aligned[aligned["release_id"] == rid].sort_values("day")
         if part.empty:
@@ -146,7 +195,7 @@ def launch_figure(
                 y=part[value],
                 mode="lines+markers" if len(part) <= 31 else "lines",
                 name=label,
-                line={"color": FALLBACK_COLOURS[i % len(FALLBACK_COLOURS)], "width": 2},
+                line={"color": colours[rid], "width": 2},
                 customdata=[format_number(v) for v in part[value]],
                 hovertemplate=f"{label}<br>day %{{x}}<br>{metric_type} {what}: "
                 "%{customdata}<extra></extra>",

@@ -36,54 +36,81 @@ DEFAULT_ALERT_WINDOW = 180
 # --------------------------------------------------------------------------- freshness
 
 
-def release_freshness(release_ids: Sequence[int] | None = None) -> list[metrics.Freshness]:
-    tz = context.settings().tz
-    stale_after = alerts.stale_hours_from_env()
-    frame = store.release_freshness(context.engine(), release_ids)
-    return [
-        metrics.freshness(r.newest_at, r.source, tz, stale_after_hours=stale_after)
-        for r in frame.itertuples()
-    ]
-
-
 def freshness_note(release_ids: Sequence[int]) -> str:
-    """One line for a chart or KPI row: newest number, source, time zone, stale or not."""
-    found = release_freshness(release_ids)
-    if not found:
-        return metrics.freshness(None, None, context.settings().tz).text()
-    newest = max(found, key=lambda f: f.newest_at)
-    text = newest.text()
-    stale = sum(f.stale for f in found)
-    if stale and len(found) > 1:
-        text += f" · {stale} of {len(found)} releases stale"
-    return text
+    """One line for a chart: newest number, source, time zone, and whether any release is
+    older than its own collection schedule allows."""
+    engine, tz = context.engine(), context.settings().tz
+    try:
+        rule = alerts.stale_rule_from_env()
+    except ConfigError as exc:
+        return str(exc)
+    ids = list(release_ids)
+    frame = store.release_freshness(engine, ids)
+    hours = alerts.release_stale_hours(engine, ids, rule)
+    return metrics.combined_freshness(frame, hours, tz, fallback_hours=rule.fallback_hours).text()
+
+
+def kpi_freshness(
+    release_ids: Sequence[int], platforms: Sequence[str] | None = None
+) -> dict[str, metrics.Freshness] | str:
+    """Per metric type, how fresh a KPI card's numbers are (or the configuration error)."""
+    engine, tz = context.engine(), context.settings().tz
+    try:
+        rule = alerts.stale_rule_from_env()
+    except ConfigError as exc:
+        return str(exc)
+    ids = list(release_ids)
+    frame = store.metric_freshness(engine, ids, platforms=platforms)
+    hours = alerts.release_stale_hours(engine, ids, rule)
+    return metrics.freshness_by_metric(frame, hours, tz, fallback_hours=rule.fallback_hours)
 
 
 def catalog_freshness() -> html.Div:
+    """The /alerts freshness list: every release judged against its own schedule."""
     engine = context.engine()
     tz = context.settings().tz
-    stale_after = alerts.stale_hours_from_env()
+    try:
+        rule = alerts.stale_rule_from_env()
+    except ConfigError as exc:
+        return dbc.Alert(str(exc), color="danger", id="freshness-summary")
     frame = store.release_freshness(engine)
     if frame.empty:
         return html.Div("No numbers recorded yet.", id="freshness-summary")
-    newest = frame.sort_values("newest_at").iloc[-1]
-    summary = metrics.freshness(newest.newest_at, newest.source, tz, stale_after_hours=stale_after)
+    hours = alerts.release_stale_hours(engine, None, rule)
+    summary = metrics.combined_freshness(
+        frame.sort_values("newest_at").tail(1), hours, tz, fallback_hours=rule.fallback_hours
+    )
     labels = {r["id"]: store.release_label(r) for r in store.search_releases(engine, limit=1000)}
     stale = []
     for r in frame.itertuples():
-        f = metrics.freshness(r.newest_at, r.source, tz, stale_after_hours=stale_after)
+        f = metrics.freshness(
+            r.newest_at,
+            r.source,
+            tz,
+            stale_after_hours=hours.get(int(r.release_id), rule.fallback_hours),
+        )
         if f.stale:
-            stale.append(html.Li(f"{labels.get(r.release_id, r.release_id)}: {f.text()}"))
+            stale.append(
+                html.Li(
+                    f"{labels.get(r.release_id, r.release_id)}: {f.text()}",
+                    className="freshness-stale",
+                )
+            )
+    rule_text = (
+        f"A release is stale when its newest number is older than {rule.factor:g}× its usual "
+        f"interval between readings (at least {rule.floor_hours:g} hour); releases with fewer "
+        f"than {rule.min_runs} readings: {rule.fallback_hours:g} hours (PERFDASH_STALE_HOURS)."
+    )
     return html.Div(
         [
             html.P(f"Catalog: {summary.text()}"),
             html.P(
-                f"{len(stale)} of {len(frame)} releases are stale "
-                f"(newest number older than {stale_after:g} hours)."
+                f"{len(stale)} of {len(frame)} releases are stale."
                 if stale
-                else f"Every release has a number from the last {stale_after:g} hours."
+                else "Every release has a number as recent as its collection schedule."
             ),
             html.Ul(stale[:20], className="small text-muted") if stale else None,
+            html.P(rule_text, className="small text-muted"),
         ],
         id="freshness-summary",
     )
@@ -369,6 +396,10 @@ def launch_view(release_ids: Sequence[int], metric: str, horizon: int, mode: str
         horizon=horizon,
         template=template,
     )
+    notes = store.list_annotations(engine, list(names), include_catalog=False)
+    fig = insight_figures.add_launch_markers(
+        fig, notes, day0=day0, names=names, tz=tz, horizon=horizon
+    )
     summary = []
     at = min(7, horizon - 1)
     for rid, name in names.items():
@@ -379,7 +410,8 @@ def launch_view(release_ids: Sequence[int], metric: str, horizon: int, mode: str
     note = (
         f"Day 0 is the approval date (or the first metric). The median is over the "
         f"{released} releases with {metric} in their first {horizon} days; at each day only "
-        f"releases that have reached it count. " + freshness_note(list(release_ids))
+        "releases that have reached it count; ▼ marks a release's notes on its day since "
+        "launch. " + freshness_note(list(release_ids))
     )
     return fig, summary, note
 
