@@ -260,8 +260,9 @@ def _metric_out(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def _wants_csv() -> bool:
-    fmt = (request.args.get("format") or "").lower()
-    if fmt:
+    fmt = request.args.get("format")
+    if fmt is not None:  # given, even empty: it must be one the document allows
+        fmt = fmt.lower()
         if fmt not in ("json", "csv"):
             raise ApiError(400, "format must be json or csv", [{"field": "format"}])
         return fmt == "csv"

@@ -285,7 +285,14 @@ def test_get_metrics_filters_pages_and_csv(api_env):
     csv2 = c.get("/api/v1/metrics?platform=deezer", headers={"Accept": "text/csv"})
     assert csv2.get_data(as_text=True).splitlines()[1].split(",")[3:6] == ["Deezer", "fans", "4"]
 
-    for bad in ("?limit=0", f"?limit={api.MAX_PAGE + 1}", "?cursor=x", "?from=soon", "?format=xml"):
+    for bad in (
+        "?limit=0",
+        f"?limit={api.MAX_PAGE + 1}",
+        "?cursor=x",
+        "?from=soon",
+        "?format=xml",
+        "?format=",
+    ):
         assert c.get("/api/v1/metrics" + bad).status_code == 400, bad
 
 
