@@ -87,12 +87,14 @@ def release_view(engine: sa.Engine, release_id: int, period: Period, tz: str) ->
     prev = period.previous(tz)
     assert prev is not None and period.start is not None
     ids = [release_id]
-    series = store.release_series(
-        engine, ids, start=period.start, end=period.end, bucket="day", tz=tz
-    )
-    baseline = store.totals_before(engine, ids, period.start)
-    current = store.period_gains(engine, ids, start=period.start, end=period.end)
-    previous = store.period_gains(engine, ids, start=prev.start, end=prev.end)
+    with engine.connect() as conn:  # as the chart callback: one connection for its reads
+        series = store.release_series(
+            conn, ids, start=period.start, end=period.end, bucket="day", tz=tz
+        )
+        baseline = store.totals_before(conn, ids, period.start)
+    with engine.connect() as conn:  # as the KPI callback: one connection for both periods
+        current = store.period_gains(conn, ids, start=period.start, end=period.end)
+        previous = store.period_gains(conn, ids, start=prev.start, end=prev.end)
     read = len(series) + len(baseline) + len(current) + len(previous)
     return _view(series, baseline, current, previous, read)
 

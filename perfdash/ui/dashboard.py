@@ -671,6 +671,13 @@ def _line_data(
     Several releases are compared on their sum over platforms (one line each).
     """
     where = dict(metric_types=[state.metric], platforms=list(state.platforms) or None)
+    with engine.connect() as conn:  # one checkout and one snapshot for the chart's three reads
+        return _line_data_on(conn, state, period, tz, where)
+
+
+def _line_data_on(
+    engine, state: ViewState, period: metrics.Period, tz: str, where: dict
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     series = store.release_series(
         engine,
         state.releases,
@@ -836,16 +843,21 @@ def register(app: Dash) -> None:
         engine, tz = context.engine(), context.settings().tz
         period, previous = _window(state, tz)
         platforms = list(state.platforms) or None
-        current = store.period_gains(
-            engine, state.releases, start=period.start, end=period.end, platforms=platforms
-        )
-        before = (
-            store.period_gains(
-                engine, state.releases, start=previous.start, end=previous.end, platforms=platforms
+        with engine.connect() as conn:  # one checkout and one snapshot for both periods
+            current = store.period_gains(
+                conn, state.releases, start=period.start, end=period.end, platforms=platforms
             )
-            if previous
-            else None
-        )
+            before = (
+                store.period_gains(
+                    conn,
+                    state.releases,
+                    start=previous.start,
+                    end=previous.end,
+                    platforms=platforms,
+                )
+                if previous
+                else None
+            )
         kpis = metrics.order_kpis(metrics.period_kpis(current, before), state.metric)
         breakdown = metrics.platform_breakdown(current, state.metric or "", before)
         metric = state.metric or ""
