@@ -245,6 +245,11 @@ def _begin(bind: Engine | Connection) -> Iterator[Connection]:
                 yield conn
 
 
+def _tuples_on(bind: Engine | Connection, stmt: sa.Executable) -> list[tuple]:
+    with _begin(bind) as conn:
+        return _tuples(conn, stmt)
+
+
 def _one_transaction(fn):
     """Run a read on one connection and transaction, however many statements it takes (the
     rollup check and the query): each checkout and BEGIN/COMMIT is a round trip."""
@@ -831,11 +836,13 @@ def list_platform_keys(
         return list(conn.execute(stmt).scalars())
 
 
-def _bucket_expr(bind: Engine | Connection, unit: str, tz: str) -> sa.ColumnElement:
+def _bucket_expr(
+    bind: Engine | Connection, unit: str, tz: str, col: sa.ColumnElement | None = None
+) -> sa.ColumnElement:
     if unit not in BUCKETS:
         raise InvalidValueError(f"bucket must be one of {', '.join(BUCKETS)}")
     ZoneInfo(tz)  # raises for an unknown zone before it reaches SQL
-    col = content_performance.c.recorded_at
+    col = content_performance.c.recorded_at if col is None else col
     if _is_pg(bind):
         return func.date_trunc(unit, col.op("AT TIME ZONE")(sa.literal(tz, sa.String)))
     return sa.type_coerce(func.pd_bucket(col, unit, tz), sa.DateTime())
@@ -1510,6 +1517,30 @@ def release_freshness(
     Columns: release_id, newest_at (aware UTC), source, platform, metric_type.
     """
     c = content_performance.c
+    if _is_pg(bind):  # one backward index probe per release instead of ranking every reading
+        ar = approved_releases.c
+        releases = select(ar.id.label("release_id"))
+        if release_ids is not None:
+            releases = releases.where(ar.id.in_([int(r) for r in release_ids]))
+        releases = releases.subquery("releases")
+        newest = (
+            select(c.recorded_at, c.source, c.platform, c.metric_type)
+            .where(c.release_id == releases.c.release_id, c.recorded_at.is_not(None))
+            .order_by(c.recorded_at.desc(), c.id.desc())
+            .limit(1)
+            .lateral("newest")
+        )
+        stmt = (
+            select(releases.c.release_id, *newest.c)
+            .select_from(releases.join(newest, sa.true()))
+            .order_by(releases.c.release_id)
+        )
+        frame = pd.DataFrame(
+            _tuples_on(bind, stmt),
+            columns=["release_id", "newest_at", "source", "platform", "metric_type"],
+        )
+        frame["newest_at"] = pd.to_datetime(frame["newest_at"], utc=True)
+        return frame
     inner = select(
         c.release_id,
         c.recorded_at,
@@ -1984,26 +2015,17 @@ def total_drops(
     instead of relying on bucket-to-bucket gains alone.  ``bucket`` is as in
     ``release_series``; the reading before may lie before ``start``.
     """
-    c = content_performance.c
-    pkey = func.lower(c.platform)
-    inner = (
-        select(
-            c.release_id,
-            pkey.label("platform_key"),
-            c.metric_type,
-            _bucket_expr(bind, bucket, tz).label("bucket"),
-            c.recorded_at,
-            c.metric_value,
-            func.lag(c.metric_value)
-            .over(partition_by=[c.release_id, pkey, c.metric_type], order_by=[c.recorded_at, c.id])
-            .label("previous_value"),
-        )
-        .where(
-            c.value_kind == "total",
-            *_filters(bind, release_ids, metric_types, platforms, None, end),
-        )
-        .subquery("readings")
-    )
+    if _is_pg(bind) and start is not None:
+        inner = _readings_with_previous_pg(bind, release_ids, start, end, metric_types, platforms)
+        inner = select(
+            *[inner.c[k] for k in ("release_id", "platform_key", "metric_type")],
+            _bucket_expr(bind, bucket, tz, inner.c.recorded_at).label("bucket"),
+            inner.c.recorded_at,
+            inner.c.metric_value,
+            inner.c.previous_value,
+        ).subquery("readings")
+    else:
+        inner = _readings_with_previous(bind, release_ids, end, metric_types, platforms, bucket, tz)
     r = inner.c
     where = [r.previous_value.is_not(None), r.metric_value < r.previous_value]
     if start is not None:
@@ -2021,6 +2043,94 @@ def total_drops(
     for col in ("metric_value", "previous_value"):
         frame[col] = frame[col].astype("int64")
     return frame
+
+
+def _readings_with_previous_pg(
+    bind: Engine | Connection,
+    release_ids: Sequence[int] | None,
+    start: datetime,
+    end: datetime,
+    metric_types: Sequence[str] | None,
+    platforms: Sequence[str] | None,
+) -> sa.Subquery:
+    """The period's total readings with the reading before each (same as the window over all
+    history, which sorted a heavy release's whole year): ``lag`` within the period, and for a
+    series' first reading in it one backward index probe for the last reading before ``start``.
+    """
+    c = content_performance.c
+    pkey = func.lower(c.platform)
+    series = [c.release_id, pkey, c.metric_type]
+    period = (
+        select(
+            c.release_id,
+            pkey.label("platform_key"),
+            c.metric_type,
+            c.recorded_at,
+            c.metric_value,
+            func.lag(c.metric_value)
+            .over(partition_by=series, order_by=[c.recorded_at, c.id])
+            .label("prev_in"),
+        )
+        .where(
+            c.value_kind == "total",
+            *_filters(bind, release_ids, metric_types, platforms, start, end),
+        )
+        .subquery("period_readings")
+    )
+    p = period.c
+    b = content_performance.alias("before_start")
+    before = (
+        select(b.c.metric_value)
+        .where(
+            b.c.release_id == p.release_id,
+            func.lower(b.c.platform) == p.platform_key,
+            b.c.metric_type == p.metric_type,
+            b.c.value_kind == "total",
+            b.c.recorded_at < _db_ts(bind, start),
+        )
+        .order_by(b.c.recorded_at.desc(), b.c.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    return select(
+        p.release_id,
+        p.platform_key,
+        p.metric_type,
+        p.recorded_at,
+        p.metric_value,
+        sa.case((p.prev_in.is_(None), before), else_=p.prev_in).label("previous_value"),
+    ).subquery("readings_prev")
+
+
+def _readings_with_previous(
+    bind: Engine | Connection,
+    release_ids: Sequence[int] | None,
+    end: datetime,
+    metric_types: Sequence[str] | None,
+    platforms: Sequence[str] | None,
+    bucket: str,
+    tz: str,
+) -> sa.Subquery:
+    c = content_performance.c
+    pkey = func.lower(c.platform)
+    return (
+        select(
+            c.release_id,
+            pkey.label("platform_key"),
+            c.metric_type,
+            _bucket_expr(bind, bucket, tz).label("bucket"),
+            c.recorded_at,
+            c.metric_value,
+            func.lag(c.metric_value)
+            .over(partition_by=[c.release_id, pkey, c.metric_type], order_by=[c.recorded_at, c.id])
+            .label("previous_value"),
+        )
+        .where(
+            c.value_kind == "total",
+            *_filters(bind, release_ids, metric_types, platforms, None, end),
+        )
+        .subquery("readings")
+    )
 
 
 RECORD_COLUMNS = [

@@ -350,3 +350,17 @@ def test_sqlite_has_no_rollup(sqlite_url):
     assert store.rollup_zones(eng) == []
     assert store.set_rollup_zones(eng, ["UTC"]) == []
     assert store._rollup_zone(eng, None, T0) is None
+
+
+@pytest.mark.parametrize("first", [3, 10, 30])
+def test_total_drops_from_the_period_equal_drops_from_all_history(catalog_pg, first):
+    """PostgreSQL reads only the period's readings and one probe per series before it; the
+    result equals the window over every reading (the start=None form), cut at ``start``."""
+    eng, ids = catalog_pg
+    start = T0 + timedelta(days=first, hours=7)
+    end = T0 + timedelta(days=45)
+    fast = store.total_drops(eng, ids, start=start, end=end, bucket="week", tz=BERLIN)
+    full = store.total_drops(eng, ids, end=end, bucket="week", tz=BERLIN)
+    full = full[full["recorded_at"] >= pd.Timestamp(start)].reset_index(drop=True)
+    assert len(fast) > 0
+    pd.testing.assert_frame_equal(fast.reset_index(drop=True), full)
