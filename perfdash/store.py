@@ -481,6 +481,18 @@ def existing_release_ids(bind: Engine | Connection, ids: Iterable[int]) -> set[i
     return found
 
 
+def _release_matches(query: str) -> sa.ColumnElement:
+    """Title, artist or key contains ``query`` (case-insensitive; % and _ taken literally)."""
+    needle = query.strip()
+    escaped = needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    pattern = f"%{escaped}%"
+    return sa.or_(
+        approved_releases.c.title.ilike(pattern, escape="\\"),
+        approved_releases.c.artist_name.ilike(pattern, escape="\\"),
+        approved_releases.c.release_id.ilike(pattern, escape="\\"),
+    )
+
+
 def _last_activity():
     return (
         select(func.max(content_performance.c.recorded_at))
@@ -495,17 +507,8 @@ def search_releases(
     """Releases matching title, artist or key (case-insensitive), most recently active first."""
     last_activity = _last_activity().label("last_activity")
     stmt = select(approved_releases, last_activity)
-    query = (query or "").strip()
-    if query:
-        escaped = query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        pattern = f"%{escaped}%"
-        stmt = stmt.where(
-            sa.or_(
-                approved_releases.c.title.ilike(pattern, escape="\\"),
-                approved_releases.c.artist_name.ilike(pattern, escape="\\"),
-                approved_releases.c.release_id.ilike(pattern, escape="\\"),
-            )
-        )
+    if (query or "").strip():
+        stmt = stmt.where(_release_matches(query))
     stmt = stmt.order_by(
         sa.desc("last_activity").nulls_last(),
         approved_releases.c.approved_at.desc().nulls_last(),
@@ -1298,17 +1301,8 @@ def api_list_releases(
 ) -> list[dict[str, Any]]:
     """Releases in id order after ``after_id``, optionally matching title, artist or key."""
     stmt = select(approved_releases).where(approved_releases.c.id > int(after_id))
-    query = (query or "").strip()
-    if query:
-        escaped = query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        pattern = f"%{escaped}%"
-        stmt = stmt.where(
-            sa.or_(
-                approved_releases.c.title.ilike(pattern, escape="\\"),
-                approved_releases.c.artist_name.ilike(pattern, escape="\\"),
-                approved_releases.c.release_id.ilike(pattern, escape="\\"),
-            )
-        )
+    if (query or "").strip():
+        stmt = stmt.where(_release_matches(query))
     stmt = stmt.order_by(approved_releases.c.id).limit(max(1, int(limit)))
     with _begin(bind) as conn:
         return [_release_row(r) for r in conn.execute(stmt)]
@@ -1518,11 +1512,7 @@ def release_freshness(
     """
     c = content_performance.c
     if _is_pg(bind):  # one backward index probe per release instead of ranking every reading
-        ar = approved_releases.c
-        releases = select(ar.id.label("release_id"))
-        if release_ids is not None:
-            releases = releases.where(ar.id.in_([int(r) for r in release_ids]))
-        releases = releases.subquery("releases")
+        releases = _releases_subquery(release_ids)
         newest = (
             select(c.recorded_at, c.source, c.platform, c.metric_type)
             .where(c.release_id == releases.c.release_id, c.recorded_at.is_not(None))
@@ -1645,13 +1635,18 @@ def recent_reading_times(
     return frame
 
 
-def _recent_reading_times_pg(release_ids: Sequence[int] | None, limit: int) -> sa.Select:
-    c = content_performance.c
+def _releases_subquery(release_ids: Sequence[int] | None) -> sa.Subquery:
+    """The releases asked for (all when None), to drive one index probe per release."""
     ar = approved_releases.c
     releases = select(ar.id.label("release_id"))
     if release_ids is not None:
         releases = releases.where(ar.id.in_([int(r) for r in release_ids]))
-    releases = releases.subquery("releases")
+    return releases.subquery("releases")
+
+
+def _recent_reading_times_pg(release_ids: Sequence[int] | None, limit: int) -> sa.Select:
+    c = content_performance.c
+    releases = _releases_subquery(release_ids)
     recent = (
         select(c.recorded_at)
         .where(c.release_id == releases.c.release_id, c.recorded_at.is_not(None))
