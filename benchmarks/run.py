@@ -198,30 +198,48 @@ def leaderboard_fn():
     return None
 
 
+HEAVY_REPEATS = 5
+
+
 def measure_views(
-    engine: sa.Engine, sample: list[int], heavy: set[int], counts: dict[int, int]
+    engine: sa.Engine,
+    sample: list[int],
+    heavy: set[int],
+    counts: dict[int, int],
+    heavy_repeats: int = HEAVY_REPEATS,
 ) -> dict[str, Any]:
+    """Each release of ``sample`` once: the fast view, its figures, the naive view, in turn.
+
+    The heavy releases (4 at 1M rows, 10 at 10M) go round ``heavy_repeats`` times, both
+    paths alike: with ten samples a p95 is just the slowest one.  The repeats count only in
+    the ``heavy_*`` figures.
+    """
     period = metrics.period_for("90d", TZ, now=catalog.NOW)
     fast_ms, naive_ms, fig_ms = [], [], []
     fast_heavy, naive_heavy = [], []
     fast_read = naive_read = 0
     mismatches = 0
     views.release_view(engine, sample[0], period, TZ)  # warm the pool and caches once
-    for rid in sample:
+    repeats = [rid for rid in sample if rid in heavy] * max(0, heavy_repeats - 1)
+    for n, rid in enumerate(sample + repeats):
+        first_pass = n < len(sample)
         t = time.perf_counter()
         view = views.release_view(engine, rid, period, TZ)
         fast = (time.perf_counter() - t) * 1000
         t = time.perf_counter()
         views.build_figures(view, TZ)
-        fig_ms.append((time.perf_counter() - t) * 1000)
+        fig = (time.perf_counter() - t) * 1000
         t = time.perf_counter()
         naive = views.naive_release_view(engine, rid, period, TZ)
         slow = (time.perf_counter() - t) * 1000
-        fast_ms.append(fast)
-        naive_ms.append(slow)
         if rid in heavy:
             fast_heavy.append(fast)
             naive_heavy.append(slow)
+        if not first_pass:
+            continue
+        fig_ms.append(fig)
+        fast_ms.append(fast)
+        naive_ms.append(slow)
         fast_read += view.rows_read
         naive_read += naive.rows_read
         if not all(
@@ -241,7 +259,8 @@ def measure_views(
         "heavy_naive_release_ms_p50": pct(naive_heavy, 50),
         "heavy_naive_release_ms_p95": pct(naive_heavy, 95),
         "release_view_releases": len(sample),
-        "release_view_heavy_releases": len(fast_heavy),
+        "release_view_heavy_releases": len(heavy & set(sample)),
+        "release_view_heavy_samples": len(fast_heavy),
         "release_view_rows_in_releases": sum(counts[r] for r in sample),
         "release_view_aggregate_rows_read": fast_read,
         "naive_release_rows_read": naive_read,
@@ -304,8 +323,10 @@ def run(
     samples: int,
     requests: int,
     reuse: str | None = None,
+    load_only: bool = False,
 ) -> dict[str, Any]:
     plan = catalog.plan(rows)
+    keep = keep or load_only
     if reuse:  # measure the reads again on a database an earlier --keep run loaded
         name, url = reuse, url_for(admin_url, reuse)
         keep = True
@@ -339,6 +360,9 @@ def run(
             out["copy_rows_written"] = count_rows(engine)
             out["copy_rows_per_s"] = round(copied / seconds)
             log(f"raw COPY: {copied:,} rows, {out['copy_rows_per_s']:,} rows/s")
+            if load_only:
+                vacuum(url)
+                return out
             truncate(url)
 
             result = child_import(url, import_csv)
@@ -428,6 +452,11 @@ def main(argv: list[str] | None = None) -> int:
         metavar="NAME",
         help="measure only the reads on a database an earlier --keep run loaded (same --rows)",
     )
+    parser.add_argument(
+        "--load-only",
+        action="store_true",
+        help="only create and COPY-load a database (kept) for later --reuse-database runs",
+    )
     parser.add_argument("--child-import", nargs=2, metavar=("URL", "CSV"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child_import:
@@ -450,7 +479,15 @@ def main(argv: list[str] | None = None) -> int:
     url = args.database_url
     if not url.startswith("postgresql"):
         parser.error("the benchmark needs PostgreSQL (postgresql+psycopg://...)")
-    result = run(args.rows, url, args.keep, args.samples, args.requests, args.reuse_database)
+    result = run(
+        args.rows,
+        url,
+        args.keep,
+        args.samples,
+        args.requests,
+        args.reuse_database,
+        args.load_only,
+    )
     print(json.dumps(result, indent=2, default=str))
     return 0
 

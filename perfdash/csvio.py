@@ -24,6 +24,7 @@ import io
 import os
 import re
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import IO, Any
@@ -675,24 +676,13 @@ def _stream(
     ids: dict[str, int] = {}  # release key (or number as text) -> id, for this import only
     unknown: set[str] = set()
     touched: set[str] = set()
-    next_line = 2
-    for raw in _chunks(fh, report.delimiter, chunksize):
-        raw.columns = [str(c).strip().lower().replace(" ", "_") for c in raw.columns]
-        n = len(raw)
-        # file line of each row: quoted values spanning lines push the following rows down
-        extra = pd.Series(0, index=raw.index)
-        for col in raw.columns if multiline else ():
-            if raw[col].str.contains("\n", regex=False).any():
-                extra = extra + raw[col].str.count("\n")
-        starts = next_line + pd.Series(range(n), index=raw.index) + extra.cumsum() - extra
-        raw["__line"] = starts
-        next_line = int(starts.iloc[-1] + extra.iloc[-1] + 1) if n else next_line
-        blank = (raw.drop(columns="__line") == "").all(axis=1)
-        raw = raw[~blank]
-        if raw.empty:
+    checked = _checked_chunks(
+        fh, report.delimiter, release_col, tz=tz, now=now, chunksize=chunksize, multiline=multiline
+    )
+    for good, part in _prefetch(checked):
+        _merge_problems(report, part)
+        if good is None:
             continue
-        report.rows += len(raw)
-        good = _validate(raw, release_col, tz=tz, now=now, report=report)
         if not report.preview:
             report.preview = _preview(good)
         keys = good["key"].unique().tolist()
@@ -720,7 +710,10 @@ def _stream(
         writable = report.problem_count == 0 and (report.create_missing or not unknown)
         if writable and not dry_run:
             frame = good.assign(release_id=good["key"].map(ids), source="csv")
-            result = store.insert_metrics(conn, frame[list(store.METRIC_COLUMNS)])
+            # while no reading of the file was already stored, expect the next ones to be new
+            result = store.insert_metrics(
+                conn, frame[list(store.METRIC_COLUMNS)], expect_new=report.already_present == 0
+            )
             report.written += result.written
             report.already_present += result.already_present
         if progress:
@@ -730,6 +723,69 @@ def _stream(
         report.unknown_keys.append(f"... and {len(unknown) - MAX_LISTED_KEYS:,} more")
     report.release_count = len(touched)
     report.releases = sorted(touched)[:MAX_LISTED_KEYS]
+
+
+def _checked_chunks(
+    fh: IO[bytes],
+    delimiter: str,
+    release_col: str,
+    *,
+    tz: str,
+    now: datetime,
+    chunksize: int,
+    multiline: bool | None,
+) -> Iterator[tuple[pd.DataFrame | None, ImportReport]]:
+    """Each chunk of the file parsed and checked: (good rows or None when the chunk is blank,
+    a report of this chunk alone: its row count and problems, merged in order by the caller).
+
+    Touches no database and no shared state, so it can run in another thread (``_prefetch``).
+    """
+    next_line = 2
+    for raw in _chunks(fh, delimiter, chunksize):
+        raw.columns = [str(c).strip().lower().replace(" ", "_") for c in raw.columns]
+        n = len(raw)
+        # file line of each row: quoted values spanning lines push the following rows down
+        extra = pd.Series(0, index=raw.index)
+        for col in raw.columns if multiline else ():
+            if raw[col].str.contains("\n", regex=False).any():
+                extra = extra + raw[col].str.count("\n")
+        starts = next_line + pd.Series(range(n), index=raw.index) + extra.cumsum() - extra
+        raw["__line"] = starts
+        next_line = int(starts.iloc[-1] + extra.iloc[-1] + 1) if n else next_line
+        blank = (raw.drop(columns="__line") == "").all(axis=1)
+        raw = raw[~blank]
+        part = ImportReport(rows=len(raw))
+        if raw.empty:
+            yield None, part
+            continue
+        yield _validate(raw, release_col, tz=tz, now=now, report=part), part
+
+
+def _merge_problems(report: ImportReport, part: ImportReport) -> None:
+    """Add one chunk's rows and problems to the import's report (first MAX_PROBLEMS kept)."""
+    report.rows += part.rows
+    report.problem_count += part.problem_count
+    room = MAX_PROBLEMS - len(report.problems)
+    if room > 0:
+        report.problems.extend(part.problems[:room])
+
+
+_END = object()
+
+
+def _prefetch(items: Iterator[Any]) -> Iterator[Any]:
+    """Yield ``items`` while a worker thread already produces the next one.
+
+    While PostgreSQL writes a chunk the importing thread only waits on the socket (without
+    the GIL), so parsing and checking the next chunk meanwhile puts the second core of a small
+    machine to work: the import was Python, then database, then Python again (issue 8).
+    One chunk ahead at most, so memory stays at two chunks.
+    """
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="perfdash-csv") as pool:
+        pending = pool.submit(next, items, _END)
+        while (item := pending.result()) is not _END:
+            pending = pool.submit(next, items, _END)
+            yield item
 
 
 def _create_missing(

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+import numpy as np
 import pandas as pd
 
 PLATFORM_LABELS: dict[str, str] = {
@@ -115,31 +116,62 @@ def totals_and_gains(series: pd.DataFrame, baseline: pd.DataFrame | None = None)
     ``store.totals_before`` (the last total before the period), used for the first gain.
     Without a baseline the first bucket of a lifetime total has no gain (NaN): the number it
     grew from is unknown.
+
+    Written with numpy over the sorted rows (a group starts where a key changes) rather than
+    pandas groupby/merge: the chart callback calls it on every view, and the groupby version
+    took 7 ms of a 37 ms heavy release view for a few hundred rows (issue 8).
     """
     if series.empty:
         return pd.DataFrame(columns=GAIN_COLUMNS)
     keys = ["release_id", "platform_key", "metric_type", "value_kind"]
-    frame = series.sort_values([*keys, "bucket"]).reset_index(drop=True)
-    totals = frame["value_kind"] == "total"
+    frame = series.sort_values([*keys, "bucket"], kind="stable", ignore_index=True)
+    n = len(frame)
+    key_values = [frame[k].to_numpy() for k in keys]
+    starts = np.ones(n, dtype=bool)
+    if n > 1:
+        same = np.ones(n - 1, dtype=bool)
+        for col in key_values:
+            same &= col[1:] == col[:-1]
+        starts[1:] = ~same
+    totals = frame["value_kind"].to_numpy() == "total"
+    last = frame["last_value"].to_numpy(dtype="float64")
 
-    out = frame[[*keys, "bucket", "last_at"]].copy()
-    out["total"] = frame["last_value"].where(totals).astype("float64")
-    previous = frame.groupby(keys, sort=False)["last_value"].shift(1)
+    previous = np.empty(n)
+    previous[0] = np.nan
+    previous[1:] = last[:-1]
+    previous[starts] = np.nan
     if baseline is not None and not baseline.empty:
-        base = frame[keys].merge(
-            baseline.assign(value_kind="total")[[*keys, "baseline"]], on=keys, how="left"
-        )["baseline"]
-        first = frame.groupby(keys, sort=False).cumcount() == 0
-        previous = previous.where(~first, base.values)
-    out["gain"] = (frame["last_value"] - previous).where(totals)
-
-    periods = ~totals
-    if periods.any():
-        out.loc[periods, "gain"] = frame.loc[periods, "sum_value"].astype("float64")
-        out.loc[periods, "total"] = (
-            frame.loc[periods].groupby(keys, sort=False)["sum_value"].cumsum().astype("float64")
+        lookup = dict(
+            zip(
+                zip(
+                    baseline["release_id"],
+                    baseline["platform_key"],
+                    baseline["metric_type"],
+                    strict=True,
+                ),
+                baseline["baseline"].astype("float64"),
+                strict=True,
+            )
         )
-    out["correction"] = (out["gain"] < 0).fillna(False).astype(bool)
+        first = np.flatnonzero(starts & totals)
+        previous[first] = [
+            lookup.get((key_values[0][i], key_values[1][i], key_values[2][i]), np.nan)
+            for i in first
+        ]
+    gain = np.where(totals, last - previous, np.nan)
+    total = np.where(totals, last, np.nan)
+    if not totals.all():  # per-period counts: the gain is the count, the total their sum so far
+        counts = frame["sum_value"].to_numpy(dtype="float64")
+        running = np.cumsum(counts)
+        group = np.cumsum(starts) - 1
+        before_group = (running - counts)[starts]
+        gain = np.where(totals, gain, counts)
+        total = np.where(totals, total, running - before_group[group])
+    out = frame[[*keys, "bucket", "last_at"]].copy()
+    out["total"] = total
+    out["gain"] = gain
+    with np.errstate(invalid="ignore"):
+        out["correction"] = gain < 0  # NaN compares False
     return out[GAIN_COLUMNS]
 
 

@@ -14,8 +14,8 @@ Why the additions:
   (release, platform ignoring case, metric, time, kind).  It makes re-imports and repeated
   collector runs idempotent (``ON CONFLICT DO NOTHING``) while leaving the duplicate rows an
   adopted database may already hold (``source = 'legacy'``) untouched.
-- ``idx_performance_series`` (release_id, metric_type, recorded_at) serves every dashboard
-  query of one release: a range scan per release and metric, in time order.
+- ``idx_performance_series`` (release_id, metric_type, recorded_at) was dropped in revision
+  0007: the covering index below answers its queries and every write paid for it.
 - ``idx_performance_release_time`` (release_id, recorded_at) INCLUDE (metric_type, platform,
   metric_value, value_kind, id) on PostgreSQL: a release's readings in a time range, all
   metrics, read from the index alone (index-only scans; README "Performance" has the plans).
@@ -103,7 +103,8 @@ content_performance = Table(
     Index("idx_performance_platform", "platform"),
     Index("idx_performance_metric_type", "metric_type"),
     Index("idx_performance_recorded_at", "recorded_at"),
-    Index("idx_performance_series", "release_id", "metric_type", "recorded_at"),
+    # idx_performance_series (release_id, metric_type, recorded_at) was dropped in revision
+    # 0007: the covering index below serves its queries and every write paid for it.
     # Revision 0004: covering on PostgreSQL, so a release's range reads are index-only scans.
     Index(
         "idx_performance_release_time",

@@ -34,6 +34,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pandas as pd
+import psycopg
 import sqlalchemy as sa
 from sqlalchemy import event, func, select
 from sqlalchemy.dialects import sqlite as sqlite_dialect
@@ -605,12 +606,20 @@ def _metric_values(record: dict[str, Any], bind: Engine | Connection) -> dict[st
 
 
 def insert_metrics(
-    bind: Engine | Connection, records: pd.DataFrame | Sequence[dict[str, Any]]
+    bind: Engine | Connection,
+    records: pd.DataFrame | Sequence[dict[str, Any]],
+    *,
+    expect_new: bool = False,
 ) -> WriteResult:
     """Write many readings in one transaction; readings already stored are skipped and counted.
 
     ``records`` carry integer ``release_id``s (see ``release_ids_for_keys``) and the columns of
     ``METRIC_COLUMNS``.  A release id that does not exist aborts the whole write.
+
+    ``expect_new``: the caller expects none of the readings to be stored yet (a CSV import
+    that has met no duplicate so far), so on PostgreSQL they are copied straight into the
+    table, at the speed of raw COPY; if one is there after all, the copy is rolled back to a
+    savepoint and the readings go the usual way (staging table + ON CONFLICT DO NOTHING).
     """
     frame = records if isinstance(records, pd.DataFrame) else pd.DataFrame(list(records))
     if frame.empty:
@@ -624,7 +633,11 @@ def insert_metrics(
             shown = ", ".join(str(m) for m in sorted(missing)[:10])
             raise UnknownReleaseError(f"Unknown release id(s): {shown}")
         if _is_pg(conn):
-            written = _copy_insert_pg(conn, frame)
+            written = None
+            if expect_new and _csv_safe(frame):
+                written = _copy_new_pg(conn, frame)
+            if written is None:
+                written = _copy_insert_pg(conn, frame)
         else:
             written = _executemany_insert_sqlite(conn, frame)
     return WriteResult(written, len(frame) - written)
@@ -685,6 +698,29 @@ def _csv_block(frame: pd.DataFrame) -> bytes:
         lineterminator="\n",
     )
     return buf.getvalue().encode()
+
+
+def _copy_new_pg(conn: Connection, frame: pd.DataFrame) -> int | None:
+    """COPY ``frame`` straight into content_performance; None (and nothing written) when a
+    reading is already stored (the natural-key unique index refuses it)."""
+    cols = ", ".join(METRIC_COLUMNS)
+    savepoint = conn.begin_nested()
+    try:
+        with conn.connection.driver_connection.cursor() as cur:
+            with cur.copy(
+                f"COPY content_performance ({cols}) FROM STDIN (FORMAT csv, NULL '\\N')"
+            ) as copy:
+                for start in range(0, len(frame), _COPY_CHUNK_ROWS):
+                    copy.write(_csv_block(frame.iloc[start : start + _COPY_CHUNK_ROWS]))
+            written = cur.rowcount
+    except psycopg.errors.UniqueViolation:
+        savepoint.rollback()
+        return None
+    except BaseException:
+        savepoint.rollback()
+        raise
+    savepoint.commit()
+    return written
 
 
 def _copy_insert_pg(conn: Connection, frame: pd.DataFrame) -> int:
@@ -1676,7 +1712,7 @@ def metric_freshness(
     Columns: release_id, metric_type, newest_at (aware UTC), source.
     """
     c = content_performance.c
-    zones = rollup_zones(bind)
+    zones = _transaction_zones(bind)
     if zones:  # the newest reading's id per (release, metric) from the rollup, then its row
         newest = (
             select(
@@ -2473,6 +2509,7 @@ def set_rollup_zones(bind: Engine | Connection, zones: Iterable[str]) -> list[st
         return []
     zc = performance_rollup_zones.c
     with _begin(bind) as conn:
+        conn.info.pop("perfdash.rollup_zones", None)  # see _transaction_zones
         conn.execute(sa.text("LOCK TABLE content_performance IN SHARE MODE"))
         have = set(conn.execute(select(zc.tz)).scalars())
         gone = sorted(have - set(wanted))
@@ -2493,6 +2530,25 @@ def rollup_differences(bind: Engine | Connection, tz: str) -> int:
         return int(conn.execute(sa.text(rollup_check_sql()), {"tz": tz}).scalar_one())
 
 
+def _transaction_zones(bind: Engine | Connection) -> list[str]:
+    """``rollup_zones`` read once per transaction of a caller's connection.
+
+    A dashboard callback makes four rollup-aware reads on one connection; asking for the zones
+    once instead of four times saved ~2 ms of a 37 ms heavy release view.  Keyed by the
+    transaction object, so the next transaction (the next callback) asks again and a zone
+    that ``db upgrade`` removed is never read from after that.
+    """
+    if not isinstance(bind, Connection):
+        return rollup_zones(bind)
+    cached = bind.info.get("perfdash.rollup_zones")
+    txn = bind.get_transaction()
+    if txn is not None and cached is not None and cached[0] is txn:
+        return cached[1]
+    zones = rollup_zones(bind)
+    bind.info["perfdash.rollup_zones"] = (bind.get_transaction(), zones)
+    return zones
+
+
 def _local_midnight_day(moment: datetime, zone: str):
     local = to_utc(moment).astimezone(ZoneInfo(zone))
     if (local.hour, local.minute, local.second, local.microsecond) != (0, 0, 0, 0):
@@ -2507,7 +2563,7 @@ def _rollup_zone(bind: Engine | Connection, *moments: datetime | None, tz: str |
     """
     if not _is_pg(bind):
         return None
-    zones = rollup_zones(bind)
+    zones = _transaction_zones(bind)
     for zone in [tz] if tz else zones:
         if zone in zones and all(
             m is None or _local_midnight_day(m, zone) is not None for m in moments
@@ -2577,6 +2633,69 @@ def _rollup_where(
     return where
 
 
+def _rollup_series(shape: _RollupShape, *, total_only: bool = False) -> sa.CTE:
+    """Each series (release, platform, metric, kind) of the shape's releases in the rollup.
+
+    A loose index scan of the rollup's primary key: per release the first series, then
+    repeatedly the next one after it, one index probe per series (PostgreSQL 15 has no skip
+    scan).  A heavy release has a few series but a row per series and day; reading its history
+    only to find the newest day before a period took 3 ms of a 4 ms query.
+    """
+    order = [_pd.platform_key, _pd.metric_type, _pd.value_kind]
+    rel = approved_releases.alias("rel")
+    first = (
+        select(_pd.release_id, *order)
+        .where(_pd.tz == sa.bindparam("zone"), _pd.release_id == rel.c.id)
+        .order_by(*order)
+        .limit(1)
+        .lateral("first_series")
+    )
+    found = (
+        select(*first.c)
+        .select_from(rel.join(first, sa.true()))
+        .where(rel.c.id.in_(sa.bindparam("release_ids", expanding=True)))
+        .cte("series", recursive=True)
+    )
+    d = performance_daily.alias("d")
+    after = (
+        select(d.c.release_id, d.c.platform_key, d.c.metric_type, d.c.value_kind)
+        .where(
+            d.c.tz == sa.bindparam("zone"),
+            d.c.release_id == found.c.release_id,
+            sa.tuple_(d.c.platform_key, d.c.metric_type, d.c.value_kind)
+            > sa.tuple_(found.c.platform_key, found.c.metric_type, found.c.value_kind),
+        )
+        .order_by(d.c.platform_key, d.c.metric_type, d.c.value_kind)
+        .limit(1)
+        .lateral("next_series")
+    )
+    found = found.union_all(select(*after.c).select_from(found.join(after, sa.true())))
+    where = []
+    if total_only:
+        where.append(found.c.value_kind == "total")
+    if shape.metrics:
+        where.append(found.c.metric_type.in_(sa.bindparam("metric_types", expanding=True)))
+    if shape.platforms:
+        where.append(found.c.platform_key.in_(sa.bindparam("platforms", expanding=True)))
+    return select(*found.c).where(*where).cte("wanted_series")
+
+
+def _newest_day_before(series: Any, day_param: str) -> sa.Subquery:
+    """LATERAL: the series' newest rollup day before ``day_param`` (a backward index probe)."""
+    h = performance_daily.alias("h")
+    return (
+        select(h.c.last_value, h.c.last_at)
+        .where(
+            h.c.tz == sa.bindparam("zone"),
+            h.c.day < sa.bindparam(day_param, type_=sa.Date),
+            *[h.c[k] == series.c[k] for k in _SERIES_KEY],
+        )
+        .order_by(h.c.day.desc())
+        .limit(1)
+        .lateral("newest_before")
+    )
+
+
 def _rollup_last(table: Any = _pd) -> sa.ColumnElement:
     return _newest(table.last_value, table.last_at, table.last_id)
 
@@ -2606,6 +2725,17 @@ def _release_series_rollup(shape: _RollupShape, bucket: str) -> sa.Select:
 
 @functools.lru_cache(maxsize=128)
 def _totals_before_rollup(shape: _RollupShape) -> sa.Select:
+    if shape.releases:  # one backward index probe per series instead of a scan of history
+        s = _rollup_series(shape, total_only=True)
+        newest = _newest_day_before(s, "end_day")
+        keys = [s.c.release_id, s.c.platform_key, s.c.metric_type]
+        return (
+            select(
+                *keys, newest.c.last_value.label("baseline"), newest.c.last_at.label("baseline_at")
+            )
+            .select_from(s.join(newest, sa.true()))
+            .order_by(*keys)
+        )
     keys = [_pd.release_id, _pd.platform_key, _pd.metric_type]
     return (
         select(
@@ -2687,6 +2817,29 @@ def _period_joined_rollup(shape: _RollupShape, active_only: bool) -> sa.Subquery
             h_last.scalar_subquery().label("h_last"),
             sa.case((i.value_kind == "period", s_before.scalar_subquery())).label("s_before"),
         ).subquery("joined")
+    if shape.releases:  # the series of these releases, each with one probe into its history
+        found = _rollup_series(shape)
+        newest = _newest_day_before(found, "first_day")
+        h = performance_daily.alias("h")
+        s_before = select(func.sum(h.c.sum_value)).where(
+            h.c.tz == sa.bindparam("zone"),
+            h.c.day < sa.bindparam("first_day", type_=sa.Date),
+            *[h.c[k] == found.c[k] for k in _SERIES_KEY],
+        )
+        on_keys = sa.and_(*[i[k] == found.c[k] for k in _SERIES_KEY])
+        return (
+            select(
+                *[found.c[k] for k in _SERIES_KEY],
+                *figures,
+                newest.c.last_value.label("h_last"),
+                sa.case((found.c.value_kind == "period", s_before.scalar_subquery())).label(
+                    "s_before"
+                ),
+            )
+            .select_from(found.outerjoin(inside, on_keys).outerjoin(newest, sa.true()))
+            .where(sa.or_(i.n.is_not(None), newest.c.last_value.is_not(None)))
+            .subquery("joined")
+        )
     history = (
         select(
             *part,

@@ -104,8 +104,6 @@ CREATE INDEX idx_performance_release_id ON content_performance (release_id);
 
 CREATE INDEX idx_performance_release_time ON content_performance (release_id, recorded_at) INCLUDE (metric_type, platform, metric_value, value_kind, id);
 
-CREATE INDEX idx_performance_series ON content_performance (release_id, metric_type, recorded_at);
-
 CREATE UNIQUE INDEX uq_performance_natural ON content_performance (release_id, lower(platform), metric_type, recorded_at, value_kind) WHERE source <> 'legacy';
 
 CREATE TABLE perfdash_alerts_sent (

@@ -76,6 +76,8 @@ def test_each_path_wrote_and_read_what_it_says(result):
     # the view read every release it timed: naive fetched all their rows, the fast path far less
     assert out["release_view_releases"] == 25
     assert out["release_view_heavy_releases"] >= 1
+    # each heavy release timed HEAVY_REPEATS times (both paths), the rest once
+    assert out["release_view_heavy_samples"] == 5 * out["release_view_heavy_releases"]
     assert out["naive_release_rows_read"] == out["release_view_rows_in_releases"] > 0
     assert 0 < out["release_view_aggregate_rows_read"] < out["naive_release_rows_read"]
     assert out["release_view_kpi_mismatches"] == 0  # both ways gave the same numbers

@@ -7,6 +7,7 @@ import io
 from datetime import UTC, datetime
 
 import pytest
+import sqlalchemy as sa
 
 from perfdash import csvio, store
 
@@ -335,3 +336,30 @@ def test_the_documented_sample_file_imports(engine):
     assert (report.written, report.created_keys) == (5, ["sample-001", "sample-002"])
     values = sorted(r["metric_value"] for r in rows(engine))
     assert values == [820, 905, 1204, 12345, 13010]
+
+
+def test_file_overlapping_stored_readings_in_a_later_chunk(engine, releases):
+    """The first chunks are copied straight in (expected new); a later chunk holding stored
+    readings falls back to ON CONFLICT DO NOTHING, and every row is counted once."""
+    line = "rel-a,YouTube,views,{v},2026-03-01T{h:02d}:{m:02d}:00Z,total,,\n"
+    first = [line.format(v=i, h=i // 60, m=i % 60) for i in range(0, 300)]
+    run(engine, HEADER + "\n" + "".join(first[250:270]))  # 20 readings already stored
+    seen: list[str] = []
+
+    def record(conn, cursor, statement, *args):
+        seen.append(statement)
+
+    sa.event.listen(engine, "before_cursor_execute", record)
+    try:
+        report = run(engine, HEADER + "\n" + "".join(first), chunksize=100)
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", record)
+    assert report.committed
+    assert (report.written, report.already_present) == (280, 20)
+    assert store.count_metrics(engine) == 300
+    values = sorted(r["metric_value"] for r in rows(engine))
+    assert values == list(range(300))
+    if engine.dialect.name == "postgresql":
+        assert any(s.startswith("SAVEPOINT") for s in seen)  # chunks 1-2 went straight in
+        assert any("ROLLBACK TO SAVEPOINT" in s for s in seen)  # chunk 3 met stored rows
+        assert store.rollup_differences(engine, "UTC") == 0

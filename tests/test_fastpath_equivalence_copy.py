@@ -50,10 +50,11 @@ def frame_for(release: int, notes: list) -> pd.DataFrame:
     )
 
 
+@pytest.mark.parametrize("expect_new", [False, True])
 @pytest.mark.parametrize("notes", [AWKWARD, [n for n in AWKWARD if n != "\\N"]])
-def test_bulk_insert_round_trips_every_value(engine, release, notes):
+def test_bulk_insert_round_trips_every_value(engine, release, notes, expect_new):
     frame = frame_for(release, notes)
-    result = store.insert_metrics(engine, frame)
+    result = store.insert_metrics(engine, frame, expect_new=expect_new)
     assert result == store.WriteResult(len(frame), 0)
     stored = sorted(
         store.latest_metrics(engine, release, limit=100), key=lambda r: r["recorded_at"]
@@ -64,8 +65,9 @@ def test_bulk_insert_round_trips_every_value(engine, release, notes):
     assert [r["platform"] for r in stored] == frame["platform"].tolist()
     assert [r["value_kind"] for r in stored] == frame["value_kind"].tolist()
     assert [r["recorded_at"] for r in stored] == frame["recorded_at"].tolist()
-    again = store.insert_metrics(engine, frame)
+    again = store.insert_metrics(engine, frame, expect_new=expect_new)  # all stored already
     assert again == store.WriteResult(0, len(frame))
+    assert store.count_metrics(engine, release) == len(frame)
 
 
 def test_bulk_insert_converts_offsets_to_utc(engine, release):

@@ -170,3 +170,67 @@ def test_previous_period_keeps_whole_local_days_across_dst():
     assert (p.start.astimezone(ZoneInfo("Europe/Berlin")).date() - local.date()).days == 28
     naive = p.previous()  # without a zone: the same length in hours, which starts at 01:00
     assert naive.start.astimezone(ZoneInfo("Europe/Berlin")).hour == 1
+
+
+def _gains_with_groupby(series_: pd.DataFrame, baseline: pd.DataFrame | None) -> pd.DataFrame:
+    """The pandas groupby/merge formulation totals_and_gains replaced (the reference)."""
+    keys = ["release_id", "platform_key", "metric_type", "value_kind"]
+    frame = series_.sort_values([*keys, "bucket"]).reset_index(drop=True)
+    totals = frame["value_kind"] == "total"
+    out = frame[[*keys, "bucket", "last_at"]].copy()
+    out["total"] = frame["last_value"].where(totals).astype("float64")
+    previous = frame.groupby(keys, sort=False)["last_value"].shift(1)
+    if baseline is not None and not baseline.empty:
+        base = frame[keys].merge(
+            baseline.assign(value_kind="total")[[*keys, "baseline"]], on=keys, how="left"
+        )["baseline"]
+        first = frame.groupby(keys, sort=False).cumcount() == 0
+        previous = previous.where(~first, base.values)
+    out["gain"] = (frame["last_value"] - previous).where(totals)
+    periods = ~totals
+    if periods.any():
+        out.loc[periods, "gain"] = frame.loc[periods, "sum_value"].astype("float64")
+        out.loc[periods, "total"] = (
+            frame.loc[periods].groupby(keys, sort=False)["sum_value"].cumsum().astype("float64")
+        )
+    out["correction"] = (out["gain"] < 0).fillna(False).astype(bool)
+    return out[metrics.GAIN_COLUMNS]
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_totals_and_gains_equals_the_groupby_formulation(seed):
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    rows, base = [], []
+    for release in (1, 2):
+        for platform in ("youtube", "spotify", "tiktok")[: int(rng.integers(1, 4))]:
+            for metric in ("views", "likes")[: int(rng.integers(1, 3))]:
+                for kind in ("total", "period") if rng.random() < 0.3 else ("total",):
+                    days = sorted(rng.choice(60, size=int(rng.integers(1, 12)), replace=False))
+                    value = int(rng.integers(0, 1000))
+                    for day in days:
+                        value = max(0, value + int(rng.integers(-50, 400)))
+                        rows.append(
+                            {
+                                "release_id": release,
+                                "platform_key": platform,
+                                "metric_type": metric,
+                                "value_kind": kind,
+                                "bucket": pd.Timestamp("2026-01-01") + pd.Timedelta(days=int(day)),
+                                "last_value": value,
+                                "sum_value": value + int(rng.integers(0, 9)),
+                                "n_rows": 1,
+                                "last_at": pd.Timestamp("2026-01-01", tz="UTC")
+                                + pd.Timedelta(days=int(day)),
+                            }
+                        )
+                if rng.random() < 0.6:
+                    base.append((release, platform, metric, int(rng.integers(0, 900))))
+    frame = pd.DataFrame(rows).sample(frac=1, random_state=seed)  # any order in
+    baseline = pd.DataFrame(base, columns=["release_id", "platform_key", "metric_type", "baseline"])
+    for b in (None, baseline, baseline.iloc[0:0]):
+        fast = metrics.totals_and_gains(frame, b)
+        slow = _gains_with_groupby(frame, b)
+        pd.testing.assert_frame_equal(fast.reset_index(drop=True), slow, check_dtype=False)
+        assert fast["correction"].dtype == bool

@@ -313,6 +313,22 @@ def test_period_gains_baselines_and_leaderboard_agree(catalog_pg, tz):
 
         baselines = both_paths(eng, before)
         same(*baselines, nonempty=first > 0)
+        # filters on metric and platform (any spelling), one release or several
+        for subset, filters in [
+            (ids[:1], {"metric_types": ["views"]}),
+            (ids[1:], {"platforms": ["SPOTIFY"]}),
+            (ids, {"metric_types": ["streams_daily"], "platforms": ["spotify", "YouTube"]}),
+        ]:
+
+            def filtered(start=start, end=end, subset=subset, filters=filters):
+                return store.period_gains(eng, subset, start=start, end=end, **filters)
+
+            same(*both_paths(eng, filtered), nonempty=False)
+
+            def filtered_before(start=start, subset=subset, filters=filters):
+                return store.totals_before(eng, subset, start, **filters)
+
+            same(*both_paths(eng, filtered_before), nonempty=False)
     assert int(a["corrections"].sum()) > 0  # the drops were counted the same way
 
 
@@ -364,3 +380,32 @@ def test_total_drops_from_the_period_equal_drops_from_all_history(catalog_pg, fi
     full = full[full["recorded_at"] >= pd.Timestamp(start)].reset_index(drop=True)
     assert len(fast) > 0
     pd.testing.assert_frame_equal(fast.reset_index(drop=True), full)
+
+
+def test_zones_are_read_once_per_transaction_and_again_in_the_next(catalog_pg):
+    eng, ids = catalog_pg
+    seen: list[str] = []
+
+    def record(conn, cursor, statement, *args):
+        seen.append(statement)
+
+    start = metrics.local_midnight(T0.date() + timedelta(days=5), "UTC")
+    end = metrics.local_midnight(T0.date() + timedelta(days=12), "UTC")
+    sa.event.listen(eng, "before_cursor_execute", record)
+    try:
+        with eng.connect() as conn:
+            store.release_series(conn, ids, start=start, end=end, tz="UTC")
+            store.totals_before(conn, ids, start)
+            store.period_gains(conn, ids, start=start, end=end)
+            assert sum("performance_rollup_zones" in s for s in seen) == 1
+            assert any("performance_daily" in s for s in seen)
+            conn.rollback()
+            store.set_rollup_zones(eng, [])  # what `db upgrade` does elsewhere
+            seen.clear()
+            gains = store.period_gains(conn, ids, start=start, end=end)
+            assert sum("performance_rollup_zones" in s for s in seen) == 1  # asked again
+            assert not any("performance_daily" in s for s in seen)  # and read the readings
+            assert len(gains) > 0
+    finally:
+        sa.event.remove(eng, "before_cursor_execute", record)
+        store.set_rollup_zones(eng, ZONES)
