@@ -1050,7 +1050,7 @@ def _release_series_pg(
             value_kind,
             b,
             _newest(c.metric_value).label("last_value"),
-            func.sum(c.metric_value).label("sum_value"),
+            sa.cast(func.sum(c.metric_value), sa.BigInteger).label("sum_value"),
             func.count().label("n_rows"),
             func.max(c.recorded_at).label("last_at"),
         )
@@ -1891,8 +1891,8 @@ def _gains_from_grouped(grouped: sa.Subquery) -> sa.Subquery:
         g.release_id,
         g.platform_key,
         g.metric_type,
-        gain.label("gain"),
-        total_now.label("total"),
+        sa.cast(gain, sa.BigInteger).label("gain"),  # ints, not Decimals, for pandas
+        sa.cast(total_now, sa.BigInteger).label("total"),
         g.baseline,
         g.corrections,
         g.n_rows,
@@ -2713,7 +2713,9 @@ def _release_series_rollup(shape: _RollupShape, bucket: str) -> sa.Select:
             *keys,
             b,
             _rollup_last().label("last_value"),
-            func.sum(_pd.sum_value).label("sum_value"),
+            # bigint, not numeric: pandas builds int64 columns from ints several times faster
+            # than from Decimal objects (a value beyond 2**63 fails either way)
+            sa.cast(func.sum(_pd.sum_value), sa.BigInteger).label("sum_value"),
             func.sum(_pd.n_rows).label("n_rows"),
             func.max(_pd.last_at).label("last_at"),
         )
