@@ -363,3 +363,20 @@ def test_file_overlapping_stored_readings_in_a_later_chunk(engine, releases):
         assert any(s.startswith("SAVEPOINT") for s in seen)  # chunks 1-2 went straight in
         assert any("ROLLBACK TO SAVEPOINT" in s for s in seen)  # chunk 3 met stored rows
         assert store.rollup_differences(engine, "UTC") == 0
+
+
+def test_ragged_row_in_a_later_chunk_undoes_the_chunks_already_written(engine, releases):
+    """The parser (in the worker thread) fails on chunk 4 after chunks 1-3 were copied in:
+    the error reaches the caller with its line and the transaction leaves nothing behind."""
+    good = "".join(
+        f"rel-a,YouTube,views,{i},2026-03-01T{i // 60:02d}:{i % 60:02d}:00Z,total,,\n"
+        for i in range(348)
+    )
+    text = HEADER + "\n" + good + "rel-a,YouTube,views,1,2026-03-02,total,,,x\n" + good[:200]
+    report = run(engine, text, chunksize=100)
+    assert report.fatal is not None
+    assert report.fatal.startswith("Line 350 has 9 fields but the header has 8"), report.fatal
+    assert not report.committed and report.written == 0
+    assert store.count_metrics(engine) == 0
+    if engine.dialect.name == "postgresql":
+        assert store.rollup_differences(engine, "UTC") == 0
