@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy.engine import Connection, Engine
 
-from perfdash import ingest, store
+from perfdash import ingest, jobs, store
 from perfdash.schema import VALUE_KINDS
 
 CHUNK_ROWS = 50_000
@@ -875,92 +875,46 @@ def export_csv(engine: Engine | Connection, out: IO[str], *, release_key: str | 
 
 # --------------------------------------------------------------------------- background jobs
 # The tab runs a confirmed import in a thread of the worker that received the click and
-# reports progress through a small JSON file next to the uploaded file.  Why a file: every
-# gunicorn worker on the machine shares the temp directory, so whichever worker answers the
-# progress poll can read it; no module-level state, no new dependency (Dash's DiskcacheManager
-# needs diskcache), no schema change (a progress table would need a migration).  If the worker
-# dies mid-import the transaction rolls back (all-or-nothing holds) and the poll notices the
-# stale heartbeat.  On several machines, use `perfdash import` or Dash's Celery manager.
+# reports progress through a job file (perfdash.jobs); the uploaded file waits next to it.
+# If the worker dies mid-import the transaction rolls back (all-or-nothing holds) and the poll
+# notices the stale heartbeat.
 
-JOB_STALE_SECONDS = 120
-_TOKEN = re.compile(r"^[0-9a-f]{32}$")
-
-
-def jobs_dir() -> str:
-    import tempfile
-
-    path = os.path.join(tempfile.gettempdir(), "perfdash-imports")
-    os.makedirs(path, mode=0o700, exist_ok=True)
-    return path
+JOB_STALE_SECONDS = jobs.STALE_SECONDS
+_STALE = "The import stopped (the server restarted?); nothing was written. Start it again."
 
 
 def job_path(token: str, suffix: str) -> str:
     """The file of an import job; the token is checked because it comes from the browser."""
-    if not isinstance(token, str) or not _TOKEN.match(token):
-        raise CsvImportError("Unknown import; upload the file again")
-    return os.path.join(jobs_dir(), token + suffix)
+    try:
+        return jobs.job_path(token, suffix)
+    except jobs.UnknownJobError:
+        raise CsvImportError("Unknown import; upload the file again") from None
 
 
 def save_upload(data: bytes) -> str:
     """Keep an uploaded file for preview and import; returns its token."""
-    import time
-    import uuid
-
-    cutoff = time.time() - 86_400
-    for name in os.listdir(jobs_dir()):
-        full = os.path.join(jobs_dir(), name)
-        with contextlib.suppress(OSError):
-            if os.path.getmtime(full) < cutoff:
-                os.remove(full)
-    token = uuid.uuid4().hex
+    token = jobs.new_token()
     with open(job_path(token, ".csv"), "wb") as fh:
         fh.write(data)
     return token
 
 
-def _write_state(token: str, state: dict[str, Any]) -> None:
-    import json
-    import time
-
-    state = {**state, "updated": time.time()}
-    path = job_path(token, ".json")
-    tmp = path + ".tmp"
-    with open(tmp, "w", encoding="utf-8") as fh:
-        json.dump(state, fh)
-    os.replace(tmp, path)
-
-
 def read_job(token: str) -> dict[str, Any] | None:
     """The job's last reported state, or None if there is none (yet)."""
-    import json
-    import time
-
-    try:
-        with open(job_path(token, ".json"), encoding="utf-8") as fh:
-            state = json.load(fh)
-    except (OSError, ValueError):
-        return None
-    if state.get("state") == "running" and time.time() - state["updated"] > JOB_STALE_SECONDS:
-        state = {
-            **state,
-            "state": "failed",
-            "summary": "The import stopped (the server restarted?); nothing was written. "
-            "Start it again.",
-        }
-    return state
+    job_path(token, ".json")  # a token that is no job's is an error the page shows
+    return jobs.read_state(token, stale_summary=_STALE)
 
 
 def start_import_job(engine: Engine, token: str, *, create_missing: bool, tz: str) -> None:
     """Run ``import_csv`` on an uploaded file in a background thread, reporting progress."""
-    import threading
 
     path = job_path(token, ".csv")
     if not os.path.exists(path):
         raise CsvImportError("The uploaded file is no longer on this server; upload it again")
-    _write_state(token, {"state": "running", "done": 0, "total": 0})
+    jobs.write_state(token, {"state": "running", "done": 0, "total": 0})
 
     def progress(done: int, total: int) -> None:
-        _write_state(token, {"state": "running", "done": done, "total": total})
+        jobs.write_state(token, {"state": "running", "done": done, "total": total})
 
     def work() -> None:
         try:
@@ -981,6 +935,6 @@ def start_import_job(engine: Engine, token: str, *, create_missing: bool, tz: st
         # finds a stale file behind it
         with contextlib.suppress(OSError):
             os.remove(path)
-        _write_state(token, final)
+        jobs.write_state(token, final)
 
-    threading.Thread(target=work, name=f"perfdash-import-{token[:8]}", daemon=True).start()
+    jobs.start(token, work, "import")

@@ -37,6 +37,7 @@ READ_ONLY = {
     "entry.editing_mode",
     "entry.pick_release",
     "entry.poll",
+    "collect_now.poll",
     "insights.alerts_list",
     "insights.launch_chart",
     "insights.list_notes",

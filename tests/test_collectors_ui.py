@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from test_collectors import FakeApis, ok
 
 from perfdash import create_app, store
@@ -14,7 +16,12 @@ def test_collect_now_button_runs_collectors_and_shows_summary(
 ):
     fake = FakeApis()
     try:
-        fake.on("/deezer/track/3135556", ok({"id": 3135556, "rank": 812345}))
+
+        def slow_track(_query):  # long enough for the page to show the source being read
+            time.sleep(2.5)
+            return ok({"id": 3135556, "rank": 812345})
+
+        fake.on("/deezer/track/3135556", slow_track)
         fake.on("/deezer/artist/27", ok({"id": 27, "nb_fan": 4567890}))
         monkeypatch.setenv("PERFDASH_DEEZER_BASE_URL", fake.base_urls["deezer"])
         for name in ("YOUTUBE_API_KEY", "LASTFM_API_KEY", "SPOTIFY_CLIENT_ID"):
@@ -32,9 +39,26 @@ def test_collect_now_button_runs_collectors_and_shows_summary(
         button = dash_duo.wait_for_element("#collect-now-button", timeout=30)
         dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", button)
         button.click()
+        # while it runs: the source being read, the button disabled, no summary yet (read in
+        # one snapshot of the page, so the three are seen at the same moment)
+        snapshot = (
+            "const c = document.querySelector('#collect-now-current');"
+            "return [c ? c.textContent : '',"
+            " document.querySelector('#collect-now-result').textContent,"
+            " document.querySelector('#collect-now-button').disabled];"
+        )
+        seen = []
+        deadline = time.time() + 10
+        while time.time() < deadline:
+            seen = dash_duo.driver.execute_script(snapshot)
+            if "Collecting from deezer" in seen[0]:
+                break
+            time.sleep(0.1)
+        assert seen == ["Collecting from deezer…", "", True], seen
         dash_duo.wait_for_contains_text(
             "#collect-now-headline", "1 releases, 2 rows written, 0 already present", timeout=20
         )
+        assert dash_duo.find_element("#collect-now-status").text == ""  # progress cleared
         alert = dash_duo.find_element("#collect-now-result").text
         assert "Quota used: youtube" not in alert and "deezer 2 requests" in alert
         assert "youtube: YOUTUBE_API_KEY not set" in alert
@@ -62,4 +86,31 @@ def test_collect_now_is_for_editors_only(sqlite_url):
     with server.test_request_context("/entry"):
         assert "collect-now-button" not in str(collect_now.layout())  # not signed in
     assert "collect-now-button" not in str(collect_now.layout())  # no request at all
+    engine.dispose()
+
+
+def test_collect_job_reports_the_summary_and_a_dead_worker(sqlite_url, monkeypatch):
+    import json
+
+    from perfdash import jobs
+    from perfdash.ui import collect_now
+
+    monkeypatch.setenv("PERFDASH_DEEZER_BASE_URL", "http://127.0.0.1:9")  # nothing listens
+    for name in ("YOUTUBE_API_KEY", "LASTFM_API_KEY", "SPOTIFY_CLIENT_ID"):
+        monkeypatch.delenv(name, raising=False)
+    engine = store.make_engine(sqlite_url)
+    store.create_release(engine, "r1", title="Harder", deezer_track_id="3135556")
+    token = collect_now.start_job(engine)
+    deadline = time.time() + 30
+    while (state := jobs.read_state(token, stale_summary="x"))["state"] == "running":
+        assert time.time() < deadline, state
+        time.sleep(0.1)
+    assert state["state"] == "done" and state["failed"] is True
+    assert state["lines"][0].startswith("0 releases, 0 rows written")
+    assert any(line.startswith("FAILED: deezer") for line in state["lines"]), state["lines"]
+
+    with open(jobs.job_path(token, ".json"), "w") as fh:  # a run whose worker died
+        json.dump({"state": "running", "current": "x", "updated": time.time() - 3600}, fh)
+    stale = jobs.read_state(token, stale_summary=collect_now.STALE)
+    assert stale["state"] == "failed" and "server restarted" in stale["summary"]
     engine.dispose()

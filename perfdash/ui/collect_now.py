@@ -1,19 +1,27 @@
-""" "Collect now" on the data-entry tab: run the collectors once and show the summary.
+""" "Collect now" on the data-entry tab: run the collectors once, showing each source's progress,
+then the summary.
 
-Only editors see the button, and the callback checks the role again on the server.  The run is
+Only editors see the button, and both callbacks check the role again on the server.  The run is
 the same ``collectors.runner.run`` the scheduled ``perfdash collect`` does (credentials from
-the server's environment); while it runs the button is disabled and a status line says so.
-Scheduled collection stays the normal way in: this is for "I just set the ids, show me now".
+the server's environment).  It runs as a background job (``perfdash.jobs``: a thread of the
+worker that got the click, its state in a file any worker can read) and the panel polls it, so
+the page says which source is being read and what each finished one brought while it runs,
+and a worker timeout never cuts a slow run short.  Scheduled collection stays the normal way in:
+this is for "I just set the ids, show me now".
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 import dash_bootstrap_components as dbc
-from dash import Dash, Input, Output, html, no_update
+from dash import Dash, Input, Output, State, dcc, html, no_update
 from flask import has_request_context
 
-from perfdash import auth
+from perfdash import auth, jobs
 from perfdash.ui import context
+
+STALE = "The collection stopped (the server restarted?). Readings already written are kept."
 
 
 def layout() -> html.Div:
@@ -36,43 +44,107 @@ def layout() -> html.Div:
             ),
             html.Div(id="collect-now-status", className="small mt-1", role="status"),
             html.Div(id="collect-now-result", className="mt-2"),
+            dcc.Store(id="collect-now-job"),
+            dcc.Interval(id="collect-now-poll", interval=600, disabled=True),
         ]
     )
 
 
-def summary_view(summary) -> dbc.Alert:
-    lines = summary.lines()
-    color = "danger" if summary.failed else "success"
+def summary_view(lines: list[str], failed: bool) -> dbc.Alert:
     return dbc.Alert(
         [
             html.Div(lines[0], id="collect-now-headline", className="fw-semibold"),
             *(html.Div(line, className="small") for line in lines[1:]),
         ],
-        color=color,
+        color="danger" if failed else "success",
         className="py-2",
     )
 
 
+def progress_view(state: dict[str, Any]) -> list:
+    """What the running job has said: the source being read, then each finished source."""
+    current = state.get("current") or "Starting…"
+    return [
+        dbc.Spinner(size="sm", spinner_class_name="me-2"),
+        html.Span(current, id="collect-now-current"),
+        *(html.Div(line, className="text-secondary") for line in state.get("finished", [])),
+    ]
+
+
+def start_job(engine) -> str:
+    """Start a collection in a thread of this worker; returns its job token."""
+    from perfdash.collectors import runner
+    from perfdash.collectors.base import RetryPolicy
+
+    token = jobs.new_token()
+    state: dict[str, Any] = {"state": "running", "current": "", "finished": []}
+    jobs.write_state(token, state)
+
+    def progress(message: str) -> None:
+        # the runner says "Collecting from X…" before a source and "X: n readings, ..." after
+        if message.startswith("Collecting from"):
+            state["current"] = message
+        else:
+            state["finished"].append(message)
+            state["current"] = "Saving…"
+        jobs.write_state(token, state)
+
+    def work() -> None:
+        try:
+            # Shorter retries than the scheduled run: someone is waiting on the page.
+            quick = RetryPolicy(attempts=2, backoff=1.0, max_wait=5.0)
+            summary = runner.run(engine, retry=quick, timeout=10.0, progress=progress)
+            final = {"state": "done", "lines": summary.lines(), "failed": bool(summary.failed)}
+        except Exception as exc:  # noqa: BLE001 - reported to the page, never lost
+            final = {"state": "failed", "summary": f"The collection failed: {exc}"}
+        jobs.write_state(token, final)
+
+    jobs.start(token, work, "collect")
+    return token
+
+
 def register(app: Dash) -> None:
     @app.callback(
+        Output("collect-now-job", "data"),
+        Output("collect-now-poll", "disabled"),
+        Output("collect-now-button", "disabled"),
+        Output("collect-now-status", "children"),
         Output("collect-now-result", "children"),
         Input("collect-now-button", "n_clicks"),
-        running=[
-            (Output("collect-now-button", "disabled"), True, False),
-            (Output("collect-now-status", "children"), "Collecting… this can take a minute.", ""),
-        ],
         prevent_initial_call=True,
     )
     def collect_now(n_clicks: int | None):
         if not n_clicks:
-            return no_update
+            return (no_update,) * 5
         try:
             auth.require_role("editor")
         except auth.PermissionDenied as exc:
-            return dbc.Alert(f"Not allowed: {exc}. Nothing was collected.", color="warning")
-        from perfdash.collectors import runner
-        from perfdash.collectors.base import RetryPolicy
+            alert = dbc.Alert(f"Not allowed: {exc}. Nothing was collected.", color="warning")
+            return None, True, False, "", alert
+        token = start_job(context.engine())
+        return token, False, True, progress_view({}), None
 
-        # Shorter retries than the scheduled run: a web worker should not wait minutes.
-        quick = RetryPolicy(attempts=2, backoff=1.0, max_wait=5.0)
-        return summary_view(runner.run(context.engine(), retry=quick, timeout=10.0))
+    @app.callback(
+        Output("collect-now-poll", "disabled", allow_duplicate=True),
+        Output("collect-now-button", "disabled", allow_duplicate=True),
+        Output("collect-now-status", "children", allow_duplicate=True),
+        Output("collect-now-result", "children", allow_duplicate=True),
+        Input("collect-now-poll", "n_intervals"),
+        State("collect-now-job", "data"),
+        prevent_initial_call=True,
+    )
+    def poll(_n: int, token: str | None):
+        if not token:
+            return True, False, "", no_update
+        try:
+            auth.require_role("editor")
+            state = jobs.read_state(token, stale_summary=STALE)
+        except (auth.PermissionDenied, jobs.UnknownJobError) as exc:
+            return True, False, "", dbc.Alert(str(exc), color="warning")
+        if state is None:
+            return no_update, no_update, no_update, no_update
+        if state["state"] == "running":
+            return False, True, progress_view(state), no_update
+        if state["state"] == "done":
+            return True, False, "", summary_view(state["lines"], state["failed"])
+        return True, False, "", dbc.Alert(state.get("summary", STALE), color="danger")
