@@ -879,7 +879,6 @@ def export_csv(engine: Engine | Connection, out: IO[str], *, release_key: str | 
 # If the worker dies mid-import the transaction rolls back (all-or-nothing holds) and the poll
 # notices the stale heartbeat.
 
-JOB_STALE_SECONDS = jobs.STALE_SECONDS
 _STALE = "The import stopped (the server restarted?); nothing was written. Start it again."
 
 

@@ -700,18 +700,23 @@ def _csv_block(frame: pd.DataFrame) -> bytes:
     return buf.getvalue().encode()
 
 
+def _copy_csv(cur: Any, table: str, frame: pd.DataFrame) -> None:
+    """COPY ``frame`` (``_csv_safe``) into ``table`` as CSV text written in big blocks: pandas
+    formats a chunk in C, so no Python code runs per row (write_row per row was the import's
+    bottleneck)."""
+    cols = ", ".join(METRIC_COLUMNS)
+    with cur.copy(f"COPY {table} ({cols}) FROM STDIN (FORMAT csv, NULL '\\N')") as copy:
+        for start in range(0, len(frame), _COPY_CHUNK_ROWS):
+            copy.write(_csv_block(frame.iloc[start : start + _COPY_CHUNK_ROWS]))
+
+
 def _copy_new_pg(conn: Connection, frame: pd.DataFrame) -> int | None:
     """COPY ``frame`` straight into content_performance; None (and nothing written) when a
     reading is already stored (the natural-key unique index refuses it)."""
-    cols = ", ".join(METRIC_COLUMNS)
     savepoint = conn.begin_nested()
     try:
         with conn.connection.driver_connection.cursor() as cur:
-            with cur.copy(
-                f"COPY content_performance ({cols}) FROM STDIN (FORMAT csv, NULL '\\N')"
-            ) as copy:
-                for start in range(0, len(frame), _COPY_CHUNK_ROWS):
-                    copy.write(_csv_block(frame.iloc[start : start + _COPY_CHUNK_ROWS]))
+            _copy_csv(cur, "content_performance", frame)
             written = cur.rowcount
     except psycopg.errors.UniqueViolation:
         savepoint.rollback()
@@ -734,13 +739,7 @@ def _copy_insert_pg(conn: Connection, frame: pd.DataFrame) -> int:
     raw = conn.connection.driver_connection
     with raw.cursor() as cur:
         if _csv_safe(frame):
-            # The rows as CSV text written in big blocks: pandas formats a chunk in C, so no
-            # Python code runs per row (write_row per row was the import's bottleneck).
-            with cur.copy(
-                f"COPY perfdash_staging ({cols}) FROM STDIN (FORMAT csv, NULL '\\N')"
-            ) as copy:
-                for start in range(0, len(frame), _COPY_CHUNK_ROWS):
-                    copy.write(_csv_block(frame.iloc[start : start + _COPY_CHUNK_ROWS]))
+            _copy_csv(cur, "perfdash_staging", frame)
         else:
             rows = frame.astype(object).where(frame.notna(), None)  # NaN is NULL, not 'nan'
             with cur.copy(f"COPY perfdash_staging ({cols}) FROM STDIN") as copy:
@@ -2680,20 +2679,32 @@ def _rollup_series(shape: _RollupShape, *, total_only: bool = False) -> sa.CTE:
     return select(*found.c).where(*where).cte("wanted_series")
 
 
+def _days_before(h: Any, series: Any, day_param: str) -> list[sa.ColumnElement]:
+    """Rollup rows ``h`` of the zone, of the series in ``series``, before ``day_param``: a
+    range of one key of the rollup's primary key (a probe per series, not a scan)."""
+    return [
+        h.c.tz == sa.bindparam("zone"),
+        h.c.day < sa.bindparam(day_param, type_=sa.Date),
+        *[h.c[k] == series[k] for k in _SERIES_KEY],
+    ]
+
+
 def _newest_day_before(series: Any, day_param: str) -> sa.Subquery:
     """LATERAL: the series' newest rollup day before ``day_param`` (a backward index probe)."""
     h = performance_daily.alias("h")
     return (
         select(h.c.last_value, h.c.last_at)
-        .where(
-            h.c.tz == sa.bindparam("zone"),
-            h.c.day < sa.bindparam(day_param, type_=sa.Date),
-            *[h.c[k] == series.c[k] for k in _SERIES_KEY],
-        )
+        .where(*_days_before(h, series.c, day_param))
         .order_by(h.c.day.desc())
         .limit(1)
         .lateral("newest_before")
     )
+
+
+def _sum_before(series: Any) -> sa.ScalarSelect:
+    """The sum of a series' per-period counts before the period (``first_day``)."""
+    h = performance_daily.alias("h")
+    return select(func.sum(h.c.sum_value)).where(*_days_before(h, series, "first_day"))
 
 
 def _rollup_last(table: Any = _pd) -> sa.ColumnElement:
@@ -2807,27 +2818,22 @@ def _period_joined_rollup(shape: _RollupShape, active_only: bool) -> sa.Subquery
         return select(*[i[k] for k in _SERIES_KEY], *figures, *no_history).subquery("joined")
     if active_only:  # one index lookup per active series instead of a scan of history
         h = performance_daily.alias("h")
-        same = [
-            h.c.tz == sa.bindparam("zone"),
-            h.c.day < sa.bindparam("first_day", type_=sa.Date),
-        ] + [h.c[k] == i[k] for k in _SERIES_KEY]
-        h_last = select(h.c.last_value).where(*same).order_by(h.c.day.desc()).limit(1)
-        s_before = select(func.sum(h.c.sum_value)).where(*same)
+        h_last = (
+            select(h.c.last_value)
+            .where(*_days_before(h, i, "first_day"))
+            .order_by(h.c.day.desc())
+            .limit(1)
+        )
         return select(
             *[i[k] for k in _SERIES_KEY],
             *figures,
             h_last.scalar_subquery().label("h_last"),
-            sa.case((i.value_kind == "period", s_before.scalar_subquery())).label("s_before"),
+            sa.case((i.value_kind == "period", _sum_before(i).scalar_subquery())).label("s_before"),
         ).subquery("joined")
     if shape.releases:  # the series of these releases, each with one probe into its history
         found = _rollup_series(shape)
         newest = _newest_day_before(found, "first_day")
-        h = performance_daily.alias("h")
-        s_before = select(func.sum(h.c.sum_value)).where(
-            h.c.tz == sa.bindparam("zone"),
-            h.c.day < sa.bindparam("first_day", type_=sa.Date),
-            *[h.c[k] == found.c[k] for k in _SERIES_KEY],
-        )
+        s_before = _sum_before(found.c)
         on_keys = sa.and_(*[i[k] == found.c[k] for k in _SERIES_KEY])
         return (
             select(

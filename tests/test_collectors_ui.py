@@ -93,16 +93,16 @@ def test_collect_job_reports_the_summary_and_a_dead_worker(sqlite_url, monkeypat
     import json
 
     from perfdash import jobs
-    from perfdash.ui import collect_now
+    from perfdash.collectors import runner
 
     monkeypatch.setenv("PERFDASH_DEEZER_BASE_URL", "http://127.0.0.1:9")  # nothing listens
     for name in ("YOUTUBE_API_KEY", "LASTFM_API_KEY", "SPOTIFY_CLIENT_ID"):
         monkeypatch.delenv(name, raising=False)
     engine = store.make_engine(sqlite_url)
     store.create_release(engine, "r1", title="Harder", deezer_track_id="3135556")
-    token = collect_now.start_job(engine)
+    token = runner.start_job(engine)
     deadline = time.time() + 30
-    while (state := jobs.read_state(token, stale_summary="x"))["state"] == "running":
+    while (state := runner.read_job(token))["state"] == "running":
         assert time.time() < deadline, state
         time.sleep(0.1)
     assert state["state"] == "done" and state["failed"] is True
@@ -111,6 +111,6 @@ def test_collect_job_reports_the_summary_and_a_dead_worker(sqlite_url, monkeypat
 
     with open(jobs.job_path(token, ".json"), "w") as fh:  # a run whose worker died
         json.dump({"state": "running", "current": "x", "updated": time.time() - 3600}, fh)
-    stale = jobs.read_state(token, stale_summary=collect_now.STALE)
+    stale = runner.read_job(token)
     assert stale["state"] == "failed" and "server restarted" in stale["summary"]
     engine.dispose()

@@ -22,7 +22,7 @@ from typing import Any
 import httpx
 from sqlalchemy.engine import Engine
 
-from perfdash import ingest, store
+from perfdash import ingest, jobs, store
 from perfdash.collectors import deezer, lastfm, spotify, youtube
 from perfdash.collectors.base import USER_AGENT, RetryPolicy, SourceFailure, SourceReport
 
@@ -205,3 +205,43 @@ def _write(
         return
     summary.written += result.written
     summary.already_present += result.already_present
+
+
+# --------------------------------------------------------------------------- "Collect now"
+
+STALE = "The collection stopped (the server restarted?). Readings already written are kept."
+
+
+def start_job(engine: Engine) -> str:
+    """Start a collection in a thread of this worker; returns its job token."""
+    token = jobs.new_token()
+    state: dict[str, Any] = {"state": "running", "current": "", "finished": []}
+    jobs.write_state(token, state)
+
+    def progress(message: str) -> None:
+        # the runner says "Collecting from X…" before a source and "X: n readings, ..." after
+        if message.startswith("Collecting from"):
+            state["current"] = message
+        else:
+            state["finished"].append(message)
+            state["current"] = "Saving…"
+        jobs.write_state(token, state)
+
+    def work() -> None:
+        try:
+            # Shorter retries than the scheduled run: someone is waiting on the page.
+            quick = RetryPolicy(attempts=2, backoff=1.0, max_wait=5.0)
+            summary = run(engine, retry=quick, timeout=10.0, progress=progress)
+            final = {"state": "done", "lines": summary.lines(), "failed": bool(summary.failed)}
+        except Exception as exc:  # noqa: BLE001 - reported to the page, never lost
+            final = {"state": "failed", "summary": f"The collection failed: {exc}"}
+        jobs.write_state(token, final)
+
+    jobs.start(token, work, "collect")
+    return token
+
+
+def read_job(token: str) -> dict[str, Any] | None:
+    """A collection job's last state ("running" with ``current`` and ``finished``, "done" with
+    the summary ``lines`` and ``failed``, or "failed" with ``summary``); None before the first."""
+    return jobs.read_state(token, stale_summary=STALE)

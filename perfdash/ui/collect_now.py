@@ -3,7 +3,7 @@ then the summary.
 
 Only editors see the button, and both callbacks check the role again on the server.  The run is
 the same ``collectors.runner.run`` the scheduled ``perfdash collect`` does (credentials from
-the server's environment).  It runs as a background job (``perfdash.jobs``: a thread of the
+the server's environment).  It runs as a background job (``runner.start_job``: a thread of the
 worker that got the click, its state in a file any worker can read) and the panel polls it, so
 the page says which source is being read and what each finished one brought while it runs,
 and a worker timeout never cuts a slow run short.  Scheduled collection stays the normal way in:
@@ -20,8 +20,6 @@ from flask import has_request_context
 
 from perfdash import auth, jobs
 from perfdash.ui import context
-
-STALE = "The collection stopped (the server restarted?). Readings already written are kept."
 
 
 def layout() -> html.Div:
@@ -71,39 +69,8 @@ def progress_view(state: dict[str, Any]) -> list:
     ]
 
 
-def start_job(engine) -> str:
-    """Start a collection in a thread of this worker; returns its job token."""
-    from perfdash.collectors import runner
-    from perfdash.collectors.base import RetryPolicy
-
-    token = jobs.new_token()
-    state: dict[str, Any] = {"state": "running", "current": "", "finished": []}
-    jobs.write_state(token, state)
-
-    def progress(message: str) -> None:
-        # the runner says "Collecting from X…" before a source and "X: n readings, ..." after
-        if message.startswith("Collecting from"):
-            state["current"] = message
-        else:
-            state["finished"].append(message)
-            state["current"] = "Saving…"
-        jobs.write_state(token, state)
-
-    def work() -> None:
-        try:
-            # Shorter retries than the scheduled run: someone is waiting on the page.
-            quick = RetryPolicy(attempts=2, backoff=1.0, max_wait=5.0)
-            summary = runner.run(engine, retry=quick, timeout=10.0, progress=progress)
-            final = {"state": "done", "lines": summary.lines(), "failed": bool(summary.failed)}
-        except Exception as exc:  # noqa: BLE001 - reported to the page, never lost
-            final = {"state": "failed", "summary": f"The collection failed: {exc}"}
-        jobs.write_state(token, final)
-
-    jobs.start(token, work, "collect")
-    return token
-
-
 def register(app: Dash) -> None:
+    # runner (and httpx) are imported on the first click, not at worker start (~60 ms)
     @app.callback(
         Output("collect-now-job", "data"),
         Output("collect-now-poll", "disabled"),
@@ -121,7 +88,9 @@ def register(app: Dash) -> None:
         except auth.PermissionDenied as exc:
             alert = dbc.Alert(f"Not allowed: {exc}. Nothing was collected.", color="warning")
             return None, True, False, "", alert
-        token = start_job(context.engine())
+        from perfdash.collectors import runner
+
+        token = runner.start_job(context.engine())
         return token, False, True, progress_view({}), None
 
     @app.callback(
@@ -136,9 +105,11 @@ def register(app: Dash) -> None:
     def poll(_n: int, token: str | None):
         if not token:
             return True, False, "", no_update
+        from perfdash.collectors import runner
+
         try:
             auth.require_role("editor")
-            state = jobs.read_state(token, stale_summary=STALE)
+            state = runner.read_job(token)
         except (auth.PermissionDenied, jobs.UnknownJobError) as exc:
             return True, False, "", dbc.Alert(str(exc), color="warning")
         if state is None:
@@ -147,4 +118,4 @@ def register(app: Dash) -> None:
             return False, True, progress_view(state), no_update
         if state["state"] == "done":
             return True, False, "", summary_view(state["lines"], state["failed"])
-        return True, False, "", dbc.Alert(state.get("summary", STALE), color="danger")
+        return True, False, "", dbc.Alert(state["summary"], color="danger")
