@@ -142,7 +142,9 @@ def schema_sql(dialect_name: str = "postgresql") -> str:
     if dialect_name == "postgresql":
         from perfdash.schema import ROLLUP_TRIGGERS_PG
 
-        parts.append("-- the rollup's triggers (schema.py, revision 0006)\n")
+        parts.append(
+            "-- the rollup's triggers (schema.py; revision 0006, functions replaced in 0008)\n"
+        )
         parts.extend(ddl.strip() + ";\n" for ddl in ROLLUP_TRIGGERS_PG)
     return "\n".join(parts)
 

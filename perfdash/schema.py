@@ -332,22 +332,37 @@ def _recount_body(keys: str) -> str:
     RETURN NULL;"""
 
 
-_MERGE_NEW = f"""
-    WITH merged AS (
+# Inserts.  The statement's readings are counted per series-day first, drops within the batch
+# included (``counted``).  A day with no rollup row has no readings but these, so its counted
+# row is exact and a plain INSERT stores it: no ON CONFLICT arbiter probe (7.4 -> 4.4 s for
+# 800k rollup rows) and no recount.  Days that have a row merge: count and sum add, first and
+# last keep the older and newer reading, and the drops add up when the batch lies wholly after
+# (a collector's next run, the rest of an hourly day in the next import chunk) or before (a
+# backfill) the stored readings, with one comparison at the seam; only a batch interleaved with
+# the stored readings marks the day (-1) to be counted again from its readings.
+# Both branches read one snapshot, so a day another transaction commits after it makes the
+# plain INSERT fail with unique_violation: its subtransaction rolls back and the statement runs
+# again with every day merging (ON CONFLICT waits for, and merges with, the other writer).
+def _merge_counted(split: bool) -> str:
+    exists = f"SELECT 1 FROM performance_daily d WHERE {_KEY_MATCH.replace('k.', 'c.')}"
+    fresh = (
+        f"""fresh AS (
+        INSERT INTO performance_daily ({_ROLLUP_COLUMNS})
+        SELECT * FROM counted c WHERE NOT EXISTS ({exists})
+    ), """
+        if split
+        else ""
+    )
+    only_stored = f"WHERE EXISTS ({exists})" if split else ""
+    return f"""
+    WITH counted AS MATERIALIZED ({
+        _rollup_count(
+            "new_rows c CROSS JOIN performance_rollup_zones z WHERE c.recorded_at IS NOT NULL"
+        )
+    }
+    ), {fresh}merged AS (
     INSERT INTO performance_daily AS d ({_ROLLUP_COLUMNS})
-    SELECT z.tz, n.release_id, lower(n.platform), n.metric_type, n.value_kind,
-           (n.recorded_at AT TIME ZONE z.tz)::date,
-           count(*), sum(n.metric_value),
-           min(n.recorded_at),
-           (min(ARRAY[(extract(epoch FROM n.recorded_at) * 1000000)::bigint, n.id, n.metric_value]))[2],
-           (min(ARRAY[(extract(epoch FROM n.recorded_at) * 1000000)::bigint, n.id, n.metric_value]))[3],
-           max(n.recorded_at),
-           (max(ARRAY[(extract(epoch FROM n.recorded_at) * 1000000)::bigint, n.id, n.metric_value]))[2],
-           (max(ARRAY[(extract(epoch FROM n.recorded_at) * 1000000)::bigint, n.id, n.metric_value]))[3],
-           CASE WHEN n.value_kind = 'total' AND count(*) > 1 THEN -1 ELSE 0 END
-    FROM new_rows n CROSS JOIN performance_rollup_zones z
-    WHERE n.recorded_at IS NOT NULL
-    GROUP BY 1, 2, 3, 4, 5, 6
+    SELECT * FROM counted c {only_stored}
     ON CONFLICT ({_ROLLUP_KEY}) DO UPDATE SET
         n_rows = d.n_rows + excluded.n_rows,
         sum_value = d.sum_value + excluded.sum_value,
@@ -363,18 +378,26 @@ _MERGE_NEW = f"""
                        THEN excluded.last_id ELSE d.last_id END,
         last_value = CASE WHEN (excluded.last_at, excluded.last_id) > (d.last_at, d.last_id)
                           THEN excluded.last_value ELSE d.last_value END,
-        -- one reading after the day's last (a collector's next run): a drop is one comparison;
-        -- anything else (-1) is counted again from the day's readings below
         drops = CASE WHEN d.value_kind <> 'total' THEN 0
-                     WHEN excluded.n_rows = 1
-                          AND (excluded.first_at, excluded.first_id) > (d.last_at, d.last_id)
-                     THEN d.drops + CASE WHEN excluded.first_value < d.last_value THEN 1 ELSE 0 END
+                     WHEN (excluded.first_at, excluded.first_id) > (d.last_at, d.last_id)
+                     THEN d.drops + excluded.drops
+                          + CASE WHEN excluded.first_value < d.last_value THEN 1 ELSE 0 END
+                     WHEN (excluded.last_at, excluded.last_id) < (d.first_at, d.first_id)
+                     THEN d.drops + excluded.drops
+                          + CASE WHEN d.first_value < excluded.last_value THEN 1 ELSE 0 END
                      ELSE -1 END
     RETURNING d.tz, d.release_id, d.platform_key, d.metric_type, d.value_kind, d.day, d.drops)
     SELECT array_agg(tz), array_agg(release_id), array_agg(platform_key), array_agg(metric_type),
            array_agg(day)
     INTO k_tz, k_release, k_platform, k_metric, k_day
-    FROM merged WHERE drops = -1;
+    FROM merged WHERE drops = -1;"""
+
+
+_MERGE_NEW = f"""
+    BEGIN{_merge_counted(split=True)}
+    EXCEPTION WHEN unique_violation THEN  -- another writer committed one of the new days
+        {_merge_counted(split=False).strip()}
+    END;
     IF k_tz IS NULL THEN
         RETURN NULL;
     END IF;
@@ -405,9 +428,12 @@ _MERGE_NEW = f"""
 
 
 def _function(name: str, body: str, declare: str = "") -> str:
+    # JIT off: the row estimates of a transition table put every bulk write's statements over
+    # jit_above_cost, and compiling them took ~1 s of a 12 s rollup merge for 1M readings
+    # while the queries, one pass of sort and aggregate, gained nothing from it.
     return (
-        f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $rollup$\n"
-        f"{declare}BEGIN{body}\nEND\n$rollup$"
+        f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql SET jit = off "
+        f"AS $rollup$\n{declare}BEGIN{body}\nEND\n$rollup$"
     )
 
 

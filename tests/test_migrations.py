@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -237,4 +238,58 @@ def test_sql_directory_schema_runs_on_postgresql(pg_database):
         for d in diffs
         if not (d[0] in ("add_index", "remove_index") and d[1].name == "uq_performance_natural")
     ] == []
+    engine.dispose()
+
+
+@pytest.mark.filterwarnings("ignore::sqlalchemy.exc.SAWarning", "ignore::UserWarning")
+def test_revision_0008_installs_the_current_rollup_functions(pg_database):
+    """A database at 0007 holds whatever insert function 0006 wrote then; 0008 replaces all
+    four with today's (JIT off), and the rollup stays exact through the replaced trigger."""
+    from perfdash import schema
+
+    engine = store.make_engine(pg_database)
+    migrations.upgrade(engine, "0007")
+    with engine.begin() as conn:  # stand-in for the older function body
+        conn.exec_driver_sql(
+            "CREATE OR REPLACE FUNCTION perfdash_rollup_insert() RETURNS trigger "
+            "LANGUAGE plpgsql AS $f$ BEGIN RETURN NULL; END $f$"
+        )
+    migrations.upgrade(engine)
+    assert migrations.current_revision(engine) == "0008"
+    with engine.connect() as conn:
+        found = dict(
+            conn.execute(
+                sa.text(
+                    "SELECT proname, proconfig FROM pg_proc WHERE proname LIKE 'perfdash_rollup_%'"
+                )
+            ).all()
+        )
+        body = conn.execute(
+            sa.text("SELECT prosrc FROM pg_proc WHERE proname = 'perfdash_rollup_insert'")
+        ).scalar_one()
+    assert found == {
+        f"perfdash_rollup_{w}": ["jit=off"] for w in ("insert", "delete", "update", "truncate")
+    }
+    expected = schema.ROLLUP_TRIGGERS_PG[0].split("$rollup$")[1]
+    assert body == expected and "fresh AS" in body
+    rid = store.create_release(engine, "r")
+    at = datetime(2026, 3, 1, tzinfo=UTC)
+    store.insert_metrics(
+        engine,
+        [
+            dict(
+                release_id=rid,
+                platform="YouTube",
+                metric_type="views",
+                metric_value=v,
+                recorded_at=at + timedelta(hours=h),
+                value_kind="total",
+                source="csv",
+            )
+            for h, v in enumerate([5, 9, 7, 12, 3] * 20)
+        ],
+    )
+    assert store.rollup_differences(engine, "UTC") == 0
+    with engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT sum(n_rows) FROM performance_daily")).scalar() == 100
     engine.dispose()

@@ -138,6 +138,105 @@ def test_out_of_order_readings_move_first_last_and_drops(pg):
     assert tuple(row) == (5, 400, 50, 2, 1050)
 
 
+def _views(rid: int, start: datetime, values: list[int]) -> list[dict]:
+    return [
+        dict(
+            release_id=rid,
+            platform="YouTube",
+            metric_type="views",
+            metric_value=v,
+            recorded_at=start + timedelta(minutes=i),
+            value_kind="total",
+            source="csv",
+        )
+        for i, v in enumerate(values)
+    ]
+
+
+def _day_row(eng, day: datetime) -> tuple:
+    with eng.connect() as conn:
+        row = conn.execute(
+            sa.text(
+                "SELECT n_rows, first_value, last_value, drops FROM performance_daily "
+                "WHERE tz = 'UTC' AND day = :day"
+            ),
+            {"day": day.date()},
+        ).one()
+    return tuple(row)
+
+
+def test_a_statement_merges_by_where_its_readings_fall_in_the_day(pg):
+    """One statement per step (insert_metrics): a new day counted from the batch, a batch after
+    and one before the stored readings (drops added at the seam), one interleaved (counted
+    again), and one that brings a new day and extends a stored one."""
+    rid = store.create_release(pg, "r")
+    day = T0 + timedelta(days=1)
+    at = lambda h: day + timedelta(hours=h)  # noqa: E731 - midday hours: same day in Berlin
+    store.insert_metrics(pg, _views(rid, at(8), [10, 20, 15, 30, 25, 40, 50, 45, 60, 70]))
+    exact(pg)
+    assert _day_row(pg, day) == (10, 10, 70, 3)
+    store.insert_metrics(pg, _views(rid, at(12), [65, 80, 75]))  # after: 65 < 70 at the seam
+    exact(pg)
+    assert _day_row(pg, day) == (13, 10, 75, 5)
+    store.insert_metrics(pg, _views(rid, at(6), [100, 90, 95]))  # before: 10 < 95 at the seam
+    exact(pg)
+    assert _day_row(pg, day) == (16, 100, 75, 7)
+    store.insert_metrics(pg, _views(rid, at(9), [5]) + _views(rid, at(13), [200]))  # between
+    exact(pg)
+    assert _day_row(pg, day) == (18, 100, 200, 7)  # 5 < 70 added, 65 < 70 gone
+    next_day = day + timedelta(days=1)
+    store.insert_metrics(
+        pg, _views(rid, at(14), [150]) + _views(rid, next_day + timedelta(hours=8), [3, 2, 1])
+    )
+    exact(pg)
+    assert _day_row(pg, day) == (19, 100, 150, 8)
+    assert _day_row(pg, next_day) == (3, 3, 1, 2)
+
+
+def test_a_new_day_committed_by_another_writer_first_is_merged(pg):
+    """Two bulk writes of the same new days: the second one's snapshot has no rollup row for
+    them, its plain INSERT waits for the first writer and fails when it commits, and the
+    statement merges instead (without that, the second import would fail)."""
+    rid = store.create_release(pg, "r")
+    day = T0 + timedelta(days=2, hours=7)
+    first = _views(rid, day, [10, 30, 20] * 40)
+    second = _views(rid, day + timedelta(seconds=30), [25, 5, 35] * 40)
+    errors: list[BaseException] = []
+    holder = pg.connect()
+    holder.begin()
+    store.insert_metrics(holder, first)
+
+    def second_writer() -> None:
+        try:
+            with pg.begin() as conn:
+                store.insert_metrics(conn, second)
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    thread = threading.Thread(target=second_writer)
+    thread.start()
+    try:
+        waiting = 0
+        for _ in range(100):  # until the second writer waits on the first one's rollup rows
+            with pg.connect() as conn:
+                waiting = conn.execute(
+                    sa.text("SELECT count(*) FROM pg_locks WHERE NOT granted")
+                ).scalar_one()
+            if waiting:
+                break
+            threading.Event().wait(0.05)
+        assert waiting, "the second writer never waited for the first"
+    finally:
+        holder.commit()
+        holder.close()
+        thread.join(30)
+    assert not errors
+    exact(pg)
+    with pg.connect() as conn:
+        n = conn.execute(sa.text("SELECT sum(n_rows) FROM performance_daily WHERE tz = 'UTC'"))
+        assert n.scalar_one() == len(first) + len(second)
+
+
 def test_updates_deletes_cascades_raw_sql_and_truncate_keep_it_exact(pg):
     a = store.create_release(pg, "a")
     b = store.create_release(pg, "b")
