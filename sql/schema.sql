@@ -135,7 +135,6 @@ CREATE INDEX idx_annotations_release_at ON perfdash_annotations (release_id, at)
 CREATE OR REPLACE FUNCTION perfdash_rollup_insert() RETURNS trigger LANGUAGE plpgsql SET jit = off AS $rollup$
 DECLARE k_tz text[]; k_release int[]; k_platform text[]; k_metric text[]; k_day date[];
 BEGIN
-    BEGIN
     WITH counted AS MATERIALIZED (
 SELECT tz, release_id, platform_key, metric_type, value_kind, day, count(*), sum(metric_value),
        min(recorded_at), (min(ARRAY[us, id, metric_value]))[2], (min(ARRAY[us, id, metric_value]))[3],
@@ -153,11 +152,11 @@ FROM (
 ) r
 GROUP BY tz, release_id, platform_key, metric_type, value_kind, day
     ), fresh AS (
-        INSERT INTO performance_daily (tz, release_id, platform_key, metric_type, value_kind, day, n_rows, sum_value, first_at, first_id, first_value, last_at, last_id, last_value, drops)
-        SELECT * FROM counted c WHERE NOT EXISTS (SELECT 1 FROM performance_daily d WHERE d.tz = c.tz AND d.release_id = c.release_id AND d.platform_key = c.platform_key AND d.metric_type = c.metric_type AND d.value_kind = c.value_kind AND d.day = c.day)
+        INSERT INTO performance_daily (tz, release_id, platform_key, metric_type, value_kind, day, n_rows, sum_value, first_at, first_id, first_value, last_at, last_id, last_value, drops) SELECT * FROM counted
+        ON CONFLICT DO NOTHING RETURNING tz, release_id, platform_key, metric_type, value_kind, day
     ), merged AS (
     INSERT INTO performance_daily AS d (tz, release_id, platform_key, metric_type, value_kind, day, n_rows, sum_value, first_at, first_id, first_value, last_at, last_id, last_value, drops)
-    SELECT * FROM counted c WHERE EXISTS (SELECT 1 FROM performance_daily d WHERE d.tz = c.tz AND d.release_id = c.release_id AND d.platform_key = c.platform_key AND d.metric_type = c.metric_type AND d.value_kind = c.value_kind AND d.day = c.day)
+    SELECT * FROM counted c WHERE NOT EXISTS (SELECT 1 FROM fresh k WHERE c.tz = k.tz AND c.release_id = k.release_id AND c.platform_key = k.platform_key AND c.metric_type = k.metric_type AND c.value_kind = k.value_kind AND c.day = k.day)
     ON CONFLICT (tz, release_id, platform_key, metric_type, value_kind, day) DO UPDATE SET
         n_rows = d.n_rows + excluded.n_rows,
         sum_value = d.sum_value + excluded.sum_value,
@@ -186,55 +185,6 @@ GROUP BY tz, release_id, platform_key, metric_type, value_kind, day
            array_agg(day)
     INTO k_tz, k_release, k_platform, k_metric, k_day
     FROM merged WHERE drops = -1;
-    EXCEPTION WHEN unique_violation THEN  -- another writer committed one of the new days
-        WITH counted AS MATERIALIZED (
-SELECT tz, release_id, platform_key, metric_type, value_kind, day, count(*), sum(metric_value),
-       min(recorded_at), (min(ARRAY[us, id, metric_value]))[2], (min(ARRAY[us, id, metric_value]))[3],
-       max(recorded_at), (max(ARRAY[us, id, metric_value]))[2], (max(ARRAY[us, id, metric_value]))[3],
-       count(*) FILTER (WHERE value_kind = 'total' AND metric_value < prev)
-FROM (
-    SELECT z.tz, c.release_id, lower(c.platform) AS platform_key, c.metric_type, c.value_kind,
-           (c.recorded_at AT TIME ZONE z.tz)::date AS day, c.id, c.metric_value, c.recorded_at,
-           (extract(epoch FROM c.recorded_at) * 1000000)::bigint AS us,
-           lag(c.metric_value) OVER (
-               PARTITION BY z.tz, c.release_id, lower(c.platform), c.metric_type, c.value_kind,
-                            (c.recorded_at AT TIME ZONE z.tz)::date
-               ORDER BY c.recorded_at, c.id) AS prev
-    FROM new_rows c CROSS JOIN performance_rollup_zones z WHERE c.recorded_at IS NOT NULL
-) r
-GROUP BY tz, release_id, platform_key, metric_type, value_kind, day
-    ), merged AS (
-    INSERT INTO performance_daily AS d (tz, release_id, platform_key, metric_type, value_kind, day, n_rows, sum_value, first_at, first_id, first_value, last_at, last_id, last_value, drops)
-    SELECT * FROM counted c 
-    ON CONFLICT (tz, release_id, platform_key, metric_type, value_kind, day) DO UPDATE SET
-        n_rows = d.n_rows + excluded.n_rows,
-        sum_value = d.sum_value + excluded.sum_value,
-        first_at = CASE WHEN (excluded.first_at, excluded.first_id) < (d.first_at, d.first_id)
-                        THEN excluded.first_at ELSE d.first_at END,
-        first_id = CASE WHEN (excluded.first_at, excluded.first_id) < (d.first_at, d.first_id)
-                        THEN excluded.first_id ELSE d.first_id END,
-        first_value = CASE WHEN (excluded.first_at, excluded.first_id) < (d.first_at, d.first_id)
-                           THEN excluded.first_value ELSE d.first_value END,
-        last_at = CASE WHEN (excluded.last_at, excluded.last_id) > (d.last_at, d.last_id)
-                       THEN excluded.last_at ELSE d.last_at END,
-        last_id = CASE WHEN (excluded.last_at, excluded.last_id) > (d.last_at, d.last_id)
-                       THEN excluded.last_id ELSE d.last_id END,
-        last_value = CASE WHEN (excluded.last_at, excluded.last_id) > (d.last_at, d.last_id)
-                          THEN excluded.last_value ELSE d.last_value END,
-        drops = CASE WHEN d.value_kind <> 'total' THEN 0
-                     WHEN (excluded.first_at, excluded.first_id) > (d.last_at, d.last_id)
-                     THEN d.drops + excluded.drops
-                          + CASE WHEN excluded.first_value < d.last_value THEN 1 ELSE 0 END
-                     WHEN (excluded.last_at, excluded.last_id) < (d.first_at, d.first_id)
-                     THEN d.drops + excluded.drops
-                          + CASE WHEN d.first_value < excluded.last_value THEN 1 ELSE 0 END
-                     ELSE -1 END
-    RETURNING d.tz, d.release_id, d.platform_key, d.metric_type, d.value_kind, d.day, d.drops)
-    SELECT array_agg(tz), array_agg(release_id), array_agg(platform_key), array_agg(metric_type),
-           array_agg(day)
-    INTO k_tz, k_release, k_platform, k_metric, k_day
-    FROM merged WHERE drops = -1;
-    END;
     IF k_tz IS NULL THEN
         RETURN NULL;
     END IF;
