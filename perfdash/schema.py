@@ -333,29 +333,20 @@ def _recount_body(keys: str) -> str:
 
 
 # Inserts.  The statement's readings are counted per series-day first, drops within the batch
-# included (``counted``).  A day with no rollup row has no readings but these, so its counted
-# row is exact: ``fresh`` stores it (ON CONFLICT DO NOTHING) and nothing counts it again.  The
-# days that do have a row (stored before, or committed meanwhile by another writer, whose row
-# DO NOTHING waits for) merge: count and sum add, first and last keep the older and newer
-# reading, and the drops add up when the batch lies wholly after (a collector's next run, the
-# rest of an hourly day in the next import chunk) or before (a backfill) the stored readings,
-# with one comparison at the seam.  Only a batch interleaved with a day's stored readings marks
-# it (-1) to be counted again from its readings; before, every day given several readings by
-# one statement was (3.5 s of a 1M-row COPY).  The split needs no probe of performance_daily
-# in a statement that fills it: an anti-join planned while the table was empty scanned it once
-# per new day, quadratic in the batch.
+# included, as a recount would count them.  A day with no rollup row has no readings but these,
+# so its counted row is exact and is inserted as it is.  A day that has a row merges: count and
+# sum add, first and last keep the older and newer reading, and the drops add up when the
+# batch lies wholly after (a collector's next run, the rest of an hourly day in the next import
+# chunk) or before (a backfill) the stored readings, with one comparison at the seam.  Only a
+# batch interleaved with a day's stored readings marks it (-1) to be counted again from its
+# readings; before, so was every day given several readings by one statement (3.5 s of a
+# 1M-row COPY went to counting the heavy releases' hourly days again).
 _COUNT_NEW_ROWS = _rollup_count(
     "new_rows c CROSS JOIN performance_rollup_zones z WHERE c.recorded_at IS NOT NULL"
 )
-_NOT_FRESH = f"NOT EXISTS (SELECT 1 FROM fresh k WHERE {_KEY_MATCH.replace('d.', 'c.')})"
 _MERGE_NEW = f"""
-    WITH counted AS MATERIALIZED ({_COUNT_NEW_ROWS}
-    ), fresh AS (
-        INSERT INTO performance_daily ({_ROLLUP_COLUMNS}) SELECT * FROM counted
-        ON CONFLICT DO NOTHING RETURNING {_ROLLUP_KEY}
-    ), merged AS (
-    INSERT INTO performance_daily AS d ({_ROLLUP_COLUMNS})
-    SELECT * FROM counted c WHERE {_NOT_FRESH}
+    WITH merged AS (
+    INSERT INTO performance_daily AS d ({_ROLLUP_COLUMNS}){_COUNT_NEW_ROWS}
     ON CONFLICT ({_ROLLUP_KEY}) DO UPDATE SET
         n_rows = d.n_rows + excluded.n_rows,
         sum_value = d.sum_value + excluded.sum_value,

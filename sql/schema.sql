@@ -135,7 +135,8 @@ CREATE INDEX idx_annotations_release_at ON perfdash_annotations (release_id, at)
 CREATE OR REPLACE FUNCTION perfdash_rollup_insert() RETURNS trigger LANGUAGE plpgsql SET jit = off AS $rollup$
 DECLARE k_tz text[]; k_release int[]; k_platform text[]; k_metric text[]; k_day date[];
 BEGIN
-    WITH counted AS MATERIALIZED (
+    WITH merged AS (
+    INSERT INTO performance_daily AS d (tz, release_id, platform_key, metric_type, value_kind, day, n_rows, sum_value, first_at, first_id, first_value, last_at, last_id, last_value, drops)
 SELECT tz, release_id, platform_key, metric_type, value_kind, day, count(*), sum(metric_value),
        min(recorded_at), (min(ARRAY[us, id, metric_value]))[2], (min(ARRAY[us, id, metric_value]))[3],
        max(recorded_at), (max(ARRAY[us, id, metric_value]))[2], (max(ARRAY[us, id, metric_value]))[3],
@@ -151,12 +152,6 @@ FROM (
     FROM new_rows c CROSS JOIN performance_rollup_zones z WHERE c.recorded_at IS NOT NULL
 ) r
 GROUP BY tz, release_id, platform_key, metric_type, value_kind, day
-    ), fresh AS (
-        INSERT INTO performance_daily (tz, release_id, platform_key, metric_type, value_kind, day, n_rows, sum_value, first_at, first_id, first_value, last_at, last_id, last_value, drops) SELECT * FROM counted
-        ON CONFLICT DO NOTHING RETURNING tz, release_id, platform_key, metric_type, value_kind, day
-    ), merged AS (
-    INSERT INTO performance_daily AS d (tz, release_id, platform_key, metric_type, value_kind, day, n_rows, sum_value, first_at, first_id, first_value, last_at, last_id, last_value, drops)
-    SELECT * FROM counted c WHERE NOT EXISTS (SELECT 1 FROM fresh k WHERE c.tz = k.tz AND c.release_id = k.release_id AND c.platform_key = k.platform_key AND c.metric_type = k.metric_type AND c.value_kind = k.value_kind AND c.day = k.day)
     ON CONFLICT (tz, release_id, platform_key, metric_type, value_kind, day) DO UPDATE SET
         n_rows = d.n_rows + excluded.n_rows,
         sum_value = d.sum_value + excluded.sum_value,

@@ -194,9 +194,9 @@ def test_a_statement_merges_by_where_its_readings_fall_in_the_day(pg):
 
 
 def test_a_new_day_committed_by_another_writer_first_is_merged(pg):
-    """Two bulk writes of the same new days: the second one counts them as new, waits for the
-    first writer's uncommitted rollup rows and, once those are committed, merges into them
-    (interleaved readings: the days are counted again) instead of failing or counting twice."""
+    """Two bulk writes of the same new days: the second one counts them from its own readings,
+    waits on the first writer's uncommitted rollup rows and, once they are committed, merges
+    into them (interleaved readings: the days are counted again) instead of overwriting them."""
     rid = store.create_release(pg, "r")
     day = T0 + timedelta(days=2, hours=7)
     first = _views(rid, day, [10, 30, 20] * 40)

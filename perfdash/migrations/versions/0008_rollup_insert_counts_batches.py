@@ -2,9 +2,11 @@
 series-day first, so a day new to the rollup is stored as counted and is never counted again.
 
 Before, a day given several readings by one statement (an hourly series in a CSV import) was
-counted again from its readings after the merge.  Now a new day's row is counted from the
-batch itself, drops included, and a stored day adds the batch's drops when the batch lies
-before or after its readings (schema.py, "Inserts").  All four functions run with JIT off.
+counted again from its readings after the merge.  Now the batch's drops are counted with it:
+a new day's row is exact as inserted, and a stored day adds the batch's drops when the batch
+lies before or after its readings (schema.py, "Inserts").  All four functions run with JIT
+off.  Raw COPY of the 1M-row benchmark catalog, old and new functions alternated in one
+session: 38.7 / 34.8 / 38.6 s.
 
 No table changes and no row changes: the rollup these functions keep is the one the old ones
 kept (``store.rollup_differences`` counts it again and compares).  Downgrade keeps the new
