@@ -118,19 +118,24 @@ def vacuum(url: str) -> None:
 # --------------------------------------------------------------------------- writes
 
 
+def _copy_file(cur: Any, path: Path) -> int:
+    """COPY the benchmark's copy.csv into content_performance in 1 MB blocks; rows written."""
+    cols = ", ".join(catalog.COPY_COLUMNS)
+    with cur.copy(f"COPY content_performance ({cols}) FROM STDIN (FORMAT csv)") as copy:
+        with path.open("rb") as f:
+            while block := f.read(1 << 20):
+                copy.write(block)
+    return cur.rowcount
+
+
 def raw_copy(url: str, path: Path) -> tuple[float, int]:
     """Raw psycopg COPY of copy.csv into content_performance: the ingest limit."""
     import psycopg
 
-    cols = ", ".join(catalog.COPY_COLUMNS)
     with psycopg.connect(psycopg_conninfo(url)) as conn:
         t = time.perf_counter()
         with conn.cursor() as cur:
-            with cur.copy(f"COPY content_performance ({cols}) FROM STDIN (FORMAT csv)") as copy:
-                with path.open("rb") as f:
-                    while block := f.read(1 << 20):
-                        copy.write(block)
-            rows = cur.rowcount
+            rows = _copy_file(cur, path)
         conn.commit()
         return time.perf_counter() - t, rows
 
@@ -145,17 +150,12 @@ def copy_without_rollup(url: str, path: Path) -> tuple[float, int]:
     """
     import psycopg
 
-    cols = ", ".join(catalog.COPY_COLUMNS)
     with psycopg.connect(psycopg_conninfo(url)) as conn:
         with conn.cursor() as cur:
             cur.execute("ALTER TABLE content_performance DISABLE TRIGGER perfdash_rollup_insert")
             t = time.perf_counter()
-            with cur.copy(f"COPY content_performance ({cols}) FROM STDIN (FORMAT csv)") as copy:
-                with path.open("rb") as f:
-                    while block := f.read(1 << 20):
-                        copy.write(block)
+            rows = _copy_file(cur, path)
             seconds = time.perf_counter() - t
-            rows = cur.rowcount
         conn.rollback()
     return seconds, rows
 
