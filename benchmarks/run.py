@@ -386,9 +386,8 @@ def run(
                 out["copy_without_rollup_rows_written"] = copied
                 out["copy_without_rollup_rows_per_s"] = round(copied / seconds)
                 out["rows_after_rolled_back_copy"] = count_rows(engine)
-                log(
-                    f"raw COPY, rollup trigger off (rolled back): {round(copied / seconds):,} rows/s"
-                )
+                rate = out["copy_without_rollup_rows_per_s"]
+                log(f"raw COPY, rollup trigger off (rolled back): {rate:,} rows/s")
                 truncate(url)  # its dead rows and WAL are not the next COPY's cost
 
             seconds, copied = raw_copy(url, copy_csv)
