@@ -246,6 +246,13 @@ def _begin(bind: Engine | Connection) -> Iterator[Connection]:
                 yield conn
 
 
+def transaction(bind: Engine | Connection) -> contextlib.AbstractContextManager[Connection]:
+    """One connection and one transaction for a caller that makes several store calls (a
+    chart's reads on one snapshot, an import's chunks all-or-nothing), with the store's error
+    translation: faces never open their own and never see a driver's exception."""
+    return _begin(bind)
+
+
 def _tuples_on(bind: Engine | Connection, stmt: sa.Executable) -> list[tuple]:
     with _begin(bind) as conn:
         return _tuples(conn, stmt)
@@ -2895,4 +2902,5 @@ __all__ = [
     "release_series",
     "search_releases",
     "totals_before",
+    "transaction",
 ]
