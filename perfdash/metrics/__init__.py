@@ -1,0 +1,108 @@
+"""The calculations: pure functions from the store's DataFrames to what a person reads.
+
+Nothing here touches a database or Dash, so every rule is unit-tested with hand-computed
+numbers.  Callers use ``metrics.x``; the modules split the rules by concern:
+
+- ``platforms``: one key, label and colour per platform; the known metric types
+- ``gains``: running totals versus gains, corrections, summing platforms
+- ``periods``: presets and custom ranges in whole local days
+- ``kpi``: KPI cards, the per-platform breakdown, the leaderboard's trend, number texts
+- ``spikes``: the spike rule behind alerts
+- ``launches``: releases aligned by days since launch, the median launch
+- ``staleness``: the newest number's time and source, stale against its own schedule
+- ``interim_csv``: formula-safe CSV cells, until the one guard and export in ingest/csvio
+
+Module names differ from the functions they hold (``kpi`` holds ``kpis``, ``staleness``
+holds ``freshness``) so that ``metrics.kpis`` is always the function, never the module.
+"""
+
+from perfdash.metrics.gains import GAIN_COLUMNS, combine_platforms, totals_and_gains
+from perfdash.metrics.interim_csv import FORMULA_STARTS, neutralise_cell, records_csv
+from perfdash.metrics.kpi import (
+    BREAKDOWN_COLUMNS,
+    Kpi,
+    change_text,
+    format_number,
+    kpis,
+    order_kpis,
+    period_kpis,
+    platform_breakdown,
+    trend_arrow,
+)
+from perfdash.metrics.launches import (
+    LAUNCH_COLUMNS,
+    LAUNCH_HORIZONS,
+    LaunchComparison,
+    align_launches,
+    compare_to_median,
+    median_launch_curve,
+)
+from perfdash.metrics.periods import PERIOD_PRESETS, Period, local_midnight, period_for
+from perfdash.metrics.platforms import (
+    FALLBACK_COLOURS,
+    KNOWN_METRIC_TYPES,
+    KNOWN_PLATFORMS,
+    PLATFORM_COLOURS,
+    PLATFORM_LABELS,
+    platform_colour,
+    platform_key,
+    platform_label,
+)
+from perfdash.metrics.spikes import SPIKE_COLUMNS, SpikeRule, detect_spikes
+from perfdash.metrics.staleness import (
+    SOURCE_LABELS,
+    Freshness,
+    StaleRule,
+    collection_interval_hours,
+    combined_freshness,
+    freshness,
+    freshness_by_metric,
+    stale_hours_by_release,
+)
+
+__all__ = [
+    "BREAKDOWN_COLUMNS",
+    "FALLBACK_COLOURS",
+    "FORMULA_STARTS",
+    "GAIN_COLUMNS",
+    "KNOWN_METRIC_TYPES",
+    "KNOWN_PLATFORMS",
+    "LAUNCH_COLUMNS",
+    "LAUNCH_HORIZONS",
+    "PERIOD_PRESETS",
+    "PLATFORM_COLOURS",
+    "PLATFORM_LABELS",
+    "SOURCE_LABELS",
+    "SPIKE_COLUMNS",
+    "Freshness",
+    "Kpi",
+    "LaunchComparison",
+    "Period",
+    "SpikeRule",
+    "StaleRule",
+    "align_launches",
+    "change_text",
+    "collection_interval_hours",
+    "combine_platforms",
+    "combined_freshness",
+    "compare_to_median",
+    "detect_spikes",
+    "format_number",
+    "freshness",
+    "freshness_by_metric",
+    "kpis",
+    "local_midnight",
+    "median_launch_curve",
+    "neutralise_cell",
+    "order_kpis",
+    "period_for",
+    "period_kpis",
+    "platform_breakdown",
+    "platform_colour",
+    "platform_key",
+    "platform_label",
+    "records_csv",
+    "stale_hours_by_release",
+    "totals_and_gains",
+    "trend_arrow",
+]
