@@ -43,19 +43,20 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError, SQLAlchemyError
 
 from perfdash.schema import (
-    DISTRIBUTION_STATUSES,
-    RELEASE_IDENTIFIERS,
-    ROLES,
-    SOURCES,
-    VALUE_KINDS,
     api_tokens,
     approved_releases,
     content_performance,
     performance_daily,
     performance_rollup_zones,
-    rollup_build_sql,
-    rollup_check_sql,
     users,
+)
+from perfdash.schema.rollup_sql import ROLLUP_COLUMNS, rollup_count_sql, rollup_insert_sql
+from perfdash.vocab import (
+    DISTRIBUTION_STATUSES,
+    RELEASE_IDENTIFIERS,
+    ROLES,
+    SOURCES,
+    VALUE_KINDS,
 )
 
 MAX_METRIC_VALUE = 2**63 - 1
@@ -2485,13 +2486,32 @@ def _grouped_from_joined(joined: sa.Subquery) -> sa.Subquery:
 
 
 # --------------------------------------------------------------------------- rollup
-# performance_daily (schema.py, revision 0006): one row per series and local day, kept exact by
+# performance_daily (schema/tables.py, revision 0006): one row per series and local day, kept exact by
 # triggers on PostgreSQL.  Reads use it when the period starts and ends at local midnights of
 # a rollup zone; otherwise they read the readings (same numbers).  tests/test_rollup.py proves
 # both paths agree and that the triggers keep the rollup equal to a fresh count.
 
 _pd = performance_daily.c
 _SERIES_KEY = ("release_id", "platform_key", "metric_type", "value_kind")
+
+
+# Every reading of zone ``:tz`` (a zone already in performance_rollup_zones).
+_ALL_READINGS = (
+    "content_performance c JOIN performance_rollup_zones z ON z.tz = :tz "
+    "WHERE c.recorded_at IS NOT NULL"
+)
+
+# Count the whole rollup of zone ``:tz``.
+_BUILD_ZONE = rollup_insert_sql(_ALL_READINGS)
+
+# How many rollup rows of zone ``:tz`` differ from a fresh count (0 when exact).
+_COUNT_DIFFERENCES = (
+    f"WITH fresh AS ({rollup_count_sql(_ALL_READINGS)}), "  # noqa: S608 - constants only
+    f"stored AS (SELECT {ROLLUP_COLUMNS} FROM performance_daily WHERE tz = :tz) "
+    "SELECT count(*) FROM ("
+    "(SELECT * FROM fresh EXCEPT ALL SELECT * FROM stored) UNION ALL "
+    "(SELECT * FROM stored EXCEPT ALL SELECT * FROM fresh)) AS differences"
+)
 
 
 def rollup_zones(bind: Engine | Connection) -> list[str]:
@@ -2525,7 +2545,7 @@ def set_rollup_zones(bind: Engine | Connection, zones: Iterable[str]) -> list[st
         added = [zone for zone in wanted if zone not in have]
         for zone in added:
             conn.execute(sa.insert(performance_rollup_zones).values(tz=zone))
-            conn.execute(sa.text(rollup_build_sql()), {"tz": zone})
+            conn.execute(sa.text(_BUILD_ZONE), {"tz": zone})
         # plans for the new row counts; the zones too: never analysed, the planner takes the
         # table for hundreds of zones and multiplies every write's rollup estimate by that
         conn.execute(sa.text("ANALYZE performance_daily, performance_rollup_zones"))
@@ -2535,7 +2555,7 @@ def set_rollup_zones(bind: Engine | Connection, zones: Iterable[str]) -> list[st
 def rollup_differences(bind: Engine | Connection, tz: str) -> int:
     """Rollup rows of ``tz`` that differ from a fresh count of the readings (0 when exact)."""
     with _begin(bind) as conn:
-        return int(conn.execute(sa.text(rollup_check_sql()), {"tz": tz}).scalar_one())
+        return int(conn.execute(sa.text(_COUNT_DIFFERENCES), {"tz": tz}).scalar_one())
 
 
 def _transaction_zones(bind: Engine | Connection) -> list[str]:

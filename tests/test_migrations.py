@@ -13,8 +13,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
-from perfdash import migrations, schema, store
-from perfdash.schema import metadata
+from perfdash import migrations, store
+from perfdash.schema import metadata, rollup_sql
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -326,8 +326,8 @@ def test_no_revision_imports_perfdash():
 
 
 def test_todays_rollup_ddl_is_the_last_revisions_frozen_copy():
-    """A change to perfdash.schema without a revision that installs it fails here."""
-    assert schema.ROLLUP_TRIGGERS_PG == (
+    """A change to schema.rollup_sql without a revision that installs it fails here."""
+    assert rollup_sql.ROLLUP_TRIGGERS_PG == (
         *revision_module("0008").FUNCTIONS.values(),
         *revision_module("0006").TRIGGERS,
     )
@@ -337,7 +337,7 @@ def test_todays_rollup_ddl_is_the_last_revisions_frozen_copy():
 def test_each_revision_installs_the_rollup_ddl_it_carries(pg_database):
     """Upgraded one revision at a time from empty: at 0006 the functions and triggers 0006
     carries (counting the readings already there), at 0008 the functions 0008 carries (JIT
-    off), and at head those of perfdash.schema; the rollup stays exact throughout."""
+    off), and at head those of schema.rollup_sql; the rollup stays exact throughout."""
     engine = store.make_engine(pg_database)
     script = ScriptDirectory.from_config(migrations.alembic_config(None))
     steps = [rev.revision for rev in reversed(list(script.walk_revisions()))]
@@ -365,7 +365,7 @@ def test_each_revision_installs_the_rollup_ddl_it_carries(pg_database):
     assert function_bodies(rev_0006.FUNCTIONS.values()) != function_bodies(
         rev_0008.FUNCTIONS.values()
     )
-    today = schema.ROLLUP_TRIGGERS_PG
+    today = rollup_sql.ROLLUP_TRIGGERS_PG
     assert set(installed_functions(engine)) == ROLLUP_FUNCTIONS
     assert {name: body for name, (body, _) in installed_functions(engine).items()} == (
         function_bodies(today)

@@ -2,13 +2,13 @@
 triggers that keep it exact on every write, and the rollup of zone UTC counted from the rows
 already there (every reading is kept; the rollup is derived and can be counted again).
 
-Why a rollup and why triggers: see perfdash/schema.py ("rollup") and README "Performance".
+Why a rollup and why triggers: see perfdash/schema/tables.py ("rollup") and README "Performance".
 The initial count reads every reading once (about a minute per ten million rows on a small
 machine); writes wait for it.  `perfdash db upgrade` then switches the zone to PERFDASH_TZ.
 
 The table, the functions, the triggers and the initial count below are the ones this revision
 installed when it was written, frozen here: revision 0008 replaced the four functions, and
-today's text is schema.ROLLUP_TRIGGERS_PG.  (These count the drops of a series-day again
+today's text is perfdash/schema/rollup_sql.py.  (These count the drops of a series-day again
 from its readings whenever an insert gave it several total readings, ``drops = -1``.)
 
 Revision ID: 0006

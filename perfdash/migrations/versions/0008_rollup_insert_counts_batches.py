@@ -4,7 +4,7 @@ series-day first, so a day new to the rollup is stored as counted and is never c
 Before, a day given several readings by one statement (an hourly series in a CSV import) was
 counted again from its readings after the merge.  Now the batch's drops are counted with it:
 a new day's row is exact as inserted, and a stored day adds the batch's drops when the batch
-lies before or after its readings (perfdash/schema.py, "Inserts").  All four
+lies before or after its readings (perfdash/schema/rollup_sql.py, "Inserts").  All four
 functions run with JIT off.  Raw COPY of the 1M-row benchmark catalog, old and new functions
 alternated in one session: 38.7 / 34.8 / 38.6 s.
 
@@ -13,7 +13,7 @@ kept (``store.rollup_differences`` counts it again and compares).  Downgrade kee
 functions for the same reason: revision 0007's tables are unchanged.
 
 The functions below are the text this revision installs, frozen here (not imported): a later
-change to perfdash/schema.py needs a revision of its own.  Today they are equal
+change to perfdash/schema/rollup_sql.py needs a revision of its own.  Today they are equal
 (tests/test_migrations.py compares).
 
 Revision ID: 0008
