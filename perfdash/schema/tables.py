@@ -1,7 +1,8 @@
 """The tables, as SQLAlchemy Core objects: the one truth about columns and indexes.
 
 Column names and types of the original platform schema are kept exactly (an existing platform
-database is adopted as it is, see migrations/); perfdash only adds columns and indexes.
+database is adopted as it is, see migrations/); perfdash only adds columns and indexes.  The
+words the columns hold (value kinds, sources, statuses, roles) are in ``perfdash.vocab``.
 
 Why the additions:
 - ``approved_releases.title`` and the platform identifiers (YouTube video id, Spotify ids,
