@@ -177,5 +177,5 @@ def test_each_variant_reads_the_path_it_names(engine, request, loaded):
     """The rollup variant must really read the rollup, the others the readings."""
     period = metrics.period_for("90d", TZ, now=catalog.NOW)
     expected = TZ if request.node.callspec.params["engine"].endswith("rollup") else None
-    assert store._rollup_zone(engine, period.start, period.end, tz=TZ) == expected
-    assert store._rollup_zone(engine, period.start + timedelta(hours=1), period.end) is None
+    assert store.rollup_zone_for(engine, period.start, period.end, tz=TZ) == expected
+    assert store.rollup_zone_for(engine, period.start + timedelta(hours=1), period.end) is None

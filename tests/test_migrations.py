@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -10,9 +11,10 @@ import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 
 from perfdash import migrations, store
-from perfdash.schema import metadata
+from perfdash.schema import metadata, rollup_sql
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -241,37 +243,135 @@ def test_sql_directory_schema_runs_on_postgresql(pg_database):
     engine.dispose()
 
 
-@pytest.mark.filterwarnings("ignore::sqlalchemy.exc.SAWarning", "ignore::UserWarning")
-def test_revision_0008_installs_the_current_rollup_functions(pg_database):
-    """A database at 0007 holds whatever insert function 0006 wrote then; 0008 replaces all
-    four with today's (JIT off), and the rollup stays exact through the replaced trigger."""
-    from perfdash import schema
+VERSIONS = Path(migrations.__file__).parent / "versions"
+ROLLUP_FUNCTIONS = {f"perfdash_rollup_{w}" for w in ("insert", "delete", "update", "truncate")}
 
-    engine = store.make_engine(pg_database)
-    migrations.upgrade(engine, "0007")
-    with engine.begin() as conn:  # stand-in for the older function body
-        conn.exec_driver_sql(
-            "CREATE OR REPLACE FUNCTION perfdash_rollup_insert() RETURNS trigger "
-            "LANGUAGE plpgsql AS $f$ BEGIN RETURN NULL; END $f$"
-        )
-    migrations.upgrade(engine)
-    assert migrations.current_revision(engine) == "0008"
+
+def revision_module(revision: str):
+    """A revision file as a module, to read the DDL it carries."""
+    return (
+        ScriptDirectory.from_config(migrations.alembic_config(None)).get_revision(revision).module
+    )
+
+
+def function_bodies(ddls) -> dict[str, str]:
+    """Name and body (what pg_proc.prosrc holds) of each CREATE FUNCTION in ``ddls``."""
+    bodies = {}
+    for ddl in ddls:
+        if ddl.startswith("CREATE OR REPLACE FUNCTION "):
+            name = ddl.removeprefix("CREATE OR REPLACE FUNCTION ").split("(", 1)[0]
+            bodies[name] = ddl.split("$rollup$")[1]
+    return bodies
+
+
+def trigger_ddl(ddls) -> set[str]:
+    return {ddl for ddl in ddls if ddl.startswith("CREATE TRIGGER ")}
+
+
+def installed_functions(engine: sa.Engine) -> dict[str, tuple[str, list[str] | None]]:
     with engine.connect() as conn:
-        found = dict(
-            conn.execute(
-                sa.text(
-                    "SELECT proname, proconfig FROM pg_proc WHERE proname LIKE 'perfdash_rollup_%'"
-                )
-            ).all()
-        )
-        body = conn.execute(
-            sa.text("SELECT prosrc FROM pg_proc WHERE proname = 'perfdash_rollup_insert'")
+        rows = conn.execute(
+            sa.text(
+                "SELECT proname, prosrc, proconfig FROM pg_proc "
+                "WHERE proname LIKE 'perfdash_rollup_%'"
+            )
+        ).all()
+    return {name: (body, config) for name, body, config in rows}
+
+
+def installed_triggers(engine: sa.Engine) -> set[str]:
+    """The triggers on content_performance, as the DDL that created them reads."""
+    with engine.connect() as conn:
+        rows = conn.execute(
+            sa.text(
+                "SELECT pg_get_triggerdef(oid) FROM pg_trigger "
+                "WHERE tgrelid = 'content_performance'::regclass AND NOT tgisinternal"
+            )
+        ).scalars()
+        return {
+            ddl.replace(" ON public.content_performance ", " ON content_performance ")
+            for ddl in rows
+        }
+
+
+def add_readings(engine: sa.Engine, release_key: str, values: list[int]) -> None:
+    """Hourly totals of one series, written with plain SQL (any revision's tables take it)."""
+    at = datetime(2026, 3, 1, tzinfo=UTC)
+    with engine.begin() as conn:
+        rid = conn.execute(
+            sa.text("INSERT INTO approved_releases (release_id) VALUES (:k) RETURNING id"),
+            {"k": release_key},
         ).scalar_one()
-    assert found == {
-        f"perfdash_rollup_{w}": ["jit=off"] for w in ("insert", "delete", "update", "truncate")
-    }
-    expected = schema.ROLLUP_TRIGGERS_PG[0].split("$rollup$")[1]
-    assert body == expected and "excluded.drops" in body
+        conn.execute(
+            sa.text(
+                "INSERT INTO content_performance "
+                "(release_id, platform, metric_type, metric_value, recorded_at) "
+                "VALUES (:rid, 'YouTube', 'views', :v, :at)"
+            ),
+            [{"rid": rid, "v": v, "at": at + timedelta(hours=h)} for h, v in enumerate(values)],
+        )
+
+
+def test_no_revision_imports_perfdash():
+    """Each revision carries its own DDL: what it installs cannot change after it is written."""
+    for path in sorted(VERSIONS.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                names = [node.module or ""]
+            else:
+                continue
+            assert not any(n.split(".")[0] == "perfdash" for n in names), path.name
+
+
+def test_todays_rollup_ddl_is_the_last_revisions_frozen_copy():
+    """A change to schema.rollup_sql without a revision that installs it fails here."""
+    assert rollup_sql.ROLLUP_TRIGGERS_PG == (
+        *revision_module("0008").FUNCTIONS.values(),
+        *revision_module("0006").TRIGGERS,
+    )
+
+
+@pytest.mark.filterwarnings("ignore::sqlalchemy.exc.SAWarning", "ignore::UserWarning")
+def test_each_revision_installs_the_rollup_ddl_it_carries(pg_database):
+    """Upgraded one revision at a time from empty: at 0006 the functions and triggers 0006
+    carries (counting the readings already there), at 0008 the functions 0008 carries (JIT
+    off), and at head those of schema.rollup_sql; the rollup stays exact throughout."""
+    engine = store.make_engine(pg_database)
+    script = ScriptDirectory.from_config(migrations.alembic_config(None))
+    steps = [rev.revision for rev in reversed(list(script.walk_revisions()))]
+    assert steps[0] == "0001" and steps[-1] == migrations.head_revision()
+    rev_0006, rev_0008 = revision_module("0006"), revision_module("0008")
+    for step in steps:
+        migrations.upgrade(engine, step)
+        assert migrations.current_revision(engine) == step
+        if step == "0005":
+            add_readings(engine, "before-0006", [5, 9, 7, 12, 3] * 5)
+        if step == "0006":
+            assert installed_functions(engine) == {
+                name: (body, None)
+                for name, body in function_bodies(rev_0006.FUNCTIONS.values()).items()
+            }
+            assert installed_triggers(engine) == set(rev_0006.TRIGGERS)
+            assert store.rollup_differences(engine, "UTC") == 0
+            add_readings(engine, "at-0006", [4, 8, 6, 1] * 5)
+            assert store.rollup_differences(engine, "UTC") == 0
+        if step == "0008":
+            assert installed_functions(engine) == {
+                name: (body, ["jit=off"])
+                for name, body in function_bodies(rev_0008.FUNCTIONS.values()).items()
+            }
+    assert function_bodies(rev_0006.FUNCTIONS.values()) != function_bodies(
+        rev_0008.FUNCTIONS.values()
+    )
+    today = rollup_sql.ROLLUP_TRIGGERS_PG
+    assert set(installed_functions(engine)) == ROLLUP_FUNCTIONS
+    assert {name: body for name, (body, _) in installed_functions(engine).items()} == (
+        function_bodies(today)
+    )
+    assert installed_triggers(engine) == trigger_ddl(today)
+
     rid = store.create_release(engine, "r")
     at = datetime(2026, 3, 1, tzinfo=UTC)
     store.insert_metrics(
@@ -291,5 +391,5 @@ def test_revision_0008_installs_the_current_rollup_functions(pg_database):
     )
     assert store.rollup_differences(engine, "UTC") == 0
     with engine.connect() as conn:
-        assert conn.execute(sa.text("SELECT sum(n_rows) FROM performance_daily")).scalar() == 100
+        assert conn.execute(sa.text("SELECT sum(n_rows) FROM performance_daily")).scalar() == 145
     engine.dispose()

@@ -373,7 +373,7 @@ def test_series_from_rollup_equal_series_from_readings(catalog_pg, tz, bucket):
     eng, ids = catalog_pg
     start = metrics.local_midnight(T0.date() + timedelta(days=3), tz)  # across the DST switch
     end = metrics.local_midnight(T0.date() + timedelta(days=35), tz)
-    assert store._rollup_zone(eng, start, end, tz=tz) == tz
+    assert store.rollup_zone_for(eng, start, end, tz=tz) == tz
 
     def read():
         return store.release_series(eng, ids, start=start, end=end, bucket=bucket, tz=tz)
@@ -392,7 +392,7 @@ def test_period_gains_baselines_and_leaderboard_agree(catalog_pg, tz):
     for first, last in [(5, 12), (0, 40), (20, 80), (-30, 2)]:
         start = metrics.local_midnight(T0.date() + timedelta(days=first), tz)
         end = metrics.local_midnight(T0.date() + timedelta(days=last), tz)
-        assert store._rollup_zone(eng, start, end) is not None
+        assert store.rollup_zone_for(eng, start, end) is not None
 
         def gains(start=start, end=end):
             return store.period_gains(eng, ids, start=start, end=end)
@@ -435,7 +435,7 @@ def test_periods_off_midnight_read_the_readings(catalog_pg):
     eng, ids = catalog_pg
     start = T0 + timedelta(days=2, hours=5)
     end = T0 + timedelta(days=9, minutes=30)
-    assert store._rollup_zone(eng, start, end) is None
+    assert store.rollup_zone_for(eng, start, end) is None
     gains = store.period_gains(eng, ids, start=start, end=end)
     rows = pd.concat([views.fetch_all_rows(eng, r) for r in ids], ignore_index=True)
     naive = views.period_gains_in_pandas(rows, start, end)
@@ -447,7 +447,7 @@ def test_leaderboard_is_never_stale_after_a_write(catalog_pg):
     end = metrics.local_midnight(T0.date() + timedelta(days=60), "UTC")
     start = end - timedelta(days=30)
     board = store.leaderboard(eng, "views", start=start, end=end)
-    assert store._rollup_zone(eng, start, end) == "UTC"
+    assert store.rollup_zone_for(eng, start, end) == "UTC"
     top = int(board["gain"].max())
     store.add_performance_metric(
         ids[2], "tiktok", "views", 0, recorded_at=start + timedelta(hours=1), engine=eng
@@ -464,7 +464,7 @@ def test_sqlite_has_no_rollup(sqlite_url):
     eng = store.make_engine(sqlite_url)
     assert store.rollup_zones(eng) == []
     assert store.set_rollup_zones(eng, ["UTC"]) == []
-    assert store._rollup_zone(eng, None, T0) is None
+    assert store.rollup_zone_for(eng, None, T0) is None
 
 
 @pytest.mark.parametrize("first", [3, 10, 30])

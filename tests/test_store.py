@@ -131,9 +131,9 @@ def test_release_create_duplicate_update_search(engine):
         store.search_releases(engine, "s_H") == []
     )  # would match "Glass Horizon" if _ were a wildcard
     # the API's release list matches the same way (one condition serves both)
-    assert [r["id"] for r in store.api_list_releases(engine, query="%")] == [b]
-    assert [r["id"] for r in store.api_list_releases(engine, query=" lumen ")] == [a]
-    assert store.api_list_releases(engine, query="s_H") == []
+    assert [r["id"] for r in store.releases_page(engine, query="%")] == [b]
+    assert [r["id"] for r in store.releases_page(engine, query=" lumen ")] == [a]
+    assert store.releases_page(engine, query="s_H") == []
     assert store.search_releases(engine, "'; DROP TABLE approved_releases; --") == []
     assert store.count_releases(engine) == 2
 

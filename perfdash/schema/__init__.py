@@ -1,0 +1,45 @@
+"""The database's shape: the tables (``tables``, the one truth about columns and indexes) and
+the rollup's trigger DDL (``rollup_sql``).  The store, the migrations' autogenerate and
+`perfdash db sql` read them from here."""
+
+from perfdash.schema.rollup_sql import ROLLUP_TRIGGERS_PG
+from perfdash.schema.tables import (
+    MAX_METRIC_VALUE,
+    alerts_sent,
+    annotations,
+    api_tokens,
+    approved_releases,
+    content_performance,
+    metadata,
+    performance_daily,
+    performance_rollup_zones,
+    users,
+)
+
+# Temporary: the words moved to perfdash.vocab; callers still import them from here.
+from perfdash.vocab import (
+    DISTRIBUTION_STATUSES,
+    RELEASE_IDENTIFIERS,
+    ROLES,
+    SOURCES,
+    VALUE_KINDS,
+)
+
+__all__ = [
+    "DISTRIBUTION_STATUSES",
+    "MAX_METRIC_VALUE",
+    "RELEASE_IDENTIFIERS",
+    "ROLES",
+    "ROLLUP_TRIGGERS_PG",
+    "SOURCES",
+    "VALUE_KINDS",
+    "alerts_sent",
+    "annotations",
+    "api_tokens",
+    "approved_releases",
+    "content_performance",
+    "metadata",
+    "performance_daily",
+    "performance_rollup_zones",
+    "users",
+]

@@ -1,0 +1,228 @@
+"""The tables, as SQLAlchemy Core objects: the one truth about columns and indexes.
+
+Column names and types of the original platform schema are kept exactly (an existing platform
+database is adopted as it is, see migrations/); perfdash only adds columns and indexes.  The
+words the columns hold (value kinds, sources, statuses, roles) are in ``perfdash.vocab``.
+
+Why the additions:
+- ``approved_releases.title`` and the platform identifiers (YouTube video id, Spotify ids,
+  Last.fm artist/track, Deezer ids) are what the picker shows and what collectors need.
+- ``content_performance.value_kind`` says whether a number is a lifetime ``total`` read at a
+  moment or a count for a ``period``: the two are aggregated differently (last value vs sum).
+- ``content_performance.source`` records how a row came in (manual, csv, api, collector);
+  rows that existed before perfdash adopted the database are ``legacy``.
+- ``uq_performance_natural`` is a *partial* unique index over the natural key of a reading
+  (release, platform ignoring case, metric, time, kind).  It makes re-imports and repeated
+  collector runs idempotent (``ON CONFLICT DO NOTHING``) while leaving the duplicate rows an
+  adopted database may already hold (``source = 'legacy'``) untouched.
+- ``idx_performance_series`` (release_id, metric_type, recorded_at) was dropped in revision
+  0007: the covering index below answers its queries and every write paid for it.
+- ``idx_performance_release_time`` (release_id, recorded_at) INCLUDE (metric_type, platform,
+  metric_value, value_kind, id) on PostgreSQL: a release's readings in a time range, all
+  metrics, read from the index alone (index-only scans; README "Performance" has the plans).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    Numeric,
+    String,
+    Table,
+    Text,
+    func,
+    text,
+)
+
+from perfdash.vocab import RELEASE_IDENTIFIERS
+
+metadata = MetaData()
+
+# The largest metric_value the BIGINT column holds; values are never negative.
+MAX_METRIC_VALUE = 2**63 - 1
+
+approved_releases = Table(
+    "approved_releases",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("release_id", String(255), nullable=False, unique=True),
+    Column("artist_name", String(255)),
+    Column("track_prompt", Text),
+    Column("video_prompt", Text),
+    Column("suno_clip_id", String(255)),
+    Column("luma_generation_id", String(255)),
+    Column("track_url", Text),
+    Column("video_url", Text),
+    Column("approved_at", DateTime(timezone=True), server_default=func.current_timestamp()),
+    Column("distribution_status", String(50), server_default=text("'pending'")),
+    # perfdash additions
+    Column("title", String(255)),
+    *(Column(name, String(255)) for name in RELEASE_IDENTIFIERS),
+    Index("idx_approved_releases_release_id", "release_id"),
+    Index("idx_approved_releases_distribution_status", "distribution_status"),
+)
+
+content_performance = Table(
+    "content_performance",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column(
+        "release_id",
+        Integer,
+        ForeignKey("approved_releases.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column("platform", String(100), nullable=False),
+    Column("metric_type", String(50), nullable=False),
+    Column("metric_value", BigInteger, nullable=False),
+    Column("recorded_at", DateTime(timezone=True), server_default=func.current_timestamp()),
+    Column("source_url", Text),
+    Column("notes", Text),
+    # perfdash additions
+    Column("value_kind", String(10), nullable=False, server_default=text("'total'")),
+    Column("source", String(20), nullable=False, server_default=text("'manual'")),
+    Column("created_at", DateTime(timezone=True), server_default=func.current_timestamp()),
+    Index("idx_performance_release_id", "release_id"),
+    Index("idx_performance_platform", "platform"),
+    Index("idx_performance_metric_type", "metric_type"),
+    Index("idx_performance_recorded_at", "recorded_at"),
+    # idx_performance_series (release_id, metric_type, recorded_at) was dropped in revision
+    # 0007: the covering index below serves its queries and every write paid for it.
+    # Revision 0004: covering on PostgreSQL, so a release's range reads are index-only scans.
+    Index(
+        "idx_performance_release_time",
+        "release_id",
+        "recorded_at",
+        postgresql_include=["metric_type", "platform", "metric_value", "value_kind", "id"],
+    ),
+)
+
+Index(
+    "uq_performance_natural",
+    content_performance.c.release_id,
+    func.lower(content_performance.c.platform),
+    content_performance.c.metric_type,
+    content_performance.c.recorded_at,
+    content_performance.c.value_kind,
+    unique=True,
+    postgresql_where=text("source <> 'legacy'"),
+    sqlite_where=text("source <> 'legacy'"),
+)
+
+# Accounts for the web UI; passwords are stored as hashes only.
+users = Table(
+    "perfdash_users",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("username", String(100), nullable=False, unique=True),
+    Column("password_hash", String(255), nullable=False),
+    Column("role", String(10), nullable=False, server_default=text("'viewer'")),
+    Column("created_at", DateTime(timezone=True), server_default=func.current_timestamp()),
+)
+
+# Bearer tokens for the HTTP API; only a SHA-256 of the token is stored.
+api_tokens = Table(
+    "perfdash_api_tokens",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(100), nullable=False, unique=True),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("role", String(10), nullable=False, server_default=text("'viewer'")),
+    Column("created_at", DateTime(timezone=True), server_default=func.current_timestamp()),
+    Column("last_used_at", DateTime(timezone=True)),
+    Column("revoked", Boolean, nullable=False, server_default=text("false")),
+)
+
+# --------------------------------------------------------------------------- insights (0005)
+
+# Dated notes on a release ("playlist add", "video premiere"); release_id NULL means the note is
+# about the whole catalog.  ``at`` is a moment in UTC (a day's note is stored at local midnight).
+annotations = Table(
+    "perfdash_annotations",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column(
+        "release_id",
+        Integer,
+        ForeignKey("approved_releases.id", ondelete="CASCADE"),
+        nullable=True,
+    ),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), server_default=func.current_timestamp()),
+    Column("created_by", String(100)),
+    Index("idx_annotations_release_at", "release_id", "at"),
+)
+
+# Alerts already delivered: the unique ``alert_key`` is claimed (INSERT ... ON CONFLICT DO
+# NOTHING) before a notification goes out, so concurrent workers and repeated runs send each
+# alert once.  A failed delivery deletes its claim so that the next run tries again.
+alerts_sent = Table(
+    "perfdash_alerts_sent",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("alert_key", String(255), nullable=False, unique=True),
+    Column(
+        "release_id",
+        Integer,
+        ForeignKey("approved_releases.id", ondelete="CASCADE"),
+        nullable=True,
+    ),
+    Column("sent_at", DateTime(timezone=True), server_default=func.current_timestamp()),
+    Column("channel", String(50), nullable=False, server_default=text("'webhook'")),
+)
+
+# --------------------------------------------------------------------------- rollup (0006)
+
+# A per-series daily rollup of content_performance, one row per (time zone, release, platform
+# ignoring case, metric, kind, local day): how many readings, their sum, the oldest and the
+# newest reading (time, id, value) and how many totals dropped below the reading before them
+# within the day.  Every aggregate the dashboard shows (series by day/week/month, baselines,
+# period gains, corrections, the leaderboard) can be computed exactly from these rows, so reads
+# scan one row per series and day instead of one per reading (24x fewer for hourly collection)
+# and baselines become a lookup of one row.
+#
+# On PostgreSQL statement-level triggers keep it exact in the same transaction as every write
+# to content_performance -- perfdash's own writes, COPY, psql, the original platform module --
+# so it is never stale after a write (the trigger DDL is in rollup_sql.py).
+# Days are local days of each zone in performance_rollup_zones (the deployment's PERFDASH_TZ,
+# set by `perfdash db upgrade`): a dashboard day starts at local midnight, which a UTC-day
+# rollup could not serve.  Reads in another zone, or for periods that do not start at a local
+# midnight, use the readings themselves (same numbers, slower; see perfdash.store.rollup).
+# SQLite keeps the table empty and reads the readings: it is the single-user embedded default.
+performance_daily = Table(
+    "performance_daily",
+    metadata,
+    Column("tz", String(64), primary_key=True),
+    Column("release_id", Integer, primary_key=True),
+    Column("platform_key", String(100), primary_key=True),
+    Column("metric_type", String(50), primary_key=True),
+    Column("value_kind", String(10), primary_key=True),
+    Column("day", Date, primary_key=True),
+    Column("n_rows", Integer, nullable=False),
+    Column("sum_value", Numeric(38, 0), nullable=False),
+    Column("first_at", DateTime(timezone=True), nullable=False),
+    Column("first_id", BigInteger, nullable=False),
+    Column("first_value", BigInteger, nullable=False),
+    Column("last_at", DateTime(timezone=True), nullable=False),
+    Column("last_id", BigInteger, nullable=False),
+    Column("last_value", BigInteger, nullable=False),
+    Column("drops", Integer, nullable=False, server_default=text("0")),
+    # the catalog's readings of some days (leaderboard, alerts) without a release in hand
+    Index("idx_performance_daily_day", "tz", "day", "metric_type"),
+)
+
+performance_rollup_zones = Table(
+    "performance_rollup_zones",
+    metadata,
+    Column("tz", String(64), primary_key=True),
+    Column("built_at", DateTime(timezone=True), server_default=func.current_timestamp()),
+)

@@ -1,0 +1,228 @@
+"""Data access: every SQL statement of perfdash lives in this package.
+
+Functions take an ``Engine`` (or a ``Connection`` when the caller owns the transaction, see
+``transaction``) and return plain values, dicts or DataFrames, so the UI, the API, the CLI and
+the collectors share one tested path to the database and nothing else builds SQL.  Callers
+write ``store.x``; the modules are by noun:
+
+    engine        engines, transactions, error translation, UTC on both backends
+    errors        what the store raises (PerformanceDbError and its kinds) and WriteResult
+    releases      approved_releases: writes, lookups, search, pages, launch dates
+    readings      one reading at a time: record, correct, delete, read back, pickers' lists
+    bulk          many readings in one transaction (COPY on PostgreSQL)
+    records       readings listed with their release: API pages, the table, the CSV export
+    series        a release's series by bucket, totals before a moment
+    periods       a period's gains, totals and corrections; the leaderboard
+    drops         readings where a lifetime total fell
+    rollup        the daily rollup's zones and which zone serves a read
+    rollup_reads  the statements that read the rollup instead of the readings
+    blocks        SQL pieces the reads share
+    users         web accounts and API tokens
+    annotations   dated notes on releases or the catalog
+    alert_claims  which alerts were delivered, claimed once across workers
+    freshness     how recent each release's and metric's numbers are
+
+Rules kept here so nobody else has to remember them:
+- Timestamps are stored in UTC.  PostgreSQL keeps ``timestamptz``; SQLite has no time zones,
+  so values are written as naive UTC and read back as aware UTC.
+- Aggregation runs in the database: the bucket (hour/day/week/month in the display time zone)
+  is a SQL expression (``date_trunc(... AT TIME ZONE tz)`` on PostgreSQL, a registered
+  deterministic function on SQLite, which lacks time-zone arithmetic).
+- Platforms match case-insensitively through ``lower(platform)``; stored rows keep their text.
+- Bulk writes are one transaction: COPY into a temporary table then one
+  ``INSERT ... SELECT ... ON CONFLICT DO NOTHING`` on PostgreSQL, ``executemany`` on SQLite.
+- Every failure leaves as ``PerformanceDbError`` (or a subclass) with a message a person can
+  act on.
+
+The functions of the original module (``apply_schema``, ``add_performance_metric``,
+``get_performance_metrics_for_release``) keep their signatures and work against the database
+``DATABASE_URL`` names when no engine is given.
+"""
+
+from perfdash.schema import MAX_METRIC_VALUE
+from perfdash.store.alert_claims import claim_alert, release_alert_claim, sent_alert_keys
+from perfdash.store.annotations import (
+    MAX_ANNOTATION_TEXT,
+    create_annotation,
+    delete_annotation,
+    get_annotation,
+    list_annotations,
+)
+from perfdash.store.blocks import BUCKETS
+from perfdash.store.bulk import insert_metrics
+from perfdash.store.drops import DROP_COLUMNS, total_drops
+from perfdash.store.engine import (
+    apply_schema,
+    default_engine,
+    make_engine,
+    ping,
+    to_utc,
+    transaction,
+)
+from perfdash.store.errors import (
+    DatabaseUnavailableError,
+    DuplicateMetricError,
+    DuplicateReleaseError,
+    InvalidValueError,
+    PerformanceDbError,
+    UnknownReleaseError,
+    WriteResult,
+)
+from perfdash.store.freshness import metric_freshness, recent_reading_times, release_freshness
+from perfdash.store.periods import (
+    LEADERBOARD_COLUMNS,
+    PERIOD_GAIN_COLUMNS,
+    leaderboard,
+    period_gains,
+)
+from perfdash.store.readings import (
+    add_performance_metric,
+    count_metrics,
+    delete_metric,
+    get_metric,
+    get_performance_metrics_for_release,
+    latest_metrics,
+    list_metric_types,
+    list_platform_keys,
+    update_metric,
+)
+from perfdash.store.records import (
+    API_METRIC_FIELDS,
+    EXPORT_CHUNK_ROWS,
+    RECORD_COLUMNS,
+    count_records,
+    iter_metrics_for_export,
+    metric_records,
+    readings_page,
+)
+from perfdash.store.releases import (
+    RELEASE_FIELDS,
+    count_releases,
+    create_release,
+    delete_demo_data,
+    delete_release,
+    existing_release_ids,
+    get_release,
+    get_release_by_key,
+    has_user_data,
+    launch_dates,
+    release_ids_for_keys,
+    release_label,
+    releases_page,
+    releases_with_identifiers,
+    search_releases,
+    update_release,
+)
+from perfdash.store.rollup import (
+    rollup_differences,
+    rollup_zone_for,
+    rollup_zones,
+    set_rollup_zones,
+)
+from perfdash.store.series import SERIES_COLUMNS, release_series, totals_before
+from perfdash.store.users import (
+    api_token_by_hash,
+    count_users,
+    create_api_token,
+    create_user,
+    delete_user,
+    get_user,
+    list_api_tokens,
+    list_users,
+    revoke_api_token,
+    update_user,
+)
+from perfdash.vocab import READING_FIELDS
+
+# Temporary names kept while callers move to the new ones (remove after the merge).
+METRIC_COLUMNS = READING_FIELDS  # csvio: use perfdash.vocab.READING_FIELDS
+api_list_metrics = readings_page  # api: store.readings_page
+api_list_releases = releases_page  # api: store.releases_page
+
+__all__ = [
+    "API_METRIC_FIELDS",
+    "BUCKETS",
+    "DROP_COLUMNS",
+    "DatabaseUnavailableError",
+    "DuplicateMetricError",
+    "DuplicateReleaseError",
+    "EXPORT_CHUNK_ROWS",
+    "InvalidValueError",
+    "LEADERBOARD_COLUMNS",
+    "MAX_ANNOTATION_TEXT",
+    "MAX_METRIC_VALUE",
+    "METRIC_COLUMNS",
+    "PERIOD_GAIN_COLUMNS",
+    "PerformanceDbError",
+    "RECORD_COLUMNS",
+    "RELEASE_FIELDS",
+    "SERIES_COLUMNS",
+    "UnknownReleaseError",
+    "WriteResult",
+    "add_performance_metric",
+    "api_list_metrics",
+    "api_list_releases",
+    "api_token_by_hash",
+    "apply_schema",
+    "claim_alert",
+    "count_metrics",
+    "count_records",
+    "count_releases",
+    "count_users",
+    "create_annotation",
+    "create_api_token",
+    "create_release",
+    "create_user",
+    "default_engine",
+    "delete_annotation",
+    "delete_demo_data",
+    "delete_metric",
+    "delete_release",
+    "delete_user",
+    "existing_release_ids",
+    "get_annotation",
+    "get_metric",
+    "get_performance_metrics_for_release",
+    "get_release",
+    "get_release_by_key",
+    "get_user",
+    "has_user_data",
+    "insert_metrics",
+    "iter_metrics_for_export",
+    "latest_metrics",
+    "launch_dates",
+    "leaderboard",
+    "list_annotations",
+    "list_api_tokens",
+    "list_metric_types",
+    "list_platform_keys",
+    "list_users",
+    "make_engine",
+    "metric_freshness",
+    "metric_records",
+    "period_gains",
+    "ping",
+    "readings_page",
+    "recent_reading_times",
+    "release_alert_claim",
+    "release_freshness",
+    "release_ids_for_keys",
+    "release_label",
+    "release_series",
+    "releases_page",
+    "releases_with_identifiers",
+    "revoke_api_token",
+    "rollup_differences",
+    "rollup_zone_for",
+    "rollup_zones",
+    "search_releases",
+    "sent_alert_keys",
+    "set_rollup_zones",
+    "to_utc",
+    "total_drops",
+    "totals_before",
+    "transaction",
+    "update_metric",
+    "update_release",
+    "update_user",
+]

@@ -1,0 +1,40 @@
+"""What the store raises and returns: every failure leaves the store as ``PerformanceDbError``
+(or a subclass) with a message a person can act on, so faces never catch a driver's exception."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class PerformanceDbError(Exception):
+    """Anything that went wrong talking to the performance database."""
+
+
+class DatabaseUnavailableError(PerformanceDbError):
+    """The database cannot be reached or refused the connection."""
+
+
+class UnknownReleaseError(PerformanceDbError):
+    """A release id or key that is not in approved_releases."""
+
+
+class InvalidValueError(PerformanceDbError):
+    """A value the table cannot hold (negative, too large, wrong kind...)."""
+
+
+class DuplicateReleaseError(PerformanceDbError):
+    """A release key that already exists."""
+
+
+class DuplicateMetricError(PerformanceDbError):
+    """The same reading (release, platform, metric, time, kind) is already stored."""
+
+
+@dataclass(frozen=True)
+class WriteResult:
+    written: int
+    already_present: int
+
+    @property
+    def total(self) -> int:
+        return self.written + self.already_present

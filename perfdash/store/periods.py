@@ -1,0 +1,334 @@
+"""What a period added: gains, totals and corrections per series (the KPI cards, the
+per-platform bars, the platform share) and the catalog's leaderboard.
+
+One query per chart, aggregated in the database.  ``_period_aggregates`` picks the form: the
+daily rollup when the period is whole local days of a rollup zone, two aggregates on
+PostgreSQL (``_period_grouped_pg``: only the period's readings are sorted), window functions
+over every reading before the end on SQLite.  All give the same columns and values.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy import func, select
+from sqlalchemy.engine import Connection, Engine
+
+from perfdash.schema import approved_releases, content_performance
+from perfdash.store.blocks import _filters, _gains_from_grouped, _grouped_from_joined, _newest
+from perfdash.store.engine import _begin, _db_ts, _is_pg, _one_transaction, _tuples
+from perfdash.store.rollup import rollup_zone_for
+from perfdash.store.rollup_reads import _period_gains_rollup, _rollup_query
+
+PERIOD_GAIN_COLUMNS = [
+    "release_id",
+    "platform_key",
+    "metric_type",
+    "gain",
+    "total",
+    "baseline",
+    "corrections",
+    "n_rows",
+    "last_at",
+]
+
+
+@_one_transaction
+def period_gains(
+    bind: Engine | Connection,
+    release_ids: Sequence[int] | None,
+    *,
+    end: datetime,
+    start: datetime | None = None,
+    metric_types: Sequence[str] | None = None,
+    platforms: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """Gain in [start, end), total at the end and corrections per (release, platform, metric).
+
+    The one query behind the KPI cards, the per-platform bars and the platform share (see
+    ``_period_aggregates`` for the rules).  ``release_ids=None`` means the whole catalog.
+    A series with readings only before the period has gain 0 and its last total.
+    """
+    sub, params = _period_aggregates(bind, release_ids, start, end, metric_types, platforms)
+    # a rollup subquery is built once per shape: so is the statement around it
+    stmt = (_period_gains_select_cached if params else _period_gains_select)(sub)
+    with _begin(bind) as conn:
+        rows = _tuples(conn, stmt, params)
+    frame = pd.DataFrame(rows, columns=PERIOD_GAIN_COLUMNS)
+    for col in ("gain", "total", "corrections", "n_rows"):
+        frame[col] = frame[col].astype("int64")
+    frame["baseline"] = frame["baseline"].astype("Int64")
+    frame["last_at"] = pd.to_datetime(frame["last_at"], utc=True)
+    return frame
+
+
+def _period_gains_select(sub: sa.Subquery) -> sa.Select:
+    return select(*[sub.c[name] for name in PERIOD_GAIN_COLUMNS]).order_by(
+        sub.c.release_id, sub.c.platform_key, sub.c.metric_type
+    )
+
+
+_period_gains_select_cached = functools.lru_cache(maxsize=128)(_period_gains_select)
+
+LEADERBOARD_COLUMNS = [
+    "release_id",
+    "release_key",
+    "title",
+    "artist_name",
+    "gain",
+    "total",
+    "platforms",
+]
+
+
+@_one_transaction
+def leaderboard(
+    bind: Engine | Connection,
+    metric_type: str,
+    *,
+    end: datetime,
+    start: datetime | None = None,
+    platforms: Sequence[str] | None = None,
+    release_ids: Sequence[int] | None = None,
+    limit: int = 10,
+) -> pd.DataFrame:
+    """The releases that gained most of ``metric_type`` in [start, end), summed over platforms.
+
+    Gain per release and platform follows ``period_gains``; releases without a reading in the
+    period are left out.  Ties are broken by total, then id, so the order is stable.
+    """
+    sub, params = _period_aggregates(
+        bind, release_ids, start, end, [metric_type], platforms, active_only=True
+    )
+    limit = max(1, min(int(limit), 500))
+    stmt = (_leaderboard_select_cached if params else _leaderboard_select)(sub, limit)
+    with _begin(bind) as conn:
+        rows = _tuples(conn, stmt, params)
+    frame = pd.DataFrame(rows, columns=LEADERBOARD_COLUMNS)
+    for col in ("gain", "total", "platforms"):
+        frame[col] = frame[col].astype("int64")
+    return frame
+
+
+def _leaderboard_select(sub: sa.Subquery, limit: int) -> sa.Select:
+    ar = approved_releases.c
+    gain = func.sum(sub.c.gain)
+    total = func.sum(sub.c.total)
+    stmt = (
+        select(
+            sub.c.release_id,
+            ar.release_id.label("release_key"),
+            ar.title,
+            ar.artist_name,
+            gain.label("gain"),
+            total.label("total"),
+            func.count().label("platforms"),
+        )
+        .join(approved_releases, approved_releases.c.id == sub.c.release_id)
+        .where(sub.c.n_rows > 0)
+        .group_by(sub.c.release_id, ar.release_id, ar.title, ar.artist_name)
+        .order_by(gain.desc(), total.desc(), sub.c.release_id)
+        .limit(limit)
+    )
+    return stmt
+
+
+_leaderboard_select_cached = functools.lru_cache(maxsize=128)(_leaderboard_select)
+
+
+def _period_aggregates(
+    bind: Engine | Connection,
+    release_ids: Sequence[int] | None,
+    start: datetime | None,
+    end: datetime,
+    metric_types: Sequence[str] | None,
+    platforms: Sequence[str] | None,
+    active_only: bool = False,
+) -> tuple[sa.Subquery, dict[str, Any]]:
+    """Per (release, platform, metric): what a period [start, end) added and where it ended,
+    as a subquery and the parameters to execute it with.
+
+    ``active_only``: the caller keeps only series with readings in the period (the
+    leaderboard), so the rollup path may look up their history instead of scanning it.
+
+    One pass over the readings before ``end`` with window functions:
+    - ``latest`` the last lifetime total in the period, ``baseline`` the last one before it
+      and ``first`` the first one in it (the fallback baseline when nothing came before:
+      what a total grew from before tracking began is unknown, so it is not counted);
+    - ``gain`` = latest - coalesce(baseline, first), plus the sum of per-period counts;
+    - ``total`` = the lifetime total at the end (latest, else baseline) plus every per-period
+      count up to ``end``;
+    - ``corrections`` the readings in the period where a total dropped below the one before.
+    """
+    zone = rollup_zone_for(bind, start, end)
+    if zone:  # same columns and values from one row per series and day
+        shape, params = _rollup_query(zone, release_ids, metric_types, platforms, start, end)
+        return _period_gains_rollup(shape, active_only), params
+    c = content_performance.c
+    pkey = func.lower(c.platform)
+    if start is None:
+        in_period: sa.ColumnElement = sa.literal_column("1")
+    else:
+        in_period = sa.case((c.recorded_at >= _db_ts(bind, start), 1), else_=0)
+    series = [c.release_id, pkey, c.metric_type, c.value_kind]
+    inner = (
+        select(
+            c.release_id,
+            pkey.label("platform_key"),
+            c.metric_type,
+            c.value_kind,
+            c.metric_value,
+            c.recorded_at,
+            in_period.label("in_p"),
+            func.row_number()
+            .over(partition_by=[*series, in_period], order_by=[c.recorded_at.desc(), c.id.desc()])
+            .label("rn_desc"),
+            func.row_number()
+            .over(partition_by=[*series, in_period], order_by=[c.recorded_at, c.id])
+            .label("rn_asc"),
+            func.lag(c.metric_value)
+            .over(partition_by=series, order_by=[c.recorded_at, c.id])
+            .label("prev"),
+        )
+        .where(*_filters(bind, release_ids, metric_types, platforms, None, end))
+        .subquery("readings")
+    )
+    r = inner.c
+    total = r.value_kind == "total"
+    per_period = r.value_kind == "period"
+    inside = r.in_p == 1
+    latest = func.max(sa.case((sa.and_(total, inside, r.rn_desc == 1), r.metric_value)))
+    first = func.max(sa.case((sa.and_(total, inside, r.rn_asc == 1), r.metric_value)))
+    baseline = func.max(sa.case((sa.and_(total, r.in_p == 0, r.rn_desc == 1), r.metric_value)))
+    period_sum = func.sum(sa.case((sa.and_(per_period, inside), r.metric_value)))
+    prior_sum = func.sum(sa.case((sa.and_(per_period, r.in_p == 0), r.metric_value)))
+    grouped = (
+        select(
+            r.release_id,
+            r.platform_key,
+            r.metric_type,
+            latest.label("latest"),
+            first.label("first"),
+            baseline.label("baseline"),
+            period_sum.label("period_sum"),
+            prior_sum.label("prior_sum"),
+            func.sum(
+                sa.case(
+                    (
+                        sa.and_(total, inside, r.prev.is_not(None), r.metric_value < r.prev),
+                        1,
+                    ),
+                    else_=0,
+                )
+            ).label("corrections"),
+            func.sum(r.in_p).label("n_rows"),
+            func.max(sa.case((inside, r.recorded_at))).label("last_at"),
+        )
+        .group_by(r.release_id, r.platform_key, r.metric_type)
+        .subquery("grouped")
+    )
+    if _is_pg(bind):  # same columns and values without sorting all history
+        grouped = _period_grouped_pg(bind, release_ids, start, end, metric_types, platforms)
+    return _gains_from_grouped(grouped), {}
+
+
+def _period_grouped_pg(
+    bind: Engine | Connection,
+    release_ids: Sequence[int] | None,
+    start: datetime | None,
+    end: datetime,
+    metric_types: Sequence[str] | None,
+    platforms: Sequence[str] | None,
+) -> sa.Subquery:
+    """The ``grouped`` step of ``_period_aggregates`` (same columns, same values) in two parts.
+
+    The window form sorts every reading before ``end`` three times; here only the readings
+    *in* the period are sorted (for ``lag``: corrections), and the history before it is one
+    hash aggregate (last total, sum of per-period counts).  A period's first reading is
+    compared with the last one before the period, so a drop across the boundary still counts.
+    """
+    c = content_performance.c
+    pkey = func.lower(c.platform)
+    series = [c.release_id, pkey, c.metric_type, c.value_kind]
+    readings = (
+        select(
+            c.release_id,
+            pkey.label("platform_key"),
+            c.metric_type,
+            c.value_kind,
+            c.metric_value,
+            c.recorded_at,
+            c.id,
+            func.lag(c.metric_value)
+            .over(partition_by=series, order_by=[c.recorded_at, c.id])
+            .label("prev"),
+        )
+        .where(*_filters(bind, release_ids, metric_types, platforms, start, end))
+        .subquery("readings_in")
+    )
+    r = readings.c
+    keys_in = [r.release_id, r.platform_key, r.metric_type, r.value_kind]
+    dropped = sa.case((sa.and_(r.prev.is_not(None), r.metric_value < r.prev), 1), else_=0)
+    inside = (
+        select(
+            *keys_in,
+            _newest(r.metric_value, r.recorded_at, r.id).label("latest"),
+            _newest(r.metric_value, r.recorded_at, r.id, oldest=True).label("first"),
+            func.sum(r.metric_value).label("s_in"),
+            func.count().label("n"),
+            func.max(r.recorded_at).label("last_at"),
+            func.sum(dropped).label("drops"),
+        )
+        .group_by(*keys_in)
+        .subquery("inside")
+    )
+    i = inside.c
+    if start is None:
+        joined = select(
+            *[i[k] for k in ("release_id", "platform_key", "metric_type", "value_kind")],
+            i.latest,
+            i.first,
+            i.s_in,
+            i.n,
+            i.last_at,
+            i.drops,
+            sa.cast(sa.null(), sa.BigInteger).label("h_last"),
+            sa.cast(sa.null(), sa.Numeric).label("s_before"),
+        ).subquery("joined")
+    else:
+        before = (
+            select(
+                c.release_id,
+                pkey.label("platform_key"),
+                c.metric_type,
+                c.value_kind,
+                _newest(c.metric_value).label("h_last"),
+                func.sum(c.metric_value).label("s_before"),
+            )
+            .where(*_filters(bind, release_ids, metric_types, platforms, None, start))
+            .group_by(*series)
+            .subquery("history")
+        )
+        h = before.c
+        names = ("release_id", "platform_key", "metric_type", "value_kind")
+        joined = (
+            select(
+                *[func.coalesce(i[k], h[k]).label(k) for k in names],
+                i.latest,
+                i.first,
+                i.s_in,
+                i.n,
+                i.last_at,
+                i.drops,
+                h.h_last,
+                h.s_before,
+            )
+            .select_from(inside.join(before, sa.and_(*[i[k] == h[k] for k in names]), full=True))
+            .subquery("joined")
+        )
+    return _grouped_from_joined(joined)

@@ -1,0 +1,135 @@
+"""Accounts for the web UI and bearer tokens for the API, with their roles.
+
+Only hashes are stored (a password hash, a SHA-256 of a token): perfdash.auth makes and checks
+them; the store never sees a secret.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import func, select
+from sqlalchemy.engine import Connection, Engine
+
+from perfdash.schema import api_tokens, users
+from perfdash.store.engine import _begin, _db_ts
+from perfdash.store.errors import InvalidValueError, PerformanceDbError
+from perfdash.vocab import ROLES
+
+
+def _insert_named(
+    bind: Engine | Connection, table: sa.Table, column: str, name: str, what: str, **values: Any
+) -> int:
+    """Insert a user or token whose name is unique; a clear error when the name is taken."""
+    if values.get("role") not in ROLES:
+        raise InvalidValueError(f"role must be one of {', '.join(ROLES)}")
+    name = (name or "").strip()
+    if not name or len(name) > 100:
+        raise InvalidValueError(f"{what} name must be 1 to 100 characters")
+    with _begin(bind) as conn:
+        if conn.execute(select(table.c.id).where(table.c[column] == name)).first():
+            raise PerformanceDbError(f"A {what} named {name!r} already exists")
+        return conn.execute(
+            table.insert().values({column: name, **values}).returning(table.c.id)
+        ).scalar_one()
+
+
+def create_user(bind: Engine | Connection, username: str, password_hash: str, role: str) -> int:
+    return _insert_named(
+        bind, users, "username", username, "user", password_hash=password_hash, role=role
+    )
+
+
+def get_user(bind: Engine | Connection, username: str) -> dict[str, Any] | None:
+    with _begin(bind) as conn:
+        row = conn.execute(select(users).where(users.c.username == username)).first()
+    return dict(row._mapping) if row else None
+
+
+def update_user(bind: Engine | Connection, username: str, **values: Any) -> bool:
+    if "role" in values and values["role"] not in ROLES:
+        raise InvalidValueError(f"role must be one of {', '.join(ROLES)}")
+    with _begin(bind) as conn:
+        return (
+            conn.execute(
+                users.update().where(users.c.username == username).values(**values)
+            ).rowcount
+            > 0
+        )
+
+
+def delete_user(bind: Engine | Connection, username: str) -> bool:
+    with _begin(bind) as conn:
+        return conn.execute(users.delete().where(users.c.username == username)).rowcount > 0
+
+
+def count_users(bind: Engine | Connection) -> int:
+    with _begin(bind) as conn:
+        return conn.execute(select(func.count()).select_from(users)).scalar_one()
+
+
+def list_users(bind: Engine | Connection) -> list[dict[str, Any]]:
+    """Users and roles for `perfdash user list`; the password hash is never returned."""
+    with _begin(bind) as conn:
+        rows = conn.execute(
+            select(users.c.username, users.c.role, users.c.created_at).order_by(users.c.username)
+        )
+        return [dict(r._mapping) for r in rows]
+
+
+def create_api_token(bind: Engine | Connection, name: str, token_hash: str, role: str) -> int:
+    return _insert_named(bind, api_tokens, "name", name, "token", token_hash=token_hash, role=role)
+
+
+def api_token_by_hash(bind: Engine | Connection, token_hash: str) -> dict[str, Any] | None:
+    """The live (not revoked) token with this hash, marking it used."""
+    with _begin(bind) as conn:
+        row = conn.execute(
+            select(api_tokens).where(
+                api_tokens.c.token_hash == token_hash, api_tokens.c.revoked == sa.false()
+            )
+        ).first()
+        if row is None:
+            return None
+        # Every API request authenticates: record use at most once a minute per token, so
+        # reads do not turn into a row write (and WAL traffic) each time.
+        now = datetime.now(UTC)
+        conn.execute(
+            api_tokens.update()
+            .where(
+                api_tokens.c.id == row.id,
+                sa.or_(
+                    api_tokens.c.last_used_at.is_(None),
+                    api_tokens.c.last_used_at < _db_ts(conn, now - timedelta(minutes=1)),
+                ),
+            )
+            .values(last_used_at=_db_ts(conn, now))
+        )
+    return dict(row._mapping)
+
+
+def revoke_api_token(bind: Engine | Connection, name: str) -> bool:
+    with _begin(bind) as conn:
+        return (
+            conn.execute(
+                api_tokens.update().where(api_tokens.c.name == name).values(revoked=True)
+            ).rowcount
+            > 0
+        )
+
+
+def list_api_tokens(bind: Engine | Connection) -> list[dict[str, Any]]:
+    with _begin(bind) as conn:
+        rows = conn.execute(
+            select(
+                api_tokens.c.id,
+                api_tokens.c.name,
+                api_tokens.c.role,
+                api_tokens.c.created_at,
+                api_tokens.c.last_used_at,
+                api_tokens.c.revoked,
+            ).order_by(api_tokens.c.name)
+        )
+        return [dict(r._mapping) for r in rows]
