@@ -8,11 +8,11 @@ schemathesis over it.
 
 from __future__ import annotations
 
+from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
 from flask import Response, jsonify
 
-import perfdash
 from perfdash.api import http
 from perfdash.api.schemas import components
 
@@ -28,7 +28,7 @@ def spec() -> dict[str, Any]:
         "openapi": "3.0.3",
         "info": {
             "title": "perfdash API",
-            "version": perfdash.__version__,
+            "version": _version(),
             "description": (
                 "Record and read release performance metrics.  Writes need an editor token "
                 "(`perfdash token create --name NAME --role editor`) sent as "
@@ -42,6 +42,15 @@ def spec() -> dict[str, Any]:
         "components": components(),
         "paths": {**_release_paths(), **_reading_paths(), **_annotation_paths()},
     }
+
+
+def _version() -> str:
+    """The installed distribution's version, as ``perfdash --version`` prints it (asking the
+    package itself would tie the API back up to the app factory)."""
+    try:
+        return version("perfdash")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "0+unknown"
 
 
 # --------------------------------------------------------------------------- building blocks
