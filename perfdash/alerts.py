@@ -4,34 +4,27 @@ Finding is ``metrics.detect_spikes`` over the daily series ``store.release_serie
 this module groups the spikes of one release on one day into one alert (a viral day lifts every
 platform at once, and one message says so better than ten).
 
-Delivery posts Slack-compatible JSON (``{"text": ...}``) to ``PERFDASH_ALERT_WEBHOOK`` over
-httpx with a timeout and retries.  Before posting, an alert's key is *claimed* in the database
-(``store.claim_alert``: a unique key, ``ON CONFLICT DO NOTHING``), so concurrent workers,
-machines and repeated runs send each alert once; a delivery that fails for good gives its claim
-back so the next run retries it.
-
-Settings (environment):
-- PERFDASH_ALERT_WEBHOOK       where ``perfdash alerts --notify`` posts (Slack incoming webhook
-                               or anything accepting the same JSON)
-- PERFDASH_PUBLIC_URL          base URL for links in messages (e.g. https://perfdash.example.com)
-- PERFDASH_SPIKE_FACTOR        default 5     (a spike is > factor × the recent median daily gain)
-- PERFDASH_SPIKE_WINDOW_DAYS   default 14    (days the median is taken over)
-- PERFDASH_SPIKE_MIN_HISTORY   default 7     (fewer earlier days: not judged)
-- PERFDASH_SPIKE_MIN_GAIN      default 100   (smaller daily gains are never spikes)
-- PERFDASH_STALE_HOURS         default 48    (fallback only, see below)
+Delivery posts Slack-compatible JSON (``{"text": ...}``) to a webhook over httpx with a timeout
+and retries.  Before posting, an alert's key is *claimed* in the database (``store.claim_alert``:
+a unique key, ``ON CONFLICT DO NOTHING``), so concurrent workers, machines and repeated runs
+send each alert once; a delivery that fails for good gives its claim back so the next run
+retries it.
 
 Staleness follows each release's own collection schedule (``metrics.StaleRule``): the schedule
 is the median interval between the release's newest 10 collection runs (distinct reading
 times; readings less than 10 minutes apart are one run), and the release is stale when its
 newest number is older than max(2 × that interval, 1 hour).  An hourly release is stale after
 about 2 hours, a daily one after about 2 days.  With fewer than 3 runs there is no cadence to
-infer and PERFDASH_STALE_HOURS applies.  ``release_stale_hours`` reads the reading times of
+infer and the rule's fallback applies.  ``release_stale_hours`` reads the reading times of
 every release involved in one query (``store.recent_reading_times``).
+
+This module reads no environment: the webhook, the public URL for links and both rules come
+from ``config.Settings`` (``alert_webhook``, ``public_url``, ``spike_rule``, ``stale_rule``) and
+are passed in by the caller.
 """
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
@@ -43,61 +36,24 @@ import pandas as pd
 from sqlalchemy.engine import Engine
 
 from perfdash import metrics, store
-from perfdash.config import ConfigError
-
-WEBHOOK_ENV = "PERFDASH_ALERT_WEBHOOK"
-PUBLIC_URL_ENV = "PERFDASH_PUBLIC_URL"
-DEFAULT_STALE_HOURS = 48.0
-
-
-def _number(env: Mapping[str, str], name: str, default: float, kind=float) -> float:
-    raw = env.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        return kind(raw)
-    except ValueError:
-        raise ConfigError(f"{name}={raw!r} must be a number") from None
+from perfdash.config import load_settings
 
 
 def spike_rule_from_env(environ: Mapping[str, str] | None = None) -> metrics.SpikeRule:
-    """The spike rule with any PERFDASH_SPIKE_* overrides; a bad value names its variable."""
-    env = os.environ if environ is None else environ
-    d = metrics.SpikeRule()
-    values = {
-        "factor": _number(env, "PERFDASH_SPIKE_FACTOR", d.factor),
-        "window_days": int(_number(env, "PERFDASH_SPIKE_WINDOW_DAYS", d.window_days, int)),
-        "min_history": int(_number(env, "PERFDASH_SPIKE_MIN_HISTORY", d.min_history, int)),
-        "min_gain": _number(env, "PERFDASH_SPIKE_MIN_GAIN", d.min_gain),
-    }
-    try:
-        return metrics.SpikeRule(**values)
-    except ValueError as exc:
-        raise ConfigError(f"PERFDASH_SPIKE_*: {exc}") from None
-
-
-def stale_hours_from_env(environ: Mapping[str, str] | None = None) -> float:
-    """PERFDASH_STALE_HOURS: the staleness limit for releases without a cadence to infer."""
-    env = os.environ if environ is None else environ
-    hours = _number(env, "PERFDASH_STALE_HOURS", DEFAULT_STALE_HOURS)
-    if not hours > 0:
-        raise ConfigError(f"PERFDASH_STALE_HOURS={hours:g} must be greater than 0")
-    return hours
+    """Temporary, for callers not yet reading ``settings.spike_rule``."""
+    return load_settings(environ).spike_rule
 
 
 def stale_rule_from_env(environ: Mapping[str, str] | None = None) -> metrics.StaleRule:
-    """The staleness rule, PERFDASH_STALE_HOURS as its fallback; a bad value names it."""
-    return metrics.StaleRule(fallback_hours=stale_hours_from_env(environ))
+    """Temporary, for callers not yet reading ``settings.stale_rule``."""
+    return load_settings(environ).stale_rule
 
 
 def release_stale_hours(
-    engine: Engine,
-    release_ids: Sequence[int] | None = None,
-    rule: metrics.StaleRule | None = None,
+    engine: Engine, release_ids: Sequence[int] | None, rule: metrics.StaleRule
 ) -> dict[int, float]:
     """Per release (all when None), the hours after which its newest number is stale, from
     its own collection cadence (one query for all of them)."""
-    rule = rule or stale_rule_from_env()
     times = store.recent_reading_times(engine, release_ids, limit=3 * rule.recent)
     ids = times["release_id"].unique().tolist() if release_ids is None else release_ids
     return metrics.stale_hours_by_release(times, ids, rule)

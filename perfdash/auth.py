@@ -34,14 +34,12 @@ from sqlalchemy.engine import Engine
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from perfdash import store
-from perfdash.config import ConfigError, Settings
+from perfdash.config import AUTH_MODES, MIN_SECRET_KEY, ConfigError, Settings
 from perfdash.schema import ROLES
 
 TOKEN_PREFIX = "pdt_"
 MIN_PASSWORD = 10
 MAX_PASSWORD = 1024  # scrypt on a megabyte of input is a denial of service
-MIN_SECRET_KEY = 32
-AUTH_MODES = ("auto", "required", "off")
 
 log = logging.getLogger(__name__)
 

@@ -1,5 +1,6 @@
-"""Schema-driven test: schemathesis generates requests from /api/v1/openapi.json and checks that
-the API never answers with a server error and that answers match the document.
+"""The OpenAPI document against the app: it lists exactly the routes Flask registered, and
+schemathesis generates requests from it and checks that the API never answers with a server
+error and that answers match the document.
 
 It runs against the Flask (WSGI) app in-process on a SQLite file, with an editor token so the
 write operations are exercised past authentication.  ``max_examples`` keeps it well under a
@@ -8,6 +9,8 @@ minute.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
@@ -15,9 +18,10 @@ from schemathesis.config import SchemathesisConfig
 from schemathesis.specs.openapi import checks as openapi_checks
 
 from perfdash import auth, create_app, store
+from perfdash.api import http
+from perfdash.api.openapi import spec
 from perfdash.config import Settings
 from perfdash.migrations import upgrade
-from perfdash.openapi import spec
 
 
 @pytest.fixture(scope="module")
@@ -36,8 +40,8 @@ def editor_headers(api_app):
     return {"Authorization": f"Bearer {api_app[1]}"}
 
 
-# The document the app serves (checked equal below); loaded at import so schemathesis can
-# parametrize without a lazy fixture.
+# The document the app serves (``GET /api/v1/openapi.json`` answers ``spec()``); loaded at
+# import so schemathesis can parametrize without a lazy fixture.
 schema = schemathesis.openapi.from_dict(
     spec(),
     config=SchemathesisConfig.from_dict(
@@ -53,34 +57,64 @@ schema = schemathesis.openapi.from_dict(
 )
 
 
-def test_served_document_is_the_tested_one(api_app):
-    served = api_app[0].server.test_client().get("/api/v1/openapi.json").get_json()
-    assert served == spec()
+# Rules under /api/v1 that are not operations: the document does not describe itself, and the
+# catch-all only turns unknown paths into JSON 404/405 answers.
+NOT_OPERATIONS = {f"{http.API_PREFIX}/openapi.json", http.CATCH_ALL_RULE}
+FLASK_PARAMETER = re.compile(r"<(?:\w+(?:\([^)]*\))?:)?(\w+)>")  # <int:x>, <x>, <conv(a):x>
 
 
-def test_every_api_route_is_in_the_document(api_app):
-    """What schemathesis covers: every /api/v1 operation the app serves is documented
-    (path parameters compared by position, not name)."""
-    import re
-
-    served = set()
-    for rule in api_app[0].server.url_map.iter_rules():
-        if not rule.rule.startswith("/api/v1/") or "<path:" in rule.rule:
+def registered_operations(server) -> set[tuple[str, str]]:
+    """(METHOD, OpenAPI path) of every route Flask really registered under /api/v1."""
+    operations = set()
+    for rule in server.url_map.iter_rules():
+        if not rule.rule.startswith(http.API_PREFIX + "/") or rule.rule in NOT_OPERATIONS:
             continue
-        path = re.sub(r"<[^>]+>", "{}", rule.rule.removeprefix("/api/v1"))
-        served |= {(m, path) for m in rule.methods - {"HEAD", "OPTIONS"}}
-    documented = {
-        (method.upper(), re.sub(r"\{[^}]+\}", "{}", path))
-        for path, item in spec()["paths"].items()
+        path = FLASK_PARAMETER.sub(r"{\1}", rule.rule.removeprefix(http.API_PREFIX))
+        operations |= {(method, path) for method in rule.methods - {"HEAD", "OPTIONS"}}
+    return operations
+
+
+def documented_operations(document: dict) -> set[tuple[str, str]]:
+    """(METHOD, path) of every operation in an OpenAPI document."""
+    return {
+        (method.upper(), path)
+        for path, item in document["paths"].items()
         for method in item
-        if method != "parameters"
+        if method in ("get", "put", "post", "delete", "options", "head", "patch", "trace")
     }
-    assert served - {("GET", "/openapi.json")} == documented
+
+
+def test_document_and_registered_routes_agree(api_app):
+    """Every /api/v1 route Flask serves is documented with its methods and its path parameters'
+    names, and every documented operation is served: schemathesis below covers exactly the
+    API, no more and no less."""
+    server = api_app[0].server
+    served_document = server.test_client().get(f"{http.API_PREFIX}/openapi.json").get_json()
+    assert served_document["servers"] == [{"url": http.API_PREFIX}]
+    served = registered_operations(server)
+    documented = documented_operations(served_document)
+    assert sorted(served - documented) == [], "served but not in the document"
+    assert sorted(documented - served) == [], "in the document but not served"
     assert {
-        ("GET", "/annotations"),
-        ("POST", "/annotations"),
-        ("DELETE", "/annotations/{}"),
-    } <= documented
+        ("GET", "/releases/{release_id}"),
+        ("POST", "/metrics"),
+        ("DELETE", "/annotations/{annotation_id}"),
+    } <= served  # the comparison above is not between two empty sets
+
+
+def test_documented_path_parameters_are_declared(api_app):
+    """A {name} in a path is declared as a path parameter (on the path or the operation)."""
+    for path, item in spec()["paths"].items():
+        names = set(re.findall(r"\{(\w+)\}", path))
+        for method, operation in item.items():
+            if method == "parameters":
+                continue
+            declared = {
+                p["name"]
+                for p in [*item.get("parameters", []), *operation.get("parameters", [])]
+                if p["in"] == "path"
+            }
+            assert declared == names, (method, path)
 
 
 @schema.parametrize()

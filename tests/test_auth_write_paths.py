@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from auth_helpers import call_callback, callback_for, login, pattern_id, pattern_input
 
 from perfdash import auth, create_app, csvio, store
-from perfdash.config import Settings
+from perfdash.config import CollectorEnv, Settings
 from perfdash.schema import metadata
 
 SECRET = "write-paths-secret-0123456789-abcdefghijk"
@@ -187,14 +187,18 @@ WRITES: dict[str, tuple[Callable, bool]] = {
 
 @pytest.fixture
 def world(sqlite_url, tmp_path, monkeypatch):
-    for var in (  # collectors, if they ever ran here, meet a closed port: no network
-        "PERFDASH_YOUTUBE_BASE_URL",
-        "PERFDASH_LASTFM_BASE_URL",
-        "PERFDASH_DEEZER_BASE_URL",
-        "PERFDASH_SPOTIFY_API_URL",
-        "PERFDASH_SPOTIFY_ACCOUNTS_URL",
-    ):
-        monkeypatch.setenv(var, "http://127.0.0.1:9")
+    closed_port = {  # collectors, if they ever ran here, meet a closed port: no network
+        var: "http://127.0.0.1:9"
+        for var in (
+            "PERFDASH_YOUTUBE_BASE_URL",
+            "PERFDASH_LASTFM_BASE_URL",
+            "PERFDASH_DEEZER_BASE_URL",
+            "PERFDASH_SPOTIFY_API_URL",
+            "PERFDASH_SPOTIFY_ACCOUNTS_URL",
+        )
+    }
+    for var, url in closed_port.items():  # for a run that reads the environment itself
+        monkeypatch.setenv(var, url)
     monkeypatch.setattr("tempfile.tempdir", str(tmp_path))  # csvio's upload/job files
     engine = store.make_engine(sqlite_url)
     for name, role in USERS.items():
@@ -208,7 +212,12 @@ def world(sqlite_url, tmp_path, monkeypatch):
         note = store.create_annotation(
             engine, release, store.to_utc("2026-01-02T00:00:00Z"), "launch day"
         )
-    settings = Settings(database_url=sqlite_url, auth="required", secret_key=SECRET)
+    settings = Settings(
+        database_url=sqlite_url,
+        auth="required",
+        secret_key=SECRET,
+        collector_env=CollectorEnv(closed_port),
+    )
     app = create_app(settings, engine=engine)
     yield {"app": app, "engine": engine, "release": release, "metric": metric, "note": note}
     engine.dispose()

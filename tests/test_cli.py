@@ -7,6 +7,7 @@ from click.testing import CliRunner
 
 from perfdash import store
 from perfdash.cli import main
+from perfdash.config import COLLECTOR_ENV_NAMES
 
 
 def commands(group, prefix=()):
@@ -88,3 +89,30 @@ def test_db_upgrade_counts_the_rollup_in_perfdash_tz(pg_url):
     again = runner.invoke(main, ["db", "upgrade", "--database-url", pg_url], env=env)
     assert again.exit_code == 0 and "Counted" not in again.output  # nothing to do
     engine.dispose()
+
+
+def test_collect_hands_the_collectors_only_their_settings(db_url, monkeypatch):
+    """The run gets ``settings.collector_env``: the collectors' variables, nothing else."""
+    from perfdash.collectors import runner
+
+    seen = {}
+
+    def fake_run(engine, **kwargs):
+        seen.update(kwargs)
+        return runner.RunSummary()
+
+    monkeypatch.setattr(runner, "run", fake_run)
+    env = {
+        **dict.fromkeys(COLLECTOR_ENV_NAMES),
+        "DATABASE_URL": db_url,
+        "YOUTUBE_API_KEY": "yt-key",
+        "PERFDASH_DEEZER_BASE_URL": "http://127.0.0.1:9",
+        "PERFDASH_SECRET_KEY": None,
+    }
+    result = CliRunner().invoke(main, ["collect", "--source", "deezer"], env=env)
+    assert result.exit_code == 0, result.output
+    assert seen["sources"] == ["deezer"]
+    assert dict(seen["env"]) == {
+        "YOUTUBE_API_KEY": "yt-key",
+        "PERFDASH_DEEZER_BASE_URL": "http://127.0.0.1:9",
+    }

@@ -1,0 +1,68 @@
+"""The HTTP API on the Dash server's Flask app: /healthz and the JSON API under /api/v1.
+
+The API is how scripts record and read numbers.  It shares the CSV field names and the
+validation of the form and the CSV import, and never writes anything when one record of a
+batch is bad.  Writes need ``Authorization: Bearer <token>`` of an editor (tokens come from
+``perfdash token create``); reads are anonymous while the deployment does not require login,
+otherwise they need a viewer token.
+
+This module is the route table, so every URL the API answers is listed in one place:
+``http`` holds the plumbing the resources share, ``releases``, ``readings`` and
+``annotations`` one resource each, ``openapi`` the document.  ``create_app`` registers
+``blueprint``.
+"""
+
+# No ``from __future__ import annotations`` here: in a package's __init__ it would shadow the
+# ``annotations`` submodule imported below.
+from flask import Blueprint, Response, current_app, jsonify, request
+from werkzeug.exceptions import HTTPException
+
+from perfdash import store
+from perfdash.api import annotations, http, openapi, readings, releases
+
+blueprint = Blueprint("perfdash_api", __name__)
+
+
+def healthz() -> tuple[Response, int] | Response:
+    """200 when the database answers, 503 when it does not (for routers and uptime checks)."""
+    if store.ping(current_app.extensions["perfdash"]["engine"]):
+        return jsonify(status="ok", database="ok")
+    return jsonify(status="unavailable", database="unreachable"), 503
+
+
+def not_found(rest: str) -> Response:
+    """Unknown API paths answer JSON 404 (Dash's catch-all would serve its HTML page).
+
+    This rule accepts every method, so it also sees e.g. PUT /api/v1/metrics: those answer 405
+    with the methods the path really has.
+    """
+    allowed = http.allowed_methods(request.path)
+    if allowed:
+        raise http.method_not_allowed(*allowed)
+    raise http.ApiError(
+        404, f"There is no endpoint {http.API_PREFIX}/{rest}; see {http.API_PREFIX}/openapi.json"
+    )
+
+
+V1 = http.API_PREFIX
+ROUTES = (
+    ("/healthz", healthz, ("GET",)),
+    (V1 + "/openapi.json", openapi.document, ("GET",)),
+    (V1 + "/releases", releases.releases, ("GET", "POST")),
+    (V1 + "/releases/<int:release_id>", releases.release_detail, ("GET",)),
+    (V1 + "/metrics", readings.readings, ("GET", "POST")),
+    (V1 + "/metrics/<int:metric_id>", readings.reading_detail, ("GET", "DELETE")),
+    (V1 + "/annotations", annotations.list_annotations, ("GET",)),
+    (V1 + "/annotations", annotations.create_annotation, ("POST",)),
+    (V1 + "/annotations/<int:annotation_id>", annotations.delete_annotation, ("DELETE",)),
+    (http.CATCH_ALL_RULE, not_found, ("GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")),
+)
+
+for rule, view, methods in ROUTES:
+    blueprint.add_url_rule(rule, view_func=view, methods=list(methods))
+
+blueprint.before_request(http.limit_body)
+blueprint.register_error_handler(http.ApiError, http.api_error_response)
+blueprint.register_error_handler(store.DatabaseUnavailableError, http.db_down_response)
+blueprint.register_error_handler(store.PerformanceDbError, http.db_error_response)
+blueprint.app_errorhandler(HTTPException)(http.http_error_response)

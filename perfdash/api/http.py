@@ -1,0 +1,273 @@
+"""The HTTP plumbing every /api/v1 resource shares: errors, arguments, limits, tokens, CSV.
+
+Every error is JSON, ``{"error": {"status", "message", "details": [{"index", "field",
+"message"}]}}``, so a script reads one shape whatever went wrong.  Only requests under /api/
+are touched: the body-size limit and the JSON error pages are scoped to the API so Dash's own
+routes behave as Flask and Dash make them.
+
+The limits are constants here, not in the resources, because the OpenAPI document states them:
+the documented maximums are the enforced ones.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from flask import Response, current_app, jsonify, request
+from sqlalchemy.engine import Engine
+from werkzeug.exceptions import HTTPException
+from werkzeug.routing import Map
+
+from perfdash import auth, ingest, store
+from perfdash.config import Settings
+
+API_PREFIX = "/api/v1"
+CATCH_ALL_RULE = API_PREFIX + "/<path:rest>"
+MAX_BATCH = 5_000  # records per POST /metrics
+MAX_BODY_BYTES = 4 * 1024 * 1024  # 5,000 full records fit comfortably
+DEFAULT_PAGE = 100
+MAX_PAGE = 1_000
+MAX_ID = 2**31 - 1  # ids are 32-bit serials; a larger one names nothing
+
+
+class ApiError(Exception):
+    """An error answer: status code, message, and per-record details."""
+
+    def __init__(
+        self,
+        status: int,
+        message: str,
+        details: list[dict[str, Any]] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.details = details or []
+        self.headers = headers or {}
+
+
+# --------------------------------------------------------------------------- error answers
+
+
+def error_response(
+    status: int,
+    message: str,
+    details: list[dict[str, Any]] | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    body: dict[str, Any] = {"status": status, "message": message}
+    if details:
+        body["details"] = details
+    response = jsonify(error=body)
+    response.status_code = status
+    for key, value in (headers or {}).items():
+        response.headers[key] = value
+    return response
+
+
+def is_api_request() -> bool:
+    return request.path == API_PREFIX or request.path.startswith(API_PREFIX + "/")
+
+
+def api_error_response(exc: ApiError) -> Response:
+    return error_response(exc.status, exc.message, exc.details, exc.headers)
+
+
+def http_error_response(exc: HTTPException) -> Response | HTTPException:
+    """JSON for errors under /api/ (404, 405, 413 ...); everything else as Flask does it."""
+    if not is_api_request():
+        return exc
+    headers = {}
+    if exc.code == 405:
+        allowed = getattr(exc, "valid_methods", None)
+        if allowed:
+            headers["Allow"] = ", ".join(allowed)
+    return error_response(exc.code or 500, exc.description or exc.name, headers=headers)
+
+
+def db_down_response(exc: store.DatabaseUnavailableError) -> Response:
+    return error_response(503, str(exc))
+
+
+def db_error_response(exc: store.PerformanceDbError) -> Response:
+    return error_response(409 if isinstance(exc, store.DuplicateReleaseError) else 400, str(exc))
+
+
+def method_not_allowed(*allowed: str) -> ApiError:
+    return ApiError(
+        405,
+        f"{request.method} is not allowed here; use {', '.join(allowed)}",
+        headers={"Allow": ", ".join(allowed)},
+    )
+
+
+def allowed_methods(path: str) -> list[str]:
+    """Methods the real /api/v1 routes (any blueprint's) accept for ``path``, catch-all left out."""
+    rules = [
+        rule.empty()
+        for rule in current_app.url_map.iter_rules()
+        if rule.rule.startswith(API_PREFIX + "/") and rule.rule != CATCH_ALL_RULE
+    ]
+    return sorted(Map(rules).bind("api").allowed_methods(path))
+
+
+def limit_body() -> Response | None:
+    """Refuse bodies over the limit before reading them (chunked bodies are capped too)."""
+    if not is_api_request():
+        return None
+    if request.content_length is not None and request.content_length > MAX_BODY_BYTES:
+        raise ApiError(
+            413, f"The request body is larger than {MAX_BODY_BYTES:,} bytes; send smaller batches"
+        )
+    request.max_content_length = MAX_BODY_BYTES
+    if request.method == "OPTIONS":
+        # Flask's automatic answer would also list the catch-all's methods.
+        response = Response(status=200)
+        response.headers["Allow"] = ", ".join(allowed_methods(request.path) or ["OPTIONS"])
+        return response
+    return None
+
+
+# --------------------------------------------------------------------------- the app's state
+
+
+def engine() -> Engine:
+    return current_app.extensions["perfdash"]["engine"]
+
+
+def settings() -> Settings:
+    return current_app.extensions["perfdash"]["settings"]
+
+
+# --------------------------------------------------------------------------- tokens
+
+
+def _challenge() -> dict[str, str]:
+    return {"WWW-Authenticate": 'Bearer realm="perfdash"'}
+
+
+def bearer() -> str | None:
+    header = request.headers.get("Authorization", "")
+    if not header:
+        return None
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise ApiError(401, "Authorization must be 'Bearer <token>'", headers=_challenge())
+    return token.strip()
+
+
+def require(needed: str) -> str | None:
+    """Check the caller's token for ``needed``; anonymous reads pass when login is off."""
+    token = bearer()
+    if token is None:
+        login_required = current_app.extensions["perfdash"].get("login_required")
+        if needed == "viewer" and not login_required:
+            return None
+        raise ApiError(401, f"This needs an API token with the {needed} role", headers=_challenge())
+    role = auth.role_for_token(engine(), token)
+    if role is None:
+        raise ApiError(401, "The API token is unknown or revoked", headers=_challenge())
+    if not auth.role_allows(role, needed):
+        raise ApiError(403, f"This needs the {needed} role; the token has the {role} role")
+    return role
+
+
+# --------------------------------------------------------------------------- request parts
+
+
+def json_body() -> Any:
+    mimetype = request.mimetype or ""
+    if mimetype != "application/json" and not mimetype.endswith("+json"):
+        raise ApiError(415, "Send the body as JSON with 'Content-Type: application/json'")
+    try:
+        return request.get_json(force=True, silent=False)
+    except HTTPException as exc:
+        if exc.code == 413:
+            raise
+        raise ApiError(400, "The body is not valid JSON") from None
+
+
+def unknown_fields(body: dict[str, Any], known: tuple[str, ...]) -> None:
+    """Refuse fields the resource does not have: a typo must not be dropped silently."""
+    unknown = sorted(set(body) - set(known))
+    if unknown:
+        raise ApiError(
+            400,
+            f"Unknown field(s): {', '.join(unknown)}",
+            [{"field": name, "message": "unknown field"} for name in unknown],
+        )
+
+
+def int_arg(name: str, default: int, *, low: int, high: int) -> int:
+    raw = request.args.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ApiError(
+            400, f"{name} must be a whole number", [{"field": name, "message": "not a number"}]
+        ) from None
+    if not low <= value <= high:
+        raise ApiError(
+            400,
+            f"{name} must be between {low} and {high}",
+            [{"field": name, "message": f"between {low} and {high}"}],
+        )
+    return value
+
+
+def page_args() -> tuple[int, int]:
+    """``limit`` and ``cursor`` (the last id of the previous page) of a list request."""
+    limit = int_arg("limit", DEFAULT_PAGE, low=1, high=MAX_PAGE)
+    return limit, int_arg("cursor", 0, low=0, high=2**63 - 1)
+
+
+def time_arg(name: str) -> datetime | None:
+    raw = request.args.get(name)
+    if raw is None or raw.strip() == "":
+        return None
+    when, error = ingest.parse_timestamp(raw, settings().tz)
+    if error:
+        raise ApiError(400, f"{name}: {error}", [{"field": name, "message": error}])
+    return when
+
+
+def wants_csv() -> bool:
+    fmt = request.args.get("format")
+    if fmt is not None:  # given, even empty: it must be one the document allows
+        fmt = fmt.lower()
+        if fmt not in ("json", "csv"):
+            raise ApiError(400, "format must be json or csv", [{"field": "format"}])
+        return fmt == "csv"
+    best = request.accept_mimetypes.best_match(["application/json", "text/csv"])
+    return best == "text/csv"
+
+
+# --------------------------------------------------------------------------- answers
+
+
+def iso(value: Any) -> Any:
+    return value.isoformat().replace("+00:00", "Z") if isinstance(value, datetime) else value
+
+
+def csv_safe(value: Any) -> Any:
+    """Keep spreadsheet programs from running text as a formula (CSV injection)."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def page(rows: list[dict[str, Any]], limit: int) -> tuple[list[dict[str, Any]], str | None]:
+    """The page of ``rows`` (read with ``limit + 1``) and the next page's cursor, if any."""
+    shown = rows[:limit]
+    return shown, str(shown[-1]["id"]) if len(rows) > limit else None
+
+
+def created(body: dict[str, Any], location: str) -> Response:
+    response = jsonify(body)
+    response.status_code = 201
+    response.headers["Location"] = location
+    return response

@@ -1,0 +1,304 @@
+"""The OpenAPI 3 document of /api/v1, written by hand next to the code it describes.
+
+It is built by a function (no module-level mutable state) from the limits ``http`` enforces,
+so the documented maximums are the enforced ones.  The tests check it against the routes
+Flask registered (every operation documented, nothing documented that is not served) and run
+schemathesis over it.
+"""
+
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError, version
+from typing import Any
+
+from flask import Response, jsonify
+
+from perfdash.api import http
+from perfdash.api.schemas import components
+
+ISO_TIME = "ISO 8601 (an offset, or the configured time zone)"
+
+
+def document() -> Response:
+    return jsonify(spec())
+
+
+def spec() -> dict[str, Any]:
+    return {
+        "openapi": "3.0.3",
+        "info": {
+            "title": "perfdash API",
+            "version": _version(),
+            "description": (
+                "Record and read release performance metrics.  Writes need an editor token "
+                "(`perfdash token create --name NAME --role editor`) sent as "
+                "`Authorization: Bearer <token>`.  Reads are anonymous unless the deployment "
+                "requires login, then they need a viewer token.  Errors are JSON with a "
+                "status code; a request that fails writes nothing.  Bodies are limited to "
+                f"{http.MAX_BODY_BYTES:,} bytes."
+            ),
+        },
+        "servers": [{"url": http.API_PREFIX}],
+        "components": components(),
+        "paths": {**_release_paths(), **_reading_paths(), **_annotation_paths()},
+    }
+
+
+def _version() -> str:
+    """The installed distribution's version, as ``perfdash --version`` prints it (asking the
+    package itself would tie the API back up to the app factory)."""
+    try:
+        return version("perfdash")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "0+unknown"
+
+
+# --------------------------------------------------------------------------- building blocks
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _json(schema: dict[str, Any]) -> dict[str, Any]:
+    return {"application/json": {"schema": schema}}
+
+
+def _answer(description: str, schema: dict[str, Any]) -> dict[str, Any]:
+    return {"description": description, "content": _json(schema)}
+
+
+def _error(description: str) -> dict[str, Any]:
+    return _answer(description, _ref("Error"))
+
+
+def _body(schema: dict[str, Any]) -> dict[str, Any]:
+    return {"required": True, "content": _json(schema)}
+
+
+def _page_of(name: str) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "properties": {
+            "data": {"type": "array", "items": _ref(name)},
+            "next_cursor": {"type": "string", "nullable": True},
+        },
+    }
+
+
+def _page_params() -> list[dict[str, Any]]:
+    return [
+        {
+            "name": "limit",
+            "in": "query",
+            "description": f"Rows per page (default {http.DEFAULT_PAGE}, max {http.MAX_PAGE}).",
+            "schema": {"type": "integer", "minimum": 1, "maximum": http.MAX_PAGE},
+        },
+        {
+            "name": "cursor",
+            "in": "query",
+            "description": "next_cursor of the previous page.",
+            "schema": {"type": "integer", "minimum": 0},
+        },
+    ]
+
+
+def _query(name: str, about: str | None = None, **schema: Any) -> dict[str, Any]:
+    """A text query parameter; ``schema`` adds to its schema (an enum, a maximum length)."""
+    param: dict[str, Any] = {"name": name, "in": "query", "schema": {"type": "string", **schema}}
+    if about:
+        param["description"] = about
+    return param
+
+
+def _path_id(name: str) -> dict[str, Any]:
+    return {
+        "name": name,
+        "in": "path",
+        "required": True,
+        "schema": {"type": "integer", "minimum": 0},
+    }
+
+
+def _auth_errors() -> dict[str, Any]:
+    return {
+        "401": _error("No token, or an unknown or revoked token"),
+        "403": _error("The token's role is not enough"),
+    }
+
+
+def _read(summary: str, responses: dict[str, Any], **more: Any) -> dict[str, Any]:
+    """An operation anyone may call while login is off (a viewer token once it is on)."""
+    return {
+        "summary": summary,
+        **more,
+        "security": [{}, {"bearerAuth": []}],
+        "responses": {**responses, **_auth_errors()},
+    }
+
+
+def _write(summary: str, responses: dict[str, Any], **more: Any) -> dict[str, Any]:
+    """An operation that needs an editor's token."""
+    return {
+        "summary": summary,
+        **more,
+        "security": [{"bearerAuth": []}],
+        "responses": {**responses, **_auth_errors()},
+    }
+
+
+# --------------------------------------------------------------------------- paths
+
+
+def _release_paths() -> dict[str, Any]:
+    return {
+        "/releases": {
+            "get": _read(
+                "List releases in id order",
+                {
+                    "200": _answer("A page of releases", _page_of("Release")),
+                    "400": _error("A bad parameter"),
+                },
+                parameters=[
+                    _query("q", "Text in title, artist or key.", maxLength=255),
+                    *_page_params(),
+                ],
+            ),
+            "post": _write(
+                "Create a release",
+                {
+                    "201": _answer("Created", _ref("Release")),
+                    "400": _error("A bad field; nothing written"),
+                    "409": _error("The release key exists already"),
+                    "413": _error("Body too large"),
+                    "415": _error("Body is not JSON"),
+                },
+                requestBody=_body(_ref("ReleaseInput")),
+            ),
+        },
+        "/releases/{release_id}": {
+            "get": _read(
+                "One release",
+                {"200": _answer("The release", _ref("Release")), "404": _error("No such release")},
+                parameters=[_path_id("release_id")],
+            )
+        },
+    }
+
+
+def _reading_paths() -> dict[str, Any]:
+    filters = [
+        _query("release_key"),
+        {
+            "name": "release_id",
+            "in": "query",
+            "schema": {"type": "integer", "minimum": 1, "maximum": http.MAX_ID},
+        },
+        _query("platform", "Case-insensitive; repeat for several."),
+        _query("metric_type"),
+        _query("from", "recorded_at >= from (ISO 8601).", description=ISO_TIME),
+        _query("to", "recorded_at < to (ISO 8601).", description=ISO_TIME),
+        _query("format", "csv or json (or send Accept: text/csv).", enum=["json", "csv"]),
+    ]
+    listed = {
+        "description": "A page of metric rows; X-Next-Cursor names the next page",
+        "content": {**_json(_page_of("Metric")), "text/csv": {"schema": {"type": "string"}}},
+    }
+    written = {
+        "type": "object",
+        "required": ["written", "already_present"],
+        "properties": {
+            "written": {"type": "integer"},
+            "already_present": {"type": "integer"},
+        },
+    }
+    batch = {
+        "type": "array",
+        "minItems": 1,
+        "maxItems": http.MAX_BATCH,
+        "items": _ref("MetricRecord"),
+    }
+    return {
+        "/metrics": {
+            "get": _read(
+                "List metric rows in id order, filtered, as JSON or CSV",
+                {"200": listed, "400": _error("A bad parameter")},
+                parameters=[*filters, *_page_params()],
+            ),
+            "post": _write(
+                f"Record a batch of up to {http.MAX_BATCH:,} readings, all or nothing",
+                {
+                    "200": _answer("Written", written),
+                    "400": _error(
+                        "A bad record: details name its index and field; nothing written"
+                    ),
+                    "413": _error("Body or batch too large"),
+                    "415": _error("Body is not JSON"),
+                },
+                description="Readings already stored (same release, platform ignoring "
+                "case, metric type, recorded_at, value kind) are counted as "
+                "already_present and not written again, so re-posting is safe.",
+                requestBody=_body(batch),
+            ),
+        },
+        "/metrics/{metric_id}": {
+            "parameters": [_path_id("metric_id")],
+            "get": _read(
+                "One metric row",
+                {"200": _answer("The row", _ref("Metric")), "404": _error("No such row")},
+            ),
+            "delete": _write(
+                "Delete one metric row (editors)",
+                {"204": {"description": "Deleted"}, "404": _error("No such row")},
+            ),
+        },
+    }
+
+
+def _annotation_paths() -> dict[str, Any]:
+    listed = {
+        "type": "object",
+        "required": ["data"],
+        "properties": {"data": {"type": "array", "items": _ref("Annotation")}},
+    }
+    one = {"type": "object", "required": ["data"], "properties": {"data": _ref("Annotation")}}
+    created = _answer("Created; Location names it", one)
+    created["headers"] = {
+        "Location": {"schema": {"type": "string"}, "description": "/api/v1/annotations/ID"}
+    }
+    return {
+        "/annotations": {
+            "get": _read(
+                "List dated notes in time order",
+                {
+                    "200": _answer("The notes", listed),
+                    "400": _error("A bad start or end"),
+                    "404": _error("No such release"),
+                },
+                description="With release: that release's notes and the notes about "
+                "the whole catalog.",
+                parameters=[
+                    _query("release", "A release key or perfdash id."),
+                    _query("start", "at >= start (ISO 8601)."),
+                    _query("end", "at < end (ISO 8601)."),
+                ],
+            ),
+            "post": _write(
+                "Add a dated note to a release or the whole catalog (editors)",
+                {
+                    "201": created,
+                    "400": _error("A bad or unknown field (details name each); nothing written"),
+                    "413": _error("Body too large"),
+                    "415": _error("Body is not JSON"),
+                },
+                requestBody=_body(_ref("AnnotationInput")),
+            ),
+        },
+        "/annotations/{annotation_id}": {
+            "delete": _write(
+                "Delete one note (editors)",
+                {"204": {"description": "Deleted"}, "404": _error("No such note")},
+                parameters=[_path_id("annotation_id")],
+            )
+        },
+    }

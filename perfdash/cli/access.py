@@ -1,0 +1,155 @@
+"""``perfdash token ...`` (API tokens) and ``perfdash user ...`` (web users)."""
+
+from __future__ import annotations
+
+import click
+
+from perfdash import auth, store
+from perfdash.cli.common import (
+    database_url_option,
+    db_errors,
+    engine_for,
+    password_stdin_option,
+    read_password,
+    settings_for,
+)
+
+
+@click.group()
+def token() -> None:
+    """API tokens for /api/v1 (stored hashed; shown once)."""
+
+
+@token.command("create")
+@click.option("--name", required=True, help="A name to recognise and revoke the token by.")
+@click.option(
+    "--role",
+    type=click.Choice(["editor", "viewer"]),
+    default="viewer",
+    show_default=True,
+    help="editor may write through the API; viewer may only read.",
+)
+@database_url_option
+def token_create(name: str, role: str, database_url: str | None) -> None:
+    """Create a token and print it once (it cannot be shown again)."""
+    engine = engine_for(settings_for(database_url))
+    with db_errors():
+        value = auth.create_token(engine, name, role)
+    click.echo(value)
+    click.echo(
+        f"Token {name!r} ({role}) created. Store it now: it is not shown again. "
+        "Send it as 'Authorization: Bearer <token>'.",
+        err=True,
+    )
+
+
+@token.command("revoke")
+@click.argument("name")
+@database_url_option
+def token_revoke(name: str, database_url: str | None) -> None:
+    """Revoke the token called NAME; requests with it are refused from now on."""
+    engine = engine_for(settings_for(database_url))
+    with db_errors():
+        done = store.revoke_api_token(engine, name)
+    if not done:
+        raise click.ClickException(f"No token named {name!r}")
+    click.echo(f"Token {name!r} revoked.")
+
+
+@token.command("list")
+@database_url_option
+def token_list(database_url: str | None) -> None:
+    """Tokens by name, role, creation and last use (never the token itself)."""
+    engine = engine_for(settings_for(database_url))
+    with db_errors():
+        rows = store.list_api_tokens(engine)
+    if not rows:
+        click.echo("No API tokens. Create one with `perfdash token create --name NAME`.")
+        return
+    for row in rows:
+        used = row["last_used_at"].strftime("%Y-%m-%d %H:%M") if row["last_used_at"] else "never"
+        state = "revoked" if row["revoked"] else "active"
+        click.echo(f"{row['name']}\t{row['role']}\t{state}\tlast used {used}")
+
+
+@click.group()
+def user() -> None:
+    """Web users: add, change a password or role, remove, list."""
+
+
+@user.command("add")
+@click.argument("name")
+@click.option(
+    "--role",
+    type=click.Choice(["viewer", "editor", "admin"]),
+    required=True,
+    help="viewer reads; editor also writes; admin also manages users and tokens.",
+)
+@password_stdin_option
+@database_url_option
+def user_add(name: str, role: str, password_stdin: bool, database_url: str | None) -> None:
+    """Create user NAME with a role and a password."""
+    engine = engine_for(settings_for(database_url))
+    try:
+        store.apply_schema(engine)
+        if store.get_user(engine, name.strip()):
+            raise click.ClickException(f"A user named {name.strip()!r} already exists")
+        password = read_password(password_stdin)
+        auth.add_user(engine, name, password, role)
+    except (ValueError, store.PerformanceDbError) as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Added user {name.strip()!r} with role {role}.")
+
+
+@user.command("passwd")
+@click.argument("name")
+@password_stdin_option
+@database_url_option
+def user_passwd(name: str, password_stdin: bool, database_url: str | None) -> None:
+    """Set a new password for NAME (signs out the user's sessions)."""
+    engine = engine_for(settings_for(database_url))
+    try:
+        if not store.get_user(engine, name):
+            raise click.ClickException(f"There is no user named {name!r}")
+        auth.set_password(engine, name, read_password(password_stdin, "New password"))
+    except (ValueError, store.PerformanceDbError) as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Changed the password of {name!r}.")
+
+
+@user.command("role")
+@click.argument("name")
+@click.argument("role", type=click.Choice(["viewer", "editor", "admin"]))
+@database_url_option
+def user_role(name: str, role: str, database_url: str | None) -> None:
+    """Give NAME another role (counts from the user's next request)."""
+    engine = engine_for(settings_for(database_url))
+    with db_errors():
+        if not store.update_user(engine, name, role=role):
+            raise click.ClickException(f"There is no user named {name!r}")
+    click.echo(f"{name!r} is now {role}.")
+
+
+@user.command("remove")
+@click.argument("name")
+@database_url_option
+def user_remove(name: str, database_url: str | None) -> None:
+    """Delete user NAME (their sessions stop working at once)."""
+    engine = engine_for(settings_for(database_url))
+    with db_errors():
+        if not store.delete_user(engine, name):
+            raise click.ClickException(f"There is no user named {name!r}")
+    click.echo(f"Removed user {name!r}.")
+
+
+@user.command("list")
+@database_url_option
+def user_list(database_url: str | None) -> None:
+    """List users and roles (never passwords)."""
+    engine = engine_for(settings_for(database_url))
+    with db_errors():
+        rows = store.list_users(engine)
+    if not rows:
+        click.echo("No users: `perfdash run` on 127.0.0.1 needs no sign-in.")
+    for row in rows:
+        click.echo(f"{row['username']}\t{row['role']}")

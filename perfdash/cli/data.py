@@ -1,0 +1,138 @@
+"""``perfdash import``, ``export`` and ``collect``: numbers in and out in bulk.
+
+csvio and the collectors are imported inside the command that needs them, so the other
+commands start without them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+
+import click
+
+from perfdash import store
+from perfdash.cli.common import database_url_option, db_errors, engine_for, settings_for
+
+
+@click.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, allow_dash=False))
+@click.option(
+    "--dry-run", is_flag=True, help="Check the file and show what would happen; write nothing."
+)
+@click.option(
+    "--create-missing",
+    is_flag=True,
+    help="Create releases whose release_key is not in the database (in the same transaction).",
+)
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@database_url_option
+def import_(
+    file: str, dry_run: bool, create_missing: bool, quiet: bool, database_url: str | None
+) -> None:
+    """Import metrics from a CSV file, all-or-nothing (columns as `perfdash export` writes).
+
+    Columns: release_key (or release_id), platform, metric_type, metric_value, recorded_at,
+    value_kind, source_url, notes.  Comma, semicolon or tab separated, UTF-8 with or without
+    BOM; times without a zone are read in PERFDASH_TZ.  Importing a file again adds nothing.
+    """
+    from perfdash import csvio
+
+    settings = settings_for(database_url)
+    engine = engine_for(settings)
+    with db_errors():
+        store.apply_schema(engine)
+    show = not quiet and sys.stderr.isatty()
+    bar = (
+        click.progressbar(length=1, label="Checking" if dry_run else "Importing", file=sys.stderr)
+        if show
+        else contextlib.nullcontext()
+    )
+    with bar:
+        state = {"done": 0}
+
+        def progress(done: int, total: int) -> None:
+            if not show:
+                return
+            bar.length = max(total, done, 1)
+            bar.update(done - state["done"])
+            state["done"] = done
+
+        report = csvio.import_csv(
+            engine,
+            file,
+            dry_run=dry_run,
+            create_missing=create_missing,
+            progress=progress,
+            tz=settings.tz,
+        )
+    for line in report.problem_lines(limit=50):
+        click.echo(line, err=True)
+    if report.unknown_keys and not create_missing:
+        click.echo("Unknown release keys: " + ", ".join(report.unknown_keys[:50]), err=True)
+    if report.created_keys:
+        click.echo(f"Created {len(report.created_keys):,} release(s).")
+    if not report.ok:
+        raise click.ClickException(report.summary())
+    click.echo(report.summary())
+
+
+@click.command("export")
+@click.option("--release", "release_key", default=None, help="Only this release (its key).")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, writable=True, allow_dash=True),
+    default="-",
+    help="File to write (default: standard output).",
+)
+@database_url_option
+def export_(release_key: str | None, output: str, database_url: str | None) -> None:
+    """Export metrics as CSV in the format `perfdash import` reads (streamed)."""
+    from perfdash import csvio
+
+    engine = engine_for(settings_for(database_url))
+    with db_errors():
+        with click.open_file(output, "w", encoding="utf-8") as out:
+            rows = csvio.export_csv(engine, out, release_key=release_key)
+    if output != "-":
+        click.echo(f"Exported {rows:,} row(s) to {output}.", err=True)
+
+
+@click.command()
+@click.option(
+    "--source",
+    "sources",
+    multiple=True,
+    type=click.Choice(["youtube", "lastfm", "deezer", "spotify"]),
+    help="Only these sources (repeatable; default: every source with credentials).",
+)
+@click.option("--release", "releases", multiple=True, help="Only these release keys (repeatable).")
+@click.option("--dry-run", is_flag=True, help="Call the APIs and report, but write nothing.")
+@database_url_option
+def collect(
+    sources: tuple[str, ...], releases: tuple[str, ...], dry_run: bool, database_url: str | None
+) -> None:
+    """Read lifetime totals from the platforms' APIs for every release with an identifier.
+
+    Credentials come from the settings (YOUTUBE_API_KEY, LASTFM_API_KEY,
+    SPOTIFY_CLIENT_ID/SPOTIFY_CLIENT_SECRET; Deezer needs none).  Safe to schedule: a second
+    run in the same minute writes nothing.  Exits 1 when anything failed.
+    """
+    from perfdash.collectors import runner
+
+    settings = settings_for(database_url)
+    engine = engine_for(settings)
+    with db_errors():
+        summary = runner.run(
+            engine,
+            sources=list(sources) or None,
+            release_keys=list(releases) or None,
+            dry_run=dry_run,
+            env=settings.collector_env,
+            progress=lambda message: click.echo(message, err=True),
+        )
+    for line in summary.lines():
+        click.echo(line)
+    if summary.failed:
+        sys.exit(1)
