@@ -25,8 +25,11 @@ def create_app(
     non-loopback ``perfdash run --host``), False for ``perfdash run`` on loopback, None (code and
     tests) -- it decides whether login is required, see ``auth.login_policy``.
     """
-    from perfdash import api, auth, security, store
-    from perfdash.ui import login, shell
+    # Imported here, not at the top: ``import perfdash.store`` (the CLI, migrations, a job
+    # worker) must not load Dash, Flask and every page.
+    from perfdash import api, auth, store
+    from perfdash.ui import errors, shell
+    from perfdash.web import login, security
 
     settings = settings or load_settings()
     engine = engine or store.make_engine(
@@ -39,7 +42,7 @@ def create_app(
         assets_folder=str(ASSETS),
         suppress_callback_exceptions=True,
         serve_locally=True,
-        on_error=security.callback_error,
+        on_error=errors.on_error,
     )
     server = app.server
     login_required = auth.login_policy(settings, engine, network=network)

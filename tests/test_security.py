@@ -11,8 +11,9 @@ import logging
 import pytest
 from auth_helpers import call_callback
 
-from perfdash import create_app, security, store
+from perfdash import create_app, store
 from perfdash.config import Settings
+from perfdash.web import security
 
 
 @pytest.fixture

@@ -6,8 +6,10 @@ from urllib.parse import parse_qs
 
 import dash_bootstrap_components as dbc
 from dash import Dash, Input, Output, clientside_callback, dcc, html
+from flask import has_request_context
 
-from perfdash.ui import dashboard, entry, insights, login
+from perfdash import auth
+from perfdash.ui import dashboard, entry, errors, insights
 
 TABS = {
     "/": ("Dashboard", dashboard),
@@ -58,7 +60,7 @@ def layout() -> html.Div:
                             persistence=True,
                             className="text-light mb-0",
                         ),
-                        login.user_indicator(),
+                        user_indicator(),
                     ],
                     fluid=True,
                 ),
@@ -66,9 +68,39 @@ def layout() -> html.Div:
                 dark=True,
                 className="mb-3",
             ),
-            login.error_banner(),
+            errors.error_banner(),
             dbc.Container(id="page", fluid=True),
         ]
+    )
+
+
+def user_indicator() -> html.Component:
+    """Navbar item: who is signed in and a sign-out button (a real form POST with CSRF)."""
+    if not has_request_context() or not auth.login_required():
+        return html.Span(
+            "local admin",
+            id="nav-user",
+            className="navbar-text small text-secondary ms-3",
+            title="perfdash run on this machine with no users: no sign-in needed",
+        )
+    user = auth.current_user()
+    if user is None:
+        return html.A("Sign in", href="/login", id="nav-user", className="nav-link ms-3")
+    return html.Form(
+        [
+            html.Span(
+                f"{user['username']} ({user['role']})",
+                id="nav-user",
+                className="navbar-text small text-light me-2",
+            ),
+            dbc.Input(type="hidden", name="csrf_token", value=auth.csrf_token()),
+            dbc.Button(
+                "Sign out", id="nav-logout", type="submit", size="sm", color="outline-light"
+            ),
+        ],
+        action="/logout",
+        method="POST",
+        className="d-flex align-items-center ms-3 mb-0",
     )
 
 
