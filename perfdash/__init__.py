@@ -15,7 +15,14 @@ import dash
 from perfdash.config import Settings, load_settings
 
 __version__ = "0.1.0"
-ASSETS = Path(__file__).parent / "assets"
+
+
+def assets_folder() -> Path:
+    """Dash's assets folder: ``assets/`` next to ``app.py`` in a checkout (an editable install
+    included), ``perfdash/assets`` in an installed wheel (pyproject maps the one to the other)."""
+    package = Path(__file__).resolve().parent
+    installed = package / "assets"
+    return installed if installed.is_dir() else package.parent / "assets"
 
 
 def create_app(
@@ -39,7 +46,7 @@ def create_app(
         __name__,
         title="perfdash",
         update_title=None,
-        assets_folder=str(ASSETS),
+        assets_folder=str(assets_folder()),
         suppress_callback_exceptions=True,
         serve_locally=True,
         on_error=errors.on_error,
