@@ -35,7 +35,8 @@ from dash import (
 from dash.dash_table.Format import Format, Group
 
 from perfdash import metrics, store
-from perfdash.ui import context, figures, insights
+from perfdash.ui import context, insights
+from perfdash.ui.figures import charts as figures
 
 PERIODS = [
     ("7d", "7 days"),

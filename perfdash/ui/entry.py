@@ -19,7 +19,8 @@ from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
 
 from perfdash import auth, csvio, ingest, metrics, store
 from perfdash.schema import DISTRIBUTION_STATUSES, RELEASE_IDENTIFIERS
-from perfdash.ui import collect_now, context
+from perfdash.ui import context
+from perfdash.ui.panels import collect_now
 
 FIELDS = [
     "release_id",

@@ -19,7 +19,8 @@ from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
 from perfdash import alerts, auth, metrics, store
 from perfdash.annotations import add_annotation
 from perfdash.config import ConfigError
-from perfdash.ui import context, insight_figures
+from perfdash.ui import context
+from perfdash.ui.figures import insights as insight_figures
 
 
 @dataclass(frozen=True)
@@ -188,7 +189,7 @@ def notes_list(release_ids: Sequence[int], tz: str) -> list:
     rows = store.list_annotations(context.engine(), list(release_ids))
     items = []
     for r in rows[-30:]:
-        local = insight_figures._local(r["at"], tz)
+        local = insight_figures.local_time(r["at"], tz)
         who = r["release_key"] or "whole catalog"
         items.append(
             html.Li(
