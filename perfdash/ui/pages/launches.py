@@ -42,6 +42,7 @@ def _day0(launches: pd.DataFrame, tz: str) -> dict[int, pd.Timestamp]:
 
 
 def layout(query: dict[str, list[str]]) -> html.Div:
+    """The page; ``?release=1,2`` and ``?metric=`` choose what it compares."""
     with store.transaction(context.engine()) as conn:
         options = components.release_options(conn, limit=LISTED)
         types = store.list_metric_types(conn)
@@ -54,71 +55,51 @@ def layout(query: dict[str, list[str]]) -> html.Div:
     return html.Div(
         [
             html.H4("Launches compared"),
-            dbc.Row(
-                [
-                    dbc.Col(
-                        [
-                            dbc.Label("Releases", html_for="launch-releases"),
-                            dcc.Dropdown(
-                                id="launch-releases",
-                                options=options,
-                                value=selected,
-                                multi=True,
-                                searchable=True,
-                                placeholder="Pick releases to compare",
-                            ),
-                        ],
-                        md=6,
-                    ),
-                    dbc.Col(
-                        [
-                            dbc.Label("Metric", html_for="launch-metric"),
-                            dcc.Dropdown(
-                                id="launch-metric",
-                                options=[{"label": t, "value": t} for t in types],
-                                value=metric,
-                                clearable=False,
-                            ),
-                        ],
-                        md=2,
-                    ),
-                    dbc.Col(
-                        [
-                            dbc.Label("First"),
-                            dbc.RadioItems(
-                                id="launch-horizon",
-                                options=[
-                                    {"label": f"{d} days", "value": d}
-                                    for d in metrics.LAUNCH_HORIZONS
-                                ],
-                                value=DEFAULT_HORIZON,
-                                inline=True,
-                            ),
-                        ],
-                        md=2,
-                    ),
-                    dbc.Col(
-                        [
-                            dbc.Label("Show"),
-                            dbc.RadioItems(
-                                id="launch-mode",
-                                options=[
-                                    {"label": "Totals", "value": "total"},
-                                    {"label": "Gains", "value": "gain"},
-                                ],
-                                value="total",
-                                inline=True,
-                            ),
-                        ],
-                        md=2,
-                    ),
-                ],
-                className="g-3 mb-3",
-            ),
+            _controls(options, selected, types, metric),
             dcc.Loading(dcc.Graph(id="launch-chart", config={"displaylogo": False})),
             html.Ul(id="launch-summary"),
             html.Div(id="launch-note", className="text-muted small"),
         ]
+    )
+
+
+def _controls(
+    options: list[dict], selected: list[int], types: list[str], metric: str | None
+) -> dbc.Row:
+    releases = dcc.Dropdown(
+        id="launch-releases",
+        options=options,
+        value=selected,
+        multi=True,
+        searchable=True,
+        placeholder="Pick releases to compare",
+    )
+    metrics_picker = dcc.Dropdown(
+        id="launch-metric",
+        options=[{"label": t, "value": t} for t in types],
+        value=metric,
+        clearable=False,
+    )
+    horizon = dbc.RadioItems(
+        id="launch-horizon",
+        options=[{"label": f"{d} days", "value": d} for d in metrics.LAUNCH_HORIZONS],
+        value=DEFAULT_HORIZON,
+        inline=True,
+    )
+    mode = dbc.RadioItems(
+        id="launch-mode",
+        options=[{"label": "Totals", "value": "total"}, {"label": "Gains", "value": "gain"}],
+        value="total",
+        inline=True,
+    )
+    return dbc.Row(
+        [
+            dbc.Col([dbc.Label("Releases", html_for="launch-releases"), releases], md=6),
+            dbc.Col([dbc.Label("Metric", html_for="launch-metric"), metrics_picker], md=2),
+            dbc.Col([dbc.Label("First"), horizon], md=2),
+            dbc.Col([dbc.Label("Show"), mode], md=2),
+        ],
+        className="g-3 mb-3",
     )
 
 

@@ -9,6 +9,8 @@ change so the page's chart can redraw its markers.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
 
 import dash_bootstrap_components as dbc
 import pandas as pd
@@ -66,12 +68,16 @@ def panel() -> html.Div:
     )
 
 
-def mark_chart(
-    bind: Engine | Connection, fig: go.Figure, release_ids: Sequence[int], tz: str
-) -> go.Figure:
-    """A time series with its releases' notes and approval dates as markers."""
+@dataclass(frozen=True)
+class Marks:
+    """What a chart of some releases marks: their notes (and the catalog's), their approvals."""
+
+    notes: list[dict]
+    approved: dict[str, datetime]
+
+
+def chart_marks(bind: Engine | Connection, release_ids: Sequence[int]) -> Marks:
     ids = list(release_ids)
-    notes = store.list_annotations(bind, ids)
     launches = store.launch_dates(bind, ids) if ids else pd.DataFrame()
     approved = {
         store.release_label(
@@ -79,7 +85,12 @@ def mark_chart(
         ): r.approved_at
         for r in launches.itertuples()
     }
-    return figures.add_annotation_markers(fig, notes, tz=tz, approved=approved)
+    return Marks(store.list_annotations(bind, ids), approved)
+
+
+def mark_chart(fig: go.Figure, marks: Marks, tz: str) -> go.Figure:
+    """A time series with the notes and approval dates as markers."""
+    return figures.add_annotation_markers(fig, marks.notes, tz=tz, approved=marks.approved)
 
 
 def notes_list(bind: Engine | Connection, release_ids: Sequence[int], tz: str) -> list:

@@ -177,10 +177,9 @@ def _register_release_view(app: Dash) -> None:
             if line.series.empty:
                 empty = charts.empty_figure("Nothing matches these filters", template)
                 return empty, render.no_match(state, period, tz)
-            fig = annotations.mark_chart(
-                conn, _series(line, names, state, tz, template), state.releases, tz
-            )
+            marks = annotations.chart_marks(conn, state.releases)
             note = freshness.chart_note(conn, state.releases, tz)
+        fig = annotations.mark_chart(_series(line, names, state, tz, template), marks, tz)
         return fig, f"{describe_period(period, tz)} · {note}"
 
 

@@ -80,124 +80,90 @@ def _control(label: str, component, width: int, html_for: str | None = None) -> 
 
 
 def _filters(state: ViewState, c: Controls, tz: str) -> dbc.Card:
+    return dbc.Card(dbc.CardBody([_pickers(state, c), _period_row(state, tz)]), className="mb-3")
+
+
+def _pickers(state: ViewState, c: Controls) -> dbc.Row:
+    releases = dcc.Dropdown(
+        id="dash-release",
+        options=c.options,
+        value=c.selected,
+        multi=True,
+        searchable=True,
+        placeholder="Search by title, artist or release id",
+    )
+    metric = dcc.Dropdown(
+        id="dash-metric",
+        options=[{"label": t, "value": t} for t in c.metric_types],
+        value=c.metric,
+        clearable=False,
+    )
+    platforms = dcc.Dropdown(
+        id="dash-platform",
+        options=render.platform_options(c.platform_keys),
+        value=[p for p in state.platforms if p in c.platform_keys],
+        multi=True,
+        placeholder="All platforms",
+    )
+    return dbc.Row(
+        [
+            _control("Releases (pick several to compare)", releases, 6, "dash-release"),
+            _control("Metric", metric, 3, "dash-metric"),
+            _control("Platforms (all when empty)", platforms, 3, "dash-platform"),
+        ],
+        className="g-3",
+    )
+
+
+def _period_row(state: ViewState, tz: str) -> dbc.Row:
     first, last = period_dates(resolve_period(state, tz), tz)
-    return dbc.Card(
-        dbc.CardBody(
-            [
-                dbc.Row(
-                    [
-                        _control(
-                            "Releases (pick several to compare)",
-                            dcc.Dropdown(
-                                id="dash-release",
-                                options=c.options,
-                                value=c.selected,
-                                multi=True,
-                                searchable=True,
-                                placeholder="Search by title, artist or release id",
-                            ),
-                            6,
-                            "dash-release",
-                        ),
-                        _control(
-                            "Metric",
-                            dcc.Dropdown(
-                                id="dash-metric",
-                                options=[{"label": t, "value": t} for t in c.metric_types],
-                                value=c.metric,
-                                clearable=False,
-                            ),
-                            3,
-                            "dash-metric",
-                        ),
-                        _control(
-                            "Platforms (all when empty)",
-                            dcc.Dropdown(
-                                id="dash-platform",
-                                options=render.platform_options(c.platform_keys),
-                                value=[p for p in state.platforms if p in c.platform_keys],
-                                multi=True,
-                                placeholder="All platforms",
-                            ),
-                            3,
-                            "dash-platform",
-                        ),
-                    ],
-                    className="g-3",
-                ),
-                dbc.Row(
-                    [
-                        _control(
-                            "Period",
-                            dbc.RadioItems(
-                                id="dash-period",
-                                options=[{"label": t, "value": v} for v, t in PERIODS],
-                                value=state.period,
-                                inline=True,
-                            ),
-                            5,
-                        ),
-                        _control(
-                            f"Dates ({tz})",
-                            dcc.DatePickerRange(
-                                id="dash-range",
-                                start_date=first,
-                                end_date=last,
-                                display_format="YYYY-MM-DD",
-                                first_day_of_week=1,
-                                start_date_id="dash-range-start",
-                                end_date_id="dash-range-end",
-                            ),
-                            3,
-                        ),
-                        _control(
-                            "Compare",
-                            dbc.Switch(
-                                id="dash-compare",
-                                label="with the previous period",
-                                value=state.compare,
-                            ),
-                            2,
-                        ),
-                        _control(
-                            "Granularity",
-                            dbc.RadioItems(
-                                id="dash-granularity",
-                                options=[{"label": g, "value": g} for g in GRANULARITIES],
-                                value=state.granularity,
-                                inline=True,
-                            ),
-                            2,
-                        ),
-                    ],
-                    className="g-3 mt-1",
-                ),
-            ]
-        ),
-        className="mb-3",
+    preset = dbc.RadioItems(
+        id="dash-period",
+        options=[{"label": t, "value": v} for v, t in PERIODS],
+        value=state.period,
+        inline=True,
+    )
+    dates = dcc.DatePickerRange(
+        id="dash-range",
+        start_date=first,
+        end_date=last,
+        display_format="YYYY-MM-DD",
+        first_day_of_week=1,
+        start_date_id="dash-range-start",
+        end_date_id="dash-range-end",
+    )
+    compare = dbc.Switch(id="dash-compare", label="with the previous period", value=state.compare)
+    granularity = dbc.RadioItems(
+        id="dash-granularity",
+        options=[{"label": g, "value": g} for g in GRANULARITIES],
+        value=state.granularity,
+        inline=True,
+    )
+    return dbc.Row(
+        [
+            _control("Period", preset, 5),
+            _control(f"Dates ({tz})", dates, 3),
+            _control("Compare", compare, 2),
+            _control("Granularity", granularity, 2),
+        ],
+        className="g-3 mt-1",
     )
 
 
 def _release_view(state: ViewState) -> html.Div:
+    mode = dbc.RadioItems(
+        id="dash-mode",
+        options=[
+            {"label": "Running total", "value": "total"},
+            {"label": "Gain per period", "value": "gain"},
+        ],
+        value=state.mode,
+        inline=True,
+    )
     return html.Div(
         [
             dcc.Loading(html.Div(id="dash-kpis", className="mb-3"), type="dot"),
-            dbc.Row(
-                [
-                    dbc.Col(
-                        dbc.RadioItems(
-                            id="dash-mode",
-                            options=[
-                                {"label": "Running total", "value": "total"},
-                                {"label": "Gain per period", "value": "gain"},
-                            ],
-                            value=state.mode,
-                            inline=True,
-                        ),
-                        md=6,
-                    ),
-                ]
-            ),
+            dbc.Row([dbc.Col(mode, md=6)]),
             dcc.Loading(
                 [
                     dcc.Graph(id="dash-series", config={"displaylogo": False}),
@@ -208,14 +174,8 @@ def _release_view(state: ViewState) -> html.Div:
             annotations.panel(),
             dbc.Row(
                 [
-                    dbc.Col(
-                        dcc.Loading(dcc.Graph(id="dash-bars", config={"displaylogo": False})),
-                        md=7,
-                    ),
-                    dbc.Col(
-                        dcc.Loading(dcc.Graph(id="dash-share", config={"displaylogo": False})),
-                        md=5,
-                    ),
+                    dbc.Col(_graph("dash-bars"), md=7),
+                    dbc.Col(_graph("dash-share"), md=5),
                 ],
                 className="mb-3",
             ),
@@ -234,39 +194,40 @@ def _release_view(state: ViewState) -> html.Div:
                 className="mb-2",
             ),
             dcc.Loading(
-                [
-                    dash_table.DataTable(
-                        id="dash-table",
-                        columns=render.table_columns(),
-                        data=[],
-                        page_action="custom",
-                        page_current=0,
-                        page_size=PAGE_SIZE,
-                        page_count=1,
-                        sort_action="custom",
-                        sort_mode="single",
-                        sort_by=[{"column_id": "recorded_at", "direction": "desc"}],
-                        style_table={"overflowX": "auto"},
-                        # Bootstrap's variables follow the light/dark switch
-                        style_cell={
-                            "textAlign": "left",
-                            "fontSize": "0.9rem",
-                            "backgroundColor": "var(--bs-body-bg)",
-                            "color": "var(--bs-body-color)",
-                            "borderColor": "var(--bs-border-color)",
-                        },
-                        style_header={
-                            "fontWeight": "600",
-                            "backgroundColor": "var(--bs-tertiary-bg)",
-                        },
-                        style_cell_conditional=[
-                            {"if": {"column_id": "metric_value"}, "textAlign": "right"}
-                        ],
-                    ),
-                    html.Div(id="dash-table-note", className="text-muted small"),
-                ]
+                [_records_table(), html.Div(id="dash-table-note", className="text-muted small")]
             ),
         ]
+    )
+
+
+def _graph(graph_id: str) -> dcc.Loading:
+    return dcc.Loading(dcc.Graph(id=graph_id, config={"displaylogo": False}))
+
+
+def _records_table() -> dash_table.DataTable:
+    """The readings behind the chart, a page at a time, sorted and paged on the server."""
+    return dash_table.DataTable(
+        id="dash-table",
+        columns=render.table_columns(),
+        data=[],
+        page_action="custom",
+        page_current=0,
+        page_size=PAGE_SIZE,
+        page_count=1,
+        sort_action="custom",
+        sort_mode="single",
+        sort_by=[{"column_id": "recorded_at", "direction": "desc"}],
+        style_table={"overflowX": "auto"},
+        # Bootstrap's variables follow the light/dark switch
+        style_cell={
+            "textAlign": "left",
+            "fontSize": "0.9rem",
+            "backgroundColor": "var(--bs-body-bg)",
+            "color": "var(--bs-body-color)",
+            "borderColor": "var(--bs-border-color)",
+        },
+        style_header={"fontWeight": "600", "backgroundColor": "var(--bs-tertiary-bg)"},
+        style_cell_conditional=[{"if": {"column_id": "metric_value"}, "textAlign": "right"}],
     )
 
 
