@@ -1,7 +1,8 @@
 """perfdash: how every release performs, on every platform.
 
-``create_app`` is the only app factory: it reads settings, makes the engine, registers the API
-blueprint and the tabs' callbacks, and returns the Dash app (``app.server`` is the Flask app
+``create_app`` is the only app factory: it reads settings, makes the engine, installs the web
+layer (sign-in, security headers), registers the API blueprints and the pages' callbacks, and
+returns the Dash app (``app.server`` is the Flask app
 gunicorn serves).  Per-app state (settings, engine) lives in ``server.extensions["perfdash"]``;
 nothing is kept at module level, so any number of workers serve the same data.
 """
@@ -32,9 +33,9 @@ def create_app(
     non-loopback ``perfdash run --host``), False for ``perfdash run`` on loopback, None (code and
     tests) -- it decides whether login is required, see ``auth.login_policy``.
     """
-    # Imported here, not at the top: ``import perfdash.store`` (the CLI, migrations, a job
-    # worker) must not load Dash, Flask and every page.
-    from perfdash import api, auth, store
+    # Imported here, not at the top: every ``import perfdash.x`` (the CLI, migrations, a job
+    # worker) runs this file, and need not load the pages and the API (about a second).
+    from perfdash import api, api_insights, auth, store
     from perfdash.ui import errors, shell
     from perfdash.web import login, security
 
@@ -71,8 +72,6 @@ def create_app(
         secure_cookies=settings.secure_cookies,
     )
     server.register_blueprint(api.blueprint)
-    from perfdash import api_insights
-
     server.register_blueprint(api_insights.blueprint)
     app.layout = shell.layout
     shell.register(app)
