@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 from urllib.parse import parse_qs, urlencode
 from zoneinfo import ZoneInfo
 
@@ -111,7 +112,17 @@ def to_query(state: ViewState) -> str:
 
 
 def state_from_controls(
-    releases, period, start, end, compare, platforms, metric, granularity, mode, view, lb_metric
+    releases: Any,
+    period: str | None,
+    start: str | None,
+    end: str | None,
+    compare: bool | None,
+    platforms: list[str] | None,
+    metric: str | None,
+    granularity: str | None,
+    mode: str | None,
+    view: str | None,
+    lb_metric: str | None,
 ) -> ViewState:
     """The controls' values as a ViewState (what the callbacks receive, normalised)."""
     if isinstance(releases, int | str):
