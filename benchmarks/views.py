@@ -228,7 +228,7 @@ def build_figures(view: View, tz: str, template: str = "plotly_white") -> list[A
     """The view's figures: the time series of its first metric and the per-platform bars."""
     import plotly.graph_objects as go
 
-    from perfdash.ui import figures
+    from perfdash.ui.figures import charts as figures
 
     out = []
     if not view.gains.empty:

@@ -1,7 +1,8 @@
 """perfdash: how every release performs, on every platform.
 
-``create_app`` is the only app factory: it reads settings, makes the engine, registers the API
-blueprint and the tabs' callbacks, and returns the Dash app (``app.server`` is the Flask app
+``create_app`` is the only app factory: it reads settings, makes the engine, installs the web
+layer (sign-in, security headers), registers the API blueprints and the pages' callbacks, and
+returns the Dash app (``app.server`` is the Flask app
 gunicorn serves).  Per-app state (settings, engine) lives in ``server.extensions["perfdash"]``;
 nothing is kept at module level, so any number of workers serve the same data.
 """
@@ -15,7 +16,14 @@ import dash
 from perfdash.config import Settings, load_settings
 
 __version__ = "0.1.0"
-ASSETS = Path(__file__).parent / "assets"
+
+
+def assets_folder() -> Path:
+    """Dash's assets folder: ``assets/`` next to ``app.py`` in a checkout (an editable install
+    included), ``perfdash/assets`` in an installed wheel (pyproject maps the one to the other)."""
+    package = Path(__file__).resolve().parent
+    installed = package / "assets"
+    return installed if installed.is_dir() else package.parent / "assets"
 
 
 def create_app(
@@ -25,8 +33,11 @@ def create_app(
     non-loopback ``perfdash run --host``), False for ``perfdash run`` on loopback, None (code and
     tests) -- it decides whether login is required, see ``auth.login_policy``.
     """
-    from perfdash import api, auth, security, store
-    from perfdash.ui import login, shell
+    # Imported here, not at the top: every ``import perfdash.x`` (the CLI, migrations, a job
+    # worker) runs this file, and need not load the pages and the API (about a second).
+    from perfdash import api, api_insights, auth, store
+    from perfdash.ui import errors, shell
+    from perfdash.web import login, security
 
     settings = settings or load_settings()
     engine = engine or store.make_engine(
@@ -36,10 +47,10 @@ def create_app(
         __name__,
         title="perfdash",
         update_title=None,
-        assets_folder=str(ASSETS),
+        assets_folder=str(assets_folder()),
         suppress_callback_exceptions=True,
         serve_locally=True,
-        on_error=security.callback_error,
+        on_error=errors.on_error,
     )
     server = app.server
     login_required = auth.login_policy(settings, engine, network=network)
@@ -61,8 +72,6 @@ def create_app(
         secure_cookies=settings.secure_cookies,
     )
     server.register_blueprint(api.blueprint)
-    from perfdash import api_insights
-
     server.register_blueprint(api_insights.blueprint)
     app.layout = shell.layout
     shell.register(app)

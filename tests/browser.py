@@ -55,7 +55,7 @@ def graph_traces(dash_duo, graph_id: str) -> list[dict] | None:
 def graph_markers(dash_duo, graph_id: str, name: str) -> list[dict]:
     """The markers (layout annotations) named ``name`` a dcc.Graph draws: x and hover text.
 
-    Notes and approval dates are layout annotations, not traces (see insight_figures), so
+    Notes and approval dates are layout annotations, not traces (see perfdash.ui.figures.insights), so
     ``graph_traces`` does not see them; this reads the drawn layout the same way.
     """
     return (

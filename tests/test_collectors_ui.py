@@ -75,7 +75,7 @@ def test_collect_now_button_runs_collectors_and_shows_summary(
 
 
 def test_collect_now_is_for_editors_only(sqlite_url):
-    from perfdash.ui import collect_now
+    from perfdash.ui.panels import collect_now
 
     engine = store.make_engine(sqlite_url)
     app = create_app(Settings(database_url=sqlite_url), engine=engine)

@@ -19,7 +19,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
 from perfdash import store
-from perfdash.ui.insight_figures import APPROVED_TRACE, NOTES_TRACE
+from perfdash.ui.figures.insights import APPROVED_TRACE, NOTES_TRACE
 
 # --------------------------------------------------------------------------- page helpers
 

@@ -5,8 +5,15 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from urllib.parse import parse_qs
 
-from perfdash.ui import dashboard
-from perfdash.ui.dashboard import ViewState, parse_query, to_query
+from perfdash.ui.pages.dashboard.state import (
+    ViewState,
+    describe_period,
+    parse_query,
+    period_dates,
+    resolve_period,
+    state_from_controls,
+    to_query,
+)
 
 
 def parse(url_query: str) -> ViewState:
@@ -49,7 +56,7 @@ def test_defaults_and_nonsense_are_dropped():
 
 
 def test_controls_to_state_matches_the_url():
-    state = dashboard.state_from_controls(
+    state = state_from_controls(
         [3],
         "28d",
         "2026-01-01",
@@ -71,17 +78,17 @@ def test_controls_to_state_matches_the_url():
 
 def test_resolve_period_in_the_display_time_zone():
     now = datetime(2026, 3, 10, 23, 30, tzinfo=UTC)  # already March 11 in Berlin
-    period = dashboard.resolve_period(ViewState(period="7d"), "Europe/Berlin", now=now)
-    assert dashboard.period_dates(period, "Europe/Berlin") == ("2026-03-05", "2026-03-11")
+    period = resolve_period(ViewState(period="7d"), "Europe/Berlin", now=now)
+    assert period_dates(period, "Europe/Berlin") == ("2026-03-05", "2026-03-11")
     assert period.start == datetime(2026, 3, 4, 23, 0, tzinfo=UTC)
     prev = period.previous()
-    assert dashboard.period_dates(prev, "Europe/Berlin") == ("2026-02-26", "2026-03-04")
+    assert period_dates(prev, "Europe/Berlin") == ("2026-02-26", "2026-03-04")
     custom = ViewState(period="custom", start=date(2026, 1, 1), end=date(2026, 1, 1))
-    one_day = dashboard.resolve_period(custom, "UTC", now=now)
+    one_day = resolve_period(custom, "UTC", now=now)
     assert (one_day.start, one_day.end) == (
         datetime(2026, 1, 1, tzinfo=UTC),
         datetime(2026, 1, 2, tzinfo=UTC),
     )
-    everything = dashboard.resolve_period(ViewState(period="all"), "UTC", now=now)
+    everything = resolve_period(ViewState(period="all"), "UTC", now=now)
     assert everything.start is None and everything.previous() is None
-    assert dashboard.describe_period(everything, "UTC") == "all time to 2026-03-10"
+    assert describe_period(everything, "UTC") == "all time to 2026-03-10"

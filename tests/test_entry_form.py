@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 import pytest
 
 from perfdash import store
-from perfdash.ui import entry
+from perfdash.ui.pages.entry import writes as entry
 
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 GOOD = {

@@ -61,13 +61,13 @@ def test_viewer_is_refused_everywhere_and_nothing_changes(app, engine):
     existing = store.add_performance_metric(rid, "YouTube", "likes", 5, engine=engine)
     viewer = _client(app, "victor", PASSWORD + " v")
 
-    response = call_callback(viewer, app, "entry.submit", _form(rid))
+    response = call_callback(viewer, app, "metric_form.submit", _form(rid))
     assert REFUSED in response.get_data(as_text=True)
 
     response = call_callback(
         viewer,
         app,
-        "entry.undo",
+        "metric_form.undo",
         {"entry-undo.n_clicks": 1, "entry-last-id.data": existing, "entry-changed.data": 0},
     )
     assert REFUSED in response.get_data(as_text=True)
@@ -75,7 +75,7 @@ def test_viewer_is_refused_everywhere_and_nothing_changes(app, engine):
     response = call_callback(
         viewer,
         app,
-        "entry.delete",
+        "latest.delete",
         {
             "entry-delete-confirm.n_clicks": 1,
             "entry-delete-target.data": existing,
@@ -91,7 +91,7 @@ def test_viewer_is_refused_everywhere_and_nothing_changes(app, engine):
     response = call_callback(
         viewer,
         app,
-        "entry.save_release_cb",
+        "releases.save_release_cb",
         {
             "entry-rel-save.n_clicks": 1,
             "entry-rel-pick.value": "__new__",
@@ -104,7 +104,7 @@ def test_viewer_is_refused_everywhere_and_nothing_changes(app, engine):
     response = call_callback(
         viewer,
         app,
-        "entry.upload",
+        "csv_import.upload",
         {
             "entry-upload.contents": "data:text/csv;base64," + base64.b64encode(csv_bytes).decode(),
             "entry-upload.filename": "x.csv",
@@ -115,7 +115,7 @@ def test_viewer_is_refused_everywhere_and_nothing_changes(app, engine):
     response = call_callback(
         viewer,
         app,
-        "entry.confirm",
+        "csv_import.confirm",
         {"entry-import-confirm.n_clicks": 1, "entry-import-token.data": "0" * 32},
     )
     assert REFUSED in response.get_data(as_text=True)
@@ -128,6 +128,6 @@ def test_viewer_is_refused_everywhere_and_nothing_changes(app, engine):
 def test_editor_writes(app, engine):
     rid = store.create_release(engine, "role-rel", title="Role Song")
     editor = _client(app, "alice", PASSWORD)
-    response = call_callback(editor, app, "entry.submit", _form(rid))
+    response = call_callback(editor, app, "metric_form.submit", _form(rid))
     assert "Saved YouTube views = 1,000" in response.get_data(as_text=True)
     assert store.count_metrics(engine) == 1

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from perfdash import metrics
-from perfdash.ui import figures
+from perfdash.ui.figures import charts
 
 
 def series(rows, release=1):
@@ -48,7 +48,7 @@ def traces(fig):
 
 def test_time_series_totals_gains_and_the_correction_marker():
     gains = metrics.totals_and_gains(PERIOD, BASELINE)
-    total = traces(figures.time_series(gains, mode="total", tz="Europe/Berlin"))
+    total = traces(charts.time_series(gains, mode="total", tz="Europe/Berlin"))
     assert list(total["YouTube"].y) == [300, 250, 400]
     assert list(total["Spotify"].y) == [50, 80]
     assert total["YouTube"].line.color == metrics.platform_colour("youtube")
@@ -59,7 +59,7 @@ def test_time_series_totals_gains_and_the_correction_marker():
     assert [str(x)[:10] for x in marker.x] == ["2026-01-11"]
     assert list(marker.y) == [250] and list(marker.customdata) == ["50"]
 
-    gain = traces(figures.time_series(gains, mode="gain"))
+    gain = traces(charts.time_series(gains, mode="gain"))
     assert list(gain["YouTube"].y) == [200, -50, 150]  # from the baseline of 100
     assert list(gain["YouTube: correction"].y) == [-50]
     # Spotify had no baseline: its first gain is unknown, not invented
@@ -67,19 +67,19 @@ def test_time_series_totals_gains_and_the_correction_marker():
 
 
 def test_time_series_axis_format_and_time_zone():
-    fig = figures.time_series(metrics.totals_and_gains(PERIOD), tz="Europe/Berlin", title="T")
+    fig = charts.time_series(metrics.totals_and_gains(PERIOD), tz="Europe/Berlin", title="T")
     assert fig.layout.yaxis.tickformat == ","
     assert fig.layout.xaxis.title.text == "time (Europe/Berlin)"
     assert fig.layout.title.text == "T"
 
 
 def test_time_series_empty_and_single_point():
-    empty = figures.time_series(metrics.totals_and_gains(PERIOD.iloc[0:0]))
+    empty = charts.time_series(metrics.totals_and_gains(PERIOD.iloc[0:0]))
     assert len(empty.data) == 0
-    assert empty.layout.annotations[0].text == figures.EMPTY_TEXT
+    assert empty.layout.annotations[0].text == charts.EMPTY_TEXT
 
     one = series([("youtube", "2026-01-10", 1234567)])
-    fig = figures.time_series(metrics.totals_and_gains(one), mode="total")
+    fig = charts.time_series(metrics.totals_and_gains(one), mode="total")
     (trace,) = fig.data
     assert list(trace.y) == [1234567]
     assert list(trace.customdata) == ["1,234,567"]
@@ -94,9 +94,9 @@ def test_time_series_compares_releases_by_colour():
         ]
     )
     combined = metrics.combine_platforms(metrics.totals_and_gains(both)).assign(
-        platform_key=figures.ALL_PLATFORMS
+        platform_key=charts.ALL_PLATFORMS
     )
-    fig = figures.time_series(
+    fig = charts.time_series(
         combined, release_names={1: "Neon Tides", 2: "Glass Horizon"}, colour_by="release"
     )
     got = {t.name: (list(t.y), t.line.color) for t in fig.data}
@@ -117,38 +117,38 @@ BREAKDOWN = pd.DataFrame(
 
 
 def test_platform_bars_with_and_without_the_previous_period():
-    fig = figures.platform_bars(BREAKDOWN, metric_type="views")
+    fig = charts.platform_bars(BREAKDOWN, metric_type="views")
     (bars,) = fig.data
     assert list(bars.x) == ["YouTube", "Spotify", "TikTok"]
     assert list(bars.y) == [1200, 300, -20]
     assert list(bars.marker.color) == [metrics.platform_colour(p) for p in BREAKDOWN.platform_key]
     assert list(bars.customdata) == ["1,200", "300", "-20"]
     assert fig.layout.yaxis.tickformat == ","
-    now, before = figures.platform_bars(BREAKDOWN, metric_type="views", compare=True).data
+    now, before = charts.platform_bars(BREAKDOWN, metric_type="views", compare=True).data
     assert before.name == "previous period"
     assert list(before.y)[0] == 600 and pd.isna(before.y[1])
-    assert len(figures.platform_bars(BREAKDOWN.iloc[0:0], metric_type="views").data) == 0
+    assert len(charts.platform_bars(BREAKDOWN.iloc[0:0], metric_type="views").data) == 0
 
 
 def test_platform_share_leaves_out_a_drop_and_says_so():
-    fig = figures.platform_share(BREAKDOWN, metric_type="views")
+    fig = charts.platform_share(BREAKDOWN, metric_type="views")
     (pie,) = fig.data
     assert list(pie.labels) == ["YouTube", "Spotify"]
     assert list(pie.values) == [1200, 300]
     assert list(pie.marker.colors) == ["#e62117", "#1db954"]
     assert "TikTok" in fig.layout.annotations[0].text
     nothing = BREAKDOWN.assign(gain=[0, 0, -1])
-    empty = figures.platform_share(nothing, metric_type="views")
+    empty = charts.platform_share(nothing, metric_type="views")
     assert empty.layout.annotations[0].text == "No views gained in this period"
 
 
 def test_dark_template_is_applied():
     gains = metrics.totals_and_gains(PERIOD)
     for fig in (
-        figures.time_series(gains, template="plotly_dark"),
-        figures.platform_bars(BREAKDOWN, metric_type="views", template="plotly_dark"),
-        figures.platform_share(BREAKDOWN, metric_type="views", template="plotly_dark"),
-        figures.empty_figure("x", "plotly_dark"),
+        charts.time_series(gains, template="plotly_dark"),
+        charts.platform_bars(BREAKDOWN, metric_type="views", template="plotly_dark"),
+        charts.platform_share(BREAKDOWN, metric_type="views", template="plotly_dark"),
+        charts.empty_figure("x", "plotly_dark"),
     ):
         assert fig.layout.template.layout.paper_bgcolor == "rgb(17,17,17)"
 
@@ -171,11 +171,11 @@ def test_a_drop_inside_a_bucket_is_still_marked():
             }
         ]
     )
-    fig = figures.time_series(gains, mode="total", drops=drops)
+    fig = charts.time_series(gains, mode="total", drops=drops)
     marker = traces(fig)["YouTube: correction"]
     assert list(marker.y) == [400] and list(marker.customdata) == ["50"]
     # another platform's drop does not mark this line
-    other = figures.time_series(gains, drops=drops.assign(platform_key="spotify"))
+    other = charts.time_series(gains, drops=drops.assign(platform_key="spotify"))
     assert "YouTube: correction" not in traces(other)
 
 
@@ -184,7 +184,7 @@ def test_previous_period_is_a_dotted_twin_in_the_same_colour():
     before = metrics.totals_and_gains(
         series([("youtube", "2026-01-01", 40), ("youtube", "2026-01-02", 90)])
     ).assign(bucket=lambda f: f["bucket"] + pd.Timedelta(days=9))
-    fig = figures.time_series(gains, mode="gain", previous=before)
+    fig = charts.time_series(gains, mode="gain", previous=before)
     got = traces(fig)
     twin = got["YouTube (previous period)"]
     assert [str(x)[:10] for x in twin.x] == ["2026-01-10", "2026-01-11"]

@@ -10,7 +10,7 @@ from browser import graph_markers, graph_traces, pick, wait_until
 from selenium.webdriver.common.by import By
 
 from perfdash import store
-from perfdash.ui.insight_figures import APPROVED_TRACE, MEDIAN_TRACE, NOTES_TRACE
+from perfdash.ui.figures.insights import APPROVED_TRACE, MEDIAN_TRACE, NOTES_TRACE
 
 
 def test_alerts_view_lists_demo_spikes_and_opens_the_chart(demo_app, start_app, dash_duo):

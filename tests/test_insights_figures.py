@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pandas as pd
 import plotly.graph_objects as go
 
-from perfdash.ui.insight_figures import (
+from perfdash.ui.figures.insights import (
     APPROVED_TRACE,
     MEDIAN_TRACE,
     NOTES_TRACE,

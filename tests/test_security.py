@@ -11,8 +11,9 @@ import logging
 import pytest
 from auth_helpers import call_callback
 
-from perfdash import create_app, security, store
+from perfdash import create_app, store
 from perfdash.config import Settings
+from perfdash.web import security
 
 
 @pytest.fixture
@@ -110,7 +111,7 @@ def test_an_unexpected_error_shows_a_page_without_traceback(client, caplog):
 
 
 def test_a_failing_callback_shows_a_banner_not_a_traceback(app, client, monkeypatch):
-    from perfdash.ui import dashboard
+    from perfdash.ui.pages import dashboard
 
     def broken(query):
         raise RuntimeError("relation content_performance does not exist at /secret/path")
@@ -130,7 +131,7 @@ def test_a_failing_callback_shows_a_banner_not_a_traceback(app, client, monkeypa
 
 
 def test_database_errors_in_a_callback_say_database_unavailable(app, client, monkeypatch):
-    from perfdash.ui import dashboard
+    from perfdash.ui.pages import dashboard
 
     def down(query):
         raise store.DatabaseUnavailableError("connection refused to 10.0.0.7:5432")

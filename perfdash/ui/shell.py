@@ -1,100 +1,162 @@
-"""The page frame: navigation bar, one URL per tab, routing, the theme switch."""
+"""The frame around every page: the navbar, the theme switch, the error banner, and the
+routing of a URL to its page.  ``PAGES`` is the one list of pages: the navbar's links and the
+router are both made from it.
+
+Routing is this explicit page list, not Dash pages (``dash.register_page`` with
+``use_pages``), because the test suite (and any process) makes many apps:
+
+* Dash pages keeps its pages in one global dict, ``dash.page_registry``, which every app made
+  in the process writes into and reads from; ``register_page`` also refuses to run before an
+  app exists or inside a request.  ``PAGES`` is a tuple made once at import, the same for every
+  app, and nothing writes to it.
+* Its router is a callback added on an app's first request, so ``app.callback_map`` does not
+  list it before (tests check every callback for its write rights), and it routes with ids of
+  its own (``_pages_location``, ``_pages_content``) where users' bookmarks and the tests rely on
+  ``url`` and ``page``; its 404 layout is not told which path was asked for.
+
+A page is a module (or package) with ``layout(query)`` and ``register(app)``; the router looks
+its layout up on the module when it is called.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from types import ModuleType
 from urllib.parse import parse_qs
 
 import dash_bootstrap_components as dbc
 from dash import Dash, Input, Output, clientside_callback, dcc, html
+from dash.development.base_component import Component
+from flask import has_request_context
 
-from perfdash.ui import dashboard, entry, insights, login
+from perfdash import auth
+from perfdash.ui import errors
+from perfdash.ui.components import THEME_STORE
+from perfdash.ui.pages import alerts, dashboard, entry, launches
 
-TABS = {
-    "/": ("Dashboard", dashboard),
-    "/dashboard": ("Dashboard", dashboard),
-    "/entry": ("Data entry", entry),
-    "/alerts": ("Alerts", insights.alerts_page),
-    "/launches": ("Launches", insights.launches_page),
-}
+Query = dict[str, list[str]]
+
+THEME = """function(dark) {
+    document.documentElement.setAttribute('data-bs-theme', dark ? 'dark' : 'light');
+    return dark ? 'plotly_dark' : 'plotly_white';
+}"""
+
+
+@dataclass(frozen=True)
+class Page:
+    path: str
+    label: str
+    module: ModuleType
+    aliases: tuple[str, ...] = ()  # other paths that show it (not in the navbar)
+
+    @property
+    def nav_id(self) -> str:
+        return "nav-" + self.path.strip("/")
+
+    @property
+    def layout(self) -> Callable[[Query], Component]:
+        return self.module.layout
+
+
+PAGES = (
+    Page("/dashboard", "Dashboard", dashboard, aliases=("/",)),
+    Page("/entry", "Data entry", entry),
+    Page("/alerts", "Alerts", alerts),
+    Page("/launches", "Launches", launches),
+)
+HOME = PAGES[0]
+
+
+def page_at(pathname: str | None) -> Page | None:
+    path = (pathname or "/").rstrip("/") or "/"
+    return next((p for p in PAGES if path == p.path or path in p.aliases), None)
 
 
 def layout() -> html.Div:
+    """The frame; built per request, so the navbar names who is signed in."""
     return html.Div(
         [
             dcc.Location(id="url", refresh="callback-nav"),
-            dcc.Store(id="theme-store", data="plotly_white"),
-            dbc.Navbar(
-                dbc.Container(
-                    [
-                        dbc.NavbarBrand("perfdash", href="/dashboard"),
-                        dbc.Nav(
-                            [
-                                dbc.NavLink(
-                                    "Dashboard",
-                                    href="/dashboard",
-                                    id="nav-dashboard",
-                                    active="partial",
-                                ),
-                                dbc.NavLink(
-                                    "Data entry", href="/entry", id="nav-entry", active="partial"
-                                ),
-                                dbc.NavLink(
-                                    "Alerts", href="/alerts", id="nav-alerts", active="partial"
-                                ),
-                                dbc.NavLink(
-                                    "Launches",
-                                    href="/launches",
-                                    id="nav-launches",
-                                    active="partial",
-                                ),
-                            ],
-                            navbar=True,
-                            className="me-auto",
-                        ),
-                        dbc.Switch(
-                            id="theme-dark",
-                            label="Dark",
-                            value=False,
-                            persistence=True,
-                            className="text-light mb-0",
-                        ),
-                        login.user_indicator(),
-                    ],
-                    fluid=True,
-                ),
-                color="dark",
-                dark=True,
-                className="mb-3",
-            ),
-            login.error_banner(),
+            dcc.Store(id=THEME_STORE, data="plotly_white"),
+            navbar(),
+            errors.error_banner(),
             dbc.Container(id="page", fluid=True),
         ]
     )
 
 
+def navbar() -> dbc.Navbar:
+    links = [dbc.NavLink(p.label, href=p.path, id=p.nav_id, active="partial") for p in PAGES]
+    return dbc.Navbar(
+        dbc.Container(
+            [
+                dbc.NavbarBrand("perfdash", href=HOME.path),
+                dbc.Nav(links, navbar=True, className="me-auto"),
+                dbc.Switch(
+                    id="theme-dark",
+                    label="Dark",
+                    value=False,
+                    persistence=True,
+                    className="text-light mb-0",
+                ),
+                user_indicator(),
+            ],
+            fluid=True,
+        ),
+        color="dark",
+        dark=True,
+        className="mb-3",
+    )
+
+
+def user_indicator() -> Component:
+    """Who is signed in and a sign-out button (a real form POST with CSRF)."""
+    if not has_request_context() or not auth.login_required():
+        return html.Span(
+            "local admin",
+            id="nav-user",
+            className="navbar-text small text-secondary ms-3",
+            title="perfdash run on this machine with no users: no sign-in needed",
+        )
+    user = auth.current_user()
+    if user is None:
+        return html.A("Sign in", href="/login", id="nav-user", className="nav-link ms-3")
+    return html.Form(
+        [
+            html.Span(
+                f"{user['username']} ({user['role']})",
+                id="nav-user",
+                className="navbar-text small text-light me-2",
+            ),
+            dbc.Input(type="hidden", name="csrf_token", value=auth.csrf_token()),
+            dbc.Button(
+                "Sign out", id="nav-logout", type="submit", size="sm", color="outline-light"
+            ),
+        ],
+        action="/logout",
+        method="POST",
+        className="d-flex align-items-center ms-3 mb-0",
+    )
+
+
+def not_found(pathname: str | None) -> dbc.Alert:
+    return dbc.Alert(
+        [f"There is no page at {pathname}. ", html.A("Open the dashboard", href=HOME.path)],
+        color="warning",
+    )
+
+
 def register(app: Dash) -> None:
+    """The router, the theme switch, and every page's callbacks."""
+
     @app.callback(Output("page", "children"), Input("url", "pathname"), Input("url", "search"))
     def route(pathname: str | None, search: str | None):
-        tab = TABS.get((pathname or "/").rstrip("/") or "/")
-        if tab is None:
-            return dbc.Alert(
-                [
-                    f"There is no page at {pathname}. ",
-                    html.A("Open the dashboard", href="/dashboard"),
-                ],
-                color="warning",
-            )
-        query = {k: v for k, v in parse_qs((search or "").lstrip("?")).items()}
-        return tab[1].layout(query)
+        page = page_at(pathname)
+        if page is None:
+            return not_found(pathname)
+        return page.layout(parse_qs((search or "").lstrip("?")))
 
-    clientside_callback(
-        """function(dark) {
-            document.documentElement.setAttribute('data-bs-theme', dark ? 'dark' : 'light');
-            return dark ? 'plotly_dark' : 'plotly_white';
-        }""",
-        Output("theme-store", "data"),
-        Input("theme-dark", "value"),
-    )
-    dashboard.register(app)
-    entry.register(app)
-    insights.register(app)
+    clientside_callback(THEME, Output(THEME_STORE, "data"), Input("theme-dark", "value"))
+    for page in PAGES:
+        page.module.register(app)

@@ -17,14 +17,16 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from perfdash.metrics import FALLBACK_COLOURS, format_number
-from perfdash.ui.figures import plain
+from perfdash.ui.figures.charts import plain
 
 NOTES_TRACE = "Notes"
 APPROVED_TRACE = "Approved"
 MEDIAN_TRACE = "Catalog median"
 
 
-def _local(at: datetime | pd.Timestamp, tz: str) -> pd.Timestamp:
+def local_time(at: datetime | pd.Timestamp, tz: str) -> pd.Timestamp:
+    """A stored time as a wall-clock time in ``tz`` without a zone, the way the charts' axes
+    are drawn (naive UTC is taken as UTC)."""
     ts = pd.Timestamp(at)
     if ts.tzinfo is None:
         ts = ts.tz_localize("UTC")
@@ -77,14 +79,14 @@ def add_annotation_markers(
 
     notes = []
     for row in rows:
-        x = _local(row["at"], tz)
+        x = local_time(row["at"], tz)
         if inside(x):
             who = row.get("release_key") or "whole catalog"
             notes.append((x, f"{x:%Y-%m-%d}: {plain(row['text'])} ({plain(who)})"))
     approvals = []
     for label, at in (approved or {}).items():
         if at is not None and not pd.isna(at):
-            x = _local(at, tz)
+            x = local_time(at, tz)
             if inside(x):
                 approvals.append((x, f"{x:%Y-%m-%d}: {plain(label)} approved"))
     if not notes and not approvals:
@@ -160,7 +162,7 @@ def add_launch_markers(
         if rid is None or pd.isna(rid) or int(rid) not in names or int(rid) not in day0:
             continue
         rid = int(rid)
-        local = _local(row["at"], tz)
+        local = local_time(row["at"], tz)
         day = int((local.normalize() - pd.Timestamp(day0[rid]).normalize()).days)
         if not 0 <= day < horizon:
             continue

@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import secrets
 from datetime import timedelta
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from flask import Blueprint, Flask, current_app, redirect, render_template_string, request
 from flask.sessions import SecureCookieSessionInterface
@@ -141,49 +141,6 @@ def logout():
     return redirect("/login?" + urlencode({"signed_out": 1}))
 
 
-def user_indicator():
-    """Navbar item: who is signed in and a sign-out button (a real form POST with CSRF)."""
-    import dash_bootstrap_components as dbc
-    from dash import html
-    from flask import has_request_context
-
-    if not has_request_context() or not auth.login_required():
-        return html.Span(
-            "local admin",
-            id="nav-user",
-            className="navbar-text small text-secondary ms-3",
-            title="perfdash run on this machine with no users: no sign-in needed",
-        )
-    user = auth.current_user()
-    if user is None:
-        return html.A("Sign in", href="/login", id="nav-user", className="nav-link ms-3")
-    return html.Form(
-        [
-            html.Span(
-                f"{user['username']} ({user['role']})",
-                id="nav-user",
-                className="navbar-text small text-light me-2",
-            ),
-            dbc.Input(type="hidden", name="csrf_token", value=auth.csrf_token()),
-            dbc.Button(
-                "Sign out", id="nav-logout", type="submit", size="sm", color="outline-light"
-            ),
-        ],
-        action="/logout",
-        method="POST",
-        className="d-flex align-items-center ms-3 mb-0",
-    )
-
-
-def error_banner():
-    """Where ``security.callback_error`` reports a failed callback (set_props "page-error")."""
-    import dash_bootstrap_components as dbc
-
-    return dbc.Alert(
-        id="page-error", color="danger", is_open=False, dismissable=True, className="mx-3"
-    )
-
-
 def _same_origin() -> bool:
     """A browser's POST says where it comes from; another site's page is refused.
 
@@ -194,8 +151,6 @@ def _same_origin() -> bool:
     origin = request.headers.get("Origin")
     if not origin:
         return True
-    from urllib.parse import urlsplit
-
     return urlsplit(origin).netloc.lower() == request.host.lower()
 
 

@@ -11,8 +11,8 @@
 * A request id (``X-Request-ID`` taken from a trusted-looking incoming header or made up) is
   sent back and put on every log record of the request, so a user's report of "request id X"
   finds the log lines.
-* Errors show a short message with the request id, never a traceback; in a Dash callback the
-  message appears in the page's error banner (``callback_error``).
+* Errors show a short message with the request id, never a traceback (a failed Dash callback
+  is reported in the page's banner by ``perfdash.ui.errors``, with the same request id).
 """
 
 from __future__ import annotations
@@ -186,32 +186,3 @@ def install(server: Flask, *, debug: bool = False) -> None:
     server.after_request(lambda response: _add_headers(response, debug=debug))
     server.register_error_handler(store.DatabaseUnavailableError, _db_unavailable)
     server.register_error_handler(500, _server_error)
-
-
-def callback_error(exc: Exception):
-    """Dash ``on_error``: a callback failed; say so in the page's banner, log the details.
-
-    Nothing about the failure's internals reaches the browser; the request id links the
-    banner to the log line.
-    """
-    from dash import set_props
-
-    from perfdash.auth import PermissionDenied
-
-    if isinstance(exc, PermissionDenied):
-        message = f"Not allowed: {exc}. Nothing was changed."
-        log.info("callback refused: %s", exc)
-    elif isinstance(exc, store.DatabaseUnavailableError):
-        message = "The database is unavailable; try again in a moment."
-        log.warning("callback failed, database unavailable: %s", exc)
-    elif isinstance(exc, store.PerformanceDbError):
-        message = str(exc)
-        log.warning("callback failed: %s", exc)
-    else:
-        message = "Something went wrong showing this; the error was logged."
-        log.error("callback failed", exc_info=exc)
-    set_props(
-        "page-error",
-        {"children": f"{message} (request id {request_id()})", "is_open": True},
-    )
-    return None

@@ -1,0 +1,97 @@
+"""Pieces every page uses: the release picker and its server-side search, the theme store's id,
+the refusal message of a write.
+
+The catalog may hold thousands of releases, so a picker lists the most recently active ones
+and asks the store for the rest as the user types.  A release already chosen (by a click, or by
+a bookmarked URL for a release far down the list) always stays among the options: a dropdown
+shows no label for a value it has no option for.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import dash_bootstrap_components as dbc
+from dash import Dash, Input, Output, State, no_update
+from sqlalchemy import Connection, Engine
+
+from perfdash import auth, store
+from perfdash.ui import context
+
+THEME_STORE = "theme-store"  # the Plotly template the navbar's switch chose; charts listen
+SEARCH_SIZE = 50  # releases a search lists
+
+
+def release_option(release: Mapping[str, Any], *, with_key: bool = False) -> dict[str, Any]:
+    """A release as a dropdown option; ``with_key`` adds the workflow key, for forms that write."""
+    label = store.release_label(dict(release))
+    if with_key:
+        label = f"{label} ({release['release_id']})"
+    return {"label": label, "value": release["id"]}
+
+
+def release_options(
+    bind: Engine | Connection, query: str = "", *, limit: int = SEARCH_SIZE, with_key: bool = False
+) -> list[dict[str, Any]]:
+    """The releases matching ``query`` (all when empty), most recently active first."""
+    return [
+        release_option(r, with_key=with_key)
+        for r in store.search_releases(bind, query, limit=limit)
+    ]
+
+
+def picker_options(
+    bind: Engine | Connection,
+    wanted: Sequence[int],
+    *,
+    limit: int = SEARCH_SIZE,
+    with_key: bool = False,
+) -> tuple[list[dict[str, Any]], list[int]]:
+    """A picker's first options with the ``wanted`` releases that exist in front of them, and
+    those releases' ids (a URL may name a release that was deleted since)."""
+    options = release_options(bind, limit=limit, with_key=with_key)
+    listed = {o["value"] for o in options}
+    found = []
+    for release_id in wanted:
+        release = store.get_release(bind, release_id)
+        if release is None:
+            continue
+        found.append(release_id)
+        if release_id not in listed:
+            options.insert(0, release_option(release, with_key=with_key))
+    return options, found
+
+
+def chosen_ids(value: Any) -> list[int]:
+    """A picker's value (one release, several, or none) as a list of release ids."""
+    if value is None:
+        return []
+    if isinstance(value, int | str):
+        value = [value]
+    return [int(v) for v in value if str(v).isdigit()]
+
+
+def register_search(app: Dash, picker: str, *, with_key: bool = False) -> None:
+    """Server-side search for the dropdown ``picker`` (one release or several): the chosen
+    releases first, then what the store finds for the typed text."""
+
+    @app.callback(
+        Output(picker, "options"),
+        Input(picker, "search_value"),
+        State(picker, "value"),
+        State(picker, "options"),
+        prevent_initial_call=True,
+    )
+    def search(search_value: str | None, value: Any, current: list[dict] | None):
+        if search_value is None:
+            return no_update
+        chosen = set(chosen_ids(value))
+        kept = [o for o in current or [] if o["value"] in chosen]
+        found = release_options(context.engine(), search_value, with_key=with_key)
+        return kept + [o for o in found if o["value"] not in chosen]
+
+
+def denied(exc: auth.PermissionDenied) -> dbc.Alert:
+    """What a write callback shows instead of writing when the role does not allow it."""
+    return dbc.Alert(f"Nothing was changed: {exc}", color="danger")

@@ -1,0 +1,46 @@
+"""A failed callback says so in a banner at the top of the page, never with a traceback.
+
+The banner and the Dash ``on_error`` hook that fills it live together: the hook writes to the
+banner's id with ``set_props``, so the two cannot drift apart.  The request id in the message
+is the one the log lines of the request carry (``web.security``), which links a user's report
+to the log.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import dash_bootstrap_components as dbc
+from dash import set_props
+
+from perfdash import auth, store
+from perfdash.web.security import request_id
+
+BANNER = "page-error"
+
+log = logging.getLogger(__name__)
+
+
+def error_banner() -> dbc.Alert:
+    """Where ``on_error`` reports a failed callback; hidden until then."""
+    return dbc.Alert(id=BANNER, color="danger", is_open=False, dismissable=True, className="mx-3")
+
+
+def on_error(exc: Exception) -> None:
+    """Dash ``on_error``: a callback failed; say so in the banner, log the details.
+
+    Nothing about the failure's internals reaches the browser.
+    """
+    if isinstance(exc, auth.PermissionDenied):
+        message = f"Not allowed: {exc}. Nothing was changed."
+        log.info("callback refused: %s", exc)
+    elif isinstance(exc, store.DatabaseUnavailableError):
+        message = "The database is unavailable; try again in a moment."
+        log.warning("callback failed, database unavailable: %s", exc)
+    elif isinstance(exc, store.PerformanceDbError):
+        message = str(exc)
+        log.warning("callback failed: %s", exc)
+    else:
+        message = "Something went wrong showing this; the error was logged."
+        log.error("callback failed", exc_info=exc)
+    set_props(BANNER, {"children": f"{message} (request id {request_id()})", "is_open": True})

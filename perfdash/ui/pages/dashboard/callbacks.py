@@ -1,0 +1,258 @@
+"""The dashboard's callbacks: the controls become one query string, every view listens to it.
+
+``query_string`` is the one place the controls become a view (``dash-query``); a clientside
+callback puts it in the browser's URL with ``history.replaceState``, which the shell's
+``dcc.Location`` does not hear, so the page is not rebuilt on every change.  Each view then
+reads what it shows in one ``store.transaction`` (``data``) and draws it (``figures``,
+``render``).  Nothing is kept between requests.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from dash import Dash, Input, Output, State, clientside_callback, ctx, dcc, no_update
+
+from perfdash import metrics, store
+from perfdash.ui import components, context
+from perfdash.ui.components import THEME_STORE
+from perfdash.ui.figures import charts
+from perfdash.ui.pages.dashboard import data, render
+from perfdash.ui.pages.dashboard.state import (
+    DEFAULT_PERIOD,
+    ViewState,
+    default_metric,
+    describe_period,
+    period_dates,
+    resolve_period,
+    state_from_controls,
+    to_query,
+    view_of,
+    window,
+)
+from perfdash.ui.panels import annotations, freshness
+
+CONTROLS = [
+    Input("dash-release", "value"),
+    Input("dash-period", "value"),
+    Input("dash-range", "start_date"),
+    Input("dash-range", "end_date"),
+    Input("dash-compare", "value"),
+    Input("dash-platform", "value"),
+    Input("dash-metric", "value"),
+    Input("dash-granularity", "value"),
+    Input("dash-mode", "value"),
+    Input("dash-view", "active_tab"),
+    Input("dash-lb-metric", "value"),
+]
+SYNC_URL = """function(search) {
+    if (search && window.location.search !== search) {
+        window.history.replaceState(window.history.state, '', window.location.pathname + search);
+    }
+    return '';
+}"""
+
+
+def register(app: Dash) -> None:
+    components.register_search(app, "dash-release")
+    _register_controls(app)
+    _register_release_view(app)
+    _register_records(app)
+    _register_leaderboard(app)
+    annotations.register(app, releases="dash-release", chart="dash-series")
+
+
+def _register_controls(app: Dash) -> None:
+    @app.callback(
+        Output("dash-metric", "options"),
+        Output("dash-metric", "value"),
+        Output("dash-platform", "options"),
+        Output("dash-platform", "value"),
+        Input("dash-release", "value"),
+        State("dash-metric", "value"),
+        State("dash-platform", "value"),
+        prevent_initial_call=True,
+    )
+    def choices(release_ids, metric, platforms):
+        with store.transaction(context.engine()) as conn:
+            types, keys = data.choices(conn, release_ids or [])
+        return (
+            [{"label": t, "value": t} for t in types],
+            metric if metric in types else default_metric(types),
+            render.platform_options(keys),
+            [p for p in platforms or [] if p in keys],
+        )
+
+    @app.callback(
+        Output("dash-period", "value"),
+        Output("dash-range", "start_date"),
+        Output("dash-range", "end_date"),
+        Input("dash-period", "value"),
+        Input("dash-range", "start_date"),
+        Input("dash-range", "end_date"),
+        prevent_initial_call=True,
+    )
+    def period_sync(preset, start, end):
+        """A preset fills in its dates; picking dates by hand makes the period custom."""
+        tz = context.settings().tz
+        if ctx.triggered_id == "dash-period":
+            if preset == "custom":
+                return no_update, no_update, no_update
+            first, last = period_dates(metrics.period_for(preset, tz), tz)
+            return no_update, first, last
+        if not start or not end:
+            return no_update, no_update, no_update
+        first, last = period_dates(
+            resolve_period(ViewState(period=preset or DEFAULT_PERIOD), tz), tz
+        )
+        if preset != "custom" and (start[:10], end[:10]) == (first, last):
+            return no_update, no_update, no_update
+        return "custom", no_update, no_update
+
+    @app.callback(Output("dash-query", "data"), *CONTROLS, State("dash-query", "data"))
+    def query_string(*values):
+        """The one place the controls become a view; every data callback listens to it."""
+        *controls, current = values
+        query = to_query(state_from_controls(*controls))
+        return no_update if query == current else query
+
+    clientside_callback(SYNC_URL, Output("dash-url-sync", "children"), Input("dash-query", "data"))
+
+
+def _register_release_view(app: Dash) -> None:
+    @app.callback(
+        Output("dash-kpis", "children"),
+        Output("dash-bars", "figure"),
+        Output("dash-share", "figure"),
+        Input("dash-query", "data"),
+        Input(THEME_STORE, "data"),
+    )
+    def summary(query, template):
+        state = view_of(query)
+        if state.view != "release":
+            return no_update, no_update, no_update
+        template = template or "plotly_white"
+        if not state.releases:
+            empty = charts.empty_figure("Pick a release", template)
+            return None, empty, empty
+        tz = context.settings().tz
+        period, previous = window(state, tz)
+        with store.transaction(context.engine()) as conn:
+            current, before = data.period_gains(conn, state, period, previous)
+            kpis = metrics.order_kpis(metrics.period_kpis(current, before), state.metric)
+            platforms = list(state.platforms) or None
+            fresh = freshness.by_metric(conn, state.releases, platforms, tz) if kpis else {}
+        metric = state.metric or ""
+        breakdown = metrics.platform_breakdown(current, metric, before)
+        return (
+            render.kpi_section(kpis, previous is not None, fresh),
+            charts.platform_bars(
+                breakdown, metric_type=metric, compare=state.compare, template=template
+            ),
+            charts.platform_share(breakdown, metric_type=metric, template=template),
+        )
+
+    @app.callback(
+        Output("dash-series", "figure"),
+        Output("dash-note", "children"),
+        Input("dash-query", "data"),
+        Input(THEME_STORE, "data"),
+        Input(annotations.VERSION, "data"),
+    )
+    def chart(query, template, _notes=None):
+        state = view_of(query)
+        if state.view != "release":
+            return no_update, no_update
+        template = template or "plotly_white"
+        if not state.releases:
+            return charts.empty_figure("Pick a release", template), ""
+        tz = context.settings().tz
+        period, previous = window(state, tz)
+        with store.transaction(context.engine()) as conn:
+            names = data.names(conn, state.releases)
+            if state.metric is None:
+                empty = charts.empty_figure("No metrics recorded for this release yet", template)
+                return empty, render.no_metrics(names)
+            line = data.line(conn, state, period, previous, tz)
+            if line.series.empty:
+                empty = charts.empty_figure("Nothing matches these filters", template)
+                return empty, render.no_match(state, period, tz)
+            marks = annotations.chart_marks(conn, state.releases)
+            note = freshness.chart_note(conn, state.releases, tz)
+        fig = annotations.mark_chart(_series(line, names, state, tz, template), marks, tz)
+        return fig, f"{describe_period(period, tz)} · {note}"
+
+
+def _series(line: data.Line, names: dict[int, str], state: ViewState, tz: str, template: str):
+    """The time series of one metric: per platform for one release, per release for several."""
+    title = " vs ".join(names.values()) if len(names) > 1 else next(iter(names.values()))
+    return charts.time_series(
+        line.gains,
+        mode=state.mode,
+        release_names=names,
+        tz=tz,
+        template=template,
+        title=f"{title}: {state.metric} per {state.granularity}",
+        colour_by="release" if len(state.releases) > 1 else "platform",
+        drops=line.drops,
+        previous=line.previous,
+    )
+
+
+def _register_records(app: Dash) -> None:
+    @app.callback(
+        Output("dash-table", "data"),
+        Output("dash-table", "page_count"),
+        Output("dash-table", "page_current"),
+        Output("dash-table-note", "children"),
+        Input("dash-query", "data"),
+        Input("dash-table", "page_current"),
+        Input("dash-table", "sort_by"),
+    )
+    def table(query, page, sort_by):
+        state = view_of(query)
+        if state.view != "release":
+            return no_update, no_update, no_update, no_update
+        if not state.releases:
+            return [], 1, 0, ""
+        tz = context.settings().tz
+        period, _ = window(state, tz)
+        if ctx.triggered_id not in ("dash-table", None):
+            page = 0  # new filters: back to the first page
+        sort = [(s["column_id"], s["direction"]) for s in sort_by or []]
+        with store.transaction(context.engine()) as conn:
+            frame, count, pages, page = data.records(
+                conn, state, period, page=int(page or 0), sort=sort or [("recorded_at", "desc")]
+            )
+        note = f"{count:,} readings · page {page + 1} of {pages} · times in {tz}"
+        return render.table_rows(frame, tz), pages, page, note
+
+    @app.callback(
+        Output("dash-download", "data"),
+        Input("dash-export", "n_clicks"),
+        State("dash-table", "data"),
+        State("dash-table", "page_current"),
+        prevent_initial_call=True,
+    )
+    def export(_clicks, rows, page):
+        stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+        text = metrics.records_csv(rows or [], [c for c, _ in render.TABLE_COLUMNS])
+        return dcc.send_string(text, f"perfdash-records-p{int(page or 0) + 1}-{stamp}.csv")
+
+
+def _register_leaderboard(app: Dash) -> None:
+    @app.callback(Output("dash-leaderboard", "children"), Input("dash-query", "data"))
+    def leaderboard(query):
+        state = view_of(query)
+        if state.view != "leaderboard":
+            return no_update
+        metric = state.leaderboard_metric
+        if not metric:
+            return render.no_leaderboard()
+        tz = context.settings().tz
+        period, previous = window(state, tz)
+        with store.transaction(context.engine()) as conn:
+            board, before = data.leaderboard(conn, metric, period, previous)
+        return render.leaderboard_view(
+            board, before, state, metric, period, tz, data.LEADERBOARD_SIZE
+        )

@@ -1,0 +1,255 @@
+"""The dashboard page's components: the filters, the release view (KPIs, chart, notes,
+platform charts, records) and the leaderboard view, built for the view the URL asks for.
+
+The controls' values become the URL again through ``dash-query`` (see callbacks); the page is
+built once per visit, so what the views show is filled in by the callbacks.
+"""
+
+from __future__ import annotations
+
+import dash_bootstrap_components as dbc
+from dash import dash_table, dcc, html
+
+from perfdash import store
+from perfdash.ui import context
+from perfdash.ui.pages.dashboard import data, render
+from perfdash.ui.pages.dashboard.data import PAGE_SIZE, Controls
+from perfdash.ui.pages.dashboard.state import (
+    GRANULARITIES,
+    PERIODS,
+    ViewState,
+    parse_query,
+    period_dates,
+    resolve_period,
+)
+from perfdash.ui.panels import annotations
+
+
+def layout(query: dict[str, list[str]]) -> html.Div:
+    """The page for a URL query (``?release=3&period=28d...``)."""
+    state = parse_query(query)
+    with store.transaction(context.engine()) as conn:
+        c = data.controls(conn, state)
+    if c is None:
+        return html.Div([empty_catalog()])
+    tz = context.settings().tz
+    return html.Div(
+        [
+            _filters(state, c, tz),
+            dbc.Tabs(
+                [
+                    dbc.Tab(_release_view(state), label="Releases", tab_id="release"),
+                    dbc.Tab(
+                        _leaderboard_view(c),
+                        label="Leaderboard",
+                        tab_id="leaderboard",
+                        label_class_name="dash-tab-leaderboard",
+                    ),
+                ],
+                id="dash-view",
+                active_tab=state.view,
+                className="mb-3",
+            ),
+            dcc.Store(id="dash-query"),
+            html.Div(id="dash-url-sync", hidden=True),
+        ]
+    )
+
+
+def empty_catalog() -> dbc.Alert:
+    return dbc.Alert(
+        [
+            html.H4("No releases yet", className="alert-heading"),
+            html.P(
+                [
+                    "Add a release and its first metric on the ",
+                    html.A("Data entry", href="/entry"),
+                    " tab, or load the demo catalog with ",
+                    html.Code("perfdash demo"),
+                    ".",
+                ]
+            ),
+        ],
+        color="info",
+        id="dash-empty",
+    )
+
+
+def _control(label: str, component, width: int, html_for: str | None = None) -> dbc.Col:
+    return dbc.Col([dbc.Label(label, html_for=html_for), component], md=width)
+
+
+def _filters(state: ViewState, c: Controls, tz: str) -> dbc.Card:
+    return dbc.Card(dbc.CardBody([_pickers(state, c), _period_row(state, tz)]), className="mb-3")
+
+
+def _pickers(state: ViewState, c: Controls) -> dbc.Row:
+    releases = dcc.Dropdown(
+        id="dash-release",
+        options=c.options,
+        value=c.selected,
+        multi=True,
+        searchable=True,
+        placeholder="Search by title, artist or release id",
+    )
+    metric = dcc.Dropdown(
+        id="dash-metric",
+        options=[{"label": t, "value": t} for t in c.metric_types],
+        value=c.metric,
+        clearable=False,
+    )
+    platforms = dcc.Dropdown(
+        id="dash-platform",
+        options=render.platform_options(c.platform_keys),
+        value=[p for p in state.platforms if p in c.platform_keys],
+        multi=True,
+        placeholder="All platforms",
+    )
+    return dbc.Row(
+        [
+            _control("Releases (pick several to compare)", releases, 6, "dash-release"),
+            _control("Metric", metric, 3, "dash-metric"),
+            _control("Platforms (all when empty)", platforms, 3, "dash-platform"),
+        ],
+        className="g-3",
+    )
+
+
+def _period_row(state: ViewState, tz: str) -> dbc.Row:
+    first, last = period_dates(resolve_period(state, tz), tz)
+    preset = dbc.RadioItems(
+        id="dash-period",
+        options=[{"label": t, "value": v} for v, t in PERIODS],
+        value=state.period,
+        inline=True,
+    )
+    dates = dcc.DatePickerRange(
+        id="dash-range",
+        start_date=first,
+        end_date=last,
+        display_format="YYYY-MM-DD",
+        first_day_of_week=1,
+        start_date_id="dash-range-start",
+        end_date_id="dash-range-end",
+    )
+    compare = dbc.Switch(id="dash-compare", label="with the previous period", value=state.compare)
+    granularity = dbc.RadioItems(
+        id="dash-granularity",
+        options=[{"label": g, "value": g} for g in GRANULARITIES],
+        value=state.granularity,
+        inline=True,
+    )
+    return dbc.Row(
+        [
+            _control("Period", preset, 5),
+            _control(f"Dates ({tz})", dates, 3),
+            _control("Compare", compare, 2),
+            _control("Granularity", granularity, 2),
+        ],
+        className="g-3 mt-1",
+    )
+
+
+def _release_view(state: ViewState) -> html.Div:
+    mode = dbc.RadioItems(
+        id="dash-mode",
+        options=[
+            {"label": "Running total", "value": "total"},
+            {"label": "Gain per period", "value": "gain"},
+        ],
+        value=state.mode,
+        inline=True,
+    )
+    return html.Div(
+        [
+            dcc.Loading(html.Div(id="dash-kpis", className="mb-3"), type="dot"),
+            dbc.Row([dbc.Col(mode, md=6)]),
+            dcc.Loading(
+                [
+                    dcc.Graph(id="dash-series", config={"displaylogo": False}),
+                    html.Div(id="dash-note", className="text-muted small mb-3"),
+                ],
+                type="default",
+            ),
+            annotations.panel(),
+            dbc.Row(
+                [
+                    dbc.Col(_graph("dash-bars"), md=7),
+                    dbc.Col(_graph("dash-share"), md=5),
+                ],
+                className="mb-3",
+            ),
+            html.Div(
+                [
+                    html.H5("Records", className="d-inline me-3"),
+                    dbc.Button(
+                        "Export shown rows to CSV",
+                        id="dash-export",
+                        size="sm",
+                        color="secondary",
+                        outline=True,
+                    ),
+                    dcc.Download(id="dash-download"),
+                ],
+                className="mb-2",
+            ),
+            dcc.Loading(
+                [_records_table(), html.Div(id="dash-table-note", className="text-muted small")]
+            ),
+        ]
+    )
+
+
+def _graph(graph_id: str) -> dcc.Loading:
+    return dcc.Loading(dcc.Graph(id=graph_id, config={"displaylogo": False}))
+
+
+def _records_table() -> dash_table.DataTable:
+    """The readings behind the chart, a page at a time, sorted and paged on the server."""
+    return dash_table.DataTable(
+        id="dash-table",
+        columns=render.table_columns(),
+        data=[],
+        page_action="custom",
+        page_current=0,
+        page_size=PAGE_SIZE,
+        page_count=1,
+        sort_action="custom",
+        sort_mode="single",
+        sort_by=[{"column_id": "recorded_at", "direction": "desc"}],
+        style_table={"overflowX": "auto"},
+        # Bootstrap's variables follow the light/dark switch
+        style_cell={
+            "textAlign": "left",
+            "fontSize": "0.9rem",
+            "backgroundColor": "var(--bs-body-bg)",
+            "color": "var(--bs-body-color)",
+            "borderColor": "var(--bs-border-color)",
+        },
+        style_header={"fontWeight": "600", "backgroundColor": "var(--bs-tertiary-bg)"},
+        style_cell_conditional=[{"if": {"column_id": "metric_value"}, "textAlign": "right"}],
+    )
+
+
+def _leaderboard_view(c: Controls) -> html.Div:
+    return html.Div(
+        [
+            dbc.Row(
+                [
+                    _control(
+                        "Rank releases by",
+                        dcc.Dropdown(
+                            id="dash-lb-metric",
+                            options=[{"label": t, "value": t} for t in c.catalog_metrics],
+                            value=c.leaderboard_metric,
+                            clearable=False,
+                        ),
+                        3,
+                        "dash-lb-metric",
+                    ),
+                ],
+                className="mb-3",
+            ),
+            dcc.Loading(html.Div(id="dash-leaderboard")),
+        ]
+    )

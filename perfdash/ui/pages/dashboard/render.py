@@ -1,0 +1,245 @@
+"""What the dashboard's callbacks show: KPI cards, the leaderboard table, the records' rows and
+the messages that stand in for a chart with nothing to draw.  Components from data already
+read; nothing here touches the database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import dcc, html
+from dash.dash_table.Format import Format, Group
+
+from perfdash import metrics, store
+from perfdash.ui.pages.dashboard.state import ViewState, describe_period, release_link
+
+TABLE_COLUMNS = [
+    ("recorded_at", "Recorded at"),
+    ("release", "Release"),
+    ("platform", "Platform"),
+    ("metric_type", "Metric"),
+    ("metric_value", "Value"),
+    ("value_kind", "Kind"),
+    ("source", "Source"),
+    ("notes", "Notes"),
+]
+
+
+def platform_options(keys: list[str]) -> list[dict]:
+    return [{"label": metrics.platform_label(k), "value": k} for k in keys]
+
+
+def table_columns() -> list[dict]:
+    out = []
+    for cid, name in TABLE_COLUMNS:
+        col = {"id": cid, "name": name}
+        if cid == "metric_value":
+            col.update(type="numeric", format=Format().group(Group.yes))
+        out.append(col)
+    return out
+
+
+def table_rows(frame: pd.DataFrame, tz: str) -> list[dict]:
+    if frame.empty:
+        return []
+    shown = frame.assign(
+        recorded_at=frame["recorded_at"].dt.tz_convert(tz).dt.strftime("%Y-%m-%d %H:%M")
+    )
+    shown["metric_value"] = shown["metric_value"].astype("int64")
+    records = shown[[c for c, _ in TABLE_COLUMNS]].astype(object).to_dict("records")
+    for rec in records:
+        for key, value in rec.items():
+            if value is None or (isinstance(value, float) and pd.isna(value)):
+                rec[key] = None
+            elif key == "metric_value":
+                rec[key] = int(value)
+    return records
+
+
+def no_metrics(names: Mapping[int, str]) -> dbc.Alert:
+    return dbc.Alert(
+        [
+            f"{', '.join(names.values())} has no metrics yet. Record one on the ",
+            html.A("Data entry", href="/entry"),
+            " tab or import a CSV.",
+        ],
+        color="info",
+        id="dash-no-metrics",
+    )
+
+
+def no_match(state: ViewState, period: metrics.Period, tz: str) -> dbc.Alert:
+    where = ", ".join(metrics.platform_label(p) for p in state.platforms) or "any platform"
+    return dbc.Alert(
+        f"No {state.metric} readings on {where} from "
+        f"{describe_period(period, tz)}. Try a longer period (All time) or clear "
+        "the platform filter.",
+        color="warning",
+        id="dash-no-match",
+    )
+
+
+def kpi_section(
+    kpis: list[metrics.Kpi], has_previous: bool, freshness: dict[str, metrics.Freshness] | str
+) -> html.Div | None:
+    """The KPI cards, each stating how fresh its own numbers are (or the setting's error)."""
+    if not kpis:
+        return None
+    return html.Div(
+        [
+            kpi_cards(kpis, has_previous, freshness if isinstance(freshness, dict) else {}),
+            html.Div(freshness, className="kpi-config-error small text-danger")
+            if isinstance(freshness, str)
+            else None,
+        ]
+    )
+
+
+def kpi_cards(
+    kpis: list[metrics.Kpi],
+    has_previous: bool,
+    freshness: Mapping[str, metrics.Freshness] | None = None,
+) -> dbc.Row:
+    """One card per metric: gain in the period, total at its end, change vs previous, and
+    how fresh its own numbers are (newest reading, source, time zone; a stale badge when a
+    release's newest number is older than its collection schedule allows)."""
+    cards = []
+    freshness = freshness or {}
+    for kpi in kpis:
+        change = metrics.change_text(kpi) if has_previous else "all time: nothing to compare"
+        colour = "text-muted"
+        if kpi.change is not None and has_previous:
+            colour = "text-success" if kpi.change >= 0 else "text-danger"
+        body = [
+            html.Div(kpi.metric_type, className="kpi-metric text-uppercase small text-muted"),
+            html.H3("–" if kpi.gain is None else f"{kpi.gain:+,.0f}", className="kpi-gain mb-0"),
+            html.Div("gained in the period", className="small text-muted"),
+            html.Div(
+                ["Total ", html.Span(metrics.format_number(kpi.total), className="kpi-total")],
+                className="small",
+            ),
+            html.Div(change, className=f"kpi-change small {colour}"),
+        ]
+        if kpi.corrections:
+            body.append(
+                dbc.Badge(
+                    f"{kpi.corrections} correction{'s' if kpi.corrections > 1 else ''}",
+                    color="warning",
+                    className="kpi-corrections mt-1",
+                    title="A platform lowered a total in this period; the drop is counted.",
+                )
+            )
+        fresh = freshness.get(kpi.metric_type)
+        if fresh is not None:
+            body.append(
+                html.Div(
+                    fresh.short_text(),
+                    className="kpi-freshness small text-muted mt-1",
+                    title=fresh.text(),
+                )
+            )
+            if fresh.stale:
+                body.append(
+                    dbc.Badge("stale", color="danger", className="kpi-stale", title=fresh.text())
+                )
+        cards.append(
+            dbc.Col(
+                html.Div(
+                    dbc.Card(dbc.CardBody(body)),
+                    className="kpi",
+                    **{"data-metric": kpi.metric_type},
+                ),
+                xs=6,
+                md=3,
+                lg=2,
+            )
+        )
+    return dbc.Row(cards, className="g-2")
+
+
+def leaderboard_table(
+    board: pd.DataFrame, previous: dict[int, int], metric: str, state: ViewState
+) -> html.Div:
+    """Rank, release (a link to its view), gain, total and trend vs the previous period."""
+    if board.empty:
+        return dbc.Alert(
+            f"No release has {metric} readings in this period. Try a longer period.",
+            color="secondary",
+            id="dash-leaderboard-empty",
+        )
+    rows = []
+    for rank, r in enumerate(board.itertuples(), start=1):
+        prev = previous.get(int(r.release_id))
+        arrow = metrics.trend_arrow(r.gain, prev)
+        colour = {"▲": "text-success", "▼": "text-danger"}.get(arrow, "text-muted")
+        title = "vs previous period: " + (metrics.format_number(prev) if prev is not None else "–")
+        rows.append(
+            html.Tr(
+                [
+                    html.Td(rank),
+                    html.Td(
+                        dcc.Link(
+                            store.release_label(
+                                {
+                                    "title": r.title,
+                                    "release_id": r.release_key,
+                                    "artist_name": r.artist_name,
+                                }
+                            ),
+                            href="/dashboard" + release_link(state, int(r.release_id)),
+                            className="lb-link",
+                        )
+                    ),
+                    html.Td(f"{r.gain:+,}", className="lb-gain text-end"),
+                    html.Td(f"{r.total:,}", className="text-end"),
+                    html.Td(arrow, className=f"lb-trend {colour}", title=title),
+                ],
+                **{"data-release": str(int(r.release_id))},
+            )
+        )
+    return dbc.Table(
+        [
+            html.Thead(
+                html.Tr(
+                    [
+                        html.Th("#"),
+                        html.Th("Release"),
+                        html.Th(f"{metric} gained", className="text-end"),
+                        html.Th("Total", className="text-end"),
+                        html.Th("Trend"),
+                    ]
+                )
+            ),
+            html.Tbody(rows),
+        ],
+        hover=True,
+        size="sm",
+        id="dash-leaderboard-table",
+    )
+
+
+def no_leaderboard() -> dbc.Alert:
+    return dbc.Alert("No metrics recorded yet.", color="secondary")
+
+
+def leaderboard_view(
+    board: pd.DataFrame,
+    previous: dict[int, int],
+    state: ViewState,
+    metric: str,
+    period: metrics.Period,
+    tz: str,
+    size: int,
+) -> html.Div:
+    return html.Div(
+        [
+            html.P(
+                f"Top {size} releases by {metric} gained, "
+                f"{describe_period(period, tz)} ({tz}); trend vs the previous period.",
+                className="text-muted small",
+            ),
+            leaderboard_table(board, previous, metric, state),
+        ]
+    )

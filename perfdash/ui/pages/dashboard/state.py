@@ -1,0 +1,200 @@
+"""The dashboard's view as a value: what the URL query says, what the controls say, and the
+periods they cover.
+
+The whole view (releases, period, filters, granularity, total/gain, tab) lives in the URL query
+string, so a link or a reload shows the same thing: ``parse_query`` reads it into a
+``ViewState``, ``to_query`` writes it back.  Everything here is pure: no request, no database.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+from urllib.parse import parse_qs, urlencode
+from zoneinfo import ZoneInfo
+
+from perfdash import metrics
+
+PERIODS = [
+    ("7d", "7 days"),
+    ("28d", "28 days"),
+    ("90d", "90 days"),
+    ("12m", "12 months"),
+    ("all", "All time"),
+    ("custom", "Custom"),
+]
+GRANULARITIES = ("day", "week", "month")
+MODES = ("total", "gain")
+VIEWS = ("release", "leaderboard")
+DEFAULT_PERIOD = "90d"
+
+
+@dataclass(frozen=True)
+class ViewState:
+    """Everything the URL says about the view; defaults for whatever it does not say."""
+
+    releases: tuple[int, ...] = ()
+    period: str = DEFAULT_PERIOD
+    start: date | None = None
+    end: date | None = None
+    compare: bool = False
+    platforms: tuple[str, ...] = ()
+    metric: str | None = None
+    granularity: str = "day"
+    mode: str = "total"
+    view: str = "release"
+    leaderboard_metric: str | None = None
+
+
+def _date(text: str | None) -> date | None:
+    try:
+        return date.fromisoformat((text or "")[:10])
+    except ValueError:
+        return None
+
+
+def parse_query(query: dict[str, list[str]]) -> ViewState:
+    """The view a URL query asks for; values that make no sense are dropped, not fatal."""
+
+    def one(key: str) -> str | None:
+        values = query.get(key) or []
+        return values[0] if values else None
+
+    releases: list[int] = []
+    for value in query.get("release", []):
+        for part in value.split(","):
+            if part.strip().isdigit() and int(part) not in releases:
+                releases.append(int(part))
+    period = one("period") or DEFAULT_PERIOD
+    start, end = _date(one("from")), _date(one("to"))
+    if period not in dict(PERIODS):
+        period = DEFAULT_PERIOD
+    if period == "custom" and (start is None or end is None or end < start):
+        period, start, end = DEFAULT_PERIOD, None, None
+    if period != "custom":
+        start = end = None
+    granularity = one("granularity")
+    mode = one("mode")
+    view = one("view")
+    return ViewState(
+        releases=tuple(releases),
+        period=period,
+        start=start,
+        end=end,
+        compare=one("compare") in ("1", "true", "yes"),
+        platforms=tuple(p.lower() for p in query.get("platform", []) if p.strip()),
+        metric=one("metric") or None,
+        granularity=granularity if granularity in GRANULARITIES else "day",
+        mode=mode if mode in MODES else "total",
+        view=view if view in VIEWS else "release",
+        leaderboard_metric=one("lbmetric") or None,
+    )
+
+
+def to_query(state: ViewState) -> str:
+    """The URL query string ('?release=3&period=28d...') that ``parse_query`` reads back."""
+    pairs: list[tuple[str, str]] = [("release", str(r)) for r in state.releases]
+    pairs.append(("period", state.period))
+    if state.period == "custom" and state.start and state.end:
+        pairs += [("from", state.start.isoformat()), ("to", state.end.isoformat())]
+    if state.compare:
+        pairs.append(("compare", "1"))
+    pairs += [("platform", p) for p in state.platforms]
+    if state.metric:
+        pairs.append(("metric", state.metric))
+    pairs += [("granularity", state.granularity), ("mode", state.mode)]
+    if state.view != "release":
+        pairs.append(("view", state.view))
+    if state.leaderboard_metric:
+        pairs.append(("lbmetric", state.leaderboard_metric))
+    return "?" + urlencode(pairs)
+
+
+def state_from_controls(
+    releases: Any,
+    period: str | None,
+    start: str | None,
+    end: str | None,
+    compare: bool | None,
+    platforms: list[str] | None,
+    metric: str | None,
+    granularity: str | None,
+    mode: str | None,
+    view: str | None,
+    lb_metric: str | None,
+) -> ViewState:
+    """The controls' values as a ViewState (what the callbacks receive, normalised)."""
+    if isinstance(releases, int | str):
+        releases = [releases]
+    return ViewState(
+        releases=tuple(int(r) for r in releases or [] if str(r).isdigit()),
+        period=period or DEFAULT_PERIOD,
+        start=_date(start) if period == "custom" else None,
+        end=_date(end) if period == "custom" else None,
+        compare=bool(compare),
+        platforms=tuple(platforms or ()),
+        metric=metric,
+        granularity=granularity if granularity in GRANULARITIES else "day",
+        mode=mode if mode in MODES else "total",
+        view=view if view in VIEWS else "release",
+        leaderboard_metric=lb_metric,
+    )
+
+
+def release_link(state: ViewState, release_id: int) -> str:
+    """The query of one release's view, keeping the leaderboard's period and metric."""
+    return to_query(
+        ViewState(
+            releases=(release_id,),
+            period=state.period,
+            start=state.start,
+            end=state.end,
+            metric=state.leaderboard_metric,
+            granularity=state.granularity,
+            mode=state.mode,
+            leaderboard_metric=state.leaderboard_metric,
+        )
+    )
+
+
+def view_of(query: str | None) -> ViewState:
+    """The ViewState a query string ('?release=...') describes."""
+    return parse_query(parse_qs((query or "").lstrip("?")))
+
+
+def resolve_period(state: ViewState, tz: str, now: datetime | None = None) -> metrics.Period:
+    """The UTC range the state's period covers (a broken custom range falls back to 90 days)."""
+    if state.period == "custom":
+        try:
+            return metrics.period_for(
+                "custom", tz, now=now, start_date=state.start, end_date=state.end
+            )
+        except ValueError:
+            return metrics.period_for(DEFAULT_PERIOD, tz, now=now)
+    return metrics.period_for(state.period, tz, now=now)
+
+
+def period_dates(period: metrics.Period, tz: str) -> tuple[str | None, str]:
+    """The local first and last day a period covers, as the date picker shows them."""
+    zone = ZoneInfo(tz)
+    last = (period.end.astimezone(zone) - timedelta(seconds=1)).date().isoformat()
+    first = period.start.astimezone(zone).date().isoformat() if period.start else None
+    return first, last
+
+
+def describe_period(period: metrics.Period, tz: str) -> str:
+    first, last = period_dates(period, tz)
+    return f"{first} to {last}" if first else f"all time to {last}"
+
+
+def window(state: ViewState, tz: str) -> tuple[metrics.Period, metrics.Period | None]:
+    """The state's period and the previous one of the same length (None for all time)."""
+    period = resolve_period(state, tz)
+    return period, period.previous(tz)
+
+
+def default_metric(types: list[str]) -> str | None:
+    """The metric shown when the URL names none (or one the releases do not have)."""
+    preferred = [t for t in ("views", "streams") if t in types]
+    return preferred[0] if preferred else (types[0] if types else None)

@@ -1,0 +1,21 @@
+"""/entry: record, correct and remove metrics; create and edit releases; import CSV.
+
+One module per form, each with its layout and callbacks: ``metric_form``, ``latest`` (the
+latest entries, edit and delete), ``releases`` (the release editor), ``csv_import``; the
+writes they make are in ``writes``.
+"""
+
+from dash import Dash
+
+from perfdash.ui.pages.entry import csv_import, latest, metric_form, releases
+from perfdash.ui.pages.entry.layout import layout
+
+
+def register(app: Dash) -> None:
+    metric_form.register(app)
+    latest.register(app)
+    releases.register(app)
+    csv_import.register(app)
+
+
+__all__ = ["layout", "register"]

@@ -1,0 +1,255 @@
+"""CSV import on the data-entry page: upload, see what would be imported, confirm.
+
+The upload is a dry run of ``csvio.import_csv`` (the same function the CLI and the benchmarks
+call): nothing is written until the user confirms, and a file with any problem cannot be
+confirmed.  The confirmed import runs as a job (``csvio.start_import_job``) that the page polls,
+all-or-nothing.  Every step checks the editor role on the server.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from typing import Any
+
+import dash_bootstrap_components as dbc
+from dash import Dash, Input, Output, State, dcc, html, no_update
+
+from perfdash import auth, csvio
+from perfdash.ui import components, context
+
+PREVIEW_COLUMNS = [
+    "line",
+    "release",
+    "platform",
+    "metric_type",
+    "metric_value",
+    "recorded_at",
+    "value_kind",
+]
+
+
+def section() -> html.Div:
+    return html.Div(
+        [
+            html.H4("Import a CSV file", className="mt-5"),
+            html.P(
+                [
+                    "Columns: ",
+                    html.Code(", ".join(csvio.EXPORT_COLUMNS[:8])),
+                    " (release_id instead of release_key also works). Comma, semicolon or tab "
+                    "separated, UTF-8; times without a zone are read in the configured zone. "
+                    "Nothing is written until you confirm; the import is all-or-nothing.",
+                ]
+            ),
+            dcc.Upload(
+                id="entry-upload",
+                children=html.Div(["Drop a CSV file here or ", html.A("choose one")]),
+                className="perfdash-upload",
+                style={
+                    "border": "2px dashed var(--bs-border-color)",
+                    "borderRadius": "0.5rem",
+                    "padding": "1.5rem",
+                    "textAlign": "center",
+                },
+                multiple=False,
+            ),
+            dcc.Loading(html.Div(id="entry-import-preview", className="mt-3")),
+            dbc.Checkbox(
+                id="entry-import-create",
+                label="Create the unknown releases in the same import",
+                value=False,
+                className="mt-2",
+            ),
+            dbc.Button(
+                "Import",
+                id="entry-import-confirm",
+                color="primary",
+                disabled=True,
+                className="mt-2",
+            ),
+            dbc.Progress(
+                id="entry-import-progress", value=0, className="mt-3", style={"display": "none"}
+            ),
+            html.Div(id="entry-import-result", className="mt-3"),
+            dcc.Store(id="entry-import-token"),
+            dcc.Interval(id="entry-import-poll", interval=500, disabled=True),
+        ]
+    )
+
+
+def decode_upload(contents: str) -> bytes:
+    """The bytes of a dcc.Upload data URL."""
+    try:
+        _, b64 = contents.split(",", 1)
+        return base64.b64decode(b64, validate=False)
+    except (ValueError, binascii.Error) as exc:
+        raise csvio.CsvImportError("The upload could not be read; try again") from exc
+
+
+def preview(report: csvio.ImportReport) -> Any:
+    """What the dry run found: the file's shape, its first rows, and what stops the import."""
+    if report.fatal:
+        return dbc.Alert(report.fatal, color="danger", id="entry-import-fatal")
+    separator = csvio.DELIMITERS.get(report.delimiter, report.delimiter)
+    listed = ", ".join(report.releases[:20]) + (" ..." if report.release_count > 20 else "")
+    parts: list[Any] = [
+        html.P(
+            f"{report.filename}: {report.rows:,} rows ({separator}-separated) for "
+            f"{report.release_count:,} release(s): {listed}",
+            id="entry-import-summary",
+        )
+    ]
+    if report.ignored_columns:
+        parts.append(html.P(f"Ignored column(s): {', '.join(report.ignored_columns)}"))
+    if report.preview:
+        parts.append(_first_rows(report.preview))
+    if report.problem_count:
+        parts.append(
+            dbc.Alert(
+                [
+                    html.Strong(f"{report.problem_count:,} problem(s); nothing can be imported:"),
+                    html.Ul([html.Li(p) for p in report.problem_lines(limit=200)]),
+                ],
+                color="danger",
+                id="entry-import-problems",
+            )
+        )
+    if report.unknown_keys:
+        parts.append(
+            dbc.Alert(
+                [
+                    html.Strong(f"{len(report.unknown_keys):,} unknown release key(s): "),
+                    ", ".join(report.unknown_keys),
+                    html.Div("Tick the box below to create them in the same import."),
+                ],
+                color="warning",
+                id="entry-import-unknown",
+            )
+        )
+    return html.Div(parts)
+
+
+def _first_rows(rows: list[dict[str, Any]]) -> dbc.Table:
+    return dbc.Table(
+        [
+            html.Thead(html.Tr([html.Th(c) for c in PREVIEW_COLUMNS])),
+            html.Tbody([html.Tr([html.Td(str(row[c])) for c in PREVIEW_COLUMNS]) for row in rows]),
+        ],
+        size="sm",
+        id="entry-import-table",
+    )
+
+
+def _outcome(state: dict[str, Any]) -> dbc.Alert:
+    """The finished job's summary and its problems."""
+    body: list[Any] = [html.Span(state.get("summary", ""))]
+    if state.get("problems"):
+        body.append(html.Ul([html.Li(p) for p in state["problems"]]))
+    color = "success" if state.get("ok", False) else "danger"
+    return dbc.Alert(body, color=color, id="entry-import-done")
+
+
+def register(app: Dash) -> None:
+    @app.callback(
+        Output("entry-import-preview", "children"),
+        Output("entry-import-token", "data"),
+        Output("entry-import-confirm", "disabled"),
+        Output("entry-import-result", "children"),
+        Output("entry-upload", "contents"),
+        Input("entry-upload", "contents"),
+        State("entry-upload", "filename"),
+        prevent_initial_call=True,
+    )
+    def upload(contents, filename):
+        # contents is cleared after reading, so choosing the same file again works
+        if not contents:
+            return no_update, no_update, no_update, no_update, no_update
+        try:
+            auth.require_role("editor")
+        except auth.PermissionDenied as exc:
+            return components.denied(exc), None, True, "", None
+        try:
+            data = decode_upload(contents)
+            token = csvio.save_upload(data)
+        except csvio.CsvImportError as exc:
+            return dbc.Alert(str(exc), color="danger"), None, True, "", None
+        report = csvio.import_csv(
+            context.engine(),
+            csvio.job_path(token, ".csv"),
+            dry_run=True,
+            tz=context.settings().tz,
+        )
+        report.filename = filename or report.filename
+        can_import = report.fatal is None and report.problem_count == 0 and report.rows > 0
+        return preview(report), (token if can_import else None), not can_import, "", None
+
+    @app.callback(
+        Output("entry-import-poll", "disabled"),
+        Output("entry-import-progress", "style"),
+        Output("entry-import-progress", "value", allow_duplicate=True),
+        Output("entry-import-confirm", "disabled", allow_duplicate=True),
+        Output("entry-import-result", "children", allow_duplicate=True),
+        Input("entry-import-confirm", "n_clicks"),
+        State("entry-import-token", "data"),
+        State("entry-import-create", "value"),
+        prevent_initial_call=True,
+    )
+    def confirm(n_clicks, token, create_missing):
+        if not n_clicks or not token:
+            return no_update, no_update, no_update, no_update, no_update
+        try:
+            auth.require_role("editor")
+            csvio.start_import_job(
+                context.engine(),
+                token,
+                create_missing=bool(create_missing),
+                tz=context.settings().tz,
+            )
+        except auth.PermissionDenied as exc:
+            return True, no_update, 0, False, components.denied(exc)
+        except csvio.CsvImportError as exc:
+            return True, no_update, 0, True, dbc.Alert(str(exc), color="danger")
+        return (
+            False,
+            {"display": "flex"},
+            0,
+            True,
+            html.Div("Importing ...", id="entry-import-running"),
+        )
+
+    @app.callback(
+        Output("entry-import-progress", "value"),
+        Output("entry-import-progress", "label"),
+        Output("entry-import-poll", "disabled", allow_duplicate=True),
+        Output("entry-import-result", "children", allow_duplicate=True),
+        Output("entry-import-token", "data", allow_duplicate=True),
+        Output("entry-changed", "data", allow_duplicate=True),
+        Input("entry-import-poll", "n_intervals"),
+        State("entry-import-token", "data"),
+        State("entry-changed", "data"),
+        prevent_initial_call=True,
+    )
+    def poll(_n, token, changed):
+        if not token:
+            return no_update, no_update, True, no_update, no_update, no_update
+        try:
+            state = csvio.read_job(token)
+        except csvio.CsvImportError as exc:
+            return 0, "", True, dbc.Alert(str(exc), color="danger"), None, no_update
+        if state is None:
+            return no_update, no_update, no_update, no_update, no_update, no_update
+        total = state.get("total") or 0
+        pct = int(100 * state.get("done", 0) / total) if total else 0
+        if state["state"] == "running":
+            return (
+                pct,
+                f"{state.get('done', 0):,} / {total:,} rows",
+                False,
+                no_update,
+                no_update,
+                no_update,
+            )
+        ok = state.get("ok", False)
+        done = 100 if ok else pct
+        return done, "done" if ok else "failed", True, _outcome(state), None, (changed or 0) + 1

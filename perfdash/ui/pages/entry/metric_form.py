@@ -1,0 +1,251 @@
+"""The "Record a metric" form: record one reading, correct one (a row's Edit), undo the last.
+
+Validation and the write are ``writes.save_metric`` (the same rules as the API and the CSV
+import); every write asks ``auth.require_role("editor")`` on the server and shows the refusal
+instead of writing.  A change bumps ``entry-changed`` so the latest-entries table reloads.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+import dash_bootstrap_components as dbc
+from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
+
+from perfdash import auth, ingest, metrics, store
+from perfdash.ui import components, context
+from perfdash.ui.pages.entry.writes import save_metric
+from perfdash.ui.panels import collect_now
+
+FIELDS = [
+    "release_id",
+    "platform",
+    "metric_type",
+    "metric_value",
+    "recorded_at",
+    "source_url",
+    "notes",
+]
+
+
+def _field(label: str, control, field: str, help_text: str | None = None, md: int = 6) -> dbc.Col:
+    children = [dbc.Label(label, html_for=f"entry-{field}"), control]
+    children.append(html.Div(id=f"entry-{field}-error", className="form-feedback-error"))
+    if help_text:
+        children.append(dbc.FormText(help_text))
+    return dbc.Col(children, md=md, className="mb-3")
+
+
+def _local_input(at: datetime, tz: str) -> str:
+    """A time as a datetime-local input shows it."""
+    return at.astimezone(ZoneInfo(tz)).strftime("%Y-%m-%dT%H:%M")
+
+
+def _fields(tz: str, options: list[dict], selected: int | None) -> list[dbc.Col]:
+    release = dcc.Dropdown(
+        id="entry-release_id",
+        options=options,
+        value=selected,
+        searchable=True,
+        placeholder="Search by title, artist or release key",
+    )
+    value_kind = dbc.RadioItems(
+        id="entry-value_kind",
+        options=[
+            {"label": "a lifetime total", "value": "total"},
+            {"label": "a count for a period", "value": "period"},
+        ],
+        value="total",
+        inline=True,
+    )
+    return [
+        _field("Release", release, "release_id"),
+        _field(
+            "Platform",
+            dbc.Input(id="entry-platform", list="platform-list", placeholder="YouTube"),
+            "platform",
+            "A known platform from the list, or type another.",
+        ),
+        _field(
+            "Metric type",
+            dbc.Input(id="entry-metric_type", list="metric-list", placeholder="views"),
+            "metric_type",
+            "A known type from the list, or type your own.",
+        ),
+        _field(
+            "Value",
+            dbc.Input(id="entry-metric_value", inputMode="numeric", placeholder="12,345"),
+            "metric_value",
+            "A whole number; 12,345 and 12 345 are fine.",
+        ),
+        _field(
+            f"Recorded at ({tz})",
+            dbc.Input(
+                id="entry-recorded_at",
+                type="datetime-local",
+                value=_local_input(datetime.now(UTC), tz),
+            ),
+            "recorded_at",
+        ),
+        _field("The value is", value_kind, "value_kind"),
+        _field(
+            "Source URL",
+            dbc.Input(id="entry-source_url", type="url", placeholder="https://"),
+            "source_url",
+        ),
+        _field("Notes", dbc.Textarea(id="entry-notes", maxLength=ingest.MAX_NOTES), "notes"),
+    ]
+
+
+def section(tz: str, options: list[dict], selected: int | None = None) -> html.Div:
+    return html.Div(
+        [
+            html.H4("Record a metric", id="entry-form-title"),
+            html.Datalist(
+                id="platform-list", children=[html.Option(value=p) for p in metrics.KNOWN_PLATFORMS]
+            ),
+            html.Datalist(
+                id="metric-list",
+                children=[html.Option(value=m) for m in metrics.KNOWN_METRIC_TYPES],
+            ),
+            dbc.Form(
+                [
+                    dbc.Row(_fields(tz, options, selected)),
+                    dbc.Button("Save metric", id="entry-submit", color="primary"),
+                    dbc.Button(
+                        "Cancel edit",
+                        id="entry-cancel-edit",
+                        color="secondary",
+                        className="ms-2",
+                        style={"display": "none"},
+                    ),
+                ]
+            ),
+            html.Div(id="entry-result", className="mt-3"),
+            html.Div(collect_now.layout(), id="entry-collect-slot", className="mt-2"),
+        ]
+    )
+
+
+def _saved(message: str, editing: int | None) -> dbc.Alert:
+    """The confirmation, with Undo for a new reading (an edit is undone by editing again)."""
+    undo = dbc.Button("Undo", id="entry-undo", size="sm", color="link", className="ms-2")
+    return dbc.Alert(
+        [html.Span(message, id="entry-saved-text"), undo if editing is None else None],
+        color="success",
+        id="entry-saved",
+    )
+
+
+def register(app: Dash) -> None:
+    components.register_search(app, "entry-release_id", with_key=True)
+    _register_save(app)
+    _register_edit(app)
+    collect_now.register(app)
+
+
+def _register_save(app: Dash) -> None:
+    @app.callback(
+        Output("entry-result", "children"),
+        *[Output(f"entry-{f}-error", "children") for f in FIELDS],
+        Output("entry-last-id", "data"),
+        Output("entry-editing", "data"),
+        Output("entry-changed", "data"),
+        Input("entry-submit", "n_clicks"),
+        *[State(f"entry-{f}", "value") for f in FIELDS],
+        State("entry-value_kind", "value"),
+        State("entry-editing", "data"),
+        State("entry-changed", "data"),
+        prevent_initial_call=True,
+    )
+    def submit(n_clicks, *values):
+        if not n_clicks:
+            return (no_update,) * (len(FIELDS) + 4)
+        *form, kind, editing, changed = values
+        record = {**dict(zip(FIELDS, form, strict=True)), "value_kind": kind}
+        try:
+            auth.require_role("editor")
+        except auth.PermissionDenied as exc:
+            return components.denied(exc), *[""] * len(FIELDS), no_update, no_update, no_update
+        row_id, errors, message = save_metric(
+            context.engine(), record, tz=context.settings().tz, editing=editing
+        )
+        texts = [errors.get(f, "") for f in FIELDS]
+        if row_id is None:
+            failed = dbc.Alert(message, color="danger", id="entry-failed")
+            return failed, *texts, no_update, no_update, no_update
+        last = row_id if editing is None else None
+        return _saved(message, editing), *texts, last, None, (changed or 0) + 1
+
+    @app.callback(
+        Output("entry-result", "children", allow_duplicate=True),
+        Output("entry-last-id", "data", allow_duplicate=True),
+        Output("entry-changed", "data", allow_duplicate=True),
+        Input("entry-undo", "n_clicks"),
+        State("entry-last-id", "data"),
+        State("entry-changed", "data"),
+        prevent_initial_call=True,
+    )
+    def undo(n_clicks, row_id, changed):
+        if not n_clicks or not row_id:
+            return no_update, no_update, no_update
+        try:
+            auth.require_role("editor")
+        except auth.PermissionDenied as exc:
+            return components.denied(exc), no_update, no_update
+        try:
+            removed = store.delete_metric(context.engine(), int(row_id))
+        except store.PerformanceDbError as exc:
+            return dbc.Alert(f"Could not undo: {exc}", color="danger"), no_update, no_update
+        text = (
+            f"Undone: row {row_id} was removed." if removed else f"Row {row_id} was already gone."
+        )
+        return dbc.Alert(text, color="info", id="entry-undone"), None, (changed or 0) + 1
+
+
+def _register_edit(app: Dash) -> None:
+    @app.callback(
+        Output("entry-platform", "value"),
+        Output("entry-metric_type", "value"),
+        Output("entry-metric_value", "value"),
+        Output("entry-recorded_at", "value"),
+        Output("entry-value_kind", "value"),
+        Output("entry-source_url", "value"),
+        Output("entry-notes", "value"),
+        Output("entry-editing", "data", allow_duplicate=True),
+        Input({"type": "entry-edit", "index": ALL}, "n_clicks"),
+        Input("entry-cancel-edit", "n_clicks"),
+        prevent_initial_call=True,
+    )
+    def edit(_clicks, _cancel):
+        """A row's Edit fills the form with that reading; Cancel edit leaves edit mode."""
+        trigger = ctx.triggered_id
+        if trigger == "entry-cancel-edit":
+            return (no_update,) * 7 + (None,)
+        if not isinstance(trigger, dict) or not any(c.get("value") for c in ctx.triggered):
+            return (no_update,) * 8
+        row = store.get_metric(context.engine(), int(trigger["index"]))
+        if row is None:
+            return (no_update,) * 8
+        return (
+            row["platform"],
+            row["metric_type"],
+            f"{row['metric_value']:,}",
+            _local_input(row["recorded_at"], context.settings().tz),
+            row["value_kind"],
+            row["source_url"],
+            row["notes"],
+            row["id"],
+        )
+
+    @app.callback(
+        Output("entry-form-title", "children"),
+        Output("entry-submit", "children"),
+        Output("entry-cancel-edit", "style"),
+        Input("entry-editing", "data"),
+    )
+    def editing_mode(editing):
+        if editing is None:
+            return "Record a metric", "Save metric", {"display": "none"}
+        return f"Edit entry (row {editing})", "Save changes", {"display": "inline-block"}

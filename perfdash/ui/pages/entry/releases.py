@@ -1,0 +1,143 @@
+"""The release editor: create a release, or pick one and change its key, names, status and the
+platform identifiers the collectors read.
+
+The write is ``writes.save_release``; the editor role is checked on the server first.  A saved
+release appears at once in both pickers of the page.
+"""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+import dash_bootstrap_components as dbc
+from dash import Dash, Input, Output, State, dcc, html, no_update
+
+from perfdash import auth, store
+from perfdash.schema import DISTRIBUTION_STATUSES, RELEASE_IDENTIFIERS
+from perfdash.ui import components, context
+from perfdash.ui.pages.entry.writes import save_release
+
+NEW_RELEASE = "__new__"
+RELEASE_FORM = ["key", "title", "artist", "approved", "status", *RELEASE_IDENTIFIERS]
+EMPTY_FORM = ("", "", "", None, "pending", *[""] * len(RELEASE_IDENTIFIERS))
+
+
+def _field(label: str, control, field: str, md: int = 4) -> dbc.Col:
+    return dbc.Col(
+        [
+            dbc.Label(label, html_for=f"entry-rel-{field}"),
+            control,
+            html.Div(id=f"entry-rel-{field}-error", className="form-feedback-error"),
+        ],
+        md=md,
+        className="mb-3",
+    )
+
+
+def _choices(options: list[dict]) -> list[dict]:
+    return [{"label": "New release", "value": NEW_RELEASE}, *options]
+
+
+def section(options: list[dict]) -> html.Div:
+    picker = dcc.Dropdown(
+        id="entry-rel-pick",
+        options=_choices(options),
+        value=NEW_RELEASE,
+        clearable=False,
+        searchable=True,
+    )
+    status = dbc.Select(
+        id="entry-rel-status",
+        options=[{"label": s, "value": s} for s in DISTRIBUTION_STATUSES],
+        value="pending",
+    )
+    approved = dbc.Input(id="entry-rel-approved", type="datetime-local")
+    identifiers = [
+        _field(label, dbc.Input(id=f"entry-rel-{col}"), col, md=3)
+        for col, label in RELEASE_IDENTIFIERS.items()
+    ]
+    return html.Div(
+        [
+            html.H4("Releases", className="mt-5"),
+            dbc.Row(
+                dbc.Col(
+                    [dbc.Label("Create or edit", html_for="entry-rel-pick"), picker],
+                    md=6,
+                    className="mb-3",
+                )
+            ),
+            dbc.Row(
+                [
+                    _field("Release key", dbc.Input(id="entry-rel-key"), "key"),
+                    _field("Title", dbc.Input(id="entry-rel-title"), "title"),
+                    _field("Artist", dbc.Input(id="entry-rel-artist"), "artist"),
+                    _field("Approved at", approved, "approved"),
+                    _field("Status", status, "status"),
+                ]
+            ),
+            html.H6("Platform identifiers (used by collectors)"),
+            dbc.Row(identifiers),
+            dbc.Button("Save release", id="entry-rel-save", color="primary"),
+            html.Div(id="entry-rel-result", className="mt-3"),
+        ]
+    )
+
+
+def _form_values(release: dict, tz: str) -> tuple:
+    """A stored release as the editor's fields show it (times in the configured zone)."""
+    approved = release.get("approved_at")
+    return (
+        release["release_id"],
+        release.get("title") or "",
+        release.get("artist_name") or "",
+        approved.astimezone(ZoneInfo(tz)).strftime("%Y-%m-%dT%H:%M") if approved else None,
+        release.get("distribution_status") or "pending",
+        *[release.get(c) or "" for c in RELEASE_IDENTIFIERS],
+    )
+
+
+def register(app: Dash) -> None:
+    @app.callback(
+        *[Output(f"entry-rel-{f}", "value") for f in RELEASE_FORM],
+        Input("entry-rel-pick", "value"),
+        prevent_initial_call=True,
+    )
+    def pick_release(pk):
+        if pk in (None, NEW_RELEASE):
+            return EMPTY_FORM
+        release = store.get_release(context.engine(), int(pk))
+        if release is None:
+            return (no_update,) * len(RELEASE_FORM)
+        return _form_values(release, context.settings().tz)
+
+    @app.callback(
+        Output("entry-rel-result", "children"),
+        *[Output(f"entry-rel-{f}-error", "children") for f in RELEASE_FORM],
+        Output("entry-rel-pick", "options"),
+        Output("entry-rel-pick", "value"),
+        Output("entry-release_id", "options", allow_duplicate=True),
+        Input("entry-rel-save", "n_clicks"),
+        State("entry-rel-pick", "value"),
+        *[State(f"entry-rel-{f}", "value") for f in RELEASE_FORM],
+        prevent_initial_call=True,
+    )
+    def save_release_cb(n_clicks, pk, *values):
+        blank = [""] * len(RELEASE_FORM)
+        if not n_clicks:
+            return no_update, *blank, no_update, no_update, no_update
+        try:
+            auth.require_role("editor")
+        except auth.PermissionDenied as exc:
+            return components.denied(exc), *blank, no_update, no_update, no_update
+        engine = context.engine()
+        form = dict(zip(RELEASE_FORM, values, strict=True))
+        target = None if pk in (None, NEW_RELEASE) else int(pk)
+        new_pk, errors, message = save_release(engine, target, form, tz=context.settings().tz)
+        texts = [errors.get(f, "") for f in RELEASE_FORM]
+        if new_pk is None:
+            failed = dbc.Alert(message, color="danger", id="entry-rel-failed")
+            return failed, *texts, no_update, no_update, no_update
+        with store.transaction(engine) as conn:
+            options, _ = components.picker_options(conn, [new_pk], with_key=True)
+        saved = dbc.Alert(message, color="success", id="entry-rel-saved")
+        return saved, *texts, _choices(options), new_pk, options

@@ -1,0 +1,106 @@
+"""How fresh the numbers are, in words: under a chart, on each KPI card, for the whole catalog.
+
+Every text is judged the same way: a release's newest number against that release's own
+collection schedule (``alerts.release_stale_hours``), with the staleness rule from
+``stale_rule`` alone.  A bad setting (PERFDASH_STALE_HOURS) is shown where the text would be,
+not raised, so the page around it still works.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import dash_bootstrap_components as dbc
+from dash import html
+from sqlalchemy import Connection, Engine
+
+from perfdash import alerts, metrics, store
+from perfdash.config import ConfigError
+
+Bind = Engine | Connection
+STALE_LISTED = 20  # stale releases named on /alerts; the count says how many there are
+
+
+def stale_rule() -> metrics.StaleRule:
+    """The staleness rule of every freshness text in the UI."""
+    return alerts.stale_rule_from_env()
+
+
+def _schedules(
+    bind: Bind, release_ids: Sequence[int] | None
+) -> tuple[metrics.StaleRule, dict[int, float]]:
+    """The rule and, per release, the hours after which its newest number is stale."""
+    rule = stale_rule()
+    return rule, alerts.release_stale_hours(bind, release_ids, rule)
+
+
+def chart_note(bind: Bind, release_ids: Sequence[int], tz: str) -> str:
+    """One line for a chart: newest number, source, time zone, and whether any release is
+    older than its own collection schedule allows."""
+    ids = list(release_ids)
+    try:
+        rule, hours = _schedules(bind, ids)
+    except ConfigError as exc:
+        return str(exc)
+    newest = store.release_freshness(bind, ids)
+    return metrics.combined_freshness(newest, hours, tz, fallback_hours=rule.fallback_hours).text()
+
+
+def by_metric(
+    bind: Bind, release_ids: Sequence[int], platforms: Sequence[str] | None, tz: str
+) -> dict[str, metrics.Freshness] | str:
+    """Per metric type, how fresh a KPI card's numbers are (or the configuration error)."""
+    ids = list(release_ids)
+    try:
+        rule, hours = _schedules(bind, ids)
+    except ConfigError as exc:
+        return str(exc)
+    newest = store.metric_freshness(bind, ids, platforms=platforms)
+    return metrics.freshness_by_metric(newest, hours, tz, fallback_hours=rule.fallback_hours)
+
+
+def catalog(bind: Bind, tz: str) -> html.Div | dbc.Alert:
+    """The /alerts freshness summary: every release judged against its own schedule."""
+    try:
+        rule, hours = _schedules(bind, None)
+    except ConfigError as exc:
+        return dbc.Alert(str(exc), color="danger", id="freshness-summary")
+    newest = store.release_freshness(bind)
+    if newest.empty:
+        return html.Div("No numbers recorded yet.", id="freshness-summary")
+    summary = metrics.combined_freshness(
+        newest.sort_values("newest_at").tail(1), hours, tz, fallback_hours=rule.fallback_hours
+    )
+    labels = {r["id"]: store.release_label(r) for r in store.search_releases(bind, limit=1000)}
+    stale = []
+    for r in newest.itertuples():
+        judged = metrics.freshness(
+            r.newest_at,
+            r.source,
+            tz,
+            stale_after_hours=hours.get(int(r.release_id), rule.fallback_hours),
+        )
+        if judged.stale:
+            name = labels.get(r.release_id, r.release_id)
+            stale.append(html.Li(f"{name}: {judged.text()}", className="freshness-stale"))
+    return html.Div(
+        [
+            html.P(f"Catalog: {summary.text()}"),
+            html.P(
+                f"{len(stale)} of {len(newest)} releases are stale."
+                if stale
+                else "Every release has a number as recent as its collection schedule."
+            ),
+            html.Ul(stale[:STALE_LISTED], className="small text-muted") if stale else None,
+            html.P(_rule_text(rule), className="small text-muted"),
+        ],
+        id="freshness-summary",
+    )
+
+
+def _rule_text(rule: metrics.StaleRule) -> str:
+    return (
+        f"A release is stale when its newest number is older than {rule.factor:g}× its usual "
+        f"interval between readings (at least {rule.floor_hours:g} hour); releases with fewer "
+        f"than {rule.min_runs} readings: {rule.fallback_hours:g} hours (PERFDASH_STALE_HOURS)."
+    )
