@@ -31,19 +31,19 @@ PASSWORD = "correct horse battery"
 # Callbacks that only read (or only change what the browser shows).
 READ_ONLY = {
     "shell.route",
-    "entry.search",
-    "entry.latest",
-    "entry.edit",
-    "entry.editing_mode",
-    "entry.pick_release",
-    "entry.poll",
+    "components.search",
+    "latest.latest",
+    "metric_form.edit",
+    "metric_form.editing_mode",
+    "releases.pick_release",
+    "csv_import.poll",
     "collect_now.poll",
-    "insights.alerts_list",
-    "insights.launch_chart",
-    "insights.list_notes",
-    "insights.date_from_click",
+    "alerts.alerts_list",
+    "launches.launch_chart",
+    "annotations.list_notes",
+    "annotations.date_from_click",
 }
-READ_ONLY_MODULES = ("perfdash.ui.dashboard",)
+READ_ONLY_MODULES = ("perfdash.ui.pages.dashboard",)
 WRITE_PREFIXES = (
     "add_",
     "insert_",
@@ -169,16 +169,16 @@ def _collect_now(w):
 # name -> (request builder, does the editor's request change the database?)
 WRITES: dict[str, tuple[Callable, bool]] = {
     "collect_now.collect_now": (_collect_now, False),  # no platform answers in tests
-    "entry.submit": (_metric_form, True),
-    "entry.submit/edit": (_edit_form, True),
-    "entry.undo": (_undo, True),
-    "entry.delete": (_delete, True),
-    "entry.save_release_cb": (_release_form, True),
-    "entry.save_release_cb/edit": (_release_edit_form, True),
-    "entry.upload": (_upload, False),  # a dry run: stores the file, not rows
-    "entry.confirm": (_confirm, True),  # the import runs as a job
-    "insights.add_note": (_add_note, True),
-    "insights.delete_note": (_delete_note, True),
+    "metric_form.submit": (_metric_form, True),
+    "metric_form.submit/edit": (_edit_form, True),
+    "metric_form.undo": (_undo, True),
+    "latest.delete": (_delete, True),
+    "releases.save_release_cb": (_release_form, True),
+    "releases.save_release_cb/edit": (_release_edit_form, True),
+    "csv_import.upload": (_upload, False),  # a dry run: stores the file, not rows
+    "csv_import.confirm": (_confirm, True),  # the import runs as a job
+    "annotations.add_note": (_add_note, True),
+    "annotations.delete_note": (_delete_note, True),
 }
 
 
@@ -275,8 +275,8 @@ def _request(name: str, world):
 
 def _editor_token(world) -> str:
     editor = _client(world["app"], "eddie")
-    _, values, _ = _request("entry.upload", world)
-    response = call_callback(editor, world["app"], "entry.upload", values)
+    _, values, _ = _request("csv_import.upload", world)
+    response = call_callback(editor, world["app"], "csv_import.upload", values)
     body = response.get_json()["response"]
     token = body["entry-import-token"]["data"]
     assert token, body
@@ -300,7 +300,7 @@ def _skip_if_missing(world, name: str) -> None:
 @pytest.mark.parametrize("name", sorted(WRITES))
 def test_write_path_refuses_and_changes_nothing(world, spy, name, who):
     _skip_if_missing(world, name)
-    if name == "entry.confirm":
+    if name == "csv_import.confirm":
         world["token"] = _editor_token(world)
     spy.clear()
     before = snapshot(world["engine"])
@@ -319,7 +319,7 @@ def test_write_path_refuses_and_changes_nothing(world, spy, name, who):
             or response.get_json().get("response") == {}  # silently not updated
         )
         assert refused, text[:1000]
-    time.sleep(0.2 if name == "entry.confirm" else 0)  # a wrongly started job would write now
+    time.sleep(0.2 if name == "csv_import.confirm" else 0)  # a wrongly started job would write now
     assert [c for c in spy if c[1] != "job"] == [], f"write reached as {who}: {spy}"
     assert snapshot(world["engine"]) == before
 
@@ -328,7 +328,7 @@ def test_write_path_refuses_and_changes_nothing(world, spy, name, who):
 def test_the_same_request_as_editor_writes(world, spy, name):
     """The requests above are real: an editor's identical request does write."""
     _skip_if_missing(world, name)
-    if name == "entry.confirm":
+    if name == "csv_import.confirm":
         world["token"] = _editor_token(world)
     before = snapshot(world["engine"])
     client = _client(world["app"], "eddie")
@@ -352,7 +352,7 @@ def test_entry_delete_button_alone_writes_nothing(world, spy):
     client = _client(world["app"], "vera")
     before = snapshot(world["engine"])
     values, changed = _entry_delete_button(world)
-    call_callback(client, world["app"], "entry.delete", values, changed)
+    call_callback(client, world["app"], "latest.delete", values, changed)
     assert spy == [] and snapshot(world["engine"]) == before
 
 
