@@ -35,7 +35,7 @@ def create_app(
     """
     # Imported here, not at the top: every ``import perfdash.x`` (the CLI, migrations, a job
     # worker) runs this file, and need not load the pages and the API (about a second).
-    from perfdash import api, api_insights, auth, store
+    from perfdash import api, auth, store
     from perfdash.ui import errors, shell
     from perfdash.web import login, security
 
@@ -72,7 +72,6 @@ def create_app(
         secure_cookies=settings.secure_cookies,
     )
     server.register_blueprint(api.blueprint)
-    server.register_blueprint(api_insights.blueprint)
     app.layout = shell.layout
     shell.register(app)
     return app

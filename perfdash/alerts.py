@@ -26,31 +26,20 @@ are passed in by the caller.
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from urllib.parse import urlencode
 
 import httpx
 import pandas as pd
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 from perfdash import metrics, store
-from perfdash.config import load_settings
-
-
-def spike_rule_from_env(environ: Mapping[str, str] | None = None) -> metrics.SpikeRule:
-    """Temporary, for callers not yet reading ``settings.spike_rule``."""
-    return load_settings(environ).spike_rule
-
-
-def stale_rule_from_env(environ: Mapping[str, str] | None = None) -> metrics.StaleRule:
-    """Temporary, for callers not yet reading ``settings.stale_rule``."""
-    return load_settings(environ).stale_rule
 
 
 def release_stale_hours(
-    engine: Engine, release_ids: Sequence[int] | None, rule: metrics.StaleRule
+    engine: Engine | Connection, release_ids: Sequence[int] | None, rule: metrics.StaleRule
 ) -> dict[int, float]:
     """Per release (all when None), the hours after which its newest number is stale, from
     its own collection cadence (one query for all of them)."""
@@ -131,7 +120,7 @@ class Alert:
 
 
 def build_alerts(
-    engine: Engine,
+    engine: Engine | Connection,
     *,
     since: date | None = None,
     until: date | None = None,
@@ -235,7 +224,7 @@ def post_webhook(
 
 
 def deliver(
-    engine: Engine,
+    engine: Engine | Connection,
     alerts: Sequence[Alert],
     webhook_url: str,
     *,

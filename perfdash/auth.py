@@ -35,7 +35,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from perfdash import store
 from perfdash.config import AUTH_MODES, MIN_SECRET_KEY, ConfigError, Settings
-from perfdash.schema import ROLES
+from perfdash.vocab import ROLES
 
 TOKEN_PREFIX = "pdt_"
 MIN_PASSWORD = 10

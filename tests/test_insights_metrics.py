@@ -308,12 +308,11 @@ def test_kpi_freshness_per_metric_judges_each_release_by_its_schedule():
 
 
 def test_stale_hours_setting_is_the_fallback_and_bad_values_name_it():
-    from perfdash import alerts
-    from perfdash.config import ConfigError
+    from perfdash.config import ConfigError, load_settings
 
-    assert alerts.stale_rule_from_env({}).fallback_hours == 48
-    rule = alerts.stale_rule_from_env({"PERFDASH_STALE_HOURS": "6"})
+    assert load_settings({}).stale_rule.fallback_hours == 48
+    rule = load_settings({"PERFDASH_STALE_HOURS": "6"}).stale_rule
     assert rule.stale_after_hours(None) == 6 and rule.stale_after_hours(24) == 48
     for bad in ("soon", "0", "-3"):
         with pytest.raises(ConfigError, match="PERFDASH_STALE_HOURS"):
-            alerts.stale_rule_from_env({"PERFDASH_STALE_HOURS": bad})
+            load_settings({"PERFDASH_STALE_HOURS": bad})

@@ -65,7 +65,7 @@ def list_readings() -> Response:
     limit, after = http.page_args()
     filters = _list_filters(engine)
     as_csv = http.wants_csv()
-    rows = store.api_list_metrics(engine, **filters, after_id=after, limit=limit + 1)
+    rows = store.readings_page(engine, **filters, after_id=after, limit=limit + 1)
     shown, next_cursor = http.page(rows, limit)
     response = (
         _csv_page(shown)

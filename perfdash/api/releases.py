@@ -13,7 +13,7 @@ from flask import Response, jsonify, request
 
 from perfdash import ingest, store
 from perfdash.api import http
-from perfdash.schema import DISTRIBUTION_STATUSES, RELEASE_IDENTIFIERS
+from perfdash.vocab import DISTRIBUTION_STATUSES, RELEASE_IDENTIFIERS
 
 RELEASE_INPUT_FIELDS = (
     "release_key",
@@ -54,7 +54,7 @@ def list_releases() -> Response:
     query = request.args.get("q", "")
     if len(query) > 255:
         raise http.ApiError(400, "q is longer than 255 characters", [{"field": "q"}])
-    rows = store.api_list_releases(http.engine(), query=query, after_id=after, limit=limit + 1)
+    rows = store.releases_page(http.engine(), query=query, after_id=after, limit=limit + 1)
     shown, next_cursor = http.page(rows, limit)
     return jsonify(data=[release_out(r) for r in shown], next_cursor=next_cursor)
 

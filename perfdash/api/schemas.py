@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from perfdash import store
-from perfdash.schema import DISTRIBUTION_STATUSES, RELEASE_IDENTIFIERS, SOURCES, VALUE_KINDS
+from perfdash.vocab import DISTRIBUTION_STATUSES, RELEASE_IDENTIFIERS, SOURCES, VALUE_KINDS
 
 
 def components() -> dict[str, Any]:

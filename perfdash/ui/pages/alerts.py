@@ -12,7 +12,6 @@ import dash_bootstrap_components as dbc
 from dash import Dash, Input, Output, dcc, html
 
 from perfdash import alerts, store
-from perfdash.config import ConfigError
 from perfdash.ui import context
 from perfdash.ui.panels import freshness
 
@@ -20,11 +19,8 @@ WINDOWS = [(30, "30 days"), (90, "90 days"), (180, "180 days"), (365, "12 months
 DEFAULT_WINDOW = 180
 
 
-def layout(query: dict[str, list[str]]) -> html.Div | dbc.Alert:
-    try:
-        rule = alerts.spike_rule_from_env()
-    except ConfigError as exc:
-        return dbc.Alert(str(exc), color="danger", id="alerts-config-error")
+def layout(query: dict[str, list[str]]) -> html.Div:
+    rule = context.settings().spike_rule
     window = (query.get("days") or [str(DEFAULT_WINDOW)])[0]
     window = int(window) if window.isdigit() else DEFAULT_WINDOW
     return html.Div(
@@ -87,7 +83,7 @@ def register(app: Dash) -> None:
     def alerts_list(days):
         tz = context.settings().tz
         since = datetime.now(UTC).date() - timedelta(days=int(days or DEFAULT_WINDOW))
-        rule = alerts.spike_rule_from_env()
+        rule = context.settings().spike_rule
         with store.transaction(context.engine()) as conn:
             found = alerts.build_alerts(conn, since=since, tz=tz, rule=rule)
             catalog = freshness.catalog(conn, tz)

@@ -1,9 +1,8 @@
 """How fresh the numbers are, in words: under a chart, on each KPI card, for the whole catalog.
 
 Every text is judged the same way: a release's newest number against that release's own
-collection schedule (``alerts.release_stale_hours``), with the staleness rule from
-``stale_rule`` alone.  A bad setting (PERFDASH_STALE_HOURS) is shown where the text would be,
-not raised, so the page around it still works.
+collection schedule (``alerts.release_stale_hours``), with the one staleness rule of the
+settings (``Settings.stale_rule``, checked at start-up).
 """
 
 from __future__ import annotations
@@ -15,7 +14,7 @@ from dash import html
 from sqlalchemy import Connection, Engine
 
 from perfdash import alerts, metrics, store
-from perfdash.config import ConfigError
+from perfdash.ui import context
 
 Bind = Engine | Connection
 STALE_LISTED = 20  # stale releases named on /alerts; the count says how many there are
@@ -23,7 +22,7 @@ STALE_LISTED = 20  # stale releases named on /alerts; the count says how many th
 
 def stale_rule() -> metrics.StaleRule:
     """The staleness rule of every freshness text in the UI."""
-    return alerts.stale_rule_from_env()
+    return context.settings().stale_rule
 
 
 def _schedules(
@@ -38,10 +37,7 @@ def chart_note(bind: Bind, release_ids: Sequence[int], tz: str) -> str:
     """One line for a chart: newest number, source, time zone, and whether any release is
     older than its own collection schedule allows."""
     ids = list(release_ids)
-    try:
-        rule, hours = _schedules(bind, ids)
-    except ConfigError as exc:
-        return str(exc)
+    rule, hours = _schedules(bind, ids)
     newest = store.release_freshness(bind, ids)
     return metrics.combined_freshness(newest, hours, tz, fallback_hours=rule.fallback_hours).text()
 
@@ -51,20 +47,14 @@ def by_metric(
 ) -> dict[str, metrics.Freshness] | str:
     """Per metric type, how fresh a KPI card's numbers are (or the configuration error)."""
     ids = list(release_ids)
-    try:
-        rule, hours = _schedules(bind, ids)
-    except ConfigError as exc:
-        return str(exc)
+    rule, hours = _schedules(bind, ids)
     newest = store.metric_freshness(bind, ids, platforms=platforms)
     return metrics.freshness_by_metric(newest, hours, tz, fallback_hours=rule.fallback_hours)
 
 
 def catalog(bind: Bind, tz: str) -> html.Div | dbc.Alert:
     """The /alerts freshness summary: every release judged against its own schedule."""
-    try:
-        rule, hours = _schedules(bind, None)
-    except ConfigError as exc:
-        return dbc.Alert(str(exc), color="danger", id="freshness-summary")
+    rule, hours = _schedules(bind, None)
     newest = store.release_freshness(bind)
     if newest.empty:
         return html.Div("No numbers recorded yet.", id="freshness-summary")

@@ -13,9 +13,9 @@ import dash_bootstrap_components as dbc
 from dash import Dash, Input, Output, State, dcc, html, no_update
 
 from perfdash import auth, store
-from perfdash.schema import DISTRIBUTION_STATUSES, RELEASE_IDENTIFIERS
 from perfdash.ui import components, context
 from perfdash.ui.pages.entry.writes import save_release
+from perfdash.vocab import DISTRIBUTION_STATUSES, RELEASE_IDENTIFIERS
 
 NEW_RELEASE = "__new__"
 RELEASE_FORM = ["key", "title", "artist", "approved", "status", *RELEASE_IDENTIFIERS]
