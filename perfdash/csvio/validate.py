@@ -137,12 +137,19 @@ def parse_values(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     if fast.dtype == "int64" and (len(fast) == 0 or fast.min() >= 0):
         return fast, pd.Series(False, index=raw.index)
     s = raw.str.strip()
+    # Other scripts' digits and full-width forms are read by the scalar rule (rare, per value).
+    wide = ~s.str.fullmatch(r"[\x00-\x7f]*")
+    s = s.where(~wide, "x")
     fmt_ok = s.str.fullmatch(rules.VALUE_PATTERN)
     digits = s.str.replace(r"\D", "", regex=True).str.lstrip("0")
     n = digits.str.len()
     too_big = (n > len(_MAX_DIGITS)) | ((n == len(_MAX_DIGITS)) & (digits > _MAX_DIGITS))
     bad = ~fmt_ok | too_big
     values = pd.to_numeric(digits.where(~bad & (n > 0), "0")).astype("int64")
+    if wide.any():
+        parsed = per_unique(raw[wide].str.strip(), lambda u: u.map(rules.parse_value))
+        values[wide] = [value or 0 for value, _ in parsed]
+        bad[wide] = [error is not None for _, error in parsed]
     return values, bad
 
 
