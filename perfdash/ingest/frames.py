@@ -17,10 +17,15 @@ import pandas as pd
 from sqlalchemy.engine import Connection
 
 from perfdash import store
-from perfdash.ingest.rules import READING_FIELDS, Rule, no_release_id, no_release_key, reading_rules
+from perfdash.ingest.rules import (
+    MAX_ID,
+    READING_FIELDS,
+    Rule,
+    no_release_id,
+    no_release_key,
+    reading_rules,
+)
 from perfdash.schema import SOURCES
-
-_MAX_ID = 2**31  # the id column is a 32-bit integer
 
 
 def check_frame(
@@ -88,7 +93,7 @@ def _releases(conn: Connection, frame: pd.DataFrame) -> tuple[np.ndarray, tuple[
     if "release_id" not in frame:
         raise ValueError("Readings need a release_key or a release_id column")
     ids = frame["release_id"].fillna(0).to_numpy(dtype="int64")
-    wanted = [int(i) for i in np.unique(ids) if 0 < i < _MAX_ID]
+    wanted = [int(i) for i in np.unique(ids) if 0 < i < MAX_ID]
     have = store.existing_release_ids(conn, wanted) if wanted else set()
     missing = ~np.isin(ids, sorted(have))
     text[missing] = [no_release_id(i) for i in ids[missing]]

@@ -35,6 +35,7 @@ from sqlalchemy.engine import Connection, Engine
 from perfdash import store
 from perfdash.ingest.frames import check_frame
 from perfdash.ingest.rules import (
+    MAX_ID,
     READING_FIELDS,
     check_record,
     no_release_id,
@@ -49,7 +50,6 @@ DUPLICATE = (
     "This release already has this platform and metric at this time; edit that entry instead"
 )
 GONE = "That release does not exist (any more); choose another"
-_MAX_ID = 2**31  # the id column is a 32-bit integer
 
 
 @dataclass(frozen=True)
@@ -197,7 +197,7 @@ def _known_releases(conn: Connection, records: Sequence[Any]) -> tuple[dict[str,
     ids = {
         r["release_id"]
         for r in records
-        if isinstance(r, dict) and _is_id(r.get("release_id")) and 0 < r["release_id"] < _MAX_ID
+        if isinstance(r, dict) and _is_id(r.get("release_id")) and 0 < r["release_id"] < MAX_ID
     }
     key_ids = store.release_ids_for_keys(conn, keys) if keys else {}
     known_ids = store.existing_release_ids(conn, ids) if ids else set()

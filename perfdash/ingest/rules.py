@@ -27,6 +27,7 @@ __all__ = [
     "FORMULA_STARTS",
     "FUTURE_ALLOWANCE",
     "GUARD_PATTERN",
+    "MAX_ID",
     "MAX_NAME",
     "MAX_NOTES",
     "MAX_URL",
@@ -57,6 +58,7 @@ MAX_VALUE = 2**63 - 1
 MAX_NOTES = 2000
 MAX_URL = 2000
 MAX_NAME = 255  # release keys, titles, artists, identifiers
+MAX_ID = 2**31  # release ids are 32-bit integers: a larger one names no release
 FUTURE_ALLOWANCE = timedelta(minutes=10)
 
 VALUE_PATTERN = r"\+?(?:\d{1,3}(?:[,\u00a0 \u202f_.]\d{3})+|\d+)"
