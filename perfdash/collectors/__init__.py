@@ -1,9 +1,8 @@
-"""Collectors: read lifetime totals from the platforms' public APIs into perfdash.
+"""Platform clients: read lifetime totals from the platforms' public APIs.
 
 One module per source (youtube, lastfm, deezer, spotify), each a ``collect`` function over an
-``httpx.Client`` that turns the releases having the identifier it needs into ``Reading``s.
-``runner.run`` picks sources and releases, isolates failures, validates the readings with
-``ingest.check_record`` and writes them in one transaction per source with
-``store.insert_metrics`` (idempotent, so a second run in the same minute writes nothing).
-Nothing here uses an SDK; credentials come from the environment only.
+``httpx.Client`` that turns the releases having the identifier it needs into ``Reading``s, with
+the credentials and base URLs it is handed (``env``).  ``perfdash.collect`` runs them and
+records the readings through ``ingest``.  Nothing here uses an SDK, reads the process
+environment or writes to the database.
 """

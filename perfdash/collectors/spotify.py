@@ -9,7 +9,6 @@ every app tier may call; 429 answers carry Retry-After and are retried.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
@@ -78,11 +77,7 @@ def collect(
     sleep: Callable[[float], None],
     accounts_url: str | None = None,
 ) -> None:
-    accounts_url = (
-        accounts_url
-        or env.get(ACCOUNTS_URL_ENV)
-        or os.environ.get(ACCOUNTS_URL_ENV, DEFAULT_ACCOUNTS_URL)
-    )
+    accounts_url = accounts_url or env.get(ACCOUNTS_URL_ENV) or DEFAULT_ACCOUNTS_URL
     token = _token(client, report, env, accounts_url, retry, sleep)
     headers = {"Authorization": f"Bearer {token}"}
     answers: dict[str, Any] = {}

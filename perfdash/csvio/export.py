@@ -1,0 +1,53 @@
+"""Exporting readings as CSV in the import format: what ``perfdash export`` writes.
+
+Rows stream from the database in chunks, so memory does not grow with the table.  Text is
+protected against spreadsheet formula injection by ``ingest.rules``' guard, which the import
+removes again: an export imports into an empty database (``--create-missing``) to identical
+rows and releases.
+"""
+
+from __future__ import annotations
+
+from typing import IO
+
+import numpy as np
+import pandas as pd
+from sqlalchemy.engine import Connection, Engine
+
+from perfdash import store
+from perfdash.csvio.columns import EXPORT_COLUMNS, guard_formulas
+
+_TEXT_COLUMNS = (
+    "release_key",
+    "platform",
+    "metric_type",
+    "source_url",
+    "notes",
+    "release_title",
+    "artist_name",
+)
+
+
+def export_csv(engine: Engine | Connection, out: IO[str], *, release_key: str | None = None) -> int:
+    """Write metrics (all, or one release's) as CSV in the import format; returns the rows."""
+    written = 0
+    for frame in store.iter_metrics_for_export(engine, release_key=release_key):
+        frame = frame.copy()
+        for col in _TEXT_COLUMNS:
+            frame[col] = guard_formulas(frame[col].astype(object).where(frame[col].notna(), None))
+        frame["recorded_at"] = _iso_utc(pd.to_datetime(frame["recorded_at"], utc=True))
+        frame[list(EXPORT_COLUMNS)].to_csv(
+            out, header=written == 0, index=False, lineterminator="\n"
+        )
+        written += len(frame)
+    if written == 0:
+        out.write(",".join(EXPORT_COLUMNS) + "\n")
+    return written
+
+
+def _iso_utc(ts: pd.Series) -> np.ndarray:
+    """ISO-8601 UTC text for a column of aware timestamps, formatted by numpy in C."""
+    values = ts.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy()
+    whole = (ts.dt.microsecond == 0).all()
+    unit = "s" if whole else "us"
+    return np.char.add(np.datetime_as_string(values.astype(f"datetime64[{unit}]"), unit=unit), "Z")

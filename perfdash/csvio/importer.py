@@ -1,0 +1,275 @@
+"""Importing a CSV file of readings, all-or-nothing: the function the CLI, the data-entry page's
+import job and the benchmarks call.
+
+Why it looks like this:
+- The file is read in chunks (``CHUNK_ROWS``) and checked with vectorised pandas operations
+  (``csvio.validate``, the rules of ``ingest.rules``), so a 1,000,000-row file streams in
+  bounded memory and no Python loop runs per row on the hot path.
+- Every chunk is written through ``store.insert_metrics`` on one connection inside one
+  ``store.transaction``; any problem anywhere rolls the whole file back, and a database error
+  comes back translated like every other store error.
+- Writes are idempotent (the natural-key unique index + ON CONFLICT DO NOTHING), so importing a
+  file twice adds nothing the second time and reports how many rows were already there.
+- ``--create-missing`` creates unknown releases through ``ingest.releases.save_release``, the
+  same checks as the form and the API.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
+from typing import IO, Any
+
+import pandas as pd
+from sqlalchemy.engine import Connection, Engine
+
+from perfdash import store
+from perfdash.csvio.columns import EXPORT_COLUMNS
+from perfdash.csvio.reader import (
+    Source,
+    check_columns,
+    numbered_chunks,
+    open_binary,
+    read_header,
+    scan_file,
+)
+from perfdash.csvio.report import CsvImportError, ImportReport, Problem
+from perfdash.csvio.validate import Problems, validate
+from perfdash.ingest.releases import save_release
+from perfdash.ingest.rules import MAX_NAME
+
+CHUNK_ROWS = 50_000
+PREVIEW_ROWS = 10
+MAX_LISTED_KEYS = 200
+
+Progress = Callable[[int, int], None]
+
+
+def import_csv(
+    engine: Engine,
+    source: Source,
+    *,
+    dry_run: bool = False,
+    create_missing: bool = False,
+    progress: Progress | None = None,
+    tz: str = "UTC",
+    now: datetime | None = None,
+    chunksize: int = CHUNK_ROWS,
+) -> ImportReport:
+    """Check (``dry_run``) or import a CSV file of metrics, all-or-nothing.
+
+    ``source`` is a path, the file's bytes or a binary file object.  File-level problems
+    (encoding, header) come back as ``report.fatal``; row problems as ``report.problems`` with
+    their file line.  ``progress(rows_done, rows_total)`` is called after every chunk.
+    """
+    fh, name, close = open_binary(source)
+    report = ImportReport(
+        filename=os.path.basename(name), dry_run=dry_run, create_missing=create_missing
+    )
+    try:
+        _run(engine, fh, report, progress=progress, tz=tz, now=now, chunksize=chunksize)
+    except (CsvImportError, store.PerformanceDbError) as exc:
+        report.fatal = str(exc)
+        report.committed = False
+        report.written = report.already_present = 0
+    finally:
+        if close:
+            fh.close()
+    return report
+
+
+class _Rollback(Exception):
+    pass
+
+
+def _run(
+    engine: Engine,
+    fh: IO[bytes],
+    report: ImportReport,
+    *,
+    progress: Progress | None,
+    tz: str,
+    now: datetime | None,
+    chunksize: int,
+) -> None:
+    newlines, content, quotes = scan_file(fh)
+    if not content:
+        raise CsvImportError(
+            "The file is empty; it needs a header line (" + ", ".join(EXPORT_COLUMNS[:8]) + ")"
+        )
+    names, report.delimiter = read_header(fh)
+    release_col, report.ignored_columns = check_columns(names)
+    total = max(newlines - 1, 0)
+    if progress:
+        progress(0, total)
+    checked = _checked_chunks(
+        fh,
+        report.delimiter,
+        release_col,
+        tz=tz,
+        now=now or datetime.now(UTC),
+        chunksize=chunksize,
+        multiline=quotes,
+    )
+    try:
+        with store.transaction(engine) as conn:
+            _stream(conn, checked, report, release_col, total=total, progress=progress)
+            if report.dry_run or not report.ok:
+                raise _Rollback
+            report.committed = True
+    except _Rollback:
+        report.written = 0
+        report.committed = False
+        if not report.dry_run:
+            report.already_present = 0
+
+
+def _stream(
+    conn: Connection,
+    checked: Iterator[tuple[pd.DataFrame | None, ImportReport]],
+    report: ImportReport,
+    release_col: str,
+    *,
+    total: int,
+    progress: Progress | None,
+) -> None:
+    ids: dict[str, int] = {}  # release key (or number as text) -> id, for this import only
+    unknown: set[str] = set()
+    touched: set[str] = set()
+    for good, part in _prefetch(checked):
+        report.merge(part)
+        if good is None:
+            continue
+        if not report.preview:
+            report.preview = _preview(good)
+        keys = good["key"].unique().tolist()
+        _resolve(conn, [k for k in keys if k not in ids and k not in unknown], release_col, ids)
+        unknown.update(k for k in keys if k not in ids)
+        touched.update(keys)
+        if release_col == "release_id":
+            missing = ~good["key"].isin(ids.keys())
+            Problems(report).add(
+                missing,
+                good["__line"],
+                "release_id",
+                lambda v: f"No release has the number {v}",
+                good["key"],
+            )
+        elif unknown and report.create_missing and not report.dry_run and not report.problem_count:
+            _create_missing(conn, good, ids, report, unknown)
+        writable = report.problem_count == 0 and (report.create_missing or not unknown)
+        if writable and not report.dry_run:
+            frame = good.assign(release_id=good["key"].map(ids), source="csv")
+            # while no reading of the file was already stored, expect the next ones to be new
+            result = store.insert_metrics(
+                conn, frame[list(store.METRIC_COLUMNS)], expect_new=report.already_present == 0
+            )
+            report.written += result.written
+            report.already_present += result.already_present
+        if progress:
+            progress(min(report.rows, total) if total else report.rows, total)
+    if release_col == "release_key":
+        report.unknown_keys = sorted(unknown)[:MAX_LISTED_KEYS]
+        if len(unknown) > MAX_LISTED_KEYS:
+            report.unknown_keys.append(f"... and {len(unknown) - MAX_LISTED_KEYS:,} more")
+    report.release_count = len(touched)
+    report.releases = sorted(touched)[:MAX_LISTED_KEYS]
+
+
+def _resolve(conn: Connection, new: list[str], release_col: str, ids: dict[str, int]) -> None:
+    """Add the ids of the chunk's release keys (or numbers) seen for the first time."""
+    if not new:
+        return
+    if release_col == "release_key":
+        ids.update(store.release_ids_for_keys(conn, new))
+    else:
+        have = store.existing_release_ids(conn, [int(k) for k in new])
+        ids.update({k: int(k) for k in new if int(k) in have})
+
+
+def _checked_chunks(
+    fh: IO[bytes],
+    delimiter: str,
+    release_col: str,
+    *,
+    tz: str,
+    now: datetime,
+    chunksize: int,
+    multiline: bool,
+) -> Iterator[tuple[pd.DataFrame | None, ImportReport]]:
+    """Each chunk of the file parsed and checked: (good rows or None when the chunk is blank,
+    a report of this chunk alone: its row count and problems, merged in order by the caller).
+
+    Touches no database and no shared state, so it can run in another thread (``_prefetch``).
+    """
+    for raw, rows in numbered_chunks(fh, delimiter, chunksize, multiline=multiline):
+        part = ImportReport(rows=rows)
+        if raw.empty:
+            yield None, part
+            continue
+        yield validate(raw, release_col, tz=tz, now=now, report=part), part
+
+
+_END = object()
+
+
+def _prefetch(items: Iterator[Any]) -> Iterator[Any]:
+    """Yield ``items`` while a worker thread already produces the next one.
+
+    While PostgreSQL writes a chunk the importing thread only waits on the socket (without
+    the GIL), so parsing and checking the next chunk meanwhile puts the second core of a small
+    machine to work.  One chunk ahead at most, so memory stays at two chunks.
+    """
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="perfdash-csv") as pool:
+        pending = pool.submit(next, items, _END)
+        while (item := pending.result()) is not _END:
+            pending = pool.submit(next, items, _END)
+            yield item
+
+
+def _create_missing(
+    conn: Connection,
+    good: pd.DataFrame,
+    ids: dict[str, int],
+    report: ImportReport,
+    unknown: set[str],
+) -> None:
+    """Create the chunk's unknown releases (inside the import's transaction).
+
+    A title or artist longer than a release holds is cut to fit, as the file's reader would
+    expect; one the release rules refuse (control characters) stops the import.
+    """
+    wanted = [k for k in good["key"].unique().tolist() if k in unknown and k not in ids]
+    if not wanted:
+        return
+    firsts = good[good["key"].isin(wanted)].drop_duplicates("key").set_index("key")
+    for key in wanted:
+        fields: dict[str, Any] = {"release_key": key}
+        for col, target in (("release_title", "title"), ("artist_name", "artist_name")):
+            if col in firsts and isinstance(firsts.at[key, col], str):
+                fields[target] = firsts.at[key, col][:MAX_NAME]
+        saved = save_release(conn, None, fields)
+        if saved.id is None:
+            line = int(firsts.at[key, "__line"])
+            why = "; ".join(str(Problem(line, f, m)) for f, m in saved.errors.items())
+            raise CsvImportError(f"Release {key!r} cannot be created: {why or saved.message}")
+        ids[key] = saved.id
+        report.created_keys.append(key)
+
+
+def _preview(good: pd.DataFrame) -> list[dict[str, Any]]:
+    head = good.head(PREVIEW_ROWS)
+    return [
+        {
+            "line": int(r["__line"]),
+            "release": r["key"],
+            "platform": r["platform"],
+            "metric_type": r["metric_type"],
+            "metric_value": int(r["metric_value"]),
+            "recorded_at": r["recorded_at"].isoformat(),
+            "value_kind": r["value_kind"],
+        }
+        for r in head.to_dict("records")
+    ]

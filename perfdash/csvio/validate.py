@@ -1,0 +1,232 @@
+"""Checking a CSV chunk with vectorised pandas operations, by the rules of ``ingest.rules``.
+
+No Python loop runs per row on the hot path: string checks run once per distinct value
+(``per_unique``), values and times per column.  The patterns, limits, date formats and
+messages are the ones the scalar rules use (imported, never restated), and per-row messages
+are built only for the few bad rows, by the scalar functions where there are several possible
+messages, so a file and a form say the same thing about the same value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+import pandas as pd
+
+from perfdash.csvio.columns import per_unique, per_unique_mask, unguard_formulas
+from perfdash.csvio.report import MAX_PROBLEMS, ImportReport, Problem
+from perfdash.ingest import rules
+from perfdash.ingest.times import (
+    BEFORE_2000,
+    EMPTY_TIME,
+    TIME_HELP,
+    ambiguous_message,
+    dst_message,
+    parse_times,
+)
+from perfdash.schema import VALUE_KINDS
+
+_MAX_DIGITS = str(rules.MAX_VALUE)
+
+
+class Problems:
+    """Collects problems from vectorised masks, building messages only for the first few."""
+
+    def __init__(self, report: ImportReport) -> None:
+        self.report = report
+
+    def add(
+        self,
+        mask: pd.Series,
+        lines: pd.Series,
+        column: str | None,
+        message: str | Callable[[str], str],
+        raw: pd.Series | None = None,
+    ) -> None:
+        count = int(mask.sum())
+        if not count:
+            return
+        self.report.problem_count += count
+        room = MAX_PROBLEMS - len(self.report.problems)
+        if room <= 0:
+            return
+        idx = mask[mask].index[:room]
+        for i in idx:
+            text = message(raw.at[i]) if callable(message) and raw is not None else message
+            self.report.problems.append(Problem(int(lines.at[i]), column, str(text)))
+
+
+def validate(
+    chunk: pd.DataFrame, release_col: str, *, tz: str, now: datetime, report: ImportReport
+) -> pd.DataFrame:
+    """Parse and check one chunk; returns the good rows (problems go into ``report``).
+
+    The rows come back as the store's columns plus ``key`` (the release key or number as
+    text) and ``__line``; ``release_title``/``artist_name`` when the file has them.
+    """
+    problems = Problems(report)
+    lines = chunk["__line"]
+    key, bad = _release_column(chunk, release_col, problems)
+
+    texts = {}
+    for name, label, limit in (("platform", "Platform", 100), ("metric_type", "Metric type", 50)):
+        texts[name], bad_text = _text_column(
+            chunk, name, limit=limit, label=label, problems=problems, required=True
+        )
+        bad |= bad_text
+
+    values, bad_value = parse_values(chunk["metric_value"])
+    problems.add(bad_value, lines, "metric_value", _value_message, chunk["metric_value"])
+    bad |= bad_value
+
+    when, bad_when = _times(chunk, tz=tz, now=now, problems=problems)
+    bad |= bad_when
+
+    if "value_kind" in chunk:
+        kind = per_unique(
+            chunk["value_kind"], lambda u: u.str.strip().str.lower().replace("", "total")
+        )
+        bad_kind = ~kind.isin(VALUE_KINDS)
+        problems.add(bad_kind, lines, "value_kind", rules.BAD_KIND)
+        bad |= bad_kind
+    else:
+        kind = pd.Series("total", index=chunk.index)
+
+    url, bad_text = _text_column(
+        chunk, "source_url", limit=rules.MAX_URL, label="Source URL", problems=problems
+    )
+    bad |= bad_text
+    if "source_url" in chunk:
+        bad_url = (
+            url.notna()
+            & ~bad_text
+            & ~per_unique_mask(url.fillna(""), lambda u: u.str.fullmatch(rules.URL_PATTERN))
+        )
+        problems.add(bad_url, lines, "source_url", "Source URL must start with http:// or https://")
+        bad |= bad_url
+    notes, bad_text = _text_column(
+        chunk, "notes", limit=rules.MAX_NOTES, label="Notes", problems=problems
+    )
+    bad |= bad_text
+
+    out = pd.DataFrame(
+        {
+            "key": key,
+            "platform": texts["platform"],
+            "metric_type": texts["metric_type"],
+            "metric_value": values,
+            "recorded_at": when,
+            "value_kind": kind,
+            "source_url": url,
+            "notes": notes,
+            "__line": lines,
+        }
+    )
+    for extra in ("release_title", "artist_name"):
+        if extra in chunk:
+            out[extra] = per_unique(
+                chunk[extra], lambda u: unguard_formulas(u.str.strip()).replace("", None)
+            )
+    return out[~bad]
+
+
+def parse_values(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """(int64 values, bad mask): whole numbers with optional thousands separators."""
+    fast = pd.to_numeric(raw, errors="coerce")
+    if fast.dtype == "int64" and (len(fast) == 0 or fast.min() >= 0):
+        return fast, pd.Series(False, index=raw.index)
+    s = raw.str.strip()
+    # Other scripts' digits and full-width forms are read by the scalar rule (rare, per value).
+    wide = ~s.str.fullmatch(r"[\x00-\x7f]*")
+    s = s.where(~wide, "x")
+    fmt_ok = s.str.fullmatch(rules.VALUE_PATTERN)
+    digits = s.str.replace(r"\D", "", regex=True).str.lstrip("0")
+    n = digits.str.len()
+    too_big = (n > len(_MAX_DIGITS)) | ((n == len(_MAX_DIGITS)) & (digits > _MAX_DIGITS))
+    bad = ~fmt_ok | too_big
+    values = pd.to_numeric(digits.where(~bad & (n > 0), "0")).astype("int64")
+    if wide.any():
+        parsed = per_unique(raw[wide].str.strip(), lambda u: u.map(rules.parse_value))
+        values[wide] = [value or 0 for value, _ in parsed]
+        bad[wide] = [error is not None for _, error in parsed]
+    return values, bad
+
+
+def _value_message(raw: str) -> str:
+    return rules.parse_value(raw)[1] or rules.BAD_NUMBER
+
+
+def _release_column(
+    chunk: pd.DataFrame, release_col: str, problems: Problems
+) -> tuple[pd.Series, pd.Series]:
+    """(the release key or number as text, bad mask)."""
+    lines = chunk["__line"]
+    key = per_unique(chunk[release_col], lambda u: unguard_formulas(u.str.strip()))
+    no_key = key == ""
+    problems.add(no_key, lines, release_col, "Enter a release key")
+    bad = no_key.copy()
+    if release_col == "release_id":
+        not_int = ~per_unique_mask(key, lambda u: u.str.fullmatch(r"\d{1,9}")) & ~no_key
+        problems.add(
+            not_int,
+            lines,
+            release_col,
+            "release_id must be a release's number; use release_key for keys",
+        )
+        bad |= not_int
+    else:
+        long = per_unique_mask(key, lambda u: u.str.len() > rules.MAX_NAME)
+        problems.add(long, lines, release_col, rules.KEY_TOO_LONG)
+        bad |= long
+    return key, bad
+
+
+def _times(
+    chunk: pd.DataFrame, *, tz: str, now: datetime, problems: Problems
+) -> tuple[pd.Series, pd.Series]:
+    """(UTC times, bad mask) of ``recorded_at``: read by ``ingest.times``, not in the future."""
+    lines, raw = chunk["__line"], chunk["recorded_at"]
+    parsed = parse_times(raw, tz)
+    when = parsed.utc
+    empty = when.isna() & per_unique_mask(raw, lambda u: u.str.strip() == "")
+    problems.add(empty, lines, "recorded_at", EMPTY_TIME)
+    problems.add(parsed.unparseable & ~empty, lines, "recorded_at", TIME_HELP)
+    problems.add(parsed.ambiguous, lines, "recorded_at", ambiguous_message, raw)
+    problems.add(parsed.dst_gap, lines, "recorded_at", dst_message(tz))
+    problems.add(parsed.early, lines, "recorded_at", BEFORE_2000)
+    future = when > pd.Timestamp(now + rules.FUTURE_ALLOWANCE)
+    problems.add(future, lines, "recorded_at", rules.FUTURE)
+    return when, when.isna() | future
+
+
+def _text_column(
+    frame: pd.DataFrame,
+    name: str,
+    *,
+    limit: int,
+    label: str,
+    problems: Problems,
+    required: bool = False,
+) -> tuple[pd.Series, pd.Series]:
+    """(cleaned text with None for empty, bad mask) for one text column, as ``clean_text``."""
+    lines = frame["__line"]
+    if name not in frame:
+        return pd.Series(None, index=frame.index, dtype=object), pd.Series(False, index=frame.index)
+    s = per_unique(frame[name], lambda u: unguard_formulas(u.str.strip()))
+    empty = s == ""
+    long = per_unique_mask(s, lambda u: u.str.len() > limit)
+    control = per_unique_mask(s, lambda u: u.str.contains(rules.CONTROL_PATTERN, regex=True))
+    control &= ~long
+    if required:
+        problems.add(empty, lines, name, f"Choose or type a {label.lower()}")
+    problems.add(
+        long,
+        lines,
+        name,
+        lambda v: f"{label} is too long ({len(v):,} characters; the limit is {limit:,})",
+        s,
+    )
+    problems.add(control, lines, name, f"{label} contains control characters")
+    bad = long | control | (empty if required else False)
+    return s.where(~empty, None), bad

@@ -1,0 +1,369 @@
+"""The one set of rules for what may be stored, with one set of messages.
+
+Every way in (the form, the API, CSV import, collectors, the demo, annotations) checks its input
+with these functions or, for a CSV chunk, with vectorised code built on the same patterns and
+constants (``perfdash.csvio.validate``).  A value is a non-negative whole number that fits in 64
+bits ("12,345" and "12 345" are accepted; "1e3", "NaN", "-1" and 2^63 are not); a time is read by
+``perfdash.ingest.times`` and is not in the future beyond a small clock-skew allowance; a URL is
+http(s); text has a length limit and no control characters but tab and line feed.  Errors come
+back per field so a face can show each next to its input.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from perfdash.ingest.times import EMPTY_TIME, TIME_HELP, parse_timestamp
+from perfdash.schema import DISTRIBUTION_STATUSES, RELEASE_IDENTIFIERS, SOURCES, VALUE_KINDS
+
+__all__ = [
+    "CONTROL_PATTERN",
+    "EMPTY_TIME",
+    "FORMULA_STARTS",
+    "FUTURE_ALLOWANCE",
+    "GUARD_PATTERN",
+    "MAX_ID",
+    "MAX_NAME",
+    "MAX_NOTES",
+    "MAX_URL",
+    "MAX_VALUE",
+    "READING_FIELDS",
+    "RELEASE_INPUT_FIELDS",
+    "TIME_HELP",
+    "UNGUARD_PATTERN",
+    "URL_PATTERN",
+    "VALUE_PATTERN",
+    "Checked",
+    "check_record",
+    "check_release",
+    "reading_rules",
+    "value_kind",
+    "clean_text",
+    "clean_url",
+    "csv_safe",
+    "csv_unsafe",
+    "parse_timestamp",
+    "no_release_id",
+    "no_release_key",
+    "parse_value",
+    "shape_errors",
+]
+
+MAX_VALUE = 2**63 - 1
+MAX_NOTES = 2000
+MAX_URL = 2000
+MAX_NAME = 255  # release keys, titles, artists, identifiers
+MAX_ID = 2**31  # release ids are 32-bit integers: a larger one names no release
+FUTURE_ALLOWANCE = timedelta(minutes=10)
+
+VALUE_PATTERN = r"\+?(?:\d{1,3}(?:[,\u00a0 \u202f_.]\d{3})+|\d+)"
+URL_PATTERN = r"(?i:https?)://[^\s/?#]+\S*"
+CONTROL_PATTERN = r"[\x00-\x08\x0b-\x1f\x7f-\x9f]"  # Unicode's Cc, less tab and line feed
+_VALUE = re.compile(VALUE_PATTERN)
+_URL = re.compile(URL_PATTERN)
+_CONTROL = re.compile(CONTROL_PATTERN)
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+TOO_LARGE = "Value is too large (the maximum is 9,223,372,036,854,775,807)"
+BAD_NUMBER = "Value must be a whole number such as 12345 or 12,345"
+BAD_KIND = "Value kind must be 'total' (lifetime) or 'period' (a count for a period)"
+FUTURE = "Time is in the future; metrics record what already happened"
+KEY_TOO_LONG = "The release key is longer than 255 characters"
+
+# The fields of one reading as a script, a file or a form names them.
+READING_FIELDS = (
+    "release_key",
+    "release_id",
+    "platform",
+    "metric_type",
+    "metric_value",
+    "recorded_at",
+    "source_url",
+    "notes",
+    "value_kind",
+)
+
+
+# --------------------------------------------------------------------------- values and text
+
+
+def parse_value(raw: Any) -> tuple[int | None, str | None]:
+    """A metric value from a person or a file: (value, None) or (None, message)."""
+    if raw is None:
+        return None, "Enter a value"
+    if isinstance(raw, bool):
+        return None, "Value must be a whole number"
+    if isinstance(raw, int):
+        value = raw
+    elif isinstance(raw, float):
+        if raw != raw or raw in (float("inf"), float("-inf")):
+            return None, "Value must be a finite whole number"
+        if not raw.is_integer():
+            return None, "Value must be a whole number (no decimals)"
+        value = int(raw)
+    else:
+        text = unicodedata.normalize("NFKC", str(raw)).strip()
+        if not text:
+            return None, "Enter a value"
+        if text.startswith("-"):
+            return None, "Value must not be negative"
+        if not _VALUE.fullmatch(text):
+            return None, BAD_NUMBER
+        digits = re.sub(r"[^\d]", "", text)
+        if len(digits.lstrip("0")) > 19:  # before int(): Python refuses > 4300 digits
+            return None, TOO_LARGE
+        value = int(digits)
+    if value < 0:
+        return None, "Value must not be negative"
+    if value > MAX_VALUE:
+        return None, TOO_LARGE
+    return value, None
+
+
+def clean_text(raw: Any, *, limit: int, name: str) -> tuple[str | None, str | None]:
+    """Trimmed text or None for empty; refused when too long or holding control characters."""
+    if raw is None:
+        return None, None
+    if isinstance(raw, bytes | bytearray):
+        try:
+            raw = bytes(raw).decode("utf-8")
+        except UnicodeDecodeError:
+            return None, f"{name} is not UTF-8 text; save the file as UTF-8"
+    text = str(raw).strip()
+    if not text:
+        return None, None
+    if len(text) > limit:
+        return None, f"{name} is too long ({len(text):,} characters; the limit is {limit:,})"
+    if _CONTROL.search(text):
+        return None, f"{name} contains control characters"
+    if _SURROGATE.search(text):
+        return None, f"{name} contains broken characters (not valid Unicode text)"
+    return text, None
+
+
+def clean_url(raw: Any, *, name: str = "Source URL") -> tuple[str | None, str | None]:
+    text, error = clean_text(raw, limit=MAX_URL, name=name)
+    if error or text is None:
+        return text, error
+    if not _URL.fullmatch(text):
+        return None, f"{name} must start with http:// or https://"
+    return text, None
+
+
+# --------------------------------------------------------------------------- csv-safe text
+# A spreadsheet runs a cell that starts with = + - @ tab or CR as a formula (CSV injection), so
+# an export puts an apostrophe before such text; the import removes exactly that apostrophe.
+# Text that already starts with apostrophes before such a character gets one more, so the
+# round trip gives back every text unchanged (a title "'=x" exports as "''=x").
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+GUARD_PATTERN = r"^'*[=+\-@\t\r]"
+UNGUARD_PATTERN = r"^'(?='*[=+\-@\t\r])"
+_GUARD = re.compile(GUARD_PATTERN)
+_UNGUARD = re.compile(UNGUARD_PATTERN)
+
+
+def csv_safe(value: Any) -> Any:
+    """A CSV cell a spreadsheet will not run as a formula; numbers and other text pass."""
+    if isinstance(value, str) and _GUARD.match(value):
+        return "'" + value
+    return value
+
+
+def csv_unsafe(text: str) -> str:
+    """The exact inverse of ``csv_safe`` for text read back from a CSV file."""
+    return _UNGUARD.sub("", text, count=1)
+
+
+# --------------------------------------------------------------------------- one reading
+
+
+@dataclass
+class Checked:
+    """A validated record (``values``) or what is wrong with it (``errors`` by field)."""
+
+    values: dict[str, Any] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+Rule = Callable[[Any], tuple[Any, str | None]]
+
+
+def reading_rules(*, tz: str = "UTC", now: datetime | None = None) -> dict[str, Rule]:
+    """The rule of every field of a reading but its release, in the order errors are listed.
+
+    Each takes the raw value and returns (value to store, None) or (None, message); a table of
+    readings applies them once per distinct value (``ingest.frames``), one record per field.
+    """
+    now = now or datetime.now(UTC)
+
+    def required(name: str, limit: int) -> Rule:
+        def rule(raw: Any) -> tuple[Any, str | None]:
+            text, error = clean_text(raw, limit=limit, name=name)
+            if error or text:
+                return text, error
+            return None, f"Choose or type a {name.lower()}"
+
+        return rule
+
+    def when(raw: Any) -> tuple[Any, str | None]:
+        if raw is None or (isinstance(raw, str) and raw == ""):
+            return now, None
+        at, error = parse_timestamp(raw, tz)
+        if error:
+            return None, error
+        if at > now + FUTURE_ALLOWANCE:
+            return None, FUTURE
+        return at, None
+
+    return {
+        "platform": required("Platform", 100),
+        "metric_type": required("Metric type", 50),
+        "metric_value": parse_value,
+        "recorded_at": when,
+        "value_kind": value_kind,
+        "source_url": clean_url,
+        "notes": lambda raw: clean_text(raw, limit=MAX_NOTES, name="Notes"),
+    }
+
+
+def value_kind(raw: Any) -> tuple[str | None, str | None]:
+    """'total' (a lifetime total, the default) or 'period' (a count for a period)."""
+    kind = raw.strip().lower() if isinstance(raw, str) else raw
+    kind = kind or "total"
+    return (kind, None) if kind in VALUE_KINDS else (None, BAD_KIND)
+
+
+def check_record(
+    record: dict[str, Any], *, tz: str = "UTC", now: datetime | None = None, source: str = "manual"
+) -> Checked:
+    """Validate one reading; ``release_id`` must already be resolved to an integer id.
+
+    No ``recorded_at`` means now; no ``value_kind`` means a lifetime total.
+    """
+    out = Checked()
+    rid = record.get("release_id")
+    if rid in (None, ""):
+        out.errors["release_id"] = "Choose a release"
+    else:
+        try:
+            out.values["release_id"] = int(rid)
+        except (TypeError, ValueError):
+            out.errors["release_id"] = "Choose a release from the list"
+    for name, rule in reading_rules(tz=tz, now=now).items():
+        value, error = rule(record.get(name))
+        if error:
+            out.errors[name] = error
+        else:
+            out.values[name] = value
+    out.values["source"] = source if source in SOURCES else "manual"
+    return out
+
+
+def no_release_key(key: Any) -> str:
+    return f"No release with key {str(key)[:100]!r}"
+
+
+def no_release_id(rid: Any) -> str:
+    return f"Release {rid} does not exist (any more); choose another"
+
+
+def shape_errors(record: Any) -> dict[str, str]:
+    """What is wrong with a reading's shape before its values are read: it must be a mapping
+    of known fields, text where text is meant (a script's JSON may send anything)."""
+    if not isinstance(record, dict):
+        return {"record": "Each record must be a JSON object"}
+    errors = {name: "Unknown field" for name in sorted(set(record) - set(READING_FIELDS))}
+    for name in ("platform", "metric_type", "source_url", "notes", "value_kind"):
+        if record.get(name) is not None and not isinstance(record[name], str):
+            errors[name] = "Must be text"
+    when = record.get("recorded_at")
+    if when is not None and not isinstance(when, str | datetime):
+        errors["recorded_at"] = "Must be text"
+    value = record.get("metric_value")
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int | float | str)):
+        errors["metric_value"] = "Must be a whole number"
+    return errors
+
+
+# --------------------------------------------------------------------------- one release
+
+RELEASE_TEXT = {
+    "title": "Title",
+    "artist_name": "Artist",
+    **RELEASE_IDENTIFIERS,
+}
+RELEASE_URLS = {"track_url": "Track URL", "video_url": "Video URL"}
+RELEASE_INPUT_FIELDS = (
+    "release_key",
+    *RELEASE_TEXT,
+    "approved_at",
+    "distribution_status",
+    *RELEASE_URLS,
+)
+
+
+def check_release(fields: dict[str, Any], *, tz: str = "UTC", creating: bool = True) -> Checked:
+    """Validate a release's fields (``RELEASE_INPUT_FIELDS``); ``values`` are store columns.
+
+    A field that is absent is left as it is (on create: the column's default); an empty text
+    clears it.  No status means pending on create.
+    """
+    out = Checked()
+    for name in sorted(set(fields) - set(RELEASE_INPUT_FIELDS)):
+        out.errors[name] = "Unknown field"
+    for name, value in fields.items():
+        if name in RELEASE_INPUT_FIELDS and value is not None and not isinstance(value, str):
+            if not (name == "approved_at" and isinstance(value, datetime)):
+                out.errors[name] = "Must be text"
+
+    key = fields.get("release_key")
+    key = key.strip() if isinstance(key, str) else ""
+    if "release_key" not in out.errors:
+        if not key:
+            out.errors["release_key"] = "Enter a release key (the workflow's id, e.g. a UUID)"
+        elif len(key) > MAX_NAME:
+            out.errors["release_key"] = KEY_TOO_LONG
+        else:
+            out.values["release_key"] = key
+
+    for name, label in RELEASE_TEXT.items():
+        if name in fields and name not in out.errors:
+            text, error = clean_text(fields[name], limit=MAX_NAME, name=label)
+            _keep(out, name, text, error)
+    for name, label in RELEASE_URLS.items():
+        if name in fields and name not in out.errors:
+            url, error = clean_url(fields[name], name=label)
+            _keep(out, name, url, error)
+
+    status = fields.get("distribution_status")
+    if "distribution_status" not in out.errors and (status or creating):
+        status = status or "pending"
+        if status in DISTRIBUTION_STATUSES:
+            out.values["distribution_status"] = status
+        else:
+            out.errors["distribution_status"] = (
+                f"Status must be one of {', '.join(DISTRIBUTION_STATUSES)}"
+            )
+
+    approved = fields.get("approved_at")
+    if "approved_at" not in out.errors and approved not in (None, ""):
+        when, error = parse_timestamp(approved, tz)
+        _keep(out, "approved_at", when, error and error.replace("Time", "Approval date"))
+    return out
+
+
+def _keep(out: Checked, name: str, value: Any, error: str | None) -> None:
+    if error:
+        out.errors[name] = error
+    else:
+        out.values[name] = value
