@@ -1,4 +1,4 @@
-"""The data-entry form's write path (``entry.save_metric``) on both backends.
+"""The data-entry form's write path (``ingest.readings.save_reading`` and the release editor's ``save_form``) on both backends.
 
 Table-driven: every bad input gets its message next to the right field and writes nothing.
 """
@@ -10,7 +10,8 @@ from datetime import UTC, datetime
 import pytest
 
 from perfdash import store
-from perfdash.ui.pages.entry import writes as entry
+from perfdash.ingest.readings import save_reading
+from perfdash.ui.pages.entry.releases import save_form
 
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 GOOD = {
@@ -69,7 +70,7 @@ def release(engine):
 )
 def test_bad_input_names_the_field_and_writes_nothing(engine, release, field, value, message):
     record = {**GOOD, "release_id": release, field: value}
-    row_id, errors, summary = entry.save_metric(engine, record, tz="Europe/Berlin", now=NOW)
+    row_id, errors, summary = save_reading(engine, record, tz="Europe/Berlin", now=NOW)
     assert row_id is None
     assert message in errors[field], errors
     assert summary.startswith("Nothing was saved")
@@ -82,19 +83,19 @@ def test_bad_inputs_cover_at_least_25_cases():
 
 def test_same_reading_twice_is_refused_and_writes_nothing(engine, release):
     record = {**GOOD, "release_id": release}
-    first, errors, _ = entry.save_metric(engine, record, tz="UTC", now=NOW)
+    first, errors, _ = save_reading(engine, record, tz="UTC", now=NOW)
     assert first is not None and not errors
-    again, errors, summary = entry.save_metric(engine, record, tz="UTC", now=NOW)
+    again, errors, summary = save_reading(engine, record, tz="UTC", now=NOW)
     assert again is None
     assert "already has this platform and metric" in errors["recorded_at"]
     assert store.count_metrics(engine) == 1
 
 
 def test_good_path_then_undo_removes_exactly_that_row(engine, release):
-    other = entry.save_metric(
+    other = save_reading(
         engine, {**GOOD, "release_id": release, "metric_type": "likes"}, tz="UTC", now=NOW
     )[0]
-    row_id, errors, message = entry.save_metric(
+    row_id, errors, message = save_reading(
         engine, {**GOOD, "release_id": release}, tz="Europe/Berlin", now=NOW
     )
     assert errors == {}
@@ -113,13 +114,13 @@ def test_good_path_then_undo_removes_exactly_that_row(engine, release):
 
 
 def test_edit_changes_the_row_in_place(engine, release):
-    row_id = entry.save_metric(engine, {**GOOD, "release_id": release}, tz="UTC", now=NOW)[0]
-    edited, errors, message = entry.save_metric(
+    row_id = save_reading(engine, {**GOOD, "release_id": release}, tz="UTC", now=NOW)[0]
+    edited, errors, message = save_reading(
         engine,
         {**GOOD, "release_id": release, "metric_value": "12 400", "notes": ""},
         tz="UTC",
         now=NOW,
-        editing=row_id,
+        edit=row_id,
     )
     assert edited == row_id and errors == {}
     assert message.startswith("Updated")
@@ -129,7 +130,7 @@ def test_edit_changes_the_row_in_place(engine, release):
 
 
 def test_release_create_edit_and_duplicate_key(engine):
-    pk, errors, message = entry.save_release(
+    pk, errors, message = save_form(
         engine,
         None,
         {
@@ -151,21 +152,21 @@ def test_release_create_edit_and_duplicate_key(engine):
     assert release["approved_at"] == datetime(2026, 2, 1, 10, 0, tzinfo=UTC)
     assert any(r["id"] == pk for r in store.search_releases(engine, "New Song"))
 
-    again, errors, _ = entry.save_release(engine, None, {"key": "rel-new"}, tz="UTC")
+    again, errors, _ = save_form(engine, None, {"key": "rel-new"}, tz="UTC")
     assert again is None
     assert errors["key"] == "A release with key 'rel-new' already exists"
 
-    other, _, _ = entry.save_release(engine, None, {"key": "rel-other"}, tz="UTC")
-    clash, errors, _ = entry.save_release(engine, other, {"key": "rel-new"}, tz="UTC")
+    other, _, _ = save_form(engine, None, {"key": "rel-other"}, tz="UTC")
+    clash, errors, _ = save_form(engine, other, {"key": "rel-new"}, tz="UTC")
     assert clash is None and "already exists" in errors["key"]
 
-    same, errors, message = entry.save_release(
+    same, errors, message = save_form(
         engine, pk, {"key": "rel-new", "title": "Renamed", "status": "pending"}, tz="UTC"
     )
     assert same == pk and message == "Updated release 'rel-new'."
     assert store.get_release(engine, pk)["title"] == "Renamed"
 
-    bad, errors, _ = entry.save_release(engine, None, {"key": "  ", "approved": "soon"}, tz="UTC")
+    bad, errors, _ = save_form(engine, None, {"key": "  ", "approved": "soon"}, tz="UTC")
     assert bad is None
     assert "Enter a release key" in errors["key"]
     assert "Approval date" in errors["approved"]

@@ -19,8 +19,9 @@ from sqlalchemy.engine import Engine
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import Map
 
-from perfdash import auth, ingest, store
+from perfdash import auth, store
 from perfdash.config import Settings
+from perfdash.ingest.times import parse_timestamp
 
 API_PREFIX = "/api/v1"
 CATCH_ALL_RULE = API_PREFIX + "/<path:rest>"
@@ -229,7 +230,7 @@ def time_arg(name: str) -> datetime | None:
     raw = request.args.get(name)
     if raw is None or raw.strip() == "":
         return None
-    when, error = ingest.parse_timestamp(raw, settings().tz)
+    when, error = parse_timestamp(raw, settings().tz)
     if error:
         raise ApiError(400, f"{name}: {error}", [{"field": name, "message": error}])
     return when
@@ -251,13 +252,6 @@ def wants_csv() -> bool:
 
 def iso(value: Any) -> Any:
     return value.isoformat().replace("+00:00", "Z") if isinstance(value, datetime) else value
-
-
-def csv_safe(value: Any) -> Any:
-    """Keep spreadsheet programs from running text as a formula (CSV injection)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
 
 
 def page(rows: list[dict[str, Any]], limit: int) -> tuple[list[dict[str, Any]], str | None]:

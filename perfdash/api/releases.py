@@ -2,7 +2,8 @@
 
 A release is known to scripts by its ``release_key`` (the workflow's text key, stored in
 ``approved_releases.release_id``) and by perfdash's integer ``id``.  Creating one checks the
-JSON body in ``check_release`` and writes nothing when any field is bad.
+JSON body with ``ingest.releases.save_release`` (the form's and the CSV import's rules) and
+writes nothing when any field is bad.
 """
 
 from __future__ import annotations
@@ -11,20 +12,10 @@ from typing import Any
 
 from flask import Response, jsonify, request
 
-from perfdash import ingest, store
+from perfdash import store
 from perfdash.api import http
-from perfdash.vocab import DISTRIBUTION_STATUSES, RELEASE_IDENTIFIERS
-
-RELEASE_INPUT_FIELDS = (
-    "release_key",
-    "title",
-    "artist_name",
-    "approved_at",
-    "distribution_status",
-    "track_url",
-    "video_url",
-    *RELEASE_IDENTIFIERS,
-)
+from perfdash.ingest.releases import RELEASE_INPUT_FIELDS, save_release
+from perfdash.vocab import RELEASE_IDENTIFIERS
 
 
 def release_out(row: dict[str, Any]) -> dict[str, Any]:
@@ -61,48 +52,19 @@ def list_releases() -> Response:
 
 def create_release() -> Response:
     http.require("editor")
-    key, fields = check_release(http.json_body(), http.settings().tz)
-    engine = http.engine()
-    release_pk = store.create_release(engine, key, **fields)
-    release = store.get_release(engine, release_pk)
-    return http.created(release_out(release), f"{http.API_PREFIX}/releases/{release_pk}")
-
-
-def check_release(body: Any, tz: str) -> tuple[str, dict[str, Any]]:
-    """The release key and the other columns of a creation body, or ApiError naming every
-    bad field (the JSON types are judged here: the form's rules see only text)."""
+    body = http.json_body()
     if not isinstance(body, dict):
         raise http.ApiError(400, "The body must be a JSON object describing one release")
     http.unknown_fields(body, RELEASE_INPUT_FIELDS)
-    details = []
-    key = body.get("release_key")
-    if not isinstance(key, str) or not key.strip() or len(key.strip()) > 255:
-        details.append({"field": "release_key", "message": "a text of 1 to 255 characters"})
-    fields: dict[str, Any] = {}
-    for name in RELEASE_INPUT_FIELDS[1:]:
-        value = body.get(name)
-        if value is None:
-            continue
-        if not isinstance(value, str):
-            details.append({"field": name, "message": "must be text"})
-            continue
-        fields[name], error = _check_field(name, value, tz)
-        if error:
-            details.append({"field": name, "message": error})
-    if details:
+    engine = http.engine()
+    saved = save_release(engine, None, body, tz=http.settings().tz)
+    if saved.conflict:
+        raise http.ApiError(409, saved.errors["release_key"])
+    if saved.id is None:
+        details = [{"field": f, "message": m} for f, m in saved.errors.items()]
         raise http.ApiError(400, "The release is not valid; nothing was written", details)
-    return key.strip(), fields
-
-
-def _check_field(name: str, value: str, tz: str) -> tuple[Any, str | None]:
-    if name == "approved_at":
-        return ingest.parse_timestamp(value, tz)
-    if name in ("track_url", "video_url"):
-        return ingest.clean_url(value)
-    if name == "distribution_status":
-        ok = value in DISTRIBUTION_STATUSES
-        return value, None if ok else f"one of {', '.join(DISTRIBUTION_STATUSES)}"
-    return ingest.clean_text(value, limit=255, name=name)
+    release = store.get_release(engine, saved.id)
+    return http.created(release_out(release), f"{http.API_PREFIX}/releases/{saved.id}")
 
 
 def release_detail(release_id: int) -> Response:

@@ -1,8 +1,8 @@
 """/entry: record, correct and remove metrics; create and edit releases; import CSV.
 
 One module per form, each with its layout and callbacks: ``metric_form``, ``latest`` (the
-latest entries, edit and delete), ``releases`` (the release editor), ``csv_import``; the
-writes they make are in ``writes``.
+latest entries, edit and delete), ``releases`` (the release editor), ``csv_import``.  Their
+writes go through ``perfdash.ingest``, the one write path of every face.
 """
 
 from dash import Dash

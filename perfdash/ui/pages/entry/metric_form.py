@@ -1,6 +1,6 @@
 """The "Record a metric" form: record one reading, correct one (a row's Edit), undo the last.
 
-Validation and the write are ``writes.save_metric`` (the same rules as the API and the CSV
+Validation and the write are ``ingest.readings.save_reading`` (the same rules as the API and the CSV
 import); every write asks ``auth.require_role("editor")`` on the server and shows the refusal
 instead of writing.  A change bumps ``entry-changed`` so the latest-entries table reloads.
 """
@@ -14,8 +14,8 @@ import dash_bootstrap_components as dbc
 from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
 
 from perfdash import auth, ingest, metrics, store
+from perfdash.ingest.readings import save_reading
 from perfdash.ui import components, context
-from perfdash.ui.pages.entry.writes import save_metric
 from perfdash.ui.panels import collect_now
 
 FIELDS = [
@@ -168,8 +168,8 @@ def _register_save(app: Dash) -> None:
             auth.require_role("editor")
         except auth.PermissionDenied as exc:
             return components.denied(exc), *[""] * len(FIELDS), no_update, no_update, no_update
-        row_id, errors, message = save_metric(
-            context.engine(), record, tz=context.settings().tz, editing=editing
+        row_id, errors, message = save_reading(
+            context.engine(), record, tz=context.settings().tz, edit=editing
         )
         texts = [errors.get(f, "") for f in FIELDS]
         if row_id is None:
