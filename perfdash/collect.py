@@ -14,7 +14,6 @@ Credentials and base URLs come in as the ``env`` mapping; the platform clients i
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -96,10 +95,10 @@ def run(
     """Collect from ``sources`` (default all) for ``release_keys`` (default every release).
 
     ``env`` holds the credentials and base-URL overrides (``YOUTUBE_API_KEY``,
-    ``PERFDASH_YOUTUBE_BASE_URL``, ...); without it the process environment is read, for the
-    callers that do not pass their settings yet.
+    ``PERFDASH_YOUTUBE_BASE_URL``, ...): ``Settings.collector_env``.  Without it only the
+    sources that need no credentials run.
     """
-    env = dict(os.environ if env is None else env)
+    env = dict(env or {})
     base_urls = dict(base_urls or {})
     retry = retry or RetryPolicy()
     stamp = minute(now)
@@ -228,7 +227,7 @@ def start_job(engine: Engine, *, env: Mapping[str, str] | None = None) -> str:
     jobs.write_state(token, state)
 
     def progress(message: str) -> None:
-        # the runner says "Collecting from X…" before a source and "X: n readings, ..." after
+        # run() says "Collecting from X…" before a source and "X: n readings, ..." after
         if message.startswith("Collecting from"):
             state["current"] = message
         else:

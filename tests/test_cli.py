@@ -93,15 +93,15 @@ def test_db_upgrade_counts_the_rollup_in_perfdash_tz(pg_url):
 
 def test_collect_hands_the_collectors_only_their_settings(db_url, monkeypatch):
     """The run gets ``settings.collector_env``: the collectors' variables, nothing else."""
-    from perfdash.collectors import runner
+    from perfdash import collect
 
     seen = {}
 
     def fake_run(engine, **kwargs):
         seen.update(kwargs)
-        return runner.RunSummary()
+        return collect.RunSummary()
 
-    monkeypatch.setattr(runner, "run", fake_run)
+    monkeypatch.setattr(collect, "run", fake_run)
     env = {
         **dict.fromkeys(COLLECTOR_ENV_NAMES),
         "DATABASE_URL": db_url,

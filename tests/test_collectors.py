@@ -18,8 +18,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import sqlalchemy as sa
 
-from perfdash import store
-from perfdash.collectors import runner
+from perfdash import collect, store
 from perfdash.collectors.base import RetryPolicy
 from perfdash.schema import content_performance
 
@@ -187,7 +186,7 @@ def values(engine) -> dict[tuple[int, str, str], int]:
 def run(engine, fake, sleeps=None, **kwargs):
     sleeps = [] if sleeps is None else sleeps
     kwargs.setdefault("env", dict(SECRETS))
-    return runner.run(
+    return collect.run(
         engine,
         base_urls=fake.base_urls,
         retry=FAST,
@@ -312,7 +311,7 @@ def test_youtube_bad_key_is_a_source_failure(engine, fake):
 def test_unreachable_server_fails_without_crashing(engine, fake):
     store.create_release(engine, "r1", youtube_video_id="abcdefghijk")
     dead = {**fake.base_urls, "youtube": "http://127.0.0.1:9/youtube/v3"}
-    summary = runner.run(
+    summary = collect.run(
         engine,
         sources=["youtube"],
         env=dict(SECRETS),
@@ -511,4 +510,4 @@ def test_bad_value_from_a_platform_is_skipped(engine, fake):
 
 def test_unknown_source_is_refused(engine):
     with pytest.raises(ValueError, match="Unknown source"):
-        runner.run(engine, sources=["myspace"], env={})
+        collect.run(engine, sources=["myspace"], env={})

@@ -7,13 +7,11 @@ import time
 from test_collectors import FakeApis, ok
 
 from perfdash import create_app, store
-from perfdash.config import Settings
+from perfdash.config import CollectorEnv, Settings
 from perfdash.migrations import upgrade
 
 
-def test_collect_now_button_runs_collectors_and_shows_summary(
-    tmp_path, monkeypatch, start_app, dash_duo
-):
+def test_collect_now_button_runs_collectors_and_shows_summary(tmp_path, start_app, dash_duo):
     fake = FakeApis()
     try:
 
@@ -23,16 +21,14 @@ def test_collect_now_button_runs_collectors_and_shows_summary(
 
         fake.on("/deezer/track/3135556", slow_track)
         fake.on("/deezer/artist/27", ok({"id": 27, "nb_fan": 4567890}))
-        monkeypatch.setenv("PERFDASH_DEEZER_BASE_URL", fake.base_urls["deezer"])
-        for name in ("YOUTUBE_API_KEY", "LASTFM_API_KEY", "SPOTIFY_CLIENT_ID"):
-            monkeypatch.delenv(name, raising=False)
         url = f"sqlite:///{tmp_path / 'collect.sqlite3'}"
         engine = store.make_engine(url)
         upgrade(engine)
         pk = store.create_release(
             engine, "r1", title="Harder", deezer_track_id="3135556", deezer_artist_id="27"
         )
-        app = create_app(Settings(database_url=url), engine=engine)
+        deezer_only = CollectorEnv({"PERFDASH_DEEZER_BASE_URL": fake.base_urls["deezer"]})
+        app = create_app(Settings(database_url=url, collector_env=deezer_only), engine=engine)
 
         start_app(app, "/entry")
         dash_duo.wait_for_element("#entry-submit", timeout=30)
@@ -89,20 +85,17 @@ def test_collect_now_is_for_editors_only(sqlite_url):
     engine.dispose()
 
 
-def test_collect_job_reports_the_summary_and_a_dead_worker(sqlite_url, monkeypatch):
+def test_collect_job_reports_the_summary_and_a_dead_worker(sqlite_url):
     import json
 
-    from perfdash import jobs
-    from perfdash.collectors import runner
+    from perfdash import collect, jobs
 
-    monkeypatch.setenv("PERFDASH_DEEZER_BASE_URL", "http://127.0.0.1:9")  # nothing listens
-    for name in ("YOUTUBE_API_KEY", "LASTFM_API_KEY", "SPOTIFY_CLIENT_ID"):
-        monkeypatch.delenv(name, raising=False)
+    nothing_listens = {"PERFDASH_DEEZER_BASE_URL": "http://127.0.0.1:9"}
     engine = store.make_engine(sqlite_url)
     store.create_release(engine, "r1", title="Harder", deezer_track_id="3135556")
-    token = runner.start_job(engine)
+    token = collect.start_job(engine, env=nothing_listens)
     deadline = time.time() + 30
-    while (state := runner.read_job(token))["state"] == "running":
+    while (state := collect.read_job(token))["state"] == "running":
         assert time.time() < deadline, state
         time.sleep(0.1)
     assert state["state"] == "done" and state["failed"] is True
@@ -111,6 +104,6 @@ def test_collect_job_reports_the_summary_and_a_dead_worker(sqlite_url, monkeypat
 
     with open(jobs.job_path(token, ".json"), "w") as fh:  # a run whose worker died
         json.dump({"state": "running", "current": "x", "updated": time.time() - 3600}, fh)
-    stale = runner.read_job(token)
+    stale = collect.read_job(token)
     assert stale["state"] == "failed" and "server restarted" in stale["summary"]
     engine.dispose()

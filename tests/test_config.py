@@ -197,11 +197,7 @@ def test_collector_env_names_every_variable_the_collectors_read():
 
 # Modules that still read the environment themselves until the collection run takes
 # ``settings.collector_env`` from every caller (the "Collect now" panel passes nothing yet).
-STILL_READING_THE_ENVIRONMENT = {
-    "perfdash/collectors/runner.py",
-    "perfdash/collectors/spotify.py",
-    "perfdash/collect.py",
-}
+STILL_READING_THE_ENVIRONMENT: set[str] = set()
 
 
 def test_only_config_reads_the_environment():

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
 import pandas as pd
 import pytest
 
@@ -112,39 +109,3 @@ def test_trend_arrow():
     assert metrics.trend_arrow(5, 5) == "▶"
     assert metrics.trend_arrow(5, None) == ""
     assert metrics.trend_arrow(None, 5) == ""
-
-
-@pytest.mark.parametrize(
-    "value, expected",
-    [
-        ("=1+1", "'=1+1"),
-        ("+33", "'+33"),
-        ("-2", "'-2"),
-        ("@SUM(A1)", "'@SUM(A1)"),
-        ("\tcmd", "'\tcmd"),
-        ("\rcmd", "'\rcmd"),
-        ("=cmd|' /C calc'!A0", "'=cmd|' /C calc'!A0"),
-        ("Neon Tides", "Neon Tides"),
-        ("a=b", "a=b"),
-        ("", ""),
-        (1234, 1234),
-        (None, None),
-    ],
-)
-def test_neutralise_cell(value, expected):
-    assert metrics.neutralise_cell(value) == expected
-
-
-def test_records_csv_neutralises_every_text_cell_and_keeps_numbers():
-    rows = [
-        {"release": '=HYPERLINK("x")', "metric_value": 1500, "notes": None},
-        {"release": "Neon, Tides", "metric_value": 0, "notes": "@me"},
-    ]
-    text = metrics.records_csv(rows, ["release", "metric_value", "notes"])
-    parsed = list(csv.reader(io.StringIO(text)))
-    assert parsed == [
-        ["release", "metric_value", "notes"],
-        ['\'=HYPERLINK("x")', "1500", ""],
-        ["Neon, Tides", "0", "'@me"],
-    ]
-    assert metrics.records_csv([], ["a"]) == "a\n"

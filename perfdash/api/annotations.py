@@ -16,8 +16,8 @@ from typing import Any
 from flask import Response, jsonify, request
 
 from perfdash import store
-from perfdash.annotations import add_annotation, find_release
 from perfdash.api import http
+from perfdash.ingest.annotations import add_annotation, find_release
 
 ANNOTATION_FIELDS = ("release", "date", "text")
 

@@ -119,12 +119,12 @@ def collect(
     SPOTIFY_CLIENT_ID/SPOTIFY_CLIENT_SECRET; Deezer needs none).  Safe to schedule: a second
     run in the same minute writes nothing.  Exits 1 when anything failed.
     """
-    from perfdash.collectors import runner
+    from perfdash import collect
 
     settings = settings_for(database_url)
     engine = engine_for(settings)
     with db_errors():
-        summary = runner.run(
+        summary = collect.run(
             engine,
             sources=list(sources) or None,
             release_keys=list(releases) or None,

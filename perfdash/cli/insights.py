@@ -10,8 +10,8 @@ import click
 
 from perfdash import alerts as alerting
 from perfdash import store
-from perfdash.annotations import add_annotation
 from perfdash.cli.common import database_url_option, db_errors, engine_for, settings_for
+from perfdash.ingest.annotations import add_annotation
 
 
 @click.group(invoke_without_command=True)

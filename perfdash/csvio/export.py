@@ -1,4 +1,5 @@
-"""Exporting readings as CSV in the import format: what ``perfdash export`` writes.
+"""Exporting readings as CSV: the import format (what ``perfdash export`` writes), and the
+rows a page shows (the dashboard's Export button).
 
 Rows stream from the database in chunks, so memory does not grow with the table.  Text is
 protected against spreadsheet formula injection by ``ingest.rules``' guard, which the import
@@ -8,6 +9,8 @@ rows and releases.
 
 from __future__ import annotations
 
+import csv
+import io
 from typing import IO
 
 import numpy as np
@@ -16,6 +19,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from perfdash import store
 from perfdash.csvio.columns import EXPORT_COLUMNS, guard_formulas
+from perfdash.ingest.rules import csv_safe
 
 _TEXT_COLUMNS = (
     "release_key",
@@ -51,3 +55,14 @@ def _iso_utc(ts: pd.Series) -> np.ndarray:
     whole = (ts.dt.microsecond == 0).all()
     unit = "s" if whole else "us"
     return np.char.add(np.datetime_as_string(values.astype(f"datetime64[{unit}]"), unit=unit), "Z")
+
+
+def rows_csv(rows: list[dict], columns: list[str]) -> str:
+    """Rows as a page shows them, as CSV (header first), every text cell formula-safe and
+    numbers left numbers."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow([csv_safe(c) for c in columns])
+    for row in rows:
+        writer.writerow(["" if row.get(c) is None else csv_safe(row.get(c)) for c in columns])
+    return buffer.getvalue()

@@ -10,14 +10,12 @@ numbers.  Callers use ``metrics.x``; the modules split the rules by concern:
 - ``spikes``: the spike rule behind alerts
 - ``launches``: releases aligned by days since launch, the median launch
 - ``staleness``: the newest number's time and source, stale against its own schedule
-- ``interim_csv``: formula-safe CSV cells, until the one guard and export in ingest/csvio
 
 Module names differ from the functions they hold (``kpi`` holds ``kpis``, ``staleness``
 holds ``freshness``) so that ``metrics.kpis`` is always the function, never the module.
 """
 
 from perfdash.metrics.gains import GAIN_COLUMNS, combine_platforms, totals_and_gains
-from perfdash.metrics.interim_csv import FORMULA_STARTS, neutralise_cell, records_csv
 from perfdash.metrics.kpi import (
     BREAKDOWN_COLUMNS,
     Kpi,
@@ -63,7 +61,6 @@ from perfdash.metrics.staleness import (
 __all__ = [
     "BREAKDOWN_COLUMNS",
     "FALLBACK_COLOURS",
-    "FORMULA_STARTS",
     "GAIN_COLUMNS",
     "KNOWN_METRIC_TYPES",
     "KNOWN_PLATFORMS",
@@ -93,7 +90,6 @@ __all__ = [
     "kpis",
     "local_midnight",
     "median_launch_curve",
-    "neutralise_cell",
     "order_kpis",
     "period_for",
     "period_kpis",
@@ -101,7 +97,6 @@ __all__ = [
     "platform_colour",
     "platform_key",
     "platform_label",
-    "records_csv",
     "stale_hours_by_release",
     "totals_and_gains",
     "trend_arrow",

@@ -19,7 +19,7 @@ from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
 from sqlalchemy import Connection, Engine
 
 from perfdash import auth, store
-from perfdash.annotations import add_annotation
+from perfdash.ingest.annotations import add_annotation
 from perfdash.ui import components, context
 from perfdash.ui.figures import insights as figures
 

@@ -2,8 +2,8 @@
 then the summary.
 
 Only editors see the button, and both callbacks check the role again on the server.  The run is
-the same ``collectors.runner.run`` the scheduled ``perfdash collect`` does (credentials from
-the server's environment).  It runs as a background job (``runner.start_job``: a thread of the
+the same ``collect.run`` the scheduled ``perfdash collect`` does (credentials from the
+settings).  It runs as a background job (``collect.start_job``: a thread of the
 worker that got the click, its state in a file any worker can read) and the panel polls it, so
 the page says which source is being read and what each finished one brought while it runs,
 and a worker timeout never cuts a slow run short.  Scheduled collection stays the normal way in:
@@ -70,7 +70,7 @@ def progress_view(state: dict[str, Any]) -> list:
 
 
 def register(app: Dash) -> None:
-    # runner (and httpx) are imported on the first click, not at worker start (~60 ms)
+    # collect (and httpx) are imported on the first click, not at worker start (~60 ms)
     @app.callback(
         Output("collect-now-job", "data"),
         Output("collect-now-poll", "disabled"),
@@ -88,9 +88,9 @@ def register(app: Dash) -> None:
         except auth.PermissionDenied as exc:
             alert = dbc.Alert(f"Not allowed: {exc}. Nothing was collected.", color="warning")
             return None, True, False, "", alert
-        from perfdash.collectors import runner
+        from perfdash import collect
 
-        token = runner.start_job(context.engine())
+        token = collect.start_job(context.engine(), env=context.settings().collector_env)
         return token, False, True, progress_view({}), None
 
     @app.callback(
@@ -105,11 +105,11 @@ def register(app: Dash) -> None:
     def poll(_n: int, token: str | None):
         if not token:
             return True, False, "", no_update
-        from perfdash.collectors import runner
+        from perfdash import collect
 
         try:
             auth.require_role("editor")
-            state = runner.read_job(token)
+            state = collect.read_job(token)
         except (auth.PermissionDenied, jobs.UnknownJobError) as exc:
             return True, False, "", dbc.Alert(str(exc), color="warning")
         if state is None:

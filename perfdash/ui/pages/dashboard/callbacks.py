@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from dash import Dash, Input, Output, State, clientside_callback, ctx, dcc, no_update
 
 from perfdash import metrics, store
+from perfdash.csvio.export import rows_csv
 from perfdash.ui import components, context
 from perfdash.ui.components import THEME_STORE
 from perfdash.ui.figures import charts
@@ -236,7 +237,7 @@ def _register_records(app: Dash) -> None:
     )
     def export(_clicks, rows, page):
         stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
-        text = metrics.records_csv(rows or [], [c for c, _ in render.TABLE_COLUMNS])
+        text = rows_csv(rows or [], [c for c, _ in render.TABLE_COLUMNS])
         return dcc.send_string(text, f"perfdash-records-p{int(page or 0) + 1}-{stamp}.csv")
 
 
