@@ -130,7 +130,7 @@ CREATE TABLE perfdash_annotations (
 
 CREATE INDEX idx_annotations_release_at ON perfdash_annotations (release_id, at);
 
--- the rollup's triggers (schema.py; revision 0006, functions replaced in 0008)
+-- the rollup's triggers (perfdash/schema/rollup_sql.py; revision 0006, functions replaced in 0008)
 
 CREATE OR REPLACE FUNCTION perfdash_rollup_insert() RETURNS trigger LANGUAGE plpgsql SET jit = off AS $rollup$
 DECLARE k_tz text[]; k_release int[]; k_platform text[]; k_metric text[]; k_day date[];

@@ -85,12 +85,7 @@ def test_a_deleted_release_is_reported(engine):
     assert saved.id is None and saved.message.startswith("Nothing was saved")
 
 
-def test_the_callers_transaction_is_joined(engine, request):
-    if engine.dialect.name == "sqlite":
-        # pysqlite begins its transaction at the first INSERT, so the SAVEPOINT around the
-        # store's insert opens (and its RELEASE commits) a transaction of its own; the fix is
-        # the driver recipe in store.make_engine (isolation_level=None plus an explicit BEGIN).
-        request.applymarker(pytest.mark.xfail(strict=True, reason="pysqlite SAVEPOINT commits"))
+def test_the_callers_transaction_is_joined(engine):
     with pytest.raises(RuntimeError), store.transaction(engine) as conn:
         assert save_release(conn, None, {"release_key": "rolled-back"}).id
         raise RuntimeError("the caller's transaction fails later")

@@ -39,6 +39,7 @@ from perfdash.csvio.report import CsvImportError, ImportReport, Problem
 from perfdash.csvio.validate import Problems, validate
 from perfdash.ingest.releases import save_release
 from perfdash.ingest.rules import MAX_NAME
+from perfdash.vocab import READING_FIELDS
 
 CHUNK_ROWS = 50_000
 PREVIEW_ROWS = 10
@@ -164,7 +165,7 @@ def _stream(
             frame = good.assign(release_id=good["key"].map(ids), source="csv")
             # while no reading of the file was already stored, expect the next ones to be new
             result = store.insert_metrics(
-                conn, frame[list(store.METRIC_COLUMNS)], expect_new=report.already_present == 0
+                conn, frame[list(READING_FIELDS)], expect_new=report.already_present == 0
             )
             report.written += result.written
             report.already_present += result.already_present

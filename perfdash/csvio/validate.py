@@ -25,7 +25,7 @@ from perfdash.ingest.times import (
     dst_message,
     parse_times,
 )
-from perfdash.schema import VALUE_KINDS
+from perfdash.vocab import VALUE_KINDS
 
 _MAX_DIGITS = str(rules.MAX_VALUE)
 

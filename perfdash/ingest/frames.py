@@ -18,14 +18,14 @@ from sqlalchemy.engine import Connection
 
 from perfdash import store
 from perfdash.ingest.rules import (
+    INPUT_FIELDS,
     MAX_ID,
-    READING_FIELDS,
     Rule,
     no_release_id,
     no_release_key,
     reading_rules,
 )
-from perfdash.schema import SOURCES
+from perfdash.vocab import SOURCES
 
 
 def check_frame(
@@ -35,7 +35,7 @@ def check_frame(
 
     The rows name their release by a ``release_key`` or a ``release_id`` column.
     """
-    unknown = sorted(set(frame.columns) - set(READING_FIELDS))
+    unknown = sorted(set(frame.columns) - set(INPUT_FIELDS))
     if unknown:
         raise ValueError(f"Unknown reading column(s): {', '.join(unknown)}")
     frame = frame.reset_index(drop=True)

@@ -35,8 +35,8 @@ from sqlalchemy.engine import Connection, Engine
 from perfdash import store
 from perfdash.ingest.frames import check_frame
 from perfdash.ingest.rules import (
+    INPUT_FIELDS,
     MAX_ID,
-    READING_FIELDS,
     check_record,
     no_release_id,
     no_release_key,
@@ -104,7 +104,7 @@ def record_readings(
     refuse_duplicate: bool = False,
     edit: int | None = None,
 ) -> Recorded:
-    """Check and store ``records`` (mappings of ``rules.READING_FIELDS``) from ``source``.
+    """Check and store ``records`` (mappings of ``rules.INPUT_FIELDS``) from ``source``.
 
     ``records`` may also be a DataFrame with those columns, typed (ints, aware datetimes): a
     generated or computed batch, checked once per distinct value (``ingest.frames``).  A time
@@ -253,7 +253,7 @@ def _check_one(
         return {}, errors
     rid, release_errors = _release(raw, key_ids, known_ids)
     errors.update(release_errors)
-    resolved = {k: v for k, v in raw.items() if k in READING_FIELDS and k not in errors}
+    resolved = {k: v for k, v in raw.items() if k in INPUT_FIELDS and k not in errors}
     resolved.pop("release_key", None)
     resolved["release_id"] = rid if rid is not None else 0  # refused already; check the rest
     checked = check_record(resolved, tz=tz, now=now, source=source)

@@ -19,7 +19,14 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from perfdash.ingest.times import EMPTY_TIME, TIME_HELP, parse_timestamp
-from perfdash.schema import DISTRIBUTION_STATUSES, RELEASE_IDENTIFIERS, SOURCES, VALUE_KINDS
+from perfdash.schema.tables import MAX_METRIC_VALUE
+from perfdash.vocab import (
+    DISTRIBUTION_STATUSES,
+    READING_FIELDS,
+    RELEASE_IDENTIFIERS,
+    SOURCES,
+    VALUE_KINDS,
+)
 
 __all__ = [
     "CONTROL_PATTERN",
@@ -32,7 +39,7 @@ __all__ = [
     "MAX_NOTES",
     "MAX_URL",
     "MAX_VALUE",
-    "READING_FIELDS",
+    "INPUT_FIELDS",
     "RELEASE_INPUT_FIELDS",
     "TIME_HELP",
     "UNGUARD_PATTERN",
@@ -54,7 +61,7 @@ __all__ = [
     "shape_errors",
 ]
 
-MAX_VALUE = 2**63 - 1
+MAX_VALUE = MAX_METRIC_VALUE  # the BIGINT column's maximum, 2**63 - 1
 MAX_NOTES = 2000
 MAX_URL = 2000
 MAX_NAME = 255  # release keys, titles, artists, identifiers
@@ -75,18 +82,9 @@ BAD_KIND = "Value kind must be 'total' (lifetime) or 'period' (a count for a per
 FUTURE = "Time is in the future; metrics record what already happened"
 KEY_TOO_LONG = "The release key is longer than 255 characters"
 
-# The fields of one reading as a script, a file or a form names them.
-READING_FIELDS = (
-    "release_key",
-    "release_id",
-    "platform",
-    "metric_type",
-    "metric_value",
-    "recorded_at",
-    "source_url",
-    "notes",
-    "value_kind",
-)
+# The fields of one reading as a script, a file or a form sends them: the stored ones, with the
+# release named by its key or its pk, and without the source (the face sets it).
+INPUT_FIELDS = ("release_key", *(f for f in READING_FIELDS if f != "source"))
 
 
 # --------------------------------------------------------------------------- values and text
@@ -282,7 +280,7 @@ def shape_errors(record: Any) -> dict[str, str]:
     of known fields, text where text is meant (a script's JSON may send anything)."""
     if not isinstance(record, dict):
         return {"record": "Each record must be a JSON object"}
-    errors = {name: "Unknown field" for name in sorted(set(record) - set(READING_FIELDS))}
+    errors = {name: "Unknown field" for name in sorted(set(record) - set(INPUT_FIELDS))}
     for name in ("platform", "metric_type", "source_url", "notes", "value_kind"):
         if record.get(name) is not None and not isinstance(record[name], str):
             errors[name] = "Must be text"

@@ -16,23 +16,9 @@ from perfdash.schema.tables import (
     users,
 )
 
-# Temporary: the words moved to perfdash.vocab; callers still import them from here.
-from perfdash.vocab import (
-    DISTRIBUTION_STATUSES,
-    RELEASE_IDENTIFIERS,
-    ROLES,
-    SOURCES,
-    VALUE_KINDS,
-)
-
 __all__ = [
-    "DISTRIBUTION_STATUSES",
     "MAX_METRIC_VALUE",
-    "RELEASE_IDENTIFIERS",
-    "ROLES",
     "ROLLUP_TRIGGERS_PG",
-    "SOURCES",
-    "VALUE_KINDS",
     "alerts_sent",
     "annotations",
     "api_tokens",

@@ -132,12 +132,6 @@ from perfdash.store.users import (
     revoke_api_token,
     update_user,
 )
-from perfdash.vocab import READING_FIELDS
-
-# Temporary names kept while callers move to the new ones (remove after the merge).
-METRIC_COLUMNS = READING_FIELDS  # csvio: use perfdash.vocab.READING_FIELDS
-api_list_metrics = readings_page  # api: store.readings_page
-api_list_releases = releases_page  # api: store.releases_page
 
 __all__ = [
     "API_METRIC_FIELDS",
@@ -151,7 +145,6 @@ __all__ = [
     "LEADERBOARD_COLUMNS",
     "MAX_ANNOTATION_TEXT",
     "MAX_METRIC_VALUE",
-    "METRIC_COLUMNS",
     "PERIOD_GAIN_COLUMNS",
     "PerformanceDbError",
     "RECORD_COLUMNS",
@@ -160,8 +153,6 @@ __all__ = [
     "UnknownReleaseError",
     "WriteResult",
     "add_performance_metric",
-    "api_list_metrics",
-    "api_list_releases",
     "api_token_by_hash",
     "apply_schema",
     "claim_alert",

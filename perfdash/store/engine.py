@@ -66,6 +66,10 @@ def make_engine(url: str, *, statement_timeout_ms: int = 15_000) -> Engine:
 
         @event.listens_for(engine, "connect")
         def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+            # pysqlite would BEGIN only at the first INSERT, so a SAVEPOINT before it (a
+            # release created inside an import) opened and committed a transaction of its
+            # own; SQLAlchemy's recipe: the driver never begins, the "begin" event below does.
+            dbapi_conn.isolation_level = None
             dbapi_conn.create_function("pd_bucket", 3, _sqlite_bucket, deterministic=True)
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA foreign_keys=ON")
@@ -73,6 +77,10 @@ def make_engine(url: str, *, statement_timeout_ms: int = 15_000) -> Engine:
             if ":memory:" not in url and url not in ("sqlite://", "sqlite:///"):
                 cur.execute("PRAGMA journal_mode=WAL")
             cur.close()
+
+        @event.listens_for(engine, "begin")
+        def _on_begin(conn: Connection) -> None:
+            conn.exec_driver_sql("BEGIN")
 
         return engine
     return sa.create_engine(
