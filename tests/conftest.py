@@ -133,6 +133,19 @@ def pg_url(pg_admin, pg_template) -> Iterator[str]:
 
 
 @pytest.fixture
+def own_postgres() -> Iterator:
+    """A started PostgreSQL cluster of this test's own (tests/pg_cluster.py), for a test that
+    stops or breaks the database; the shared server is never stopped."""
+    from pg_cluster import Cluster, bindir
+
+    need(bindir() is not None, "PostgreSQL server binaries (initdb, pg_ctl) not installed")
+    cluster = Cluster(free_port())
+    cluster.start()
+    yield cluster
+    cluster.remove()
+
+
+@pytest.fixture
 def sqlite_url(tmp_path: Path) -> str:
     url = f"sqlite:///{tmp_path / 'perfdash.sqlite3'}"
     engine = store.make_engine(url)

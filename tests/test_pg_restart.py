@@ -7,17 +7,13 @@ Two tests:
   dropped, new ones refused, like a stopped server) must give a clear "database unavailable"
   page, 503 from /healthz and no crash; reopening it must make the next request work with the
   same app and pool.  It disturbs no one else using the server.
-* ``test_postgresql_restart_under_gunicorn`` really stops and starts the local cluster with
-  ``pg_ctlcluster`` under a running gunicorn.  Every other PostgreSQL test on this machine fails
-  while the cluster is down, so it runs only when asked (``PERFDASH_TEST_PG_RESTART=1``) or in CI
-  (``CI=true``, where a missing pg_ctlcluster is a failure).  It always starts the cluster again
-  and waits for ``pg_isready`` before returning.
+* ``test_postgresql_restart_under_gunicorn`` really stops and starts a PostgreSQL server under
+  a running gunicorn: a cluster of the test's own (``own_postgres``), never the shared one.
 """
 
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -29,12 +25,12 @@ import httpx
 import pytest
 import sqlalchemy as sa
 from auth_helpers import call_callback, login
-from conftest import IN_CI, free_port, need
+from conftest import free_port
 
 from perfdash import auth, create_app, demo, store
 from perfdash.config import Settings
+from perfdash.migrations import upgrade
 
-PG_VERSION = os.environ.get("PERFDASH_TEST_PG_CLUSTER", "15 main").split()
 REPO = Path(__file__).resolve().parents[1]
 
 
@@ -175,24 +171,6 @@ def test_outage_with_login_on_gives_a_503_page_not_a_crash(pg_url):
 # --------------------------------------------------------------------------- the real thing
 
 
-def _pg_ctl(action: str) -> None:
-    subprocess.run(
-        ["pg_ctlcluster", "--skip-systemctl-redirect", *PG_VERSION, action],
-        check=True,
-        capture_output=True,
-        timeout=60,
-    )
-
-
-def _wait_ready(timeout: float = 60) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if subprocess.run(["pg_isready", "-q", "-h", "127.0.0.1"], timeout=10).returncode == 0:
-            return True
-        time.sleep(0.3)
-    return False
-
-
 def _route_payload() -> dict:
     """What the renderer posts to draw /dashboard (the shell's routing callback)."""
     return {
@@ -217,16 +195,11 @@ def _wait_http(url: str, timeout: float = 60) -> None:
     raise AssertionError(f"{url} did not answer")
 
 
-@pytest.mark.skipif(
-    not (IN_CI or os.environ.get("PERFDASH_TEST_PG_RESTART") == "1"),
-    reason="stops the shared PostgreSQL cluster; set PERFDASH_TEST_PG_RESTART=1 (CI runs it)",
-)
-def test_postgresql_restart_under_gunicorn(pg_admin, pg_url, tmp_path):
-    need(
-        bool(shutil.which("pg_ctlcluster") and shutil.which("pg_isready")),
-        "pg_ctlcluster / pg_isready not installed",
-    )
+@pytest.mark.slow
+def test_postgresql_restart_under_gunicorn(own_postgres, tmp_path):
+    pg_url = own_postgres.create_database("restart")
     engine = store.make_engine(pg_url)
+    upgrade(engine)
     demo.load(engine)
     auth.add_user(engine, "viewer1", "correct horse battery", "viewer")
     engine.dispose()
@@ -260,7 +233,7 @@ def test_postgresql_restart_under_gunicorn(pg_admin, pg_url, tmp_path):
             assert client.get("/healthz").status_code == 200
             assert login(client, "viewer1", "correct horse battery").status_code == 302
             try:
-                _pg_ctl("stop")
+                own_postgres.stop()
                 for _ in range(4):  # every worker, several times: no crash, a clear answer
                     health = client.get("/healthz")
                     assert health.status_code == 503
@@ -269,17 +242,13 @@ def test_postgresql_restart_under_gunicorn(pg_admin, pg_url, tmp_path):
                     assert page.status_code in (200, 503)
                     assert "database is unavailable" in page.text.lower()
             finally:
-                _pg_ctl("start")
-                assert _wait_ready(), "PostgreSQL did not come back"
+                own_postgres.start()
+                assert own_postgres.wait_ready(), "PostgreSQL did not come back"
             assert client.get("/healthz").status_code == 200
             after = client.post("/_dash-update-component", json=_route_payload())
             assert after.status_code == 200
             assert "dash-release" in after.text and "unavailable" not in after.text
         assert server.poll() is None, "gunicorn died"
     finally:
-        if not _wait_ready(1):
-            _pg_ctl("start")
-            _wait_ready()
-        pg_admin.dispose()  # its pooled connections died with the server
         server.terminate()
         server.wait(timeout=30)
