@@ -5,7 +5,7 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 
-from test_alerts_cli import FakeWebhook
+from fake_webhook import FakeWebhook
 
 from perfdash import alerts, store
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from click.testing import CliRunner
-from test_collectors import FakeApis, ok, yt_answer, yt_item
+from fake_platforms import FakeApis, ok, yt_answer, yt_item
 
 from perfdash import auth, store
 from perfdash.cli import main
