@@ -12,13 +12,14 @@ import os
 import shutil
 import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 from selenium.webdriver.chrome.options import Options
 
-from perfdash import store
+from perfdash import demo, store
 from perfdash.config import Settings
 from perfdash.migrations import upgrade
 
@@ -173,6 +174,28 @@ def demo_app(tmp_path):
     app = create_app(Settings(database_url=url, tz="UTC"), engine=eng)
     yield app
     eng.dispose()
+
+
+DEMO_TODAY = datetime(2026, 11, 1, 12, tzinfo=UTC)
+
+
+@pytest.fixture(scope="session")
+def demo_file(tmp_path_factory) -> Path:
+    """The demo catalog on SQLite as of DEMO_TODAY, loaded once; each test works on its own copy."""
+    path = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
+    engine = store.make_engine(f"sqlite:///{path}")
+    upgrade(engine)
+    demo.load(engine, today=DEMO_TODAY)
+    engine.dispose()
+    return path
+
+
+@pytest.fixture
+def demo_db(demo_file, tmp_path) -> str:
+    """URL of this test's own copy of the demo catalog (the alerts and annotate commands)."""
+    copy = tmp_path / "demo.sqlite3"
+    shutil.copyfile(demo_file, copy)
+    return f"sqlite:///{copy}"
 
 
 def free_port() -> int:

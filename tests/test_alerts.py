@@ -1,13 +1,15 @@
-"""Several workers notifying at once still deliver each alert exactly once (both backends)."""
+"""alerts: the demo catalog's spikes are found, several workers notifying at once deliver each
+alert exactly once (both backends), and a failing webhook is retried, then released.
+"""
 
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date
+from datetime import UTC, date, datetime
 
 from fake_webhook import FakeWebhook
 
-from perfdash import alerts, store
+from perfdash import alerts, demo, store
 
 
 def make_alerts(release_id: int, n: int) -> list[alerts.Alert]:
@@ -46,3 +48,46 @@ def test_concurrent_workers_deliver_each_alert_once(engine):
         "&metric=views&mode=gain"
     )
     assert store.sent_alert_keys(engine) == {a.key for a in found}
+
+
+def test_demo_spikes_are_found_and_steady_releases_are_not(sqlite_url):
+    """The demo catalog's viral days (demo-007, demo-019) through the store, and nothing else."""
+    engine = store.make_engine(sqlite_url)
+    today = datetime(2026, 11, 1, 12, tzinfo=UTC)
+    demo.load(engine, today=today)
+    found = alerts.build_alerts(engine, since=date(2025, 1, 1))
+    first_day = date(2025, 11, 2)  # today - 364 days
+    assert sorted((a.release_key, (a.day - first_day).days) for a in found) == [
+        ("demo-007", demo.VIRAL["demo-007"]),
+        ("demo-019", demo.VIRAL["demo-019"]),
+    ]
+    viral = found[0]
+    assert len(viral.items) >= 6  # every platform lifts on a viral day
+    assert all(item.ratio > 20 for item in viral.items)
+    assert viral.path().startswith(f"/dashboard?release={viral.release_id}&")
+    engine.dispose()
+
+
+def test_a_failing_webhook_is_retried_then_released_for_the_next_run(demo_db):
+    engine = store.make_engine(demo_db)
+    found = alerts.build_alerts(engine, since=datetime(2025, 1, 1).date())
+    flaky = FakeWebhook(fail_first=1)
+    try:
+        report = alerts.deliver(engine, found[:1], flaky.url, backoff=0.01)
+        assert report.sent == [found[0].key] and flaky.attempts == 2  # one retry, then ok
+    finally:
+        flaky.close()
+    down = FakeWebhook(status=503)
+    try:
+        report = alerts.deliver(engine, found[1:], down.url, retries=3, backoff=0.01)
+        assert report.failed == {found[1].key: "HTTP 503"} and down.attempts == 3
+        assert store.sent_alert_keys(engine) == {found[0].key}  # the claim was given back
+    finally:
+        down.close()
+    refused = FakeWebhook(status=400)
+    try:
+        report = alerts.deliver(engine, found[1:], refused.url, retries=3, backoff=0.01)
+        assert report.failed == {found[1].key: "HTTP 400"} and refused.attempts == 1
+    finally:
+        refused.close()
+    engine.dispose()
