@@ -7,6 +7,7 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime
 
+import pytest
 from fake_webhook import FakeWebhook
 
 from perfdash import alerts, demo, store
@@ -50,6 +51,7 @@ def test_concurrent_workers_deliver_each_alert_once(engine):
     assert store.sent_alert_keys(engine) == {a.key for a in found}
 
 
+@pytest.mark.slow
 def test_demo_spikes_are_found_and_steady_releases_are_not(sqlite_url):
     """The demo catalog's viral days (demo-007, demo-019) through the store, and nothing else."""
     engine = store.make_engine(sqlite_url)
@@ -68,6 +70,7 @@ def test_demo_spikes_are_found_and_steady_releases_are_not(sqlite_url):
     engine.dispose()
 
 
+@pytest.mark.slow
 def test_a_failing_webhook_is_retried_then_released_for_the_next_run(demo_db):
     engine = store.make_engine(demo_db)
     found = alerts.build_alerts(engine, since=datetime(2025, 1, 1).date())

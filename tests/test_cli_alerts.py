@@ -23,6 +23,7 @@ def run(args, url, env=None):
     return result
 
 
+@pytest.mark.slow
 def test_alerts_notify_twice_delivers_each_alert_exactly_once(demo_db, hook):
     env = {"PERFDASH_ALERT_WEBHOOK": hook.url, "PERFDASH_PUBLIC_URL": "https://pd.example"}
     first = run(["alerts", "--since", "2025-01-01", "--notify"], demo_db, env)

@@ -4,10 +4,13 @@ refused once the database holds real data.
 
 from __future__ import annotations
 
+import pytest
 from click.testing import CliRunner
 
 from perfdash import store
 from perfdash.cli import main
+
+pytestmark = pytest.mark.slow  # the demo catalog is loaded three times on each backend
 
 
 def test_db_upgrade_then_demo_then_refuse_real_data(db_url):

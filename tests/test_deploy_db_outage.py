@@ -217,6 +217,7 @@ def _wait_http(url: str, timeout: float = 60) -> None:
     raise AssertionError(f"{url} did not answer")
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(
     not (IN_CI or os.environ.get("PERFDASH_TEST_PG_RESTART") == "1"),
     reason="stops the shared PostgreSQL cluster; set PERFDASH_TEST_PG_RESTART=1 (CI runs it)",

@@ -88,6 +88,7 @@ def test_bulk_insert_converts_offsets_to_utc(engine, release):
     assert stored == [datetime(2026, 6, 1, 0, tzinfo=UTC), datetime(2026, 6, 1, 3, tzinfo=UTC)]
 
 
+@pytest.mark.slow
 def test_bulk_insert_many_chunks(engine, release):
     n = 120_001 if engine.dialect.name == "postgresql" else 5_001
     start = datetime(2025, 1, 1, tzinfo=UTC)
