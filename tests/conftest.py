@@ -12,13 +12,14 @@ import os
 import shutil
 import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 from selenium.webdriver.chrome.options import Options
 
-from perfdash import store
+from perfdash import demo, store
 from perfdash.config import Settings
 from perfdash.migrations import upgrade
 
@@ -56,7 +57,40 @@ def pytest_setup_options():
     return options
 
 
+# The fixtures that reach the PostgreSQL server.  A fixture parametrised by backend (db_url,
+# engine, empty_url, ...) reaches it when its parameter names it: "postgresql" or
+# "postgresql-<variant>".
+PG_FIXTURES = frozenset({"pg_admin", "pg_template", "pg_database", "pg_url"})
+
+
+def _direct_params(item: pytest.Item) -> set[str]:
+    """Names a test parametrises itself: their values are data, never a backend's name."""
+    names: set[str] = set()
+    for mark in item.iter_markers("parametrize"):
+        argnames = mark.args[0] if mark.args else mark.kwargs["argnames"]
+        if isinstance(argnames, str):
+            argnames = argnames.split(",")
+        names.update(name.strip() for name in argnames)
+    return names
+
+
+def uses_postgres(item: pytest.Item) -> bool:
+    if PG_FIXTURES & set(getattr(item, "fixturenames", ())):
+        return True
+    callspec = getattr(item, "callspec", None)
+    if callspec is None:
+        return False
+    direct = _direct_params(item)
+    return any(
+        isinstance(value, str) and (value == "postgresql" or value.startswith("postgresql-"))
+        for name, value in callspec.params.items()
+        if name not in direct
+    )
+
+
 def pytest_collection_modifyitems(config, items):
+    # The browser and postgres markers follow the fixtures, so no test can forget them; slow is
+    # set by hand (a module's pytestmark or a decorator) where a test takes more than ~3 s.
     # Without Chromium a dash_duo test skips locally; under CI=true it runs and fails loudly.
     browser_ok = bool(shutil.which("chromium") and shutil.which("chromedriver"))
     for item in items:
@@ -64,6 +98,8 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.browser)
             if not browser_ok and not IN_CI:
                 item.add_marker(pytest.mark.skip(reason="chromium/chromedriver not installed"))
+        if uses_postgres(item):
+            item.add_marker(pytest.mark.postgres)
 
 
 def _pg_admin_engine() -> sa.Engine | None:
@@ -186,6 +222,28 @@ def demo_app(tmp_path):
     app = create_app(Settings(database_url=url, tz="UTC"), engine=eng)
     yield app
     eng.dispose()
+
+
+DEMO_TODAY = datetime(2026, 11, 1, 12, tzinfo=UTC)
+
+
+@pytest.fixture(scope="session")
+def demo_file(tmp_path_factory) -> Path:
+    """The demo catalog on SQLite as of DEMO_TODAY, loaded once; each test works on its own copy."""
+    path = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
+    engine = store.make_engine(f"sqlite:///{path}")
+    upgrade(engine)
+    demo.load(engine, today=DEMO_TODAY)
+    engine.dispose()
+    return path
+
+
+@pytest.fixture
+def demo_db(demo_file, tmp_path) -> str:
+    """URL of this test's own copy of the demo catalog (the alerts and annotate commands)."""
+    copy = tmp_path / "demo.sqlite3"
+    shutil.copyfile(demo_file, copy)
+    return f"sqlite:///{copy}"
 
 
 def free_port() -> int:

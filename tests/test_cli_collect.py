@@ -1,13 +1,14 @@
-"""`perfdash collect` and `perfdash token ...` end to end through click, against a fake server."""
+"""`perfdash collect` end to end through click, against a fake server."""
 
 from __future__ import annotations
 
 import pytest
 from click.testing import CliRunner
-from test_collectors import FakeApis, ok, yt_answer, yt_item
+from fake_platforms import FakeApis, ok, yt_answer, yt_item
 
-from perfdash import auth, store
+from perfdash import store
 from perfdash.cli import main
+from perfdash.config import COLLECTOR_ENV_NAMES
 
 
 @pytest.fixture
@@ -80,35 +81,28 @@ def test_collect_exits_1_when_something_failed(sqlite_url, fake):
     engine.dispose()
 
 
-def test_token_create_list_revoke(db_url):
-    engine = store.make_engine(db_url)
-    runner = CliRunner()
-    env = {"DATABASE_URL": db_url}
-    created = runner.invoke(main, ["token", "create", "--name", "ci", "--role", "editor"], env=env)
-    assert created.exit_code == 0, created.output
-    token = created.stdout.strip().splitlines()[0]
-    assert token.startswith(auth.TOKEN_PREFIX)
-    assert auth.role_for_token(engine, token) == "editor"
-    assert all(
-        row["token_hash"] != token
-        for row in [store.api_token_by_hash(engine, auth.hash_token(token))]
-    )
+def test_collect_hands_the_collectors_only_their_settings(db_url, monkeypatch):
+    """The run gets ``settings.collector_env``: the collectors' variables, nothing else."""
+    from perfdash import collect
 
-    listed = runner.invoke(main, ["token", "list"], env=env)
-    assert "ci\teditor\tactive" in listed.output and token not in listed.output
+    seen = {}
 
-    dup = runner.invoke(main, ["token", "create", "--name", "ci"], env=env)
-    assert dup.exit_code == 1 and "already exists" in dup.output
-    assert (
-        runner.invoke(
-            main, ["token", "create", "--name", "x", "--role", "admin"], env=env
-        ).exit_code
-        == 2
-    )
+    def fake_run(engine, **kwargs):
+        seen.update(kwargs)
+        return collect.RunSummary()
 
-    revoked = runner.invoke(main, ["token", "revoke", "ci"], env=env)
-    assert revoked.exit_code == 0 and auth.role_for_token(engine, token) is None
-    assert "ci\teditor\trevoked" in runner.invoke(main, ["token", "list"], env=env).output
-    missing = runner.invoke(main, ["token", "revoke", "nobody"], env=env)
-    assert missing.exit_code == 1 and "No token named 'nobody'" in missing.output
-    engine.dispose()
+    monkeypatch.setattr(collect, "run", fake_run)
+    env = {
+        **dict.fromkeys(COLLECTOR_ENV_NAMES),
+        "DATABASE_URL": db_url,
+        "YOUTUBE_API_KEY": "yt-key",
+        "PERFDASH_DEEZER_BASE_URL": "http://127.0.0.1:9",
+        "PERFDASH_SECRET_KEY": None,
+    }
+    result = CliRunner().invoke(main, ["collect", "--source", "deezer"], env=env)
+    assert result.exit_code == 0, result.output
+    assert seen["sources"] == ["deezer"]
+    assert dict(seen["env"]) == {
+        "YOUTUBE_API_KEY": "yt-key",
+        "PERFDASH_DEEZER_BASE_URL": "http://127.0.0.1:9",
+    }

@@ -4,7 +4,7 @@ zone (if any) can serve a read.
 performance_daily (perfdash.schema.tables) holds one row per series and local day, kept exact
 by triggers on PostgreSQL (perfdash.schema.rollup_sql).  A read uses it when its period starts
 and ends at local midnights of a rollup zone; otherwise it reads the readings (same numbers).
-tests/test_rollup.py proves both paths agree and that the triggers keep the rollup equal to a
+tests/test_store_rollup.py proves both paths agree and that the triggers keep the rollup equal to a
 fresh count.  SQLite has no rollup.
 """
 

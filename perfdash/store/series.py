@@ -3,7 +3,7 @@ period's first gain is measured from).
 
 Each read has three forms with the same rows and values: from the daily rollup when the
 period is whole local days of a rollup zone, one hash aggregate over the covering index on
-PostgreSQL, and window functions on SQLite.  tests/test_fastpath_equivalence.py compares them
+PostgreSQL, and window functions on SQLite.  tests/test_store_aggregates.py compares them
 with what pandas computes from every row.
 """
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from test_collectors import FakeApis, ok
+from fake_platforms import FakeApis, ok
 
 from perfdash import create_app, store
 from perfdash.config import CollectorEnv, Settings

@@ -117,6 +117,7 @@ def test_documented_path_parameters_are_declared(api_app):
             assert declared == names, (method, path)
 
 
+@pytest.mark.slow
 @schema.parametrize()
 @settings(
     max_examples=12,

@@ -25,6 +25,8 @@ from conftest import free_port, need
 from perfdash import auth, store
 from perfdash.migrations import upgrade
 
+pytestmark = pytest.mark.slow  # each test starts gunicorn with several workers
+
 ROOT = Path(__file__).resolve().parent.parent
 SECRET = "smoke-test-secret-key-0123456789abcdef"
 

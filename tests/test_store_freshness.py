@@ -1,13 +1,15 @@
-"""Store tests of annotations, alert claims, freshness and launch dates (SQLite and PostgreSQL)."""
+"""Store tests of how fresh the numbers are: each release's and metric's newest reading, recent
+reading times, launch dates (SQLite and PostgreSQL).
+"""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pandas as pd
 import pytest
 
-from perfdash import alerts, demo, metrics, store
+from perfdash import alerts, metrics, store
 
 
 def T(*args) -> datetime:
@@ -19,58 +21,6 @@ def two_releases(engine) -> tuple[int, int]:
     a = store.create_release(engine, "rel-a", title="Neon Tides", approved_at=T(2026, 1, 5, 9))
     b = store.create_release(engine, "rel-b", title="Glass Horizon")
     return a, b
-
-
-def test_annotations_round_trip_with_catalog_notes(engine, two_releases):
-    a, b = two_releases
-    first = store.create_annotation(engine, a, T(2026, 3, 1), "playlist add", created_by="cli")
-    catalog = store.create_annotation(engine, None, T(2026, 2, 1, 12), "  TikTok campaign  ")
-    store.create_annotation(engine, b, T(2026, 3, 2), "video premiere")
-
-    rows = store.list_annotations(engine, [a])
-    assert [(r["id"], r["text"], r["release_key"]) for r in rows] == [
-        (catalog, "TikTok campaign", None),
-        (first, "playlist add", "rel-a"),
-    ]
-    assert rows[1]["at"] == T(2026, 3, 1) and rows[1]["at"].utcoffset().total_seconds() == 0
-    assert rows[1]["created_by"] == "cli" and rows[1]["title"] == "Neon Tides"
-    assert [r["text"] for r in store.list_annotations(engine, [a], include_catalog=False)] == [
-        "playlist add"
-    ]
-    assert len(store.list_annotations(engine)) == 3
-    assert [
-        r["text"] for r in store.list_annotations(engine, start=T(2026, 3, 1), end=T(2026, 3, 2))
-    ] == ["playlist add"]
-
-    assert store.delete_annotation(engine, first)
-    assert not store.delete_annotation(engine, first)
-    assert store.get_annotation(engine, first) is None
-    # deleting a release deletes its notes (ON DELETE CASCADE), catalog notes stay
-    store.delete_release(engine, b)
-    assert [r["id"] for r in store.list_annotations(engine)] == [catalog]
-
-
-def test_bad_annotations_write_nothing(engine, two_releases):
-    a, _ = two_releases
-    with pytest.raises(store.InvalidValueError, match="text"):
-        store.create_annotation(engine, a, T(2026, 3, 1), "   ")
-    with pytest.raises(store.InvalidValueError, match="500"):
-        store.create_annotation(engine, a, T(2026, 3, 1), "x" * 501)
-    with pytest.raises(store.UnknownReleaseError):
-        store.create_annotation(engine, a + 999, T(2026, 3, 1), "nope")
-    assert store.list_annotations(engine) == []
-
-
-def test_alert_claims_are_granted_once(engine, two_releases):
-    a, _ = two_releases
-    assert store.claim_alert(engine, "spike:rel-a:2026-03-01", release_id=a)
-    assert not store.claim_alert(engine, "spike:rel-a:2026-03-01", release_id=a)
-    assert store.sent_alert_keys(engine, ["spike:rel-a:2026-03-01", "other"]) == {
-        "spike:rel-a:2026-03-01"
-    }
-    assert store.release_alert_claim(engine, "spike:rel-a:2026-03-01")
-    assert store.claim_alert(engine, "spike:rel-a:2026-03-01")
-    assert store.sent_alert_keys(engine) == {"spike:rel-a:2026-03-01"}
 
 
 def test_freshness_and_launch_dates(engine, two_releases):
@@ -143,21 +93,3 @@ def test_metric_freshness_is_per_release_and_metric_with_platform_filter(engine,
         (a, "views", pd.Timestamp("2026-03-01", tz="UTC"), "collector"),
     ]
     assert store.metric_freshness(engine, []).empty
-
-
-def test_demo_spikes_are_found_and_steady_releases_are_not(sqlite_url):
-    """The demo catalog's viral days (demo-007, demo-019) through the store, and nothing else."""
-    engine = store.make_engine(sqlite_url)
-    today = datetime(2026, 11, 1, 12, tzinfo=UTC)
-    demo.load(engine, today=today)
-    found = alerts.build_alerts(engine, since=date(2025, 1, 1))
-    first_day = date(2025, 11, 2)  # today - 364 days
-    assert sorted((a.release_key, (a.day - first_day).days) for a in found) == [
-        ("demo-007", demo.VIRAL["demo-007"]),
-        ("demo-019", demo.VIRAL["demo-019"]),
-    ]
-    viral = found[0]
-    assert len(viral.items) >= 6  # every platform lifts on a viral day
-    assert all(item.ratio > 20 for item in viral.items)
-    assert viral.path().startswith(f"/dashboard?release={viral.release_id}&")
-    engine.dispose()

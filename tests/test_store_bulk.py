@@ -1,5 +1,6 @@
 """The bulk write path (CSV blocks through COPY on PostgreSQL) stores exactly what was given:
-awkward text, empty strings versus NULL, big values, microseconds, time zones."""
+awkward text, empty strings versus NULL, big values, microseconds, time zones; it counts
+what it wrote, skips what is there already, and writes all or nothing."""
 
 from __future__ import annotations
 
@@ -87,6 +88,7 @@ def test_bulk_insert_converts_offsets_to_utc(engine, release):
     assert stored == [datetime(2026, 6, 1, 0, tzinfo=UTC), datetime(2026, 6, 1, 3, tzinfo=UTC)]
 
 
+@pytest.mark.slow
 def test_bulk_insert_many_chunks(engine, release):
     n = 120_001 if engine.dialect.name == "postgresql" else 5_001
     start = datetime(2025, 1, 1, tzinfo=UTC)
@@ -104,3 +106,58 @@ def test_bulk_insert_many_chunks(engine, release):
     newest = store.latest_metrics(engine, release, limit=1)[0]
     assert newest["metric_value"] == n - 1
     assert newest["recorded_at"] == start + timedelta(minutes=n - 1)
+
+
+def T(*args, tz=UTC) -> datetime:
+    return datetime(*args, tzinfo=tz)
+
+
+def _frame(release, n, start=None, platform="YouTube", kind="total"):
+    start = start or T(2026, 1, 1)
+    return pd.DataFrame(
+        {
+            "release_id": release,
+            "platform": platform,
+            "metric_type": "views",
+            "metric_value": [10 * i for i in range(n)],
+            "recorded_at": [start + timedelta(hours=i) for i in range(n)],
+            "value_kind": kind,
+            "source": "csv",
+        }
+    )
+
+
+def test_bulk_insert_is_idempotent_and_counts(engine, release):
+    frame = _frame(release, 500)
+    assert store.insert_metrics(engine, frame) == store.WriteResult(500, 0)
+    assert store.insert_metrics(engine, frame) == store.WriteResult(0, 500)
+    # mixed-case platform is the same platform for deduplication
+    upper = frame.assign(platform="YOUTUBE")
+    assert store.insert_metrics(engine, upper).written == 0
+    # duplicates inside one batch count once
+    twice = pd.concat([_frame(release, 3, start=T(2027, 1, 1))] * 2)
+    assert store.insert_metrics(engine, twice) == store.WriteResult(3, 3)
+    assert store.count_metrics(engine, release) == 503
+    rows = store.get_performance_metrics_for_release(release, engine=engine)
+    assert rows[-1]["metric_value"] == 0 and rows[-1]["recorded_at"] == T(2026, 1, 1)
+
+
+def test_bulk_insert_is_all_or_nothing(engine, release):
+    frame = _frame(release, 100)
+    frame.loc[50, "release_id"] = release + 1000
+    with pytest.raises(store.UnknownReleaseError):
+        store.insert_metrics(engine, frame)
+    bad = _frame(release, 10)
+    bad.loc[5, "metric_value"] = -3
+    with pytest.raises(store.InvalidValueError, match="negative"):
+        store.insert_metrics(engine, bad)
+    assert store.count_metrics(engine) == 0
+
+
+def test_bulk_insert_in_callers_transaction_rolls_back(engine, release):
+    with pytest.raises(RuntimeError):
+        with engine.begin() as conn:
+            store.insert_metrics(conn, _frame(release, 20))
+            assert store.count_metrics(conn) == 20
+            raise RuntimeError("abort")
+    assert store.count_metrics(engine) == 0

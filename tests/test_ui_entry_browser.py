@@ -208,3 +208,16 @@ def test_create_release_and_find_it_in_the_dashboard_picker(demo_app, start_app,
     dash_duo.driver.get(f"{base}/dashboard")
     dash_duo.wait_for_element("#dash-release")
     pick(dash_duo, "dash-release", "Brand New Song")
+
+
+def test_form_shows_field_errors_and_writes_nothing(demo_app, start_app, dash_duo):
+    engine = demo_app.server.extensions["perfdash"]["engine"]
+    before = store.count_metrics(engine)
+    start_app(demo_app, "/entry")
+    dash_duo.wait_for_element("#entry-submit")
+    dash_duo.find_element("#entry-metric_value").send_keys("1e3")
+    dash_duo.find_element("#entry-submit").click()
+    dash_duo.wait_for_contains_text("#entry-metric_value-error", "whole number")
+    dash_duo.wait_for_contains_text("#entry-release_id-error", "Choose a release")
+    assert "Nothing was saved" in dash_duo.find_element("#entry-result").text
+    assert store.count_metrics(engine) == before

@@ -11,7 +11,10 @@ import importlib.util
 import json
 from pathlib import Path
 
+import pytest
 from conftest import PG_ADMIN_URL, need
+
+pytestmark = pytest.mark.slow  # gunicorn and five users for five seconds
 
 RUN = Path(__file__).resolve().parents[1] / "loadtest" / "run.py"
 
