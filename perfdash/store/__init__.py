@@ -54,6 +54,7 @@ from perfdash.store.drops import DROP_COLUMNS, total_drops
 from perfdash.store.engine import (
     apply_schema,
     default_engine,
+    engine_from_settings,
     make_engine,
     ping,
     to_utc,
@@ -188,6 +189,7 @@ __all__ = [
     "list_metric_types",
     "list_platform_keys",
     "list_users",
+    "engine_from_settings",
     "make_engine",
     "metric_freshness",
     "metric_records",
