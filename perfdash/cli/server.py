@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import click
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.schema import CreateIndex, CreateTable
 
 from perfdash import store
@@ -78,12 +77,7 @@ def upgrade(database_url: str | None) -> None:
         settings, statement_timeout_ms=0, lock_timeout_ms=settings.lock_timeout_ms
     )
     with db_errors():
-        try:
-            pending = migrations.pending_revisions(engine)
-        except SQLAlchemyError as exc:
-            raise store.DatabaseUnavailableError(
-                "The database is unavailable; check that it is running and DATABASE_URL is right"
-            ) from exc
+        pending = store.pending_revisions(engine)
         if pending:
             click.echo(f"Applying {len(pending)} revision(s): {', '.join(pending)}")
         store.apply_schema(engine, progress=click.echo)

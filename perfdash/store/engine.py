@@ -287,6 +287,14 @@ def apply_schema(
         upgrade(engine or default_engine(), progress=progress)
 
 
+def pending_revisions(engine: Engine) -> list[str]:
+    """The schema revisions ``apply_schema`` would apply, oldest first."""
+    from perfdash import migrations
+
+    with _translate_errors():
+        return migrations.pending_revisions(engine)
+
+
 def ping(engine: Engine) -> bool:
     try:
         with engine.connect() as conn:
