@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import uuid
 
-import pytest
+from conftest import need
 from test_worker import REDIS_URL, redis_up
 
 from perfdash import auth, create_app, store
@@ -64,8 +64,7 @@ def test_successes_do_not_count(tmp_path):
 
 
 def test_two_apps_share_the_counts_in_redis(tmp_path):
-    if not redis_up():
-        pytest.skip("Redis is not running on 127.0.0.1:6379")
+    need(redis_up(), "Redis is not running on 127.0.0.1:6379")
     name = f"alice-{uuid.uuid4().hex[:8]}"  # counts in Redis outlive the test
     first = make_app(tmp_path, REDIS_URL).server.test_client()
     second = make_app(tmp_path, REDIS_URL).server.test_client()

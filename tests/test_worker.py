@@ -14,6 +14,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -61,15 +62,17 @@ def worker_env(pg_url: str, queue: str) -> dict[str, str]:
         "PERFDASH_JOB_STALE_SECONDS": str(STALE),
         "PERFDASH_JOB_REDELIVER_SECONDS": str(REDELIVER),
         "PERFDASH_COLLECT_SCHEDULE": "off",
-        "PERFDASH_ALERTS_SCHEDULE": "off",
+        "PERFDASH_ALERTS_SCHEDULE": os.environ.get("PERFDASH_ALERTS_SCHEDULE", "off"),
+        "TMPDIR": tempfile.mkdtemp(prefix="perfdash-worker-"),  # beat's schedule file
     }
 
 
-def start_worker(pg_url: str, queue: str, log: Path) -> subprocess.Popen:
+def start_worker(pg_url: str, queue: str, log: Path, *, beat: bool = False) -> subprocess.Popen:
     binary = shutil.which("perfdash", path=str(Path(sys.executable).parent))
     need(binary is not None, "the perfdash command is not installed")
+    beat_args = ["--beat"] if beat else []
     proc = subprocess.Popen(
-        [binary, "worker", "--concurrency", "1", "--loglevel", "INFO"],
+        [binary, "worker", "--concurrency", "1", "--loglevel", "INFO", *beat_args],
         cwd=ROOT,
         env=worker_env(pg_url, queue),
         stdout=log.open("ab"),

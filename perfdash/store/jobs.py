@@ -78,8 +78,9 @@ def create_job(
     job_id = new_id()
     now = _now()
     with _begin(bind) as conn:
-        if exclusive and stale_before is not None:
-            _fail_stale(conn, exclusive, stale_before, now)
+        # a write first: on SQLite it takes the write lock before the reads below, so two
+        # processes creating jobs at once queue (busy_timeout) instead of one failing
+        _fail_stale(conn, exclusive or "", stale_before or now, now)
         if exclusive or dedupe_key:
             taken = _taken(conn, exclusive, dedupe_key)
             if taken:
