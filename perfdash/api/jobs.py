@@ -10,12 +10,15 @@ before anything is queued.
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 from flask import Response, current_app, jsonify, request
 
 from perfdash import jobs
 from perfdash.api import http
+from perfdash.csvio.reader import check_columns, read_header
+from perfdash.csvio.report import CsvImportError
 
 JOB_FIELDS = ("id", "kind", "state", "executor", "progress", "result", "attempts")
 TIME_FIELDS = ("created_at", "started_at", "heartbeat_at", "finished_at")
@@ -52,9 +55,12 @@ def post_import() -> Response:
         raise http.ApiError(
             400, "create_missing must be 1 or 0", [{"field": "create_missing", "message": "1 or 0"}]
         )
-    ctx = _ctx()
+    _check_header(body)
     filename = request.args.get("filename") or "api-import.csv"
-    upload_id = jobs.save_upload(ctx, body, filename=filename[:255], created_by=_who(role))
+    if len(filename) > 255:
+        raise http.ApiError(400, "filename is longer than 255 characters", [{"field": "filename"}])
+    ctx = _ctx()
+    upload_id = jobs.save_upload(ctx, body, filename=filename, created_by=_who(role))
     try:
         job_id = jobs.submit_import(
             ctx, upload_id, create_missing=create_missing in ("1", "true"), created_by=_who(role)
@@ -89,6 +95,17 @@ def get_job(job_id: str) -> Response:
     if job is None:
         raise http.ApiError(404, f"No job with id {job_id}")
     return jsonify(job_out(job))
+
+
+def _check_header(body: bytes) -> None:
+    """The header line is checked before anything is queued (the rows are the job's)."""
+    try:
+        names, _ = read_header(io.BytesIO(body))
+        check_columns(names)
+    except UnicodeDecodeError:
+        raise http.ApiError(400, "The file is not UTF-8 text; nothing was queued") from None
+    except CsvImportError as exc:
+        raise http.ApiError(400, f"{exc}; nothing was queued") from None
 
 
 def _who(role: str | None) -> str:
