@@ -78,7 +78,7 @@ def create_app(
         secret_key=settings.secret_key,
         secure_cookies=settings.secure_cookies,
     )
-    throttle.install(server, redis_url=settings.redis_url)
+    throttle.install(server, redis_url=settings.redis_url, tls_verify=settings.redis_tls_verify)
     server.register_blueprint(api.blueprint)
     app.layout = shell.layout
     shell.register(app)

@@ -24,6 +24,8 @@ failing later on the first request or the first render.
     PERFDASH_LOCK_TIMEOUT_MS        lock_timeout_ms (how long `perfdash db upgrade` waits on a lock)
     DATABASE_REPLICA_URL            replica_url (the dashboards' reads)
     REDIS_URL                       redis_url (Celery's broker, the sign-in limiter's storage)
+    PERFDASH_REDIS_TLS_VERIFY       redis_tls_verify (0 for a rediss:// server with a self-signed
+                                    certificate, as Heroku Redis has)
     PERFDASH_JOB_EXECUTOR           job_executor: thread, or celery (the default with REDIS_URL)
     PERFDASH_JOB_QUEUE, _STALE_SECONDS, _REDELIVER_SECONDS   job_queue, job_stale_seconds,
                                     job_redeliver_seconds
@@ -133,6 +135,7 @@ class Settings:
     lock_timeout_ms: int = 10_000
     replica_url: str | None = field(default=None, repr=False)
     redis_url: str | None = field(default=None, repr=False)
+    redis_tls_verify: bool = True
     job_executor: str = "thread"
     job_queue: str = "perfdash"
     job_stale_seconds: int = 60
@@ -243,11 +246,11 @@ def require_server_database(settings: Settings) -> None:
         )
 
 
-def _flag(env: Mapping[str, str], name: str) -> bool:
+def _flag(env: Mapping[str, str], name: str, *, default: bool = False) -> bool:
     raw = env.get(name, "").strip().lower()
     if raw not in ("", "0", "1", "true", "false", "yes", "no"):
         raise ConfigError(f"{name}={raw!r} must be 1/true or 0/false")
-    return raw in ("1", "true", "yes")
+    return default if raw == "" else raw in ("1", "true", "yes")
 
 
 def _whole(env: Mapping[str, str], name: str, default: int, *, low: int = 0) -> int:
@@ -307,6 +310,7 @@ def _deployment(env: Mapping[str, str]) -> dict[str, object]:
         "lock_timeout_ms": _whole(env, "PERFDASH_LOCK_TIMEOUT_MS", 10_000),
         "replica_url": replica,
         "redis_url": redis_url,
+        "redis_tls_verify": _flag(env, "PERFDASH_REDIS_TLS_VERIFY", default=True),
         "job_executor": executor,
         "job_queue": queue,
         "job_stale_seconds": _whole(env, "PERFDASH_JOB_STALE_SECONDS", 60, low=2),

@@ -15,6 +15,7 @@ only to queue a task, ``perfdash worker`` to run them.  Choices:
 
 from __future__ import annotations
 
+import ssl
 import tempfile
 from pathlib import Path
 
@@ -51,6 +52,9 @@ def make_celery(settings: Settings) -> Celery:
         },
         beat_schedule_filename=str(Path(tempfile.gettempdir()) / "perfdash-celerybeat-schedule"),
     )
+    if settings.redis_url and settings.redis_url.startswith("rediss://"):
+        required = ssl.CERT_REQUIRED if settings.redis_tls_verify else ssl.CERT_NONE
+        app.conf.broker_use_ssl = {"ssl_cert_reqs": required}
     app.perfdash_settings = settings  # the worker's own settings (its credentials included)
 
     @app.task(name="perfdash.run_job", bind=True)

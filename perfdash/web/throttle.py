@@ -47,13 +47,18 @@ def too_many(limit: RequestLimit) -> Response:
     return make_response(throttled_page((seconds + 59) // 60))
 
 
-def install(server: Flask, *, redis_url: str | None) -> Limiter:
+def install(server: Flask, *, redis_url: str | None, tls_verify: bool = True) -> Limiter:
     """Throttle this app's sign-in form (call after ``login.install``)."""
+    options: dict[str, object] = {}
+    if redis_url:
+        options = {"socket_connect_timeout": 2, "socket_timeout": 2}
+        if redis_url.startswith("rediss://") and not tls_verify:
+            options["ssl_cert_reqs"] = None  # a self-signed certificate (Heroku Redis)
     limiter = Limiter(
         key_func=address_key,
         app=server,
         storage_uri=redis_url or "memory://",
-        storage_options={"socket_connect_timeout": 2, "socket_timeout": 2} if redis_url else {},
+        storage_options=options,
         key_prefix="perfdash-signin",
         headers_enabled=True,
         swallow_errors=True,
