@@ -132,8 +132,8 @@ def engine_from_settings(
     )
 
 
-def _sqlite_engine(url: str) -> Engine:
-    engine = sa.create_engine(url, connect_args={"timeout": 30})
+def _sqlite_engine(url: str, **options: Any) -> Engine:
+    engine = sa.create_engine(url, connect_args={"timeout": 30}, **options)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:

@@ -20,9 +20,10 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.engine import Engine
+from sqlalchemy.pool import NullPool
 
 from perfdash.schema import jobs, uploads
-from perfdash.store.engine import _begin, _db_ts, make_engine, to_utc
+from perfdash.store.engine import _begin, _db_ts, _sqlite_engine, to_utc
 
 ACTIVE_STATES = ("queued", "running")
 UPLOAD_LIFETIME = timedelta(hours=1)
@@ -43,7 +44,9 @@ def jobs_engine_for(engine: Engine) -> Engine:
     url = engine.url
     if engine.dialect.name != "sqlite" or not url.database or url.database == ":memory:":
         return engine
-    sibling = make_engine(str(url.set(database=url.database + "-jobs")))
+    # no pool: a job's statements are few and short, and an app made and dropped (the tests
+    # make hundreds) leaves no file open behind it
+    sibling = _sqlite_engine(str(url.set(database=url.database + "-jobs")), poolclass=NullPool)
     with _begin(sibling) as conn:
         jobs.metadata.create_all(conn, tables=[jobs, uploads])
     return sibling
