@@ -50,6 +50,7 @@ def layout() -> html.Div:
     )
 
 
+QUEUED = "A collection is queued (job {id}), waiting for a worker…"
 GONE = "This collection is no longer known to the server; press Collect now again."
 
 
@@ -120,7 +121,9 @@ def register(app: Dash) -> None:
             return True, False, "", dbc.Alert(str(exc), color="warning")
         if job is None:  # gone: say so and stop polling
             return True, False, "", dbc.Alert(GONE, color="danger", id="collect-now-gone")
-        if job["state"] in ("queued", "running"):
+        if job["state"] == "queued":
+            return False, True, progress_view({"current": QUEUED.format(id=job["id"])}), no_update
+        if job["state"] == "running":
             return False, True, progress_view(job["progress"]), no_update
         result = job["result"] or {}
         if job["state"] == "done":
