@@ -78,7 +78,17 @@ def run_job(
     )
     if job["upload_id"]:
         store.delete_upload(ctx.jobs_engine, job["upload_id"])
+    _tidy(ctx)
     return state
+
+
+def _tidy(ctx: JobContext) -> None:
+    """Uploads past their hour and finished jobs past a month go, whoever ran the last job."""
+    try:
+        store.purge_expired_uploads(ctx.jobs_engine)
+        store.delete_old_jobs(ctx.jobs_engine)
+    except store.PerformanceDbError as exc:
+        log.warning("tidying old uploads and jobs failed: %s", exc)
 
 
 def _heartbeat(ctx: JobContext, job_id: str, runner: str, stop: threading.Event) -> None:
