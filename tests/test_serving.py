@@ -75,7 +75,7 @@ def test_deployment_settings_defaults():
     assert s.job_executor == "celery" and s.db_pooler == "transaction"
     assert s.replica_url == "postgresql+psycopg://u@replica/db"
     assert (s.collect_schedule, s.alerts_schedule) == (None, "0 7 * * 1-5")
-    assert "redis" not in repr(s) and "replica" not in repr(s)
+    assert "127.0.0.1:6379" not in repr(s) and "replica/db" not in repr(s)  # secrets inside
 
 
 @pytest.mark.parametrize(

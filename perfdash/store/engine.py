@@ -289,10 +289,10 @@ def apply_schema(
 
 def pending_revisions(engine: Engine) -> list[str]:
     """The schema revisions ``apply_schema`` would apply, oldest first."""
-    from perfdash import migrations
+    from perfdash.migrations import pending_revisions as pending
 
     with _translate_errors():
-        return migrations.pending_revisions(engine)
+        return pending(engine)
 
 
 def ping(engine: Engine) -> bool:

@@ -25,12 +25,11 @@ from sqlalchemy.pool import NullPool
 from perfdash.schema import jobs, uploads
 from perfdash.store.engine import _begin, _db_ts, _sqlite_engine, to_utc
 
-ACTIVE_STATES = ("queued", "running")
-UPLOAD_LIFETIME = timedelta(hours=1)
-JOB_FIELDS = tuple(c.name for c in jobs.columns)
+_ACTIVE_STATES = ("queued", "running")
+_UPLOAD_LIFETIME = timedelta(hours=1)
 
 
-def new_id() -> str:
+def _new_id() -> str:
     return uuid.uuid4().hex
 
 
@@ -78,7 +77,7 @@ def create_job(
     ``exclusive`` job of the same name is queued or running (a running one whose heartbeat is
     older than ``stale_before`` is marked failed first: its process died), or ``(id of the
     job that took the slot, False)`` for a ``dedupe_key`` already used."""
-    job_id = new_id()
+    job_id = _new_id()
     now = _now()
     with _begin(bind) as conn:
         # a write first: on SQLite it takes the write lock before the reads below, so two
@@ -119,7 +118,7 @@ def _taken(conn: sa.Connection, exclusive: str | None, dedupe_key: str | None) -
             return found
     if exclusive:
         return conn.execute(
-            select(jobs.c.id).where(jobs.c.exclusive == exclusive, jobs.c.state.in_(ACTIVE_STATES))
+            select(jobs.c.id).where(jobs.c.exclusive == exclusive, jobs.c.state.in_(_ACTIVE_STATES))
         ).scalar()
     return None
 
@@ -221,7 +220,7 @@ def delete_old_jobs(bind: Engine, older_than: timedelta = timedelta(days=30)) ->
         return conn.execute(
             delete(jobs).where(
                 jobs.c.created_at < _db_ts(conn, _now() - older_than),
-                jobs.c.state.not_in(ACTIVE_STATES),
+                jobs.c.state.not_in(_ACTIVE_STATES),
             )
         ).rowcount
 
@@ -233,7 +232,7 @@ def save_upload(
     bind: Engine, content: bytes, *, filename: str | None = None, created_by: str | None = None
 ) -> str:
     """Keep an uploaded file for an hour (or until its import ends); expired ones go first."""
-    upload_id = new_id()
+    upload_id = _new_id()
     now = _now()
     purge_expired_uploads(bind)
     with _begin(bind) as conn:
@@ -245,7 +244,7 @@ def save_upload(
                 size=len(content),
                 created_by=created_by,
                 created_at=_db_ts(conn, now),
-                expires_at=_db_ts(conn, now + UPLOAD_LIFETIME),
+                expires_at=_db_ts(conn, now + _UPLOAD_LIFETIME),
             )
         )
     return upload_id
@@ -276,7 +275,7 @@ def purge_expired_uploads(bind: Engine, now: datetime | None = None) -> int:
     """Remove uploads past their hour, except those an active job still has to read."""
     with _begin(bind) as conn:
         in_use = select(jobs.c.upload_id).where(
-            jobs.c.state.in_(ACTIVE_STATES), jobs.c.upload_id.is_not(None)
+            jobs.c.state.in_(_ACTIVE_STATES), jobs.c.upload_id.is_not(None)
         )
         return conn.execute(
             delete(uploads).where(
