@@ -1,8 +1,13 @@
-"""Entry point for WSGI servers: ``gunicorn app:server``."""
+"""Entry point for WSGI servers: ``gunicorn app:server``.
 
-from perfdash import create_app
+A server reachable from the network refuses, in one line and before it serves anything, what
+would lose data or sessions: the embedded SQLite file on a PaaS's ephemeral disk (unless
+PERFDASH_ALLOW_SQLITE=1) and a missing or weak PERFDASH_SECRET_KEY while sign-in is on.
+gunicorn prints an ``AppImportError``'s message alone and stops (no worker boot loop, no
+traceback); ``gunicorn.conf.py`` runs the same check once in the master before any worker.
+"""
 
-# A WSGI server is reachable from the network: login is required unless PERFDASH_AUTH=off,
-# and start-up refuses a missing or weak PERFDASH_SECRET_KEY.
-app = create_app(network=True)
+from perfdash.serving import served_app
+
+app = served_app()
 server = app.server

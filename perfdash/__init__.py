@@ -3,7 +3,7 @@
 ``create_app`` is the only app factory: it reads settings, makes the engine, installs the web
 layer (sign-in, security headers), registers the API blueprints and the pages' callbacks, and
 returns the Dash app (``app.server`` is the Flask app
-gunicorn serves).  Per-app state (settings, engine) lives in ``server.extensions["perfdash"]``;
+gunicorn serves).  Per-app state (settings, engines, the job context) lives in ``server.extensions["perfdash"]``;
 nothing is kept at module level, so any number of workers serve the same data.
 """
 
@@ -35,13 +35,18 @@ def create_app(
     """
     # Imported here, not at the top: every ``import perfdash.x`` (the CLI, migrations, a job
     # worker) runs this file, and need not load the pages and the API (about a second).
-    from perfdash import api, auth, store
+    from perfdash import api, auth, jobs, store
     from perfdash.ui import errors, shell
-    from perfdash.web import login, security
+    from perfdash.web import login, security, throttle
 
     settings = settings or load_settings()
-    engine = engine or store.make_engine(
-        settings.database_url, statement_timeout_ms=settings.statement_timeout_ms
+    engine = engine or store.engine_from_settings(settings)
+    # the dashboards' reads (dashboard, leaderboard, launches, alerts) may go to a replica;
+    # writes, sign-in, data entry and the API stay on the primary
+    read_engine = (
+        store.engine_from_settings(settings, settings.replica_url)
+        if settings.replica_url
+        else engine
     )
     app = dash.Dash(
         __name__,
@@ -57,6 +62,8 @@ def create_app(
     server.extensions["perfdash"] = {
         "settings": settings,
         "engine": engine,
+        "read_engine": read_engine,
+        "jobs": jobs.JobContext(settings, engine),
         "login_required": login_required,
     }
     if network:
@@ -71,6 +78,7 @@ def create_app(
         secret_key=settings.secret_key,
         secure_cookies=settings.secure_cookies,
     )
+    throttle.install(server, redis_url=settings.redis_url, tls_verify=settings.redis_tls_verify)
     server.register_blueprint(api.blueprint)
     app.layout = shell.layout
     shell.register(app)

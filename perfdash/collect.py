@@ -24,7 +24,7 @@ from typing import Any
 import httpx
 from sqlalchemy.engine import Engine
 
-from perfdash import jobs, store
+from perfdash import store
 from perfdash.collectors import deezer, lastfm, spotify, youtube
 from perfdash.collectors.base import USER_AGENT, RetryPolicy, SourceFailure, SourceReport
 from perfdash.ingest.readings import Recorded, record_readings
@@ -90,13 +90,16 @@ def run(
     transport: httpx.BaseTransport | None = None,
     sleep: Callable[[float], None] = time.sleep,
     progress: Callable[[str], None] | None = None,
+    release_progress: Callable[[str, int, int], None] | None = None,
     timeout: float = 20.0,
 ) -> RunSummary:
     """Collect from ``sources`` (default all) for ``release_keys`` (default every release).
 
     ``env`` holds the credentials and base-URL overrides (``YOUTUBE_API_KEY``,
     ``PERFDASH_YOUTUBE_BASE_URL``, ...): ``Settings.collector_env``.  Without it only the
-    sources that need no credentials run.
+    sources that need no credentials run.  ``progress`` hears a line before and after each
+    source, ``release_progress(source, releases_done, releases)`` each release a source is
+    done with (Last.fm reads about five a second: a large catalog takes minutes per source).
     """
     env = dict(env or {})
     base_urls = dict(base_urls or {})
@@ -125,7 +128,6 @@ def run(
             continue
         if progress:
             progress(f"Collecting from {module.NAME}…")
-        report = SourceReport(module.NAME)
         try:
             releases = store.releases_with_identifiers(
                 engine, module.IDENTIFIERS, release_keys=keys
@@ -133,6 +135,9 @@ def run(
         except store.PerformanceDbError as exc:
             summary.failed.append(f"{module.NAME}: {exc}")
             continue
+        report = SourceReport(
+            module.NAME, on_release=_per_release(release_progress, module.NAME, len(releases))
+        )
         if not releases:
             summary.quota[module.NAME] = f"0 {module.QUOTA_UNIT}"
             continue
@@ -165,6 +170,14 @@ def run(
             )
     summary.releases = len(touched)
     return summary
+
+
+def _per_release(
+    release_progress: Callable[[str, int, int], None] | None, source: str, total: int
+) -> Callable[[int], None] | None:
+    if release_progress is None:
+        return None
+    return lambda done: release_progress(source, min(done, total), total)
 
 
 def _extra(module: ModuleType, base_urls: Mapping[str, str]) -> dict[str, Any]:
@@ -213,43 +226,3 @@ def _write(
     else:
         summary.written += result.written
         summary.already_present += result.already_present
-
-
-# --------------------------------------------------------------------------- "Collect now"
-
-STALE = "The collection stopped (the server restarted?). Readings already written are kept."
-
-
-def start_job(engine: Engine, *, env: Mapping[str, str] | None = None) -> str:
-    """Start a collection (``run`` with ``env``) in a thread of this worker; returns its token."""
-    token = jobs.new_token()
-    state: dict[str, Any] = {"state": "running", "current": "", "finished": []}
-    jobs.write_state(token, state)
-
-    def progress(message: str) -> None:
-        # run() says "Collecting from X…" before a source and "X: n readings, ..." after
-        if message.startswith("Collecting from"):
-            state["current"] = message
-        else:
-            state["finished"].append(message)
-            state["current"] = "Saving…"
-        jobs.write_state(token, state)
-
-    def work() -> None:
-        try:
-            # Shorter retries than the scheduled run: someone is waiting on the page.
-            quick = RetryPolicy(attempts=2, backoff=1.0, max_wait=5.0)
-            summary = run(engine, env=env, retry=quick, timeout=10.0, progress=progress)
-            final = {"state": "done", "lines": summary.lines(), "failed": bool(summary.failed)}
-        except Exception as exc:  # noqa: BLE001 - reported to the page, never lost
-            final = {"state": "failed", "summary": f"The collection failed: {exc}"}
-        jobs.write_state(token, final)
-
-    jobs.start(token, work, "collect")
-    return token
-
-
-def read_job(token: str) -> dict[str, Any] | None:
-    """A collection job's last state ("running" with ``current`` and ``finished``, "done" with
-    the summary ``lines`` and ``failed``, or "failed" with ``summary``); None before the first."""
-    return jobs.read_state(token, stale_summary=STALE)

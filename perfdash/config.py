@@ -18,6 +18,19 @@ failing later on the first request or the first render.
     PERFDASH_PUBLIC_URL             public_url (links in alert messages)
     PERFDASH_ALERT_WEBHOOK          alert_webhook (where ``perfdash alerts --notify`` posts)
     COLLECTOR_ENV_NAMES             collector_env (API keys and base-URL overrides)
+    PERFDASH_ALLOW_SQLITE           allow_sqlite (gunicorn serves a SQLite file only when set)
+    PERFDASH_DB_POOLER              db_pooler: "transaction" behind PgBouncer-style poolers
+    PERFDASH_DB_POOL_SIZE, _MAX_OVERFLOW   db_pool_size, db_max_overflow (per process)
+    PERFDASH_LOCK_TIMEOUT_MS        lock_timeout_ms (how long `perfdash db upgrade` waits on a lock)
+    DATABASE_REPLICA_URL            replica_url (the dashboards' reads)
+    REDIS_URL                       redis_url (Celery's broker, the sign-in limiter's storage)
+    PERFDASH_REDIS_TLS_VERIFY       redis_tls_verify (0 for a rediss:// server with a self-signed
+                                    certificate, as Heroku Redis has)
+    PERFDASH_JOB_EXECUTOR           job_executor: thread, or celery (the default with REDIS_URL)
+    PERFDASH_JOB_QUEUE, _STALE_SECONDS, _REDELIVER_SECONDS   job_queue, job_stale_seconds,
+                                    job_redeliver_seconds
+    PERFDASH_COLLECT_SCHEDULE, PERFDASH_ALERTS_SCHEDULE     collect_schedule, alerts_schedule
+                                    (cron strings in UTC for `perfdash worker --beat`)
 
 Secrets (the session key, the webhook URL, the collectors' keys) are left out of ``repr``, so
 logging a Settings value never prints them.
@@ -26,6 +39,7 @@ logging a Settings value never prints them.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -39,6 +53,15 @@ from perfdash.metrics import SpikeRule, StaleRule
 DEFAULT_SQLITE_FILE = "perfdash.sqlite3"
 MIN_SECRET_KEY = 32  # characters; the README's advice and auth's check for signing sessions
 AUTH_MODES = ("auto", "required", "off")
+POOLER_MODES = ("transaction", "session")
+JOB_EXECUTORS = ("thread", "celery")
+# A hobby PostgreSQL plan allows about 20 connections: 3 web workers and a job worker at
+# 2 + 2 each stay under it (SQLAlchemy's own 5 + 5 made 30 per web dyno).
+DEFAULT_POOL_SIZE = 2
+DEFAULT_MAX_OVERFLOW = 2
+DEFAULT_COLLECT_SCHEDULE = "15 6 * * *"  # daily 06:15 UTC
+DEFAULT_ALERTS_SCHEDULE = "45 6 * * *"  # after the collection
+_CRON_FIELD = re.compile(r"^[0-9*,/\-]+$|^[A-Za-z]{3}(-[A-Za-z]{3})?$")
 PUBLIC_URL_ENV = "PERFDASH_PUBLIC_URL"
 ALERT_WEBHOOK_ENV = "PERFDASH_ALERT_WEBHOOK"
 STALE_HOURS_ENV = "PERFDASH_STALE_HOURS"
@@ -104,6 +127,21 @@ class Settings:
     public_url: str | None = None
     alert_webhook: str | None = field(default=None, repr=False)
     collector_env: CollectorEnv = field(default_factory=CollectorEnv, repr=False)
+    # deployment past one machine
+    allow_sqlite: bool = False
+    db_pooler: str | None = None
+    db_pool_size: int = DEFAULT_POOL_SIZE
+    db_max_overflow: int = DEFAULT_MAX_OVERFLOW
+    lock_timeout_ms: int = 10_000
+    replica_url: str | None = field(default=None, repr=False)
+    redis_url: str | None = field(default=None, repr=False)
+    redis_tls_verify: bool = True
+    job_executor: str = "thread"
+    job_queue: str = "perfdash"
+    job_stale_seconds: int = 60
+    job_redeliver_seconds: int = 600
+    collect_schedule: str | None = DEFAULT_COLLECT_SCHEDULE
+    alerts_schedule: str | None = DEFAULT_ALERTS_SCHEDULE
 
     def with_(self, **changes: object) -> Settings:
         return replace(self, **changes)
@@ -192,7 +230,94 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         public_url=_optional_text(env, PUBLIC_URL_ENV),
         alert_webhook=_optional_text(env, ALERT_WEBHOOK_ENV),
         collector_env=CollectorEnv({n: env[n] for n in COLLECTOR_ENV_NAMES if env.get(n)}),
+        **_deployment(env),
     )
+
+
+def require_server_database(settings: Settings) -> None:
+    """A server on the network (gunicorn) refuses the embedded SQLite file unless told so:
+    on a PaaS it is one database per dyno on an ephemeral disk, gone at the next deploy."""
+    if settings.is_sqlite and not settings.allow_sqlite:
+        raise ConfigError(
+            "DATABASE_URL is not a PostgreSQL URL: gunicorn would serve a SQLite file on this "
+            "machine's disk (one database per machine, lost at the next deploy). Set "
+            "DATABASE_URL to your PostgreSQL database, or PERFDASH_ALLOW_SQLITE=1 for one "
+            "machine with a lasting disk."
+        )
+
+
+def _flag(env: Mapping[str, str], name: str, *, default: bool = False) -> bool:
+    raw = env.get(name, "").strip().lower()
+    if raw not in ("", "0", "1", "true", "false", "yes", "no"):
+        raise ConfigError(f"{name}={raw!r} must be 1/true or 0/false")
+    return default if raw == "" else raw in ("1", "true", "yes")
+
+
+def _whole(env: Mapping[str, str], name: str, default: int, *, low: int = 0) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or int(raw) < low:
+        raise ConfigError(f"{name}={raw!r} must be a whole number of at least {low}")
+    return int(raw)
+
+
+def _schedule(env: Mapping[str, str], name: str, default: str) -> str | None:
+    """A five-field cron string (UTC), or None when set to "off" or empty."""
+    raw = env.get(name)
+    if raw is None:
+        return default
+    raw = " ".join(raw.split())
+    if raw.lower() in ("", "off", "none"):
+        return None
+    fields = raw.split(" ")
+    if len(fields) != 5 or not all(_CRON_FIELD.match(f) for f in fields):
+        raise ConfigError(
+            f"{name}={raw!r} must be a cron string of five fields (minute hour day month "
+            "weekday, UTC), e.g. '15 6 * * *', or 'off'"
+        )
+    return raw
+
+
+def _deployment(env: Mapping[str, str]) -> dict[str, object]:
+    """The settings of a deployment past one machine: pooler, pool, replica, jobs, schedules."""
+    pooler = (env.get("PERFDASH_DB_POOLER") or "").strip().lower() or None
+    if pooler is not None and pooler not in POOLER_MODES:
+        raise ConfigError(f"PERFDASH_DB_POOLER={pooler!r} must be transaction, session or unset")
+    replica_raw = env.get("DATABASE_REPLICA_URL")
+    replica = normalise_database_url(replica_raw) if replica_raw else None
+    if replica and replica.startswith("sqlite"):
+        raise ConfigError("DATABASE_REPLICA_URL must be a PostgreSQL URL (a read replica)")
+    redis_url = (env.get("REDIS_URL") or "").strip() or None
+    if redis_url and not redis_url.startswith(("redis://", "rediss://", "unix://")):
+        raise ConfigError(
+            f"REDIS_URL must start with redis:// or rediss:// (got {redis_url[:8]!r}...)"
+        )
+    executor = (env.get("PERFDASH_JOB_EXECUTOR") or "").strip().lower()
+    executor = executor or ("celery" if redis_url else "thread")
+    if executor not in JOB_EXECUTORS:
+        raise ConfigError(f"PERFDASH_JOB_EXECUTOR={executor!r} must be thread or celery")
+    if executor == "celery" and not redis_url:
+        raise ConfigError("PERFDASH_JOB_EXECUTOR=celery needs REDIS_URL (Celery's broker)")
+    queue = (env.get("PERFDASH_JOB_QUEUE") or "perfdash").strip()
+    if not re.fullmatch(r"[A-Za-z0-9_.-]{1,100}", queue):
+        raise ConfigError(f"PERFDASH_JOB_QUEUE={queue!r} must be letters, digits, '.', '_' or '-'")
+    return {
+        "allow_sqlite": _flag(env, "PERFDASH_ALLOW_SQLITE"),
+        "db_pooler": pooler,
+        "db_pool_size": _whole(env, "PERFDASH_DB_POOL_SIZE", DEFAULT_POOL_SIZE, low=1),
+        "db_max_overflow": _whole(env, "PERFDASH_DB_MAX_OVERFLOW", DEFAULT_MAX_OVERFLOW),
+        "lock_timeout_ms": _whole(env, "PERFDASH_LOCK_TIMEOUT_MS", 10_000),
+        "replica_url": replica,
+        "redis_url": redis_url,
+        "redis_tls_verify": _flag(env, "PERFDASH_REDIS_TLS_VERIFY", default=True),
+        "job_executor": executor,
+        "job_queue": queue,
+        "job_stale_seconds": _whole(env, "PERFDASH_JOB_STALE_SECONDS", 60, low=2),
+        "job_redeliver_seconds": _whole(env, "PERFDASH_JOB_REDELIVER_SECONDS", 600, low=1),
+        "collect_schedule": _schedule(env, "PERFDASH_COLLECT_SCHEDULE", DEFAULT_COLLECT_SCHEDULE),
+        "alerts_schedule": _schedule(env, "PERFDASH_ALERTS_SCHEDULE", DEFAULT_ALERTS_SCHEDULE),
+    }
 
 
 def _optional_text(env: Mapping[str, str], name: str) -> str | None:

@@ -41,6 +41,45 @@ CREATE TABLE perfdash_api_tokens (
 	UNIQUE (token_hash)
 );
 
+CREATE TABLE perfdash_jobs (
+	id VARCHAR(32) NOT NULL, 
+	kind VARCHAR(20) NOT NULL, 
+	state VARCHAR(10) DEFAULT 'queued' NOT NULL, 
+	executor VARCHAR(10) NOT NULL, 
+	params JSON NOT NULL, 
+	progress JSON, 
+	result JSON, 
+	upload_id VARCHAR(32), 
+	exclusive VARCHAR(50), 
+	dedupe_key VARCHAR(100), 
+	created_by VARCHAR(100), 
+	runner VARCHAR(100), 
+	attempts INTEGER DEFAULT 0 NOT NULL, 
+	created_at TIMESTAMP WITH TIME ZONE NOT NULL, 
+	started_at TIMESTAMP WITH TIME ZONE, 
+	heartbeat_at TIMESTAMP WITH TIME ZONE, 
+	finished_at TIMESTAMP WITH TIME ZONE, 
+	PRIMARY KEY (id), 
+	UNIQUE (dedupe_key)
+);
+
+CREATE INDEX idx_jobs_created_at ON perfdash_jobs (created_at);
+
+CREATE UNIQUE INDEX uq_jobs_exclusive_active ON perfdash_jobs (exclusive) WHERE state IN ('queued', 'running') AND exclusive IS NOT NULL;
+
+CREATE TABLE perfdash_uploads (
+	id VARCHAR(32) NOT NULL, 
+	filename VARCHAR(255), 
+	content BYTEA NOT NULL, 
+	size BIGINT NOT NULL, 
+	created_by VARCHAR(100), 
+	created_at TIMESTAMP WITH TIME ZONE NOT NULL, 
+	expires_at TIMESTAMP WITH TIME ZONE NOT NULL, 
+	PRIMARY KEY (id)
+);
+
+CREATE INDEX idx_uploads_expires_at ON perfdash_uploads (expires_at);
+
 CREATE TABLE perfdash_users (
 	id SERIAL NOT NULL, 
 	username VARCHAR(100) NOT NULL, 

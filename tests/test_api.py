@@ -321,6 +321,9 @@ def test_served_document_names_the_resources_and_the_enforced_batch_limit(api_en
         "/metrics/{metric_id}",
         "/annotations",
         "/annotations/{annotation_id}",
+        "/imports",
+        "/collect",
+        "/jobs/{job_id}",
     }
     assert (
         doc["paths"]["/metrics"]["post"]["requestBody"]["content"]["application/json"]["schema"][

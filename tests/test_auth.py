@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from auth_helpers import login
+from gunicorn.errors import AppImportError
 
 from perfdash import auth, create_app, store
 from perfdash.config import ConfigError, Settings, load_settings
@@ -132,9 +133,11 @@ def test_loopback_hosts(host, loopback):
 def test_app_py_requires_login_with_a_key_from_the_environment(monkeypatch, sqlite_url):
     app_py = str(Path(__file__).resolve().parents[1] / "app.py")
     monkeypatch.setenv("DATABASE_URL", sqlite_url)
+    monkeypatch.setenv("PERFDASH_ALLOW_SQLITE", "1")  # gunicorn refuses SQLite otherwise
     monkeypatch.delenv("PERFDASH_AUTH", raising=False)
     monkeypatch.delenv("PERFDASH_SECRET_KEY", raising=False)
-    with pytest.raises(ConfigError, match="PERFDASH_SECRET_KEY is not set"):
+    # gunicorn prints an AppImportError's message alone and stops
+    with pytest.raises(AppImportError, match="PERFDASH_SECRET_KEY is not set"):
         runpy.run_path(app_py)
     monkeypatch.setenv("PERFDASH_SECRET_KEY", SECRET)
     server = runpy.run_path(app_py)["server"]

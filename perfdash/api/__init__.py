@@ -8,7 +8,8 @@ otherwise they need a viewer token.
 
 This module is the route table, so every URL the API answers is listed in one place:
 ``http`` holds the plumbing the resources share, ``releases``, ``readings`` and
-``annotations`` one resource each, ``openapi`` the document.  ``create_app`` registers
+``annotations`` one resource each, ``jobs`` the background jobs (imports, collection),
+``openapi`` the document.  ``create_app`` registers
 ``blueprint``.
 """
 
@@ -18,7 +19,7 @@ from flask import Blueprint, Response, current_app, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from perfdash import store
-from perfdash.api import annotations, http, openapi, readings, releases
+from perfdash.api import annotations, http, jobs, openapi, readings, releases
 
 blueprint = Blueprint("perfdash_api", __name__)
 
@@ -55,6 +56,9 @@ ROUTES = (
     (V1 + "/annotations", annotations.list_annotations, ("GET",)),
     (V1 + "/annotations", annotations.create_annotation, ("POST",)),
     (V1 + "/annotations/<int:annotation_id>", annotations.delete_annotation, ("DELETE",)),
+    (V1 + "/imports", jobs.post_import, ("POST",)),
+    (V1 + "/collect", jobs.post_collect, ("POST",)),
+    (V1 + "/jobs/<job_id>", jobs.get_job, ("GET",)),
     (http.CATCH_ALL_RULE, not_found, ("GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")),
 )
 

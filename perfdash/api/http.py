@@ -114,15 +114,20 @@ def allowed_methods(path: str) -> list[str]:
     return sorted(Map(rules).bind("api").allowed_methods(path))
 
 
+# a CSV file posted to /imports may be larger than a JSON batch
+BODY_LIMITS = {API_PREFIX + "/imports": 50 * 1024 * 1024}
+
+
 def limit_body() -> Response | None:
     """Refuse bodies over the limit before reading them (chunked bodies are capped too)."""
     if not is_api_request():
         return None
-    if request.content_length is not None and request.content_length > MAX_BODY_BYTES:
+    limit = BODY_LIMITS.get(request.path, MAX_BODY_BYTES)
+    if request.content_length is not None and request.content_length > limit:
         raise ApiError(
-            413, f"The request body is larger than {MAX_BODY_BYTES:,} bytes; send smaller batches"
+            413, f"The request body is larger than {limit:,} bytes; send smaller batches"
         )
-    request.max_content_length = MAX_BODY_BYTES
+    request.max_content_length = limit
     if request.method == "OPTIONS":
         # Flask's automatic answer would also list the catch-all's methods.
         response = Response(status=200)

@@ -40,7 +40,12 @@ def spec() -> dict[str, Any]:
         },
         "servers": [{"url": http.API_PREFIX}],
         "components": components(),
-        "paths": {**_release_paths(), **_reading_paths(), **_annotation_paths()},
+        "paths": {
+            **_release_paths(),
+            **_reading_paths(),
+            **_annotation_paths(),
+            **_job_paths(),
+        },
     }
 
 
@@ -299,6 +304,68 @@ def _annotation_paths() -> dict[str, Any]:
                 "Delete one note (editors)",
                 {"204": {"description": "Deleted"}, "404": _error("No such note")},
                 parameters=[_path_id("annotation_id")],
+            )
+        },
+    }
+
+
+def _job_paths() -> dict[str, Any]:
+    time = {"type": "string", "format": "date-time", "nullable": True}
+    job = {
+        "type": "object",
+        "required": ["id", "kind", "state", "executor", "progress"],
+        "properties": {
+            "id": {"type": "string"},
+            "kind": {"type": "string", "enum": ["import", "collect", "alerts"]},
+            "state": {"type": "string", "enum": ["queued", "running", "done", "failed"]},
+            "executor": {"type": "string", "enum": ["thread", "celery", "inline"]},
+            "progress": {"type": "object", "description": "import: done, total (rows)"},
+            "result": {"type": "object", "nullable": True},
+            "attempts": {"type": "integer"},
+            "created_at": time,
+            "started_at": time,
+            "heartbeat_at": time,
+            "finished_at": time,
+        },
+    }
+    accepted = _answer("Queued; Location: /api/v1/jobs/ID", job)
+    accepted["headers"] = {"Location": {"schema": {"type": "string"}}}
+    csv_body = {"required": True, "content": {"text/csv": {"schema": {"type": "string"}}}}
+    return {
+        "/imports": {
+            "post": _write(
+                "Import a CSV file (the import format) as a background job, all or nothing",
+                {
+                    "202": accepted,
+                    "400": _error("Empty body or a bad parameter"),
+                    "413": _error("Body too large"),
+                    "415": _error("Body is not text/csv"),
+                    "503": _error("The job queue is unavailable"),
+                },
+                parameters=[
+                    _query("create_missing", "1: create unknown releases.", enum=["0", "1"]),
+                    _query("filename", "A name for the file in the job's report.", maxLength=255),
+                ],
+                requestBody=csv_body,
+            )
+        },
+        "/collect": {
+            "post": _write(
+                "Start a collection run from the platforms' APIs (one at a time)",
+                {
+                    "202": accepted,
+                    "409": _error("A collection is running; Location names its job"),
+                    "503": _error("The job queue is unavailable"),
+                },
+            )
+        },
+        "/jobs/{job_id}": {
+            "get": _read(
+                "A background job: its state, progress and result",
+                {"200": _answer("The job", job), "404": _error("No such job")},
+                parameters=[
+                    {"name": "job_id", "in": "path", "required": True, "schema": {"type": "string"}}
+                ],
             )
         },
     }

@@ -38,9 +38,7 @@ def db_errors() -> Iterator[None]:
 
 
 def engine_for(settings: Settings) -> Engine:
-    return store.make_engine(
-        settings.database_url, statement_timeout_ms=settings.statement_timeout_ms
-    )
+    return store.engine_from_settings(settings)
 
 
 database_url_option = click.option(

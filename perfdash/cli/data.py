@@ -119,18 +119,43 @@ def collect(
     SPOTIFY_CLIENT_ID/SPOTIFY_CLIENT_SECRET; Deezer needs none).  Safe to schedule: a second
     run in the same minute writes nothing.  Exits 1 when anything failed.
     """
-    from perfdash import collect
+    from perfdash import collect, jobs
+    from perfdash.jobs.runner import run_job
 
     settings = settings_for(database_url)
     engine = engine_for(settings)
-    with db_errors():
-        summary = collect.run(
+    ctx = jobs.JobContext(settings, engine)
+    outcome: dict = {}
+
+    def work(_ctx, _job, reporter):
+        outcome["summary"] = collect.run(
             engine,
             sources=list(sources) or None,
             release_keys=list(releases) or None,
             dry_run=dry_run,
             env=settings.collector_env,
             progress=lambda message: click.echo(message, err=True),
+        )
+        return "done", {
+            "lines": outcome["summary"].lines(),
+            "failed": bool(outcome["summary"].failed),
+        }
+
+    with db_errors():
+        try:
+            # one collection at a time across every host: a scheduled run, Collect now, this
+            job_id = jobs.submit_collect(
+                ctx, created_by="cli", interactive=False, executor="inline"
+            )
+        except jobs.JobRunning as exc:
+            raise click.ClickException(
+                f"{exc}: wait for it to finish (a second run would spend the quotas twice)"
+            ) from None
+        run_job(ctx, job_id, work)
+    summary = outcome.get("summary")
+    if summary is None:
+        raise click.ClickException(
+            (jobs.view(ctx, job_id) or {}).get("result", {}).get("summary", "The collection failed")
         )
     for line in summary.lines():
         click.echo(line)

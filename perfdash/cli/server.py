@@ -64,14 +64,26 @@ def db() -> None:
 @db.command()
 @database_url_option
 def upgrade(database_url: str | None) -> None:
-    """Bring the database to the current schema (safe to run again; keeps every row)."""
+    """Bring the database to the current schema (safe to run again; keeps every row).
+
+    Runs without the web's statement timeout (counting the rollup of a large table takes
+    minutes) but with a lock timeout (PERFDASH_LOCK_TIMEOUT_MS): a schema change that would
+    queue behind a long query, and every request behind it, gives up instead.
+    """
     from perfdash import migrations
 
     settings = settings_for(database_url)
-    engine = engine_for(settings)
+    engine = store.engine_from_settings(
+        settings, statement_timeout_ms=0, lock_timeout_ms=settings.lock_timeout_ms
+    )
     with db_errors():
-        store.apply_schema(engine)
+        pending = store.pending_revisions(engine)
+        if pending:
+            click.echo(f"Applying {len(pending)} revision(s): {', '.join(pending)}")
+        store.apply_schema(engine, progress=click.echo)
+        click.echo(f"Checking the daily rollup for {settings.tz} (PERFDASH_TZ) ...")
         added = store.set_rollup_zones(engine, [settings.tz])
+    engine.dispose()
     click.echo(f"Database at revision {migrations.current_revision(engine)}.")
     if added:
         click.echo(f"Counted the daily rollup for {', '.join(added)} (PERFDASH_TZ).")

@@ -60,20 +60,34 @@ class SourceReport:
     failed: list[str] = field(default_factory=list)
     requests: int = 0
     releases: set[int] = field(default_factory=set)
+    # told how many releases the source is done with (read, skipped or failed), as it goes
+    on_release: Callable[[int], None] | None = None
+    _settled: set[Any] = field(default_factory=set)
 
     def add(self, release: Mapping[str, Any], platform: str, metric: str, value: Any, url: str):
         self.readings.append(
             Reading(release["id"], release["release_id"], platform, metric, value, url)
         )
         self.releases.add(release["id"])
+        self._settle(release)
 
     def skip(self, release: Mapping[str, Any] | None, message: str) -> None:
         prefix = f"{self.source} {release['release_id']}: " if release else f"{self.source}: "
         self.skipped.append(prefix + message)
+        self._settle(release)
 
     def fail(self, release: Mapping[str, Any] | None, message: str) -> None:
         prefix = f"{self.source} {release['release_id']}: " if release else f"{self.source}: "
         self.failed.append(prefix + message)
+        self._settle(release)
+
+    def _settle(self, release: Mapping[str, Any] | None) -> None:
+        if release is None or self.on_release is None:
+            return
+        key = release.get("id", release.get("release_id"))
+        if key not in self._settled:
+            self._settled.add(key)
+            self.on_release(len(self._settled))
 
 
 def public_url(base: str, path: str, params: Mapping[str, Any] | None = None) -> str:

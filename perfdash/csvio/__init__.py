@@ -2,8 +2,8 @@
 
 ``reader`` reads a file (encoding, header, numbered chunks), ``validate`` checks a chunk with
 vectorised pandas by the rules of ``perfdash.ingest.rules``, ``importer`` writes a file
-all-or-nothing, ``export`` writes the import format back out, ``jobs`` runs a confirmed upload
-in the background, ``report`` says what happened.
+all-or-nothing, ``export`` writes the import format back out, ``report`` says what happened.
+A confirmed upload runs in the background as a job of ``perfdash.jobs``.
 
 The names below are re-exported for callers that still write ``csvio.import_csv``; new code
 imports them from their module.
@@ -12,7 +12,6 @@ imports them from their module.
 from perfdash.csvio.columns import DELIMITERS, EXPORT_COLUMNS
 from perfdash.csvio.export import export_csv
 from perfdash.csvio.importer import CHUNK_ROWS, import_csv
-from perfdash.csvio.jobs import job_path, read_job, save_upload, start_import_job
 from perfdash.csvio.report import CsvImportError, ImportReport, Problem
 
 __all__ = [
@@ -24,8 +23,4 @@ __all__ = [
     "Problem",
     "export_csv",
     "import_csv",
-    "job_path",
-    "read_job",
-    "save_upload",
-    "start_import_job",
 ]

@@ -10,6 +10,8 @@ Three starting points all end at the current schema with every row kept:
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 from alembic import command
@@ -28,8 +30,32 @@ def alembic_config(engine: Engine) -> Config:
     return cfg
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
-    command.upgrade(alembic_config(engine), revision)
+def upgrade(
+    engine: Engine, revision: str = "head", *, progress: Callable[[str], None] | None = None
+) -> None:
+    """Apply the missing revisions; ``progress`` hears one line per revision applied (the
+    release phase of a deploy shows it, so a long one is seen to be working)."""
+    cfg = alembic_config(engine)
+    if progress is not None:
+        started = [time.monotonic()]
+
+        def on_version_apply(*, step, **_kw) -> None:
+            took = time.monotonic() - started[0]
+            started[0] = time.monotonic()
+            doc = " ".join((getattr(step.up_revision, "doc", "") or "").split())
+            doc = doc if len(doc) <= 72 else doc[:71] + "…"
+            progress(f"  applied {step.up_revision_id}: {doc} ({took:.1f} s)")
+
+        cfg.attributes["on_version_apply"] = on_version_apply
+    command.upgrade(cfg, revision)
+
+
+def pending_revisions(engine: Engine) -> list[str]:
+    """The revisions ``upgrade`` would apply, oldest first."""
+    script = ScriptDirectory.from_config(alembic_config(engine))
+    current = current_revision(engine)
+    walked = script.walk_revisions(current or "base", "heads")
+    return [rev.revision for rev in reversed(list(walked)) if rev.revision != current]
 
 
 def downgrade(engine: Engine, revision: str) -> None:

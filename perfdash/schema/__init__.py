@@ -10,9 +10,11 @@ from perfdash.schema.tables import (
     api_tokens,
     approved_releases,
     content_performance,
+    jobs,
     metadata,
     performance_daily,
     performance_rollup_zones,
+    uploads,
     users,
 )
 
@@ -24,8 +26,10 @@ __all__ = [
     "api_tokens",
     "approved_releases",
     "content_performance",
+    "jobs",
     "metadata",
     "performance_daily",
     "performance_rollup_zones",
+    "uploads",
     "users",
 ]

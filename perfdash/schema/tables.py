@@ -25,6 +25,7 @@ Why the additions:
 from __future__ import annotations
 
 from sqlalchemy import (
+    JSON,
     BigInteger,
     Boolean,
     Column,
@@ -33,6 +34,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     Numeric,
     String,
@@ -225,4 +227,61 @@ performance_rollup_zones = Table(
     metadata,
     Column("tz", String(64), primary_key=True),
     Column("built_at", DateTime(timezone=True), server_default=func.current_timestamp()),
+)
+
+# --------------------------------------------------------------------------- jobs (0010)
+
+# Background jobs (an import, a collection run, a scheduled alert run) that any host can see:
+# the row is the job's state, written by whichever process runs it (a thread of a web worker or
+# a Celery worker) and read by whichever process answers the poll.  ``heartbeat_at`` is renewed
+# while it runs: a running job whose heartbeat stopped is reported failed (its process died),
+# and a redelivered Celery message may claim it again.  ``exclusive`` names work of which only
+# one may be queued or running at a time (one collection: the quota is spent once); the partial
+# unique index enforces it across hosts.  ``dedupe_key`` makes a schedule's slot run once
+# however many schedulers fire it.  ``params``, ``progress`` and ``result`` are JSON.
+jobs = Table(
+    "perfdash_jobs",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("kind", String(20), nullable=False),
+    Column("state", String(10), nullable=False, server_default=text("'queued'")),
+    Column("executor", String(10), nullable=False),
+    Column("params", JSON, nullable=False),
+    Column("progress", JSON),
+    Column("result", JSON),
+    Column("upload_id", String(32)),
+    Column("exclusive", String(50)),
+    Column("dedupe_key", String(100), unique=True),
+    Column("created_by", String(100)),
+    Column("runner", String(100)),
+    Column("attempts", Integer, nullable=False, server_default=text("0")),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("started_at", DateTime(timezone=True)),
+    Column("heartbeat_at", DateTime(timezone=True)),
+    Column("finished_at", DateTime(timezone=True)),
+    Index("idx_jobs_created_at", "created_at"),
+)
+
+Index(
+    "uq_jobs_exclusive_active",
+    jobs.c.exclusive,
+    unique=True,
+    postgresql_where=text("state IN ('queued', 'running') AND exclusive IS NOT NULL"),
+    sqlite_where=text("state IN ('queued', 'running') AND exclusive IS NOT NULL"),
+)
+
+# Uploaded CSV files between the preview and the import (or an API import's body), so the host
+# that runs the import need not be the one that received the file.  They expire: removed when
+# their import finishes, when the preview is replaced, and an hour after the upload otherwise.
+uploads = Table(
+    "perfdash_uploads",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("filename", String(255)),
+    Column("content", LargeBinary, nullable=False),
+    Column("size", BigInteger, nullable=False),
+    Column("created_by", String(100)),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Index("idx_uploads_expires_at", "expires_at"),
 )

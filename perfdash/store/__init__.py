@@ -21,6 +21,7 @@ write ``store.x``; the modules are by noun:
     annotations   dated notes on releases or the catalog
     alert_claims  which alerts were delivered, claimed once across workers
     freshness     how recent each release's and metric's numbers are
+    jobs          background jobs' rows and the uploads they import, any host's to read
 
 Rules kept here so nobody else has to remember them:
 - Timestamps are stored in UTC.  PostgreSQL keeps ``timestamptz``; SQLite has no time zones,
@@ -54,7 +55,9 @@ from perfdash.store.drops import DROP_COLUMNS, total_drops
 from perfdash.store.engine import (
     apply_schema,
     default_engine,
+    engine_from_settings,
     make_engine,
+    pending_revisions,
     ping,
     to_utc,
     transaction,
@@ -69,6 +72,20 @@ from perfdash.store.errors import (
     WriteResult,
 )
 from perfdash.store.freshness import metric_freshness, recent_reading_times, release_freshness
+from perfdash.store.jobs import (
+    claim_job,
+    create_job,
+    delete_old_jobs,
+    delete_upload,
+    finish_job,
+    get_job,
+    job_heartbeat,
+    jobs_engine_for,
+    purge_expired_uploads,
+    read_upload,
+    save_upload,
+    upload_exists,
+)
 from perfdash.store.periods import (
     LEADERBOARD_COLUMNS,
     PERIOD_GAIN_COLUMNS,
@@ -156,22 +173,29 @@ __all__ = [
     "api_token_by_hash",
     "apply_schema",
     "claim_alert",
+    "claim_job",
     "count_metrics",
     "count_records",
     "count_releases",
     "count_users",
     "create_annotation",
     "create_api_token",
+    "create_job",
     "create_release",
     "create_user",
     "default_engine",
     "delete_annotation",
     "delete_demo_data",
     "delete_metric",
+    "delete_old_jobs",
     "delete_release",
+    "delete_upload",
     "delete_user",
+    "engine_from_settings",
     "existing_release_ids",
+    "finish_job",
     "get_annotation",
+    "get_job",
     "get_metric",
     "get_performance_metrics_for_release",
     "get_release",
@@ -180,6 +204,8 @@ __all__ = [
     "has_user_data",
     "insert_metrics",
     "iter_metrics_for_export",
+    "job_heartbeat",
+    "jobs_engine_for",
     "latest_metrics",
     "launch_dates",
     "leaderboard",
@@ -191,8 +217,11 @@ __all__ = [
     "make_engine",
     "metric_freshness",
     "metric_records",
+    "pending_revisions",
     "period_gains",
     "ping",
+    "purge_expired_uploads",
+    "read_upload",
     "readings_page",
     "recent_reading_times",
     "release_alert_claim",
@@ -206,6 +235,7 @@ __all__ = [
     "rollup_differences",
     "rollup_zone_for",
     "rollup_zones",
+    "save_upload",
     "search_releases",
     "sent_alert_keys",
     "set_rollup_zones",
@@ -216,4 +246,5 @@ __all__ = [
     "update_metric",
     "update_release",
     "update_user",
+    "upload_exists",
 ]

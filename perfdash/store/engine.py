@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -25,7 +25,12 @@ from sqlalchemy import event, select
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError, SQLAlchemyError
 
-from perfdash.config import load_settings
+from perfdash.config import (
+    DEFAULT_MAX_OVERFLOW,
+    DEFAULT_POOL_SIZE,
+    Settings,
+    load_settings,
+)
 from perfdash.store.errors import DatabaseUnavailableError, PerformanceDbError, UnknownReleaseError
 
 
@@ -53,48 +58,102 @@ def _sqlite_bucket(ts: str | None, unit: str, tz: str) -> str | None:
     return local.strftime("%Y-%m-%d %H:%M:%S.000000")
 
 
-def make_engine(url: str, *, statement_timeout_ms: int = 15_000) -> Engine:
+def make_engine(
+    url: str,
+    *,
+    statement_timeout_ms: int = 15_000,
+    lock_timeout_ms: int | None = None,
+    pooler: str | None = None,
+    pool_size: int = DEFAULT_POOL_SIZE,
+    max_overflow: int = DEFAULT_MAX_OVERFLOW,
+) -> Engine:
     """An engine configured for perfdash's rules on either backend.
 
     ``pool_pre_ping`` lets a worker survive a database restart without being restarted itself.
-    JIT is off on PostgreSQL: the dashboard's queries run in milliseconds, but their estimated
-    cost (index probes per series) crosses ``jit_above_cost`` and compiling took 430 ms of a
-    600 ms leaderboard on ten million rows.
+    On PostgreSQL every transaction starts by setting its own limits with ``set_config(...,
+    true)`` (``SET LOCAL``): the statement timeout, the lock timeout when given, ``timezone``
+    UTC and JIT off.  Startup ``options`` would be simpler, but PgBouncer refuses them (or, told
+    to ignore them, drops them silently), and a plain ``SET`` would leak to whichever client
+    the pooler hands the server connection next; ``SET LOCAL`` ends with the transaction, so it
+    is right with and without a pooler.  JIT is off because the dashboard's queries run in
+    milliseconds but their estimated cost crosses ``jit_above_cost``: compiling took 430 ms of
+    a 600 ms leaderboard on ten million rows.  ``pooler="transaction"``: psycopg never prepares
+    statements on the server (a prepared statement lives on one server connection, and the
+    pooler gives the next transaction another one: ``prepared statement "_pg3_0" already
+    exists``).  ``statement_timeout_ms=0`` means no statement timeout (the migrations).
     """
     if url.startswith("sqlite"):
-        engine = sa.create_engine(url, connect_args={"timeout": 30})
-
-        @event.listens_for(engine, "connect")
-        def _on_connect(dbapi_conn: Any, _record: Any) -> None:
-            # pysqlite would BEGIN only at the first INSERT, so a SAVEPOINT before it (a
-            # release created inside an import) opened and committed a transaction of its
-            # own; SQLAlchemy's recipe: the driver never begins, the "begin" event below does.
-            dbapi_conn.isolation_level = None
-            dbapi_conn.create_function("pd_bucket", 3, _sqlite_bucket, deterministic=True)
-            cur = dbapi_conn.cursor()
-            cur.execute("PRAGMA foreign_keys=ON")
-            cur.execute("PRAGMA busy_timeout=30000")
-            if ":memory:" not in url and url not in ("sqlite://", "sqlite:///"):
-                cur.execute("PRAGMA journal_mode=WAL")
-            cur.close()
-
-        @event.listens_for(engine, "begin")
-        def _on_begin(conn: Connection) -> None:
-            conn.exec_driver_sql("BEGIN")
-
-        return engine
-    return sa.create_engine(
+        return _sqlite_engine(url)
+    connect_args: dict[str, Any] = {"connect_timeout": 5}
+    if pooler == "transaction":
+        connect_args["prepare_threshold"] = None
+    engine = sa.create_engine(
         url,
         pool_pre_ping=True,
-        pool_size=5,
-        max_overflow=5,
-        connect_args={
-            "options": (
-                f"-c statement_timeout={int(statement_timeout_ms)} -c timezone=UTC -c jit=off"
-            ),
-            "connect_timeout": 5,
-        },
+        pool_size=pool_size,
+        max_overflow=max_overflow,
+        connect_args=connect_args,
     )
+    limits = {
+        "statement_timeout": str(int(statement_timeout_ms)),
+        "timezone": "UTC",
+        "jit": "off",
+    }
+    if lock_timeout_ms is not None:
+        limits["lock_timeout"] = str(int(lock_timeout_ms))
+    # one statement, one round trip, the same text every time
+    set_limits = "SELECT " + ", ".join(f"set_config('{k}', '{v}', true)" for k, v in limits.items())
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        conn.exec_driver_sql(set_limits)
+
+    return engine
+
+
+def engine_from_settings(
+    settings: Settings,
+    url: str | None = None,
+    *,
+    statement_timeout_ms: int | None = None,
+    lock_timeout_ms: int | None = None,
+) -> Engine:
+    """The engine the settings describe: their pooler mode and pool size, their timeout (or the
+    one given: the migrations run without a statement timeout and with a lock timeout)."""
+    return make_engine(
+        url or settings.database_url,
+        statement_timeout_ms=(
+            settings.statement_timeout_ms if statement_timeout_ms is None else statement_timeout_ms
+        ),
+        lock_timeout_ms=lock_timeout_ms,
+        pooler=settings.db_pooler,
+        pool_size=settings.db_pool_size,
+        max_overflow=settings.db_max_overflow,
+    )
+
+
+def _sqlite_engine(url: str, **options: Any) -> Engine:
+    engine = sa.create_engine(url, connect_args={"timeout": 30}, **options)
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        # pysqlite would BEGIN only at the first INSERT, so a SAVEPOINT before it (a
+        # release created inside an import) opened and committed a transaction of its
+        # own; SQLAlchemy's recipe: the driver never begins, the "begin" event below does.
+        dbapi_conn.isolation_level = None
+        dbapi_conn.create_function("pd_bucket", 3, _sqlite_bucket, deterministic=True)
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA busy_timeout=30000")
+        if ":memory:" not in url and url not in ("sqlite://", "sqlite:///"):
+            cur.execute("PRAGMA journal_mode=WAL")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        conn.exec_driver_sql("BEGIN")
+
+    return engine
 
 
 @functools.lru_cache(maxsize=4)
@@ -122,6 +181,11 @@ def _translate_errors() -> Iterator[None]:
         raise
     except OperationalError as exc:
         text = str(exc.orig).lower() if exc.orig else str(exc).lower()
+        if "lock timeout" in text:
+            raise PerformanceDbError(
+                "The database waited too long for a lock (another session holds the table); "
+                "nothing was changed, try again in a quieter moment"
+            ) from exc
         if "statement timeout" in text or "canceling statement" in text:
             raise PerformanceDbError(
                 "The database took too long to answer; narrow the period or try again"
@@ -211,13 +275,24 @@ def _db_ts(bind: Engine | Connection, value: datetime | None) -> datetime | None
     return utc.replace(tzinfo=None)
 
 
-def apply_schema(engine: Engine | None = None) -> None:
-    """Bring the database to the current schema (the original module's entry point)."""
+def apply_schema(
+    engine: Engine | None = None, *, progress: Callable[[str], None] | None = None
+) -> None:
+    """Bring the database to the current schema (the original module's entry point);
+    ``progress`` hears a line per revision applied."""
     # imported here: Alembic takes ~170 ms to import and only this entry point needs it
     from perfdash.migrations import upgrade
 
     with _translate_errors():
-        upgrade(engine or default_engine())
+        upgrade(engine or default_engine(), progress=progress)
+
+
+def pending_revisions(engine: Engine) -> list[str]:
+    """The schema revisions ``apply_schema`` would apply, oldest first."""
+    from perfdash.migrations import pending_revisions as pending
+
+    with _translate_errors():
+        return pending(engine)
 
 
 def ping(engine: Engine) -> bool:

@@ -10,10 +10,23 @@ from flask import current_app
 from sqlalchemy.engine import Engine
 
 from perfdash.config import Settings
+from perfdash.jobs import JobContext
 
 
 def engine() -> Engine:
+    """The primary: every write, sign-in and data entry."""
     return current_app.extensions["perfdash"]["engine"]
+
+
+def read_engine() -> Engine:
+    """The dashboards' reads (dashboard, leaderboard, launches, alerts): the read replica when
+    DATABASE_REPLICA_URL is set (its numbers may lag the primary by its replication delay),
+    the primary otherwise."""
+    return current_app.extensions["perfdash"]["read_engine"]
+
+
+def jobs() -> JobContext:
+    return current_app.extensions["perfdash"]["jobs"]
 
 
 def settings() -> Settings:

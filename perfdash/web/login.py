@@ -74,6 +74,15 @@ def _page(status: int = 200, **values):
     return render_template_string(PAGE, **values), status
 
 
+def throttled_page(minutes: int):
+    """The sign-in form refused for a while (``web.throttle``): too many failed sign-ins."""
+    return _page(
+        429,
+        message=f"Too many failed sign-ins; try again in {minutes} minute(s).",
+        tone="warning",
+    )
+
+
 def safe_next(target: str | None) -> str:
     """Only same-site paths: no scheme, no host, no ``//evil`` or ``/\\evil`` tricks."""
     if (

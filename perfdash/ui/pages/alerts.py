@@ -84,7 +84,7 @@ def register(app: Dash) -> None:
         tz = context.settings().tz
         since = datetime.now(UTC).date() - timedelta(days=int(days or DEFAULT_WINDOW))
         rule = context.settings().spike_rule
-        with store.transaction(context.engine()) as conn:
+        with store.transaction(context.read_engine()) as conn:
             found = alerts.build_alerts(conn, since=since, tz=tz, rule=rule)
             catalog = freshness.catalog(conn, tz)
         return alerts_table(found), catalog

@@ -43,7 +43,7 @@ def _day0(launches: pd.DataFrame, tz: str) -> dict[int, pd.Timestamp]:
 
 def layout(query: dict[str, list[str]]) -> html.Div:
     """The page; ``?release=1,2`` and ``?metric=`` choose what it compares."""
-    with store.transaction(context.engine()) as conn:
+    with store.transaction(context.read_engine()) as conn:
         options = components.release_options(conn, limit=LISTED)
         types = store.list_metric_types(conn)
     known = {o["value"] for o in options}
@@ -163,7 +163,7 @@ def register(app: Dash) -> None:
             fig = go.Figure().update_layout(template=template, title="Pick releases to compare")
             return fig, [], ""
         horizon, mode, tz = int(horizon or DEFAULT_HORIZON), mode or "total", context.settings().tz
-        with store.transaction(context.engine()) as conn:
+        with store.transaction(context.read_engine()) as conn:
             day0, series, names, notes, fresh = _read(conn, ids, metric, tz)
         combined = metrics.combine_platforms(metrics.totals_and_gains(series))
         aligned = metrics.align_launches(combined, day0, horizon)

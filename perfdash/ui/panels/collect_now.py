@@ -3,10 +3,12 @@ then the summary.
 
 Only editors see the button, and both callbacks check the role again on the server.  The run is
 the same ``collect.run`` the scheduled ``perfdash collect`` does (credentials from the
-settings).  It runs as a background job (``collect.start_job``: a thread of the
-worker that got the click, its state in a file any worker can read) and the panel polls it, so
-the page says which source is being read and what each finished one brought while it runs,
-and a worker timeout never cuts a slow run short.  Scheduled collection stays the normal way in:
+settings of the process that runs it).  It runs as a background job (``jobs.submit_collect``:
+a thread of the web worker, or a Celery worker with REDIS_URL; its state in the database, so
+any host answers the poll) and the panel polls it, so the page says which source is being read
+and how many of its releases are done while it runs, and a worker timeout never cuts a slow
+run short.  One collection runs at a time: a click while one runs shows that one.  A job that
+is gone or whose process died is shown as such and the poll stops.  Scheduled collection stays the normal way in:
 this is for "I just set the ids, show me now".
 """
 
@@ -48,6 +50,10 @@ def layout() -> html.Div:
     )
 
 
+QUEUED = "A collection is queued (job {id}), waiting for a worker…"
+GONE = "This collection is no longer known to the server; press Collect now again."
+
+
 def summary_view(lines: list[str], failed: bool) -> dbc.Alert:
     return dbc.Alert(
         [
@@ -70,7 +76,6 @@ def progress_view(state: dict[str, Any]) -> list:
 
 
 def register(app: Dash) -> None:
-    # collect (and httpx) are imported on the first click, not at worker start (~60 ms)
     @app.callback(
         Output("collect-now-job", "data"),
         Output("collect-now-poll", "disabled"),
@@ -88,10 +93,14 @@ def register(app: Dash) -> None:
         except auth.PermissionDenied as exc:
             alert = dbc.Alert(f"Not allowed: {exc}. Nothing was collected.", color="warning")
             return None, True, False, "", alert
-        from perfdash import collect
-
-        token = collect.start_job(context.engine(), env=context.settings().collector_env)
-        return token, False, True, progress_view({}), None
+        user = (auth.current_user() or {}).get("username")
+        try:
+            job_id = jobs.submit_collect(context.jobs(), created_by=user)
+        except jobs.JobRunning as exc:
+            return exc.job_id, False, True, progress_view({"current": f"{exc}…"}), None
+        except jobs.JobError as exc:
+            return None, True, False, "", dbc.Alert(str(exc), color="danger")
+        return job_id, False, True, progress_view({}), None
 
     @app.callback(
         Output("collect-now-poll", "disabled", allow_duplicate=True),
@@ -105,17 +114,18 @@ def register(app: Dash) -> None:
     def poll(_n: int, token: str | None):
         if not token:
             return True, False, "", no_update
-        from perfdash import collect
-
         try:
             auth.require_role("editor")
-            state = collect.read_job(token)
+            job = jobs.view(context.jobs(), token)
         except (auth.PermissionDenied, jobs.UnknownJobError) as exc:
             return True, False, "", dbc.Alert(str(exc), color="warning")
-        if state is None:
-            return no_update, no_update, no_update, no_update
-        if state["state"] == "running":
-            return False, True, progress_view(state), no_update
-        if state["state"] == "done":
-            return True, False, "", summary_view(state["lines"], state["failed"])
-        return True, False, "", dbc.Alert(state["summary"], color="danger")
+        if job is None:  # gone: say so and stop polling
+            return True, False, "", dbc.Alert(GONE, color="danger", id="collect-now-gone")
+        if job["state"] == "queued":
+            return False, True, progress_view({"current": QUEUED.format(id=job["id"])}), no_update
+        if job["state"] == "running":
+            return False, True, progress_view(job["progress"]), no_update
+        result = job["result"] or {}
+        if job["state"] == "done":
+            return True, False, "", summary_view(result["lines"], result["failed"])
+        return True, False, "", dbc.Alert(result.get("summary", "Failed"), color="danger")

@@ -75,7 +75,7 @@ def _register_controls(app: Dash) -> None:
         prevent_initial_call=True,
     )
     def choices(release_ids, metric, platforms):
-        with store.transaction(context.engine()) as conn:
+        with store.transaction(context.read_engine()) as conn:
             types, keys = data.choices(conn, release_ids or [])
         return (
             [{"label": t, "value": t} for t in types],
@@ -138,7 +138,7 @@ def _register_release_view(app: Dash) -> None:
             return None, empty, empty
         tz = context.settings().tz
         period, previous = window(state, tz)
-        with store.transaction(context.engine()) as conn:
+        with store.transaction(context.read_engine()) as conn:
             current, before = data.period_gains(conn, state, period, previous)
             kpis = metrics.order_kpis(metrics.period_kpis(current, before), state.metric)
             platforms = list(state.platforms) or None
@@ -169,7 +169,7 @@ def _register_release_view(app: Dash) -> None:
             return charts.empty_figure("Pick a release", template), ""
         tz = context.settings().tz
         period, previous = window(state, tz)
-        with store.transaction(context.engine()) as conn:
+        with store.transaction(context.read_engine()) as conn:
             names = data.names(conn, state.releases)
             if state.metric is None:
                 empty = charts.empty_figure("No metrics recorded for this release yet", template)
@@ -221,7 +221,7 @@ def _register_records(app: Dash) -> None:
         if ctx.triggered_id not in ("dash-table", None):
             page = 0  # new filters: back to the first page
         sort = [(s["column_id"], s["direction"]) for s in sort_by or []]
-        with store.transaction(context.engine()) as conn:
+        with store.transaction(context.read_engine()) as conn:
             frame, count, pages, page = data.records(
                 conn, state, period, page=int(page or 0), sort=sort or [("recorded_at", "desc")]
             )
@@ -252,7 +252,7 @@ def _register_leaderboard(app: Dash) -> None:
             return render.no_leaderboard()
         tz = context.settings().tz
         period, previous = window(state, tz)
-        with store.transaction(context.engine()) as conn:
+        with store.transaction(context.read_engine()) as conn:
             board, before = data.leaderboard(conn, metric, period, previous)
         return render.leaderboard_view(
             board, before, state, metric, period, tz, data.LEADERBOARD_SIZE

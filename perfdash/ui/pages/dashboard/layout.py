@@ -28,7 +28,7 @@ from perfdash.ui.panels import annotations
 def layout(query: dict[str, list[str]]) -> html.Div:
     """The page for a URL query (``?release=3&period=28d...``)."""
     state = parse_query(query)
-    with store.transaction(context.engine()) as conn:
+    with store.transaction(context.read_engine()) as conn:
         c = data.controls(conn, state)
     if c is None:
         return html.Div([empty_catalog()])

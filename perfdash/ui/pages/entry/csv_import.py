@@ -2,8 +2,11 @@
 
 The upload is a dry run of ``csvio.import_csv`` (the same function the CLI and the benchmarks
 call): nothing is written until the user confirms, and a file with any problem cannot be
-confirmed.  The confirmed import runs as a job (``csvio.start_import_job``) that the page polls,
-all-or-nothing.  Every step checks the editor role on the server.
+confirmed.  The file waits in the database (``jobs.save_upload``: any host can import it; a
+replaced preview's file is removed, an abandoned one expires after an hour).  The confirmed
+import runs as a job (``jobs.submit_import``) that the page polls, all-or-nothing; a job that
+is gone or whose process died is shown as such and the poll stops.  Every step checks the
+editor role on the server.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from typing import Any
 import dash_bootstrap_components as dbc
 from dash import Dash, Input, Output, State, dcc, html, no_update
 
-from perfdash import auth, csvio
+from perfdash import auth, csvio, jobs
 from perfdash.ui import components, context
 
 PREVIEW_COLUMNS = [
@@ -73,6 +76,7 @@ def section() -> html.Div:
             ),
             html.Div(id="entry-import-result", className="mt-3"),
             dcc.Store(id="entry-import-token"),
+            dcc.Store(id="entry-import-job"),
             dcc.Interval(id="entry-import-poll", interval=500, disabled=True),
         ]
     )
@@ -141,13 +145,21 @@ def _first_rows(rows: list[dict[str, Any]]) -> dbc.Table:
     )
 
 
-def _outcome(state: dict[str, Any]) -> dbc.Alert:
+def _outcome(job: dict[str, Any]) -> dbc.Alert:
     """The finished job's summary and its problems."""
-    body: list[Any] = [html.Span(state.get("summary", ""))]
-    if state.get("problems"):
-        body.append(html.Ul([html.Li(p) for p in state["problems"]]))
-    color = "success" if state.get("ok", False) else "danger"
+    result = job.get("result") or {}
+    body: list[Any] = [html.Span(result.get("summary", ""))]
+    if result.get("problems"):
+        body.append(html.Ul([html.Li(p) for p in result["problems"]]))
+    color = "success" if job["state"] == "done" else "danger"
     return dbc.Alert(body, color=color, id="entry-import-done")
+
+
+GONE = "This import is no longer known to the server (it was removed); upload the file again."
+
+
+def _user() -> str | None:
+    return (auth.current_user() or {}).get("username")
 
 
 def register(app: Dash) -> None:
@@ -159,9 +171,10 @@ def register(app: Dash) -> None:
         Output("entry-upload", "contents"),
         Input("entry-upload", "contents"),
         State("entry-upload", "filename"),
+        State("entry-import-token", "data"),
         prevent_initial_call=True,
     )
-    def upload(contents, filename):
+    def upload(contents, filename, previous):
         # contents is cleared after reading, so choosing the same file again works
         if not contents:
             return no_update, no_update, no_update, no_update, no_update
@@ -171,18 +184,17 @@ def register(app: Dash) -> None:
             return components.denied(exc), None, True, "", None
         try:
             data = decode_upload(contents)
-            token = csvio.save_upload(data)
         except csvio.CsvImportError as exc:
             return dbc.Alert(str(exc), color="danger"), None, True, "", None
-        report = csvio.import_csv(
-            context.engine(),
-            csvio.job_path(token, ".csv"),
-            dry_run=True,
-            tz=context.settings().tz,
-        )
+        report = csvio.import_csv(context.engine(), data, dry_run=True, tz=context.settings().tz)
         report.filename = filename or report.filename
         can_import = report.fatal is None and report.problem_count == 0 and report.rows > 0
-        return preview(report), (token if can_import else None), not can_import, "", None
+        if previous:  # the preview this one replaces was abandoned: its file goes
+            jobs.discard_upload(context.jobs(), previous)
+        token = None
+        if can_import:  # kept in the database for the import, whichever host runs it
+            token = jobs.save_upload(context.jobs(), data, filename=filename, created_by=_user())
+        return preview(report), token, not can_import, "", None
 
     @app.callback(
         Output("entry-import-poll", "disabled"),
@@ -190,6 +202,8 @@ def register(app: Dash) -> None:
         Output("entry-import-progress", "value", allow_duplicate=True),
         Output("entry-import-confirm", "disabled", allow_duplicate=True),
         Output("entry-import-result", "children", allow_duplicate=True),
+        Output("entry-import-job", "data"),
+        Output("entry-import-token", "data", allow_duplicate=True),
         Input("entry-import-confirm", "n_clicks"),
         State("entry-import-token", "data"),
         State("entry-import-create", "value"),
@@ -197,59 +211,53 @@ def register(app: Dash) -> None:
     )
     def confirm(n_clicks, token, create_missing):
         if not n_clicks or not token:
-            return no_update, no_update, no_update, no_update, no_update
+            return (no_update,) * 7
         try:
-            auth.require_role("editor")
-            csvio.start_import_job(
-                context.engine(),
-                token,
-                create_missing=bool(create_missing),
-                tz=context.settings().tz,
+            auth.require_role("editor")  # before anything is queued
+            job_id = jobs.submit_import(
+                context.jobs(), token, create_missing=bool(create_missing), created_by=_user()
             )
         except auth.PermissionDenied as exc:
-            return True, no_update, 0, False, components.denied(exc)
-        except csvio.CsvImportError as exc:
-            return True, no_update, 0, True, dbc.Alert(str(exc), color="danger")
-        return (
-            False,
-            {"display": "flex"},
-            0,
-            True,
-            html.Div("Importing ...", id="entry-import-running"),
-        )
+            return True, no_update, 0, False, components.denied(exc), None, no_update
+        except jobs.JobError as exc:
+            return True, no_update, 0, True, dbc.Alert(str(exc), color="danger"), None, None
+        running = html.Div("Importing ...", id="entry-import-running")
+        return False, {"display": "flex"}, 0, True, running, job_id, None
 
     @app.callback(
         Output("entry-import-progress", "value"),
         Output("entry-import-progress", "label"),
         Output("entry-import-poll", "disabled", allow_duplicate=True),
         Output("entry-import-result", "children", allow_duplicate=True),
-        Output("entry-import-token", "data", allow_duplicate=True),
+        Output("entry-import-job", "data", allow_duplicate=True),
         Output("entry-changed", "data", allow_duplicate=True),
         Input("entry-import-poll", "n_intervals"),
-        State("entry-import-token", "data"),
+        State("entry-import-job", "data"),
         State("entry-changed", "data"),
         prevent_initial_call=True,
     )
-    def poll(_n, token, changed):
-        if not token:
+    def poll(_n, job_id, changed):
+        if not job_id:
             return no_update, no_update, True, no_update, no_update, no_update
         try:
-            state = csvio.read_job(token)
-        except csvio.CsvImportError as exc:
-            return 0, "", True, dbc.Alert(str(exc), color="danger"), None, no_update
-        if state is None:
-            return no_update, no_update, no_update, no_update, no_update, no_update
-        total = state.get("total") or 0
-        pct = int(100 * state.get("done", 0) / total) if total else 0
-        if state["state"] == "running":
+            job = jobs.view(context.jobs(), job_id)
+        except jobs.UnknownJobError:
+            job = None
+        if job is None:  # gone: say so and stop polling
             return (
-                pct,
-                f"{state.get('done', 0):,} / {total:,} rows",
-                False,
-                no_update,
-                no_update,
+                0,
+                "",
+                True,
+                dbc.Alert(GONE, color="danger", id="entry-import-done"),
+                None,
                 no_update,
             )
-        ok = state.get("ok", False)
+        progress = job["progress"]
+        total = progress.get("total") or 0
+        pct = int(100 * progress.get("done", 0) / total) if total else 0
+        if job["state"] in ("queued", "running"):
+            label = f"{progress.get('done', 0):,} / {total:,} rows" if total else "waiting…"
+            return pct, label, False, no_update, no_update, no_update
+        ok = job["state"] == "done"
         done = 100 if ok else pct
-        return done, "done" if ok else "failed", True, _outcome(state), None, (changed or 0) + 1
+        return done, "done" if ok else "failed", True, _outcome(job), None, (changed or 0) + 1
