@@ -182,6 +182,21 @@ def own_postgres() -> Iterator:
 
 
 @pytest.fixture
+def queue() -> Iterator[str]:
+    """A queue of this test's own, so parallel runs on the one Redis never meet."""
+    from celery_worker import REDIS_URL, redis_up
+
+    need(redis_up(), "Redis is not running on 127.0.0.1:6379")
+    name = f"perfdash-test-{uuid.uuid4().hex[:10]}"
+    yield name
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL)
+    client.delete(name, f"_kombu.binding.{name}")
+    client.close()
+
+
+@pytest.fixture
 def sqlite_url(tmp_path: Path) -> str:
     url = f"sqlite:///{tmp_path / 'perfdash.sqlite3'}"
     engine = store.make_engine(url)

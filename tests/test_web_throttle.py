@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 import uuid
 
+from celery_worker import REDIS_URL, redis_up
 from conftest import need
-from test_worker import REDIS_URL, redis_up
 
 from perfdash import auth, create_app, store
 from perfdash.config import Settings

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 import pytest
 import sqlalchemy as sa
-from test_worker import queue, start_worker, stop, worker_env  # noqa: F401 - the fixture
+from celery_worker import start_worker, stop
 
 from perfdash import jobs, store
 from perfdash.config import Settings
@@ -69,7 +69,7 @@ def test_two_firings_of_one_slot_run_once(engine):
 
 
 @pytest.mark.slow
-def test_two_beating_workers_run_each_slot_once(pg_url, queue, tmp_path):  # noqa: F811
+def test_two_beating_workers_run_each_slot_once(pg_url, queue, tmp_path):
     import os
 
     logs = [tmp_path / "one.log", tmp_path / "two.log"]

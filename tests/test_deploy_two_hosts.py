@@ -9,7 +9,7 @@ import time
 
 import httpx
 import pytest
-from test_deploy_smoke import gunicorn
+from test_deploy_gunicorn import gunicorn
 
 from perfdash import auth, store
 
