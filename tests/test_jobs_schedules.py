@@ -14,7 +14,8 @@ from celery_worker import start_worker, stop
 from perfdash import jobs, store
 from perfdash.config import Settings
 from perfdash.jobs.celery_app import make_celery, worker_argv
-from perfdash.jobs.schedules import last_slot, run_scheduled, schedules
+from perfdash.jobs.cron import last_slot, schedules
+from perfdash.jobs.schedules import run_scheduled
 from perfdash.schema import jobs as jobs_table
 
 

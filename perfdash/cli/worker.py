@@ -31,11 +31,12 @@ def worker(beat: bool, concurrency: int, loglevel: str) -> None:
             "perfdash worker needs DATABASE_URL of the PostgreSQL database the web uses "
             "(or PERFDASH_ALLOW_SQLITE=1 on one machine)"
         )
-    from perfdash.jobs.celery_app import make_celery, worker_argv
+    from perfdash.jobs.celery_app import worker_argv
+    from perfdash.jobs.worker import worker_app
 
-    app = make_celery(settings)
+    app = worker_app(settings)
     if beat:
-        from perfdash.jobs.schedules import schedules
+        from perfdash.jobs.cron import schedules
 
         for name, cron in schedules(settings).items():
             click.echo(f"schedule {name}: {cron} (UTC)")

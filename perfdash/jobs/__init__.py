@@ -12,17 +12,15 @@ one of two executors:
   the jobs are idempotent: an import is all-or-nothing and skips rows already stored).
 
 While it runs, the job renews a heartbeat; a running job whose heartbeat stopped is shown as
-failed ("the process died"), whichever executor ran it.  Modules: ``core`` (submit, view, the
-context), ``runner`` (claim, heartbeat, finish), ``work`` (what each kind does),
-``celery_app`` (the Celery app and its tasks), ``schedules`` (cron strings, once per slot).
+failed ("the process died"), whichever executor ran it.  Modules, from the bottom up:
+``context`` (kinds, errors, the context, the reporter), ``cron`` (the schedules' cron strings),
+``celery_app`` (the Celery app), ``work`` (what each kind does), ``runner`` (claim, heartbeat,
+finish), ``executors`` (thread, Celery, inline), ``core`` (submit, view, uploads),
+``schedules`` (each slot once), ``worker`` (the Celery worker's tasks).
 """
 
+from perfdash.jobs.context import KINDS, JobContext, JobError, JobRunning, UnknownJobError
 from perfdash.jobs.core import (
-    KINDS,
-    JobContext,
-    JobError,
-    JobRunning,
-    UnknownJobError,
     check_id,
     discard_upload,
     save_upload,

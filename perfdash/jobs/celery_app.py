@@ -1,4 +1,5 @@
-"""The Celery app: Redis as the broker, the job tasks, and the beat schedule from settings.
+"""The Celery app: Redis as the broker and the beat schedule from settings (its tasks are
+registered by ``jobs.worker``, the only place that runs them).
 
 Made per process from the settings (``make_celery``), never at import: the web side needs it
 only to queue a task, ``perfdash worker`` to run them.  Choices:
@@ -22,11 +23,10 @@ from pathlib import Path
 from celery import Celery
 
 from perfdash.config import Settings
+from perfdash.jobs.cron import crontab_for, schedules
 
 
 def make_celery(settings: Settings) -> Celery:
-    from perfdash.jobs.schedules import crontab_for, schedules
-
     app = Celery("perfdash", broker=settings.redis_url, set_as_current=False)
     app.conf.update(
         task_acks_late=True,
@@ -57,33 +57,7 @@ def make_celery(settings: Settings) -> Celery:
         app.conf.broker_use_ssl = {"ssl_cert_reqs": required}
     app.perfdash_settings = settings  # the worker's own settings (its credentials included)
 
-    @app.task(name="perfdash.run_job", bind=True)
-    def run_job_task(task, job_id: str) -> str | None:
-        from perfdash.jobs.runner import run_job
-
-        return run_job(worker_context(task.app), job_id)
-
-    @app.task(name="perfdash.scheduled", bind=True)
-    def scheduled_task(task, name: str) -> str | None:
-        from perfdash.jobs.schedules import run_scheduled
-
-        return run_scheduled(worker_context(task.app), name)
-
     return app
-
-
-def worker_context(app: Celery):
-    """The worker process's job context, made on its first task (after the fork, so every
-    pool process has its own connection pool)."""
-    ctx = getattr(app, "perfdash_context", None)
-    if ctx is None:
-        from perfdash import store
-        from perfdash.jobs.core import JobContext
-
-        settings = app.perfdash_settings
-        ctx = JobContext(settings, store.engine_from_settings(settings))
-        app.perfdash_context = ctx
-    return ctx
 
 
 def worker_argv(settings: Settings, *, beat: bool, concurrency: int, loglevel: str) -> list[str]:

@@ -8,18 +8,13 @@ whose heartbeat stopped reported ``failed``.
 
 from __future__ import annotations
 
-import functools
 import re
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy.engine import Engine
-
 from perfdash import store
-from perfdash.config import Settings
+from perfdash.jobs import executors
+from perfdash.jobs.context import KINDS, JobContext, JobError, JobRunning, UnknownJobError
 
-KINDS = ("import", "collect", "alerts")
-STATES = ("queued", "running", "done", "failed")
 _ID = re.compile(r"^[0-9a-f]{32}$")
 
 STOPPED = {
@@ -27,46 +22,6 @@ STOPPED = {
     "collect": "The collection stopped (its process died). Readings already written are kept.",
     "alerts": "The alert run stopped (its process died); alerts not sent will go next time.",
 }
-
-
-class JobError(Exception):
-    """A job cannot be started; the message says why and what to do."""
-
-
-class UnknownJobError(JobError):
-    """An id that is no job's (ids come from browsers and scripts, so they are checked)."""
-
-
-class JobRunning(JobError):
-    """Only one job of this kind may run at a time, and one does: ``job_id``."""
-
-    def __init__(self, job_id: str, message: str) -> None:
-        super().__init__(message)
-        self.job_id = job_id
-
-
-class JobContext:
-    """What submitting and running jobs needs: the settings, the data's engine and the job
-    tables' engine (the same one on PostgreSQL).  One per app or worker process, never module
-    state; the Celery app is made on first use (importing Celery costs ~0.3 s)."""
-
-    def __init__(self, settings: Settings, engine: Engine, jobs_engine: Engine | None = None):
-        self.settings = settings
-        self.engine = engine
-        self.jobs_engine = jobs_engine or store.jobs_engine_for(engine)
-
-    @functools.cached_property
-    def celery(self):
-        from perfdash.jobs.celery_app import make_celery
-
-        return make_celery(self.settings)
-
-    @property
-    def stale_after(self) -> timedelta:
-        return timedelta(seconds=self.settings.job_stale_seconds)
-
-    def stale_before(self) -> datetime:
-        return datetime.now(UTC) - self.stale_after
 
 
 def check_id(job_id: Any) -> str:
@@ -88,8 +43,6 @@ def submit(
 ) -> str:
     """Queue a job and hand it to its executor; returns its id.  ``JobRunning`` when an
     ``exclusive`` job of the same name is queued or running."""
-    from perfdash.jobs import executors
-
     if kind not in KINDS:
         raise JobError(f"Unknown kind of job {kind!r}")
     executor = executor or ctx.settings.job_executor

@@ -7,7 +7,8 @@ import logging
 import threading
 
 from perfdash import store
-from perfdash.jobs.core import JobContext, JobError
+from perfdash.jobs.context import JobContext, JobError
+from perfdash.jobs.runner import run_job
 
 log = logging.getLogger(__name__)
 
@@ -18,8 +19,6 @@ def dispatch(ctx: JobContext, job_id: str, executor: str) -> None:
     if executor == "inline":
         return  # the caller runs it in the foreground (the CLI, a scheduled task)
     if executor == "thread":
-        from perfdash.jobs.runner import run_job
-
         thread = threading.Thread(
             target=run_job, args=(ctx, job_id), name=f"perfdash-job-{job_id[:8]}", daemon=True
         )

@@ -16,24 +16,10 @@ from collections.abc import Callable
 from typing import Any
 
 from perfdash import store
-from perfdash.jobs.core import JobContext
+from perfdash.jobs.context import JobContext, Reporter
+from perfdash.jobs.work import WORK
 
 log = logging.getLogger(__name__)
-
-
-class Reporter:
-    """What the work tells the job's row while it runs (the heartbeat thread renews it too)."""
-
-    def __init__(self, ctx: JobContext, job_id: str, runner: str) -> None:
-        self.ctx, self.job_id, self.runner = ctx, job_id, runner
-        self.last: dict[str, Any] = {}
-
-    def progress(self, progress: dict[str, Any]) -> None:
-        self.last = dict(progress)
-        try:
-            store.job_heartbeat(self.ctx.jobs_engine, self.job_id, self.runner, self.last)
-        except store.PerformanceDbError as exc:  # progress is best effort; the work goes on
-            log.warning("job %s: progress not saved: %s", self.job_id, exc)
 
 
 def runner_name() -> str:
@@ -49,8 +35,6 @@ def run_job(
     """Run the job if this process can claim it; returns its final state, or None when it was
     not ours to run (finished already, or alive elsewhere).  ``work`` replaces the kind's own
     (the CLI's collection with its options)."""
-    from perfdash.jobs.work import WORK
-
     runner = runner_name()
     if not store.claim_job(ctx.jobs_engine, job_id, runner, stale_before=ctx.stale_before()):
         log.info("job %s: not claimed (finished, or running elsewhere)", job_id)

@@ -11,8 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from perfdash import store
-from perfdash.jobs.core import JobContext
-from perfdash.jobs.runner import Reporter
+from perfdash.jobs.context import JobContext, Reporter
 
 Result = tuple[str, dict[str, Any]]
 
