@@ -15,9 +15,10 @@ Login policy (``login_required``), decided once by ``create_app``:
   single local user who is admin; a server reachable from the network (gunicorn via app.py, a
   non-loopback ``--host``) or a database that has users asks for a login.
 
-A web session (a signed Flask cookie) holds the user name and a fingerprint of the password
-hash; every request re-reads the user, so removing a user, changing a role or a password takes
-effect on the next request, in every worker.
+A web session is a row of ``perfdash_sessions``; the signed Flask cookie carries only its random
+id (and the CSRF token).  Every request looks the id up with its user, so signing out, a new
+password or removing the user (which delete the rows) and a changed role count on the next
+request, in every worker: a copied cookie is worth nothing once its session has ended.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ import hmac
 import ipaddress
 import logging
 import secrets
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy.engine import Engine
@@ -40,6 +42,8 @@ from perfdash.vocab import ROLES
 TOKEN_PREFIX = "pdt_"
 MIN_PASSWORD = 10
 MAX_PASSWORD = 1024  # scrypt on a megabyte of input is a denial of service
+SESSION_LIFETIME = timedelta(hours=12)  # a session ends this long after sign-in, whatever happens
+SESSION_ID_CHARS = 43  # secrets.token_urlsafe(32)
 
 log = logging.getLogger(__name__)
 
@@ -102,11 +106,6 @@ def hash_password(password: str) -> str:
     return generate_password_hash(password)
 
 
-def _fingerprint(password_hash: str) -> str:
-    # Stored in the session cookie so a password change signs out every other session.
-    return hashlib.sha256(password_hash.encode()).hexdigest()[:16]
-
-
 def add_user(engine: Engine, username: str, password: str, role: str) -> int:
     """Create a user after checking the password; raises ValueError with a clear message."""
     if role not in ROLES:
@@ -118,6 +117,7 @@ def add_user(engine: Engine, username: str, password: str, role: str) -> int:
 
 
 def set_password(engine: Engine, username: str, password: str) -> bool:
+    """A new password for ``username``; every session of the user ends with the change."""
     problem = check_password_policy(password, username)
     if problem:
         raise ValueError(problem)
@@ -202,21 +202,45 @@ def login_required() -> bool:
     return bool(current_app.extensions["perfdash"].get("login_required", False))
 
 
+def _session_key(session_id: str) -> str:
+    # Only this hash is stored, so reading the sessions table opens no session.
+    return hashlib.sha256(session_id.encode()).hexdigest()
+
+
+def _engine() -> Engine:
+    from flask import current_app
+
+    return current_app.extensions["perfdash"]["engine"]
+
+
 def login_session(user: dict[str, Any]) -> None:
-    """Start a fresh session for ``user`` (a new session id defeats session fixation)."""
+    """Start a fresh session for ``user``: a new random id (defeating session fixation),
+    recorded in the database, carried by the signed cookie."""
     from flask import g, session
 
+    session_id = secrets.token_urlsafe(32)
+    store.create_session(_engine(), user["username"], _session_key(session_id), SESSION_LIFETIME)
     session.clear()
     session.permanent = True
-    session["user"] = user["username"]
-    session["pwf"] = _fingerprint(user["password_hash"])
+    session["sid"] = session_id
     session["csrf"] = secrets.token_urlsafe(32)
     g.pop("perfdash_user", None)
 
 
+def _session_id() -> str | None:
+    from flask import session
+
+    sid = session.get("sid")
+    return sid if isinstance(sid, str) and len(sid) == SESSION_ID_CHARS else None
+
+
 def logout_session() -> None:
+    """End the session in the database (every copy of the cookie with it) and in the cookie."""
     from flask import g, session
 
+    sid = _session_id()
+    if sid:
+        store.end_session(_engine(), _session_key(sid))
     session.clear()
     g.pop("perfdash_user", None)
 
@@ -241,23 +265,18 @@ def csrf_ok(sent: str | None) -> bool:
 def current_user() -> dict[str, Any] | None:
     """The signed-in user ({"username", "role"}) of this request, or None.
 
-    Read from the database once per request, so a removed user or a changed password or role
-    counts at once.  Raises ``store.DatabaseUnavailableError`` when the database is down.
+    The session is looked up in the database once per request, so a session ended anywhere
+    (sign-out, a new password, a removed user) or a changed role counts at once.  Raises
+    ``store.DatabaseUnavailableError`` when the database is down.
     """
-    from flask import g, has_request_context, session
+    from flask import g, has_request_context
 
     if not has_request_context():
         return None
     if "perfdash_user" in g:
         return g.perfdash_user
-    user = None
-    name = session.get("user")
-    if name:
-        from flask import current_app
-
-        row = store.get_user(current_app.extensions["perfdash"]["engine"], name)
-        if row and hmac.compare_digest(_fingerprint(row["password_hash"]), session.get("pwf", "")):
-            user = {"username": row["username"], "role": row["role"]}
+    sid = _session_id()
+    user = store.session_user(_engine(), _session_key(sid)) if sid else None
     g.perfdash_user = user
     return user
 

@@ -169,6 +169,19 @@ CREATE TABLE perfdash_annotations (
 
 CREATE INDEX idx_annotations_release_at ON perfdash_annotations (release_id, at);
 
+CREATE TABLE perfdash_sessions (
+	id_hash VARCHAR(64) NOT NULL, 
+	user_id INTEGER NOT NULL, 
+	created_at TIMESTAMP WITH TIME ZONE NOT NULL, 
+	expires_at TIMESTAMP WITH TIME ZONE NOT NULL, 
+	PRIMARY KEY (id_hash), 
+	FOREIGN KEY(user_id) REFERENCES perfdash_users (id) ON DELETE CASCADE
+);
+
+CREATE INDEX idx_sessions_expires_at ON perfdash_sessions (expires_at);
+
+CREATE INDEX idx_sessions_user_id ON perfdash_sessions (user_id);
+
 -- the rollup's triggers (perfdash/schema/rollup_sql.py; revision 0006, functions replaced in 0008)
 
 CREATE OR REPLACE FUNCTION perfdash_rollup_insert() RETURNS trigger LANGUAGE plpgsql SET jit = off AS $rollup$

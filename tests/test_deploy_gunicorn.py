@@ -158,3 +158,40 @@ def test_healthz_is_503_when_the_database_is_unreachable(tmp_path):
         response = httpx.get(base + "/healthz", timeout=10)
         assert response.status_code == 503
         assert response.json()["database"] == "unreachable"
+
+
+def test_sign_out_ends_a_copied_session_in_every_worker(pg_url):
+    from auth_helpers import login
+
+    engine = store.make_engine(pg_url)
+    upgrade(engine)
+    auth.add_user(engine, "alice", "correct horse battery", "editor")
+    engine.dispose()
+
+    def statuses(base: str, cookie: str) -> list[int]:
+        def one(_):
+            with httpx.Client(base_url=base, timeout=10, cookies={"perfdash_session": cookie}) as c:
+                return c.get("/_dash-layout").status_code
+
+        with ThreadPoolExecutor(max_workers=6) as pool:
+            return list(pool.map(one, range(40)))
+
+    def workers_serving(log: Path, status: int) -> set[str]:
+        time.sleep(0.5)
+        return {
+            line.split()[0]
+            for line in log.read_text().splitlines()
+            if line.endswith(f" GET /_dash-layout {status}")
+        }
+
+    with gunicorn(pg_url, workers=2) as (base, log):
+        with httpx.Client(base_url=base, timeout=10) as browser:
+            assert login(browser, "alice", "correct horse battery").status_code == 302
+            cookie = browser.cookies["perfdash_session"]
+            assert statuses(base, cookie) == [200] * 40
+            assert len(workers_serving(log, 200)) == 2
+            page = browser.get("/logout").text
+            token = page.split('name="csrf_token" value="')[1].split('"')[0]
+            assert browser.post("/logout", data={"csrf_token": token}).status_code == 302
+        assert statuses(base, cookie) == [401] * 40
+        assert len(workers_serving(log, 401)) == 2, "one worker still knew the session"

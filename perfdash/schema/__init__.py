@@ -14,6 +14,7 @@ from perfdash.schema.tables import (
     metadata,
     performance_daily,
     performance_rollup_zones,
+    sessions,
     uploads,
     users,
 )
@@ -30,6 +31,7 @@ __all__ = [
     "metadata",
     "performance_daily",
     "performance_rollup_zones",
+    "sessions",
     "uploads",
     "users",
 ]

@@ -143,6 +143,25 @@ api_tokens = Table(
     Column("revoked", Boolean, nullable=False, server_default=text("false")),
 )
 
+# Web sign-in sessions (0011).  The signed cookie carries only a random session id; the row
+# is what makes it valid, so signing out, a new password or removing the user ends it in every
+# worker at once.  Only a SHA-256 of the id is stored: a copy of the table opens no session.
+sessions = Table(
+    "perfdash_sessions",
+    metadata,
+    Column("id_hash", String(64), primary_key=True),
+    Column(
+        "user_id",
+        Integer,
+        ForeignKey("perfdash_users.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Index("idx_sessions_user_id", "user_id"),
+    Index("idx_sessions_expires_at", "expires_at"),
+)
+
 # --------------------------------------------------------------------------- insights (0005)
 
 # Dated notes on a release ("playlist add", "video premiere"); release_id NULL means the note is

@@ -18,6 +18,7 @@ write ``store.x``; the modules are by noun:
     rollup_reads  the statements that read the rollup instead of the readings
     blocks        SQL pieces the reads share
     users         web accounts and API tokens
+    sessions      web sign-in sessions, ended in every worker at once
     annotations   dated notes on releases or the catalog
     alert_claims  which alerts were delivered, claimed once across workers
     freshness     how recent each release's and metric's numbers are
@@ -137,6 +138,13 @@ from perfdash.store.rollup import (
     set_rollup_zones,
 )
 from perfdash.store.series import SERIES_COLUMNS, release_series, totals_before
+from perfdash.store.sessions import (
+    count_sessions,
+    create_session,
+    end_session,
+    end_user_sessions,
+    session_user,
+)
 from perfdash.store.users import (
     api_token_by_hash,
     count_users,
@@ -177,11 +185,13 @@ __all__ = [
     "count_metrics",
     "count_records",
     "count_releases",
+    "count_sessions",
     "count_users",
     "create_annotation",
     "create_api_token",
     "create_job",
     "create_release",
+    "create_session",
     "create_user",
     "default_engine",
     "delete_annotation",
@@ -191,6 +201,8 @@ __all__ = [
     "delete_release",
     "delete_upload",
     "delete_user",
+    "end_session",
+    "end_user_sessions",
     "engine_from_settings",
     "existing_release_ids",
     "finish_job",
@@ -238,6 +250,7 @@ __all__ = [
     "save_upload",
     "search_releases",
     "sent_alert_keys",
+    "session_user",
     "set_rollup_zones",
     "to_utc",
     "total_drops",

@@ -16,6 +16,7 @@ from sqlalchemy.engine import Connection, Engine
 from perfdash.schema import api_tokens, users
 from perfdash.store.engine import _begin, _db_ts
 from perfdash.store.errors import InvalidValueError, PerformanceDbError
+from perfdash.store.sessions import end_user_sessions
 from perfdash.vocab import ROLES
 
 
@@ -52,16 +53,22 @@ def update_user(bind: Engine | Connection, username: str, **values: Any) -> bool
     if "role" in values and values["role"] not in ROLES:
         raise InvalidValueError(f"role must be one of {', '.join(ROLES)}")
     with _begin(bind) as conn:
-        return (
+        changed = (
             conn.execute(
                 users.update().where(users.c.username == username).values(**values)
             ).rowcount
             > 0
         )
+        if changed and "password_hash" in values:  # a new password signs out every browser
+            end_user_sessions(conn, username)
+        return changed
 
 
 def delete_user(bind: Engine | Connection, username: str) -> bool:
     with _begin(bind) as conn:
+        # explicit as well as ON DELETE CASCADE: a SQLite connection without foreign keys on
+        # must not leave a removed user's sessions behind
+        end_user_sessions(conn, username)
         return conn.execute(users.delete().where(users.c.username == username)).rowcount > 0
 
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import logging
 import secrets
-from datetime import timedelta
 from urllib.parse import urlencode, urlsplit
 
 from flask import Blueprint, Flask, current_app, redirect, render_template_string, request
@@ -24,7 +23,7 @@ from perfdash import auth
 blueprint = Blueprint("perfdash_login", __name__)
 log = logging.getLogger(__name__)
 
-SESSION_LIFETIME = timedelta(hours=12)
+SESSION_LIFETIME = auth.SESSION_LIFETIME
 OPEN_PATHS = ("/login", "/logout", "/healthz", "/_favicon.ico", "/favicon.ico")
 OPEN_PREFIXES = ("/api/v1/", "/assets/")
 
