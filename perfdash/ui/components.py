@@ -24,11 +24,21 @@ SEARCH_SIZE = 50  # releases a search lists
 
 
 def release_option(release: Mapping[str, Any], *, with_key: bool = False) -> dict[str, Any]:
-    """A release as a dropdown option; ``with_key`` adds the workflow key, for forms that write."""
+    """A release as a dropdown option; ``with_key`` adds the workflow key, for forms that write.
+
+    The browser filters the options the server sent by what the user typed, so the option's
+    ``search`` text carries title, artist and key: a release found by its key is not filtered
+    away for want of the key in its label.
+    """
     label = store.release_label(dict(release))
     if with_key:
         label = f"{label} ({release['release_id']})"
-    return {"label": label, "value": release["id"]}
+    words = (release.get("title"), release.get("artist_name"), release.get("release_id"))
+    return {
+        "label": label,
+        "value": release["id"],
+        "search": " ".join(str(w) for w in words if w),
+    }
 
 
 def release_options(
