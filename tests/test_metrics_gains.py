@@ -186,3 +186,33 @@ def test_totals_and_gains_equals_the_groupby_formulation(seed):
         slow = _gains_with_groupby(frame, b)
         pd.testing.assert_frame_equal(fast.reset_index(drop=True), slow, check_dtype=False)
         assert fast["correction"].dtype == bool
+
+
+def test_gains_of_totals_near_2_63_are_exact():
+    big = 2**63 - 1
+    series = pd.DataFrame(
+        {
+            "release_id": [1, 1, 1],
+            "platform_key": ["youtube", "youtube", "spotify"],
+            "metric_type": ["views"] * 3,
+            "value_kind": ["total"] * 3,
+            "bucket": pd.to_datetime(["2026-01-01", "2026-01-02", "2026-01-02"]),
+            "last_value": [big - 10, big, 5],
+            "sum_value": [big - 10, big, 5],
+            "last_at": pd.to_datetime(["2026-01-01", "2026-01-02", "2026-01-02"]),
+        }
+    )
+    baseline = pd.DataFrame(
+        {
+            "release_id": [1],
+            "platform_key": ["youtube"],
+            "metric_type": ["views"],
+            "baseline": [big - 20],
+        }
+    )
+    out = metrics.totals_and_gains(series, baseline)
+    yt = out[out["platform_key"] == "youtube"]
+    assert yt["gain"].tolist() == [10, 10]  # float64 would say 0 and 0
+    assert yt["total"].tolist() == [big - 10, big]
+    combined = metrics.combine_platforms(out)
+    assert combined["total"].tolist() == [big - 10, big + 5]

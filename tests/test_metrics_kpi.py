@@ -109,3 +109,31 @@ def test_trend_arrow():
     assert metrics.trend_arrow(5, 5) == "▶"
     assert metrics.trend_arrow(5, None) == ""
     assert metrics.trend_arrow(None, 5) == ""
+
+
+BIG = 2**63 - 1
+
+
+def _period(rows):
+    return pd.DataFrame(
+        rows,
+        columns=["release_id", "platform_key", "metric_type", "gain", "total", "n_rows"],
+    ).assign(corrections=0)
+
+
+def test_period_kpis_sum_past_2_63_exactly():
+    current = _period([(1, "youtube", "views", 0, BIG, 0), (1, "spotify", "views", 5, 5, 1)])
+    previous = _period([(1, "youtube", "views", BIG, BIG, 1), (1, "spotify", "views", 4, 4, 1)])
+    (kpi,) = metrics.period_kpis(current, previous)
+    assert kpi.total == BIG + 5 and isinstance(kpi.total, int)
+    assert kpi.gain == 5 and kpi.previous_gain == BIG + 4
+    assert kpi.change == 1 - BIG
+    assert metrics.format_number(kpi.total) == "9,223,372,036,854,775,812"
+    assert metrics.change_text(kpi).startswith("-9,223,372,036,854,775,806 (")
+
+
+def test_platform_breakdown_keeps_big_totals_exact():
+    current = _period([(1, "youtube", "views", 0, BIG, 0), (2, "youtube", "views", 3, BIG, 1)])
+    out = metrics.platform_breakdown(current, "views")
+    assert out["total"].tolist() == [2 * BIG]
+    assert out["gain"].tolist() == [3]

@@ -167,3 +167,42 @@ def test_total_drops_finds_a_correction_inside_a_bucket(engine, catalog):
     _write(engine, [(a, "TikTok", "views", 3, T(2026, 1, 12), "period", None)])
     assert store.total_drops(engine, [a], end=END, platforms=["tiktok"]).empty
     assert store.total_drops(engine, [catalog["b"]], end=END).empty
+
+
+BIG = 2**63 - 1
+
+
+def test_period_gains_and_leaderboard_stay_exact_past_2_63(engine):
+    """A total at the documented maximum before the period and another platform's small
+    reading inside it (the dashboard's crash): exact ints and a missing baseline; and a
+    leaderboard whose sum over platforms passes 2^63 - 1 (SQLite's sum() would stop with
+    "integer overflow", int64 would wrap, float64 would round) and still sorts first."""
+    top = store.create_release(engine, "rel-max", title="Max")
+    big = store.create_release(engine, "rel-big", title="Big")
+    small = store.create_release(engine, "rel-small", title="Small")
+    _write(
+        engine,
+        [
+            (top, "YouTube", "views", BIG, T(2026, 1, 1), "total", None),
+            (top, "Spotify", "views", 5, T(2026, 1, 20), "total", None),
+            (big, "YouTube", "views", 0, T(2026, 1, 1), "total", None),
+            (big, "YouTube", "views", BIG, T(2026, 1, 20), "total", None),
+            (big, "Spotify", "views", 5, T(2026, 1, 20), "total", None),
+            (big, "Spotify", "views", 9, T(2026, 1, 21), "total", None),
+            (small, "YouTube", "views", 10, T(2026, 1, 1), "total", None),
+            (small, "YouTube", "views", 30, T(2026, 1, 20), "total", None),
+        ],
+    )
+    frame = store.period_gains(engine, [top], start=T(2026, 1, 10), end=T(2026, 1, 31))
+    rows = {r.platform_key: r for r in frame.itertuples()}
+    assert int(rows["youtube"].total) == BIG and int(rows["youtube"].baseline) == BIG
+    assert int(rows["youtube"].gain) == 0
+    assert int(rows["spotify"].total) == 5 and pd.isna(rows["spotify"].baseline)
+
+    period = store.leaderboard(engine, "views", start=T(2026, 1, 10), end=T(2026, 1, 31))
+    assert period["release_key"].tolist() == ["rel-big", "rel-small", "rel-max"]
+    assert period["gain"].tolist() == [BIG + 4, 20, 0]
+    assert period["total"].tolist() == [BIG + 9, 30, 5]
+
+    board = store.leaderboard(engine, "views", end=T(2026, 1, 31))
+    assert board["total"].tolist() == [BIG + 9, 30, BIG + 5]

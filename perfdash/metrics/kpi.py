@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
+from perfdash.exact import FLOAT_EXACT, exact_sum, format_count, int_column, whole
 from perfdash.metrics.platforms import KNOWN_METRIC_TYPES
 
 BREAKDOWN_COLUMNS = ["platform_key", "gain", "total", "previous_gain"]
@@ -18,14 +20,17 @@ BREAKDOWN_COLUMNS = ["platform_key", "gain", "total", "previous_gain"]
 
 @dataclass(frozen=True)
 class Kpi:
+    """One metric's card.  Gains and totals are exact Python ints (a sum of big totals may
+    pass 2^63 - 1, which neither int64 nor float64 holds exactly)."""
+
     metric_type: str
-    gain: float | None
-    total: float | None
-    previous_gain: float | None
+    gain: int | None
+    total: int | None
+    previous_gain: int | None
     corrections: int
 
     @property
-    def change(self) -> float | None:
+    def change(self) -> int | None:
         if self.gain is None or self.previous_gain is None:
             return None
         return self.gain - self.previous_gain
@@ -43,20 +48,17 @@ def kpis(gains: pd.DataFrame, previous: pd.DataFrame | None = None) -> list[Kpi]
     if gains.empty:
         return out
     for metric, part in gains.groupby("metric_type", sort=True):
-        gain = part["gain"].sum(min_count=1)
         latest = part.sort_values("bucket").groupby(["release_id", "platform_key"])["total"].last()
-        total = latest.sum(min_count=1)
         prev_gain = None
         if previous is not None and not previous.empty:
             prev = previous[previous["metric_type"] == metric]
             if not prev.empty:
-                value = prev["gain"].sum(min_count=1)
-                prev_gain = None if pd.isna(value) else float(value)
+                prev_gain = exact_sum(prev["gain"])
         out.append(
             Kpi(
                 metric_type=str(metric),
-                gain=None if pd.isna(gain) else float(gain),
-                total=None if pd.isna(total) else float(total),
+                gain=exact_sum(part["gain"]),
+                total=exact_sum(latest),
                 previous_gain=prev_gain,
                 corrections=int(part["correction"].sum()),
             )
@@ -79,12 +81,12 @@ def period_kpis(current: pd.DataFrame, previous: pd.DataFrame | None = None) -> 
         if previous is not None and not previous.empty:
             prev = previous[(previous["metric_type"] == metric) & (previous["n_rows"] > 0)]
             if not prev.empty:
-                prev_gain = float(prev["gain"].sum())
+                prev_gain = exact_sum(prev["gain"])
         out.append(
             Kpi(
                 metric_type=str(metric),
-                gain=float(part["gain"].sum()) if (part["n_rows"] > 0).any() else None,
-                total=float(part["total"].sum()),
+                gain=exact_sum(part["gain"]) if (part["n_rows"] > 0).any() else None,
+                total=exact_sum(part["total"]),
                 previous_gain=prev_gain,
                 corrections=int(part["corrections"].sum()),
             )
@@ -102,11 +104,14 @@ def order_kpis(kpis: list[Kpi], first: str | None = None) -> list[Kpi]:
 
 
 def format_number(value: float | None) -> str:
-    """A count with thousands separators, or a dash where there is no number (not '0', which
-    would claim a reading said zero)."""
-    if value is None or pd.isna(value):
-        return "–"
-    return f"{value:,.0f}"
+    """A count with thousands separators, exact at any size, or a dash where there is no
+    number (not '0', which would claim a reading said zero)."""
+    return format_count(value)
+
+
+def format_gain(value: float | None) -> str:
+    """A gain with its sign (+1,234 or −56), exact at any size; a dash where there is none."""
+    return format_count(value, signed=True)
 
 
 def change_text(kpi: Kpi) -> str:
@@ -115,7 +120,7 @@ def change_text(kpi: Kpi) -> str:
         return "nothing recorded in the previous period"
     pct = kpi.change_pct
     pct_text = f" ({pct:+.1f}%)" if pct is not None else ""
-    return f"{kpi.change:+,.0f}{pct_text} vs previous period"
+    return f"{format_gain(kpi.change)}{pct_text} vs previous period"
 
 
 def platform_breakdown(
@@ -125,14 +130,27 @@ def platform_breakdown(
     part = current[current["metric_type"] == metric_type] if not current.empty else current
     if part.empty:
         return pd.DataFrame(columns=BREAKDOWN_COLUMNS)
-    out = part.groupby("platform_key", sort=True)[["gain", "total"]].sum()
-    out["previous_gain"] = float("nan")
+    grouped = part.groupby("platform_key", sort=True)
+    gains, totals = grouped["gain"].agg(exact_sum), grouped["total"].agg(exact_sum)
+    out = pd.DataFrame(
+        {"gain": int_column(gains, gains.index), "total": int_column(totals, totals.index)}
+    )
+    out["previous_gain"] = pd.Series(None, index=out.index, dtype=object)
     if previous is not None and not previous.empty:
         prev = previous[previous["metric_type"] == metric_type]
-        prev_gain = prev.groupby("platform_key")["gain"].sum()
-        out["previous_gain"] = prev_gain.reindex(out.index).astype("float64")
+        prev_gain = prev.groupby("platform_key")["gain"].agg(exact_sum)
+        out["previous_gain"] = _maybe_missing(prev_gain.reindex(out.index))
     out = out.reset_index().sort_values(["gain", "platform_key"], ascending=[False, True])
     return out.reset_index(drop=True)[BREAKDOWN_COLUMNS]
+
+
+def _maybe_missing(sums: pd.Series) -> pd.Series:
+    """Previous gains per platform, some missing: float64 with NaN while that is exact (below
+    2^53; what the charts take), else Python ints and None."""
+    values = [whole(v) for v in sums]
+    if all(v is None or abs(v) <= FLOAT_EXACT for v in values):
+        return pd.Series([np.nan if v is None else float(v) for v in values], sums.index)
+    return pd.Series(values, sums.index, dtype=object)
 
 
 def trend_arrow(gain: float | None, previous_gain: float | None) -> str:

@@ -126,10 +126,16 @@ def _gains_from_grouped(grouped: sa.Subquery) -> sa.Subquery:
         g.release_id,
         g.platform_key,
         g.metric_type,
-        sa.cast(gain, sa.BigInteger).label("gain"),  # ints, not Decimals, for pandas
-        sa.cast(total_now, sa.BigInteger).label("total"),
+        _exact(gain).label("gain"),
+        _exact(total_now).label("total"),
         g.baseline,
         g.corrections,
         g.n_rows,
         g.last_at,
     ).subquery("period_gains")
+
+
+def _exact(value: sa.ColumnElement) -> sa.ColumnElement:
+    """A whole number of any size: NUMERIC on PostgreSQL (a sum of per-period counts may pass
+    BIGINT's 2^63 - 1; a cast back to BIGINT would fail there), read as an int by the caller."""
+    return sa.type_coerce(sa.cast(value, sa.Numeric(38, 0)), sa.BigInteger)

@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from sqlalchemy import func, select
 from sqlalchemy.engine import Connection, Engine
 
+from perfdash.exact import int_column
 from perfdash.schema import approved_releases, content_performance
 from perfdash.store.blocks import _filters, _gains_from_grouped, _grouped_from_joined, _newest
 from perfdash.store.engine import _begin, _db_ts, _is_pg, _one_transaction, _tuples
@@ -60,9 +61,11 @@ def period_gains(
     with _begin(bind) as conn:
         rows = _tuples(conn, stmt, params)
     frame = pd.DataFrame(rows, columns=PERIOD_GAIN_COLUMNS)
-    for col in ("gain", "total", "corrections", "n_rows"):
+    for col in ("gain", "total", "baseline"):  # int64 while it fits, Python ints past it
+        at = PERIOD_GAIN_COLUMNS.index(col)  # from the rows: a frame made None + big a float
+        frame[col] = int_column([r[at] for r in rows], frame.index)
+    for col in ("corrections", "n_rows"):
         frame[col] = frame[col].astype("int64")
-    frame["baseline"] = frame["baseline"].astype("Int64")
     frame["last_at"] = pd.to_datetime(frame["last_at"], utc=True)
     return frame
 
@@ -106,12 +109,19 @@ def leaderboard(
         bind, release_ids, start, end, [metric_type], platforms, active_only=True
     )
     limit = max(1, min(int(limit), 500))
-    stmt = (_leaderboard_select_cached if params else _leaderboard_select)(sub, limit)
+    if _is_pg(bind):
+        stmt = (_leaderboard_select_cached if params else _leaderboard_select)(sub, limit)
+    else:
+        stmt = _leaderboard_select_split(sub, limit)
     with _begin(bind) as conn:
         rows = _tuples(conn, stmt, params)
+    if not _is_pg(bind):  # gain and total come as (high, low) halves: see the split select
+        rows = [(*r[:4], r[4] * _HALF + r[5], r[6] * _HALF + r[7], r[8]) for r in rows]
     frame = pd.DataFrame(rows, columns=LEADERBOARD_COLUMNS)
-    for col in ("gain", "total", "platforms"):
-        frame[col] = frame[col].astype("int64")
+    for col in ("gain", "total"):  # int64 while it fits, Python ints past it
+        at = LEADERBOARD_COLUMNS.index(col)
+        frame[col] = int_column([r[at] for r in rows], frame.index)
+    frame["platforms"] = frame["platforms"].astype("int64")
     return frame
 
 
@@ -139,6 +149,53 @@ def _leaderboard_select(sub: sa.Subquery, limit: int) -> sa.Select:
 
 
 _leaderboard_select_cached = functools.lru_cache(maxsize=128)(_leaderboard_select)
+
+_HALF = 2**32
+_LOW = _HALF - 1
+
+
+def _leaderboard_select_split(sub: sa.Subquery, limit: int) -> sa.Select:
+    """The leaderboard on SQLite, whose sum() stops with "integer overflow" past 2^63 - 1 (a
+    release with one platform's total near the maximum and any other platform's reading).
+
+    Each series' gain and total is split into a high half (x >> 32) and a low half
+    (x & 0xFFFFFFFF), summed separately (neither sum can overflow below 2^31 series), and the
+    low sum's carry moved into the high one; (high, low) then sorts exactly as the whole
+    number does, and the caller joins them as high * 2^32 + low.
+    """
+    ar = approved_releases.c
+    halves = (
+        select(
+            sub.c.release_id,
+            func.sum(sub.c.gain.op(">>")(32)).label("g_hi"),
+            func.sum(sub.c.gain.op("&")(_LOW)).label("g_lo"),
+            func.sum(sub.c.total.op(">>")(32)).label("t_hi"),
+            func.sum(sub.c.total.op("&")(_LOW)).label("t_lo"),
+            func.count().label("platforms"),
+        )
+        .where(sub.c.n_rows > 0)
+        .group_by(sub.c.release_id)
+        .subquery("halves")
+    )
+    h = halves.c
+    g_hi, g_lo = h.g_hi + h.g_lo.op(">>")(32), h.g_lo.op("&")(_LOW)
+    t_hi, t_lo = h.t_hi + h.t_lo.op(">>")(32), h.t_lo.op("&")(_LOW)
+    return (
+        select(
+            h.release_id,
+            ar.release_id.label("release_key"),
+            ar.title,
+            ar.artist_name,
+            g_hi,
+            g_lo,
+            t_hi,
+            t_lo,
+            h.platforms,
+        )
+        .join(approved_releases, approved_releases.c.id == h.release_id)
+        .order_by(g_hi.desc(), g_lo.desc(), t_hi.desc(), t_lo.desc(), h.release_id)
+        .limit(limit)
+    )
 
 
 def _period_aggregates(

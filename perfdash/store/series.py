@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy import func, select
 from sqlalchemy.engine import Connection, Engine
 
+from perfdash.exact import int_column
 from perfdash.schema import content_performance
 from perfdash.store.blocks import _bucket_expr, _filters, _newest
 from perfdash.store.engine import _begin, _is_pg, _one_transaction, _tuples
@@ -112,7 +113,7 @@ def _series_frame(
         frame["bucket"] = pd.to_datetime(frame["bucket"])
         frame["last_at"] = pd.to_datetime(frame["last_at"], utc=True)
         for col in ("last_value", "sum_value", "n_rows"):
-            frame[col] = frame[col].astype("int64")
+            frame[col] = _ints(frame[col], [r[SERIES_COLUMNS.index(col)] for r in rows])
     return frame
 
 
@@ -223,6 +224,14 @@ def _baseline_frame(
         rows, columns=["release_id", "platform_key", "metric_type", "baseline", "baseline_at"]
     )
     if not frame.empty:
-        frame["baseline"] = frame["baseline"].astype("int64")
+        frame["baseline"] = _ints(frame["baseline"], [r[3] for r in rows])
         frame["baseline_at"] = pd.to_datetime(frame["baseline_at"], utc=True)
     return frame
+
+
+def _ints(column: pd.Series, raw: list) -> pd.Series:
+    """int64 (the fast, usual case), or exact Python ints for a value past 2^63 - 1."""
+    try:
+        return column.astype("int64")
+    except (OverflowError, TypeError, ValueError):
+        return int_column(raw, column.index)

@@ -179,5 +179,5 @@ def leaderboard(
             release_ids=board["release_id"].tolist(),
             limit=LEADERBOARD_SIZE,
         )
-        before = dict(zip(prev["release_id"].astype(int), prev["gain"].astype(int), strict=True))
+        before = {int(r): int(g) for r, g in zip(prev["release_id"], prev["gain"], strict=True)}
     return board, before

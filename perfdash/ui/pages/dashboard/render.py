@@ -114,7 +114,7 @@ def kpi_cards(
             colour = "text-success" if kpi.change >= 0 else "text-danger"
         body = [
             html.Div(kpi.metric_type, className="kpi-metric text-uppercase small text-muted"),
-            html.H3("–" if kpi.gain is None else f"{kpi.gain:+,.0f}", className="kpi-gain mb-0"),
+            html.H3(metrics.format_gain(kpi.gain), className="kpi-gain mb-0"),
             html.Div("gained in the period", className="small text-muted"),
             html.Div(
                 ["Total ", html.Span(metrics.format_number(kpi.total), className="kpi-total")],
