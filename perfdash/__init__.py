@@ -37,7 +37,7 @@ def create_app(
     # worker) runs this file, and need not load the pages and the API (about a second).
     from perfdash import api, auth, jobs, store
     from perfdash.ui import errors, shell
-    from perfdash.web import login, security, throttle, transfer
+    from perfdash.web import limits, login, security, throttle, transfer
 
     settings = settings or load_settings()
     engine = engine or store.engine_from_settings(settings)
@@ -80,6 +80,7 @@ def create_app(
         secure_cookies=settings.secure_cookies,
     )
     throttle.install(server, redis_url=settings.redis_url, tls_verify=settings.redis_tls_verify)
+    limits.install(server, max_upload_mb=settings.max_upload_mb)
     server.register_blueprint(api.blueprint)
     app.layout = shell.layout
     shell.register(app)

@@ -195,3 +195,83 @@ def test_sign_out_ends_a_copied_session_in_every_worker(pg_url):
             assert browser.post("/logout", data={"csrf_token": token}).status_code == 302
         assert statuses(base, cookie) == [401] * 40
         assert len(workers_serving(log, 401)) == 2, "one worker still knew the session"
+
+
+def peak_rss_during(process, work):
+    """What ``work()`` returns, and the highest RSS of ``process`` sampled every 20 ms meanwhile."""
+    import threading
+
+    peak = [process.memory_info().rss]
+    done = threading.Event()
+
+    def sample():
+        while not done.is_set():
+            peak[0] = max(peak[0], process.memory_info().rss)
+            time.sleep(0.02)
+
+    sampler = threading.Thread(target=sample)
+    sampler.start()
+    try:
+        return work(), peak[0]
+    finally:
+        done.set()
+        sampler.join()
+
+
+def test_a_200_mb_upload_is_refused_without_the_worker_growing(pg_url):
+    """A viewer's and an editor's 200 MB bodies, sent to one gunicorn worker whose RSS is
+    sampled every 20 ms while they travel (the figures are printed: -s shows them)."""
+    import psutil
+    from auth_helpers import login
+
+    engine = store.make_engine(pg_url)
+    upgrade(engine)
+    auth.add_user(engine, "alice", "correct horse battery", "editor")
+    auth.add_user(engine, "victor", "correct horse battery v", "viewer")
+    engine.dispose()
+    size = 200 * 1024 * 1024
+    chunk = b"x" * (1024 * 1024)
+
+    def body():
+        for _ in range(size // len(chunk)):
+            yield chunk
+
+    def send(browser):
+        try:
+            response = browser.post(
+                "/_dash-update-component",
+                content=body(),
+                headers={"Content-Length": str(size), "Content-Type": "application/json"},
+            )
+        except (httpx.WriteError, httpx.RemoteProtocolError, httpx.ReadError):
+            return None, ""  # the worker answered and closed mid-send
+        return response.status_code, response.json()["error"]
+
+    with gunicorn(pg_url, workers=1) as (base, _log):
+        master = next(
+            p
+            for p in psutil.process_iter(["cmdline"])
+            if base.rsplit(":", 1)[1] in " ".join(p.info["cmdline"] or [])
+            and "gunicorn" in " ".join(p.info["cmdline"] or [])
+        )
+        (worker,) = master.children()
+        for name, password in (
+            ("victor", "correct horse battery v"),
+            ("alice", "correct horse battery"),
+        ):
+            with httpx.Client(base_url=base, timeout=60) as browser:
+                assert login(browser, name, password).status_code == 302
+                browser.get("/_dash-layout")  # the worker has loaded what a page needs
+                before = worker.memory_info().rss
+                (status, message), peak = peak_rss_during(worker, lambda: send(browser))
+            growth = (peak - before) / 1024 / 1024
+            print(
+                f"\n{name}: 200 MB body -> {status}; worker RSS {before / 1024 / 1024:.0f} MB "
+                f"before, peak {peak / 1024 / 1024:.0f} MB (+{growth:.1f} MB)"
+            )
+            assert status in (413, None), status
+            if status == 413:
+                assert "limit" in message or "editor role" in message
+            assert growth < 20, f"the worker grew by {growth:.0f} MB"
+        # the worker still serves
+        assert httpx.get(base + "/healthz", timeout=10).status_code == 200

@@ -22,6 +22,7 @@ from werkzeug.routing import Map
 from perfdash import auth, store
 from perfdash.config import Settings
 from perfdash.ingest.times import parse_timestamp
+from perfdash.web.limits import MAX_JSON_DEPTH, MB, too_deep
 
 API_PREFIX = "/api/v1"
 CATCH_ALL_RULE = API_PREFIX + "/<path:rest>"
@@ -114,19 +115,24 @@ def allowed_methods(path: str) -> list[str]:
     return sorted(Map(rules).bind("api").allowed_methods(path))
 
 
-# a CSV file posted to /imports may be larger than a JSON batch
-BODY_LIMITS = {API_PREFIX + "/imports": 50 * 1024 * 1024}
+# a CSV file posted to /imports may be larger than a JSON batch: PERFDASH_MAX_UPLOAD_MB
+UPLOAD_PATHS = (API_PREFIX + "/imports",)
 
 
 def limit_body() -> Response | None:
     """Refuse bodies over the limit before reading them (chunked bodies are capped too)."""
     if not is_api_request():
         return None
-    limit = BODY_LIMITS.get(request.path, MAX_BODY_BYTES)
+    limit = MAX_BODY_BYTES
+    if request.path in UPLOAD_PATHS:
+        limit = settings().max_upload_mb * MB
     if request.content_length is not None and request.content_length > limit:
-        raise ApiError(
-            413, f"The request body is larger than {limit:,} bytes; send smaller batches"
+        hint = (
+            " (PERFDASH_MAX_UPLOAD_MB); split the file"
+            if request.path in UPLOAD_PATHS
+            else "; send smaller batches"
         )
+        raise ApiError(413, f"The request body is larger than {limit:,} bytes{hint}")
     request.max_content_length = limit
     if request.method == "OPTIONS":
         # Flask's automatic answer would also list the catch-all's methods.
@@ -187,12 +193,18 @@ def json_body() -> Any:
     mimetype = request.mimetype or ""
     if mimetype != "application/json" and not mimetype.endswith("+json"):
         raise ApiError(415, "Send the body as JSON with 'Content-Type: application/json'")
+    deep = ApiError(400, f"The body's JSON nests deeper than {MAX_JSON_DEPTH} levels")
     try:
-        return request.get_json(force=True, silent=False)
+        body = request.get_json(force=True, silent=False)
     except HTTPException as exc:
         if exc.code == 413:
             raise
         raise ApiError(400, "The body is not valid JSON") from None
+    except RecursionError:
+        raise deep from None
+    if too_deep(body):
+        raise deep
+    return body
 
 
 def unknown_fields(body: dict[str, Any], known: tuple[str, ...]) -> None:

@@ -20,6 +20,7 @@ from dash import Dash, Input, Output, State, dcc, html, no_update
 
 from perfdash import auth, csvio, jobs
 from perfdash.ui import components, context
+from perfdash.web import limits
 
 PREVIEW_COLUMNS = [
     "line",
@@ -89,6 +90,18 @@ def decode_upload(contents: str) -> bytes:
         return base64.b64decode(b64, validate=False)
     except (ValueError, binascii.Error) as exc:
         raise csvio.CsvImportError("The upload could not be read; try again") from exc
+
+
+def upload_too_big(size: int, max_upload_mb: int) -> str | None:
+    """Why a file of ``size`` bytes is refused, or None (the body limit of ``web.limits``
+    leaves room for Dash's JSON around the file, so the file itself is checked here)."""
+    if size <= max_upload_mb * limits.MB:
+        return None
+    return (
+        f"The file is {size / limits.MB:,.1f} MB, larger than the limit of {max_upload_mb} MB "
+        "(PERFDASH_MAX_UPLOAD_MB); split it, or import it with `perfdash import`. "
+        "Nothing was changed."
+    )
 
 
 def preview(report: csvio.ImportReport) -> Any:
@@ -186,6 +199,9 @@ def register(app: Dash) -> None:
             data = decode_upload(contents)
         except csvio.CsvImportError as exc:
             return dbc.Alert(str(exc), color="danger"), None, True, "", None
+        too_big = upload_too_big(len(data), context.settings().max_upload_mb)
+        if too_big:
+            return dbc.Alert(too_big, color="danger", id="entry-import-fatal"), None, True, "", None
         report = csvio.import_csv(context.engine(), data, dry_run=True, tz=context.settings().tz)
         report.filename = filename or report.filename
         can_import = report.fatal is None and report.problem_count == 0 and report.rows > 0
