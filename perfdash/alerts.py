@@ -119,6 +119,16 @@ class Alert:
         return out
 
 
+def _without_scores(series: pd.DataFrame, overrides: dict[str, tuple[str, bool]]) -> pd.DataFrame:
+    """A score (rank, popularity) has levels, not gains: a rank jumping from 40 to 2 is not
+    "+38 views above the usual", so scores are left out of the spike rule."""
+    if series.empty:
+        return series
+    kinds = metrics.metric_kinds(series["metric_type"].unique(), overrides)
+    scores = [t for t, k in kinds.items() if k.is_score]
+    return series[~series["metric_type"].isin(scores)] if scores else series
+
+
 def build_alerts(
     engine: Engine | Connection,
     *,
@@ -138,6 +148,7 @@ def build_alerts(
         start = metrics.local_midnight(since - timedelta(days=rule.window_days + 1), tz)
     end = metrics.local_midnight(until + timedelta(days=1), tz) if until else None
     series = store.release_series(engine, release_ids, start=start, end=end, bucket="day", tz=tz)
+    series = _without_scores(series, store.metric_kind_overrides(engine))
     spikes = metrics.detect_spikes(metrics.totals_and_gains(series), rule)
     if spikes.empty:
         return []

@@ -10,6 +10,36 @@ from __future__ import annotations
 # count for a ``period`` (streams on one day).  The two aggregate differently: last value vs sum.
 VALUE_KINDS = ("total", "period")
 
+# How a metric type's numbers are read.  A ``counter`` is a lifetime total that only grows
+# (views): its period is read as a gain and sums over releases.  An ``audience`` is a total that
+# moves both ways (followers): a fall is news, not a platform's correction.  A ``score`` is a
+# level (rank, popularity): it is read as its value and how it moved, never summed or "gained".
+METRIC_KINDS = ("counter", "audience", "score")
+DEFAULT_METRIC_KIND = "counter"
+# The kinds of the metric types perfdash knows; an editor sets any other type's kind (a type
+# nobody set is a counter).
+KNOWN_METRIC_KINDS: dict[str, str] = {
+    **dict.fromkeys(
+        (
+            "views",
+            "streams",
+            "plays",
+            "playcount",
+            "likes",
+            "comments",
+            "shazams",
+            "shares",
+            "saves",
+            "reposts",
+        ),
+        "counter",
+    ),
+    **dict.fromkeys(("followers", "fans", "listeners", "subscribers"), "audience"),
+    **dict.fromkeys(("rank", "popularity", "chart_position", "position"), "score"),
+}
+# Scores where a smaller number is the better one: first place is 1.
+LOWER_IS_BETTER = frozenset({"rank", "chart_position", "position"})
+
 # How a reading came in; ``legacy`` marks the rows an adopted platform database already held
 # (their duplicates are kept), ``demo`` the rows `perfdash demo` loads and replaces.
 SOURCES = ("manual", "csv", "api", "collector", "demo", "legacy")
@@ -47,7 +77,11 @@ READING_FIELDS = (
 )
 
 __all__ = [
+    "DEFAULT_METRIC_KIND",
     "DISTRIBUTION_STATUSES",
+    "KNOWN_METRIC_KINDS",
+    "LOWER_IS_BETTER",
+    "METRIC_KINDS",
     "READING_FIELDS",
     "RELEASE_IDENTIFIERS",
     "ROLES",

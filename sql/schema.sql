@@ -67,6 +67,15 @@ CREATE INDEX idx_jobs_created_at ON perfdash_jobs (created_at);
 
 CREATE UNIQUE INDEX uq_jobs_exclusive_active ON perfdash_jobs (exclusive) WHERE state IN ('queued', 'running') AND exclusive IS NOT NULL;
 
+CREATE TABLE perfdash_metric_kinds (
+	metric_type VARCHAR(50) NOT NULL, 
+	kind VARCHAR(10) NOT NULL, 
+	lower_is_better BOOLEAN DEFAULT false NOT NULL, 
+	updated_at TIMESTAMP WITH TIME ZONE DEFAULT CURRENT_TIMESTAMP, 
+	updated_by VARCHAR(100), 
+	PRIMARY KEY (metric_type)
+);
+
 CREATE TABLE perfdash_uploads (
 	id VARCHAR(32) NOT NULL, 
 	filename VARCHAR(255), 

@@ -94,3 +94,27 @@ def test_a_failing_webhook_is_retried_then_released_for_the_next_run(demo_db):
     finally:
         refused.close()
     engine.dispose()
+
+
+def test_a_score_that_jumps_is_not_a_spike_but_a_counter_is(engine):
+    """The same numbers as views are a spike; as a rank (a score) or once an editor made
+    them a score, they are levels and raise no alert."""
+    rid = store.create_release(engine, "rel-s", title="Scores")
+    values = [1000 + 10 * day for day in range(20)] + [9000]
+    rows = [
+        dict(
+            release_id=rid,
+            platform="Deezer",
+            metric_type=metric,
+            metric_value=value,
+            recorded_at=datetime(2026, 3, 1 + day, 12, tzinfo=UTC),
+        )
+        for metric in ("views", "rank", "spins")
+        for day, value in enumerate(values)
+    ]
+    store.insert_metrics(engine, rows)
+    found = alerts.build_alerts(engine, since=date(2026, 3, 1), until=date(2026, 3, 31))
+    assert [i.metric_type for a in found for i in a.items] == ["spins", "views"]
+    store.set_metric_kind(engine, "spins", "score")
+    found = alerts.build_alerts(engine, since=date(2026, 3, 1), until=date(2026, 3, 31))
+    assert [i.metric_type for a in found for i in a.items] == ["views"]

@@ -94,8 +94,8 @@ def test_order_kpis_puts_the_chosen_metric_first():
 def test_platform_breakdown_sums_releases_and_joins_previous():
     out = metrics.platform_breakdown(CURRENT, "views", PREVIOUS)
     assert out.values.tolist() == [
-        ["youtube", 1200, 2300, 600.0],
-        ["tiktok", 15, 20, 0.0],
+        ["youtube", 1200, 2300, 600.0, 1100.0],
+        ["tiktok", 15, 20, 0.0, 5.0],
     ]
     alone = metrics.platform_breakdown(CURRENT, "streams")
     assert alone["previous_gain"].isna().all()
@@ -137,3 +137,63 @@ def test_platform_breakdown_keeps_big_totals_exact():
     out = metrics.platform_breakdown(current, "views")
     assert out["total"].tolist() == [2 * BIG]
     assert out["gain"].tolist() == [3]
+
+
+def test_an_audience_reads_as_a_net_change_and_a_fall_is_not_a_correction():
+    current = gains_frame([(1, "spotify", "followers", -40, 960, 2, 3)])
+    previous = gains_frame([(1, "spotify", "followers", 25, 1000, 0, 3)])
+    (kpi,) = metrics.period_kpis(current, previous)
+    assert (kpi.kind, kpi.gain, kpi.total, kpi.previous_gain) == ("audience", -40, 960, 25)
+    assert kpi.corrections == 0  # followers leaving is news, not a platform's correction
+    assert kpi.change == -65
+    assert metrics.change_text(kpi) == "-65 (-260.0%) vs previous period"
+
+
+def test_a_score_reads_as_its_level_and_its_move_never_a_sum():
+    # Deezer rank 40 -> 25 for release 1, 10 -> 15 for release 2 (rank: lower is better)
+    current = gains_frame(
+        [(1, "deezer", "rank", -15, 25, 1, 2), (2, "deezer", "rank", 5, 15, 0, 2)]
+    )
+    previous = gains_frame(
+        [(1, "deezer", "rank", 3, 40, 0, 2), (2, "deezer", "rank", -2, 10, 1, 2)]
+    )
+    (kpi,) = metrics.period_kpis(current, previous)
+    assert kpi.kind == "score" and kpi.lower_is_better
+    assert kpi.gain is None and kpi.previous_gain is None and kpi.corrections == 0
+    assert kpi.total == 20.0  # the mean level (25 + 15) / 2, not 40
+    assert kpi.previous_total == 25.0
+    assert kpi.change == -5.0 and kpi.change_pct is None
+    assert metrics.change_text(kpi) == "-5 since the previous period, better"
+    assert metrics.format_level(kpi.total) == "20"
+    assert metrics.format_level(20.5) == "20.5"
+
+
+def test_popularity_is_a_score_where_higher_is_better():
+    current = gains_frame([(1, "spotify", "popularity", 4, 61, 0, 2)])
+    previous = gains_frame([(1, "spotify", "popularity", 1, 57, 0, 2)])
+    (kpi,) = metrics.period_kpis(current, previous)
+    assert (kpi.total, kpi.previous_total, kpi.change) == (61, 57, 4)
+    assert metrics.change_text(kpi) == "+4 since the previous period, better"
+
+
+def test_an_editor_set_kind_overrides_the_default_counter():
+    current = gains_frame([(1, "radio", "chart_spot", 2, 7, 0, 2)])
+    (as_counter,) = metrics.period_kpis(current)
+    assert (as_counter.kind, as_counter.gain) == ("counter", 2)
+    (as_score,) = metrics.period_kpis(current, None, {"chart_spot": ("score", True)})
+    assert (as_score.kind, as_score.gain, as_score.total) == ("score", None, 7)
+    assert as_score.lower_is_better
+
+
+def test_platform_breakdown_of_a_score_gives_levels_best_first():
+    current = gains_frame(
+        [
+            (1, "deezer", "rank", -15, 25, 0, 2),
+            (2, "deezer", "rank", 5, 15, 0, 2),
+            (1, "spotify", "rank", 0, 3, 0, 1),
+        ]
+    )
+    out = metrics.platform_breakdown(current, "rank", current, metrics.metric_kind("rank"))
+    assert out["platform_key"].tolist() == ["spotify", "deezer"]  # rank 3 beats rank 20
+    assert out["total"].tolist() == [3.0, 20.0]
+    assert out["gain"].isna().all()

@@ -36,6 +36,7 @@ READ_ONLY = {
     "metric_form.edit",
     "metric_form.editing_mode",
     "releases.pick_release",
+    "metric_kinds.pick_kind",
     "csv_import.poll",
     "collect_now.poll",
     "alerts.alerts_list",
@@ -162,6 +163,15 @@ def _entry_delete_button(w):
     )
 
 
+def _metric_kind(w):
+    return {
+        "entry-mk-save.n_clicks": 1,
+        "entry-mk-type.value": "views",
+        "entry-mk-kind.value": "score",
+        "entry-mk-lower.value": False,
+    }
+
+
 def _collect_now(w):
     return {"collect-now-button.n_clicks": 1}
 
@@ -179,6 +189,7 @@ WRITES: dict[str, tuple[Callable, bool]] = {
     "csv_import.confirm": (_confirm, True),  # the import runs as a job
     "annotations.add_note": (_add_note, True),
     "annotations.delete_note": (_delete_note, True),
+    "metric_kinds.save_kind": (_metric_kind, True),
 }
 
 

@@ -4,6 +4,7 @@ Nothing here touches a database or Dash, so every rule is unit-tested with hand-
 numbers.  Callers use ``metrics.x``; the modules split the rules by concern:
 
 - ``platforms``: one key, label and colour per platform; the known metric types
+- ``kinds``: counter, audience or score: how a metric type's numbers read
 - ``gains``: running totals versus gains, corrections, summing platforms
 - ``periods``: presets and custom ranges in whole local days
 - ``kpi``: KPI cards, the per-platform breakdown, the leaderboard's trend, number texts
@@ -16,11 +17,13 @@ holds ``freshness``) so that ``metrics.kpis`` is always the function, never the 
 """
 
 from perfdash.metrics.gains import GAIN_COLUMNS, combine_platforms, totals_and_gains
+from perfdash.metrics.kinds import MetricKind, metric_kind, metric_kinds
 from perfdash.metrics.kpi import (
     BREAKDOWN_COLUMNS,
     Kpi,
     change_text,
     format_gain,
+    format_level,
     format_number,
     kpis,
     order_kpis,
@@ -75,6 +78,7 @@ __all__ = [
     "Freshness",
     "Kpi",
     "LaunchComparison",
+    "MetricKind",
     "Period",
     "SpikeRule",
     "StaleRule",
@@ -86,12 +90,15 @@ __all__ = [
     "compare_to_median",
     "detect_spikes",
     "format_gain",
+    "format_level",
     "format_number",
     "freshness",
     "freshness_by_metric",
     "kpis",
     "local_midnight",
     "median_launch_curve",
+    "metric_kind",
+    "metric_kinds",
     "order_kpis",
     "period_for",
     "period_kpis",

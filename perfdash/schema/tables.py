@@ -304,3 +304,18 @@ uploads = Table(
     Column("expires_at", DateTime(timezone=True), nullable=False),
     Index("idx_uploads_expires_at", "expires_at"),
 )
+
+# --------------------------------------------------------------------------- metric kinds (0012)
+
+# The kind an editor gave a metric type (counter, audience, score; see ``vocab.METRIC_KINDS``)
+# and, for a score, whether a lower number is better.  Known types need no row (their kind is
+# in ``vocab.KNOWN_METRIC_KINDS``); a row overrides it, and a type with neither is a counter.
+metric_kinds = Table(
+    "perfdash_metric_kinds",
+    metadata,
+    Column("metric_type", String(50), primary_key=True),
+    Column("kind", String(10), nullable=False),
+    Column("lower_is_better", Boolean, nullable=False, server_default=text("false")),
+    Column("updated_at", DateTime(timezone=True), server_default=func.current_timestamp()),
+    Column("updated_by", String(100)),
+)

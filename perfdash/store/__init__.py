@@ -22,6 +22,7 @@ write ``store.x``; the modules are by noun:
     annotations   dated notes on releases or the catalog
     alert_claims  which alerts were delivered, claimed once across workers
     freshness     how recent each release's and metric's numbers are
+    metric_kinds  the kinds editors gave metric types (counter, audience, score)
     jobs          background jobs' rows and the uploads they import, any host's to read
 
 Rules kept here so nobody else has to remember them:
@@ -87,8 +88,15 @@ from perfdash.store.jobs import (
     save_upload,
     upload_exists,
 )
+from perfdash.store.metric_kinds import (
+    MAX_METRIC_TYPE,
+    clear_metric_kind,
+    metric_kind_overrides,
+    set_metric_kind,
+)
 from perfdash.store.periods import (
     LEADERBOARD_COLUMNS,
+    LEADERBOARD_ORDERS,
     PERIOD_GAIN_COLUMNS,
     leaderboard,
     period_gains,
@@ -168,7 +176,9 @@ __all__ = [
     "EXPORT_CHUNK_ROWS",
     "InvalidValueError",
     "LEADERBOARD_COLUMNS",
+    "LEADERBOARD_ORDERS",
     "MAX_ANNOTATION_TEXT",
+    "MAX_METRIC_TYPE",
     "MAX_METRIC_VALUE",
     "PERIOD_GAIN_COLUMNS",
     "PerformanceDbError",
@@ -182,6 +192,7 @@ __all__ = [
     "apply_schema",
     "claim_alert",
     "claim_job",
+    "clear_metric_kind",
     "count_metrics",
     "count_records",
     "count_releases",
@@ -228,6 +239,7 @@ __all__ = [
     "list_users",
     "make_engine",
     "metric_freshness",
+    "metric_kind_overrides",
     "metric_records",
     "pending_revisions",
     "period_gains",
@@ -251,6 +263,7 @@ __all__ = [
     "search_releases",
     "sent_alert_keys",
     "session_user",
+    "set_metric_kind",
     "set_rollup_zones",
     "to_utc",
     "total_drops",

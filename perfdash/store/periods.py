@@ -99,16 +99,32 @@ def leaderboard(
     platforms: Sequence[str] | None = None,
     release_ids: Sequence[int] | None = None,
     limit: int = 10,
+    by: str = "gain",
 ) -> pd.DataFrame:
     """The releases that gained most of ``metric_type`` in [start, end), summed over platforms.
 
     Gain per release and platform follows ``period_gains``; releases without a reading in the
     period are left out.  Ties are broken by total, then id, so the order is stable.
+
+    ``by="level"`` / ``"level_asc"`` rank a score by its level instead (highest / lowest
+    first): ``total`` is then the mean level over the release's platforms (a float), since a
+    sum of ranks means nothing.
     """
+    if by not in LEADERBOARD_ORDERS:
+        raise ValueError(f"unknown leaderboard order {by!r}")
     sub, params = _period_aggregates(
         bind, release_ids, start, end, [metric_type], platforms, active_only=True
     )
     limit = max(1, min(int(limit), 500))
+    if by != "gain":
+        stmt = _leaderboard_select_level(sub, limit, by == "level_asc")
+        with _begin(bind) as conn:
+            rows = _tuples(conn, stmt, params)
+        frame = pd.DataFrame(rows, columns=LEADERBOARD_COLUMNS)
+        frame["gain"] = int_column(frame["gain"], frame.index)
+        frame["total"] = frame["total"].astype("float64")
+        frame["platforms"] = frame["platforms"].astype("int64")
+        return frame
     if _is_pg(bind):
         stmt = (_leaderboard_select_cached if params else _leaderboard_select)(sub, limit)
     else:
@@ -149,6 +165,32 @@ def _leaderboard_select(sub: sa.Subquery, limit: int) -> sa.Select:
 
 
 _leaderboard_select_cached = functools.lru_cache(maxsize=128)(_leaderboard_select)
+
+LEADERBOARD_ORDERS = ("gain", "level", "level_asc")
+
+
+def _leaderboard_select_level(sub: sa.Subquery, limit: int, ascending: bool) -> sa.Select:
+    """A score's leaderboard: the mean level over the release's platforms, best first.  The
+    gain column is a count of the series (a score has no gain to sum; nothing overflows)."""
+    ar = approved_releases.c
+    level = func.avg(sa.cast(sub.c.total, sa.Float))
+    return (
+        select(
+            sub.c.release_id,
+            ar.release_id.label("release_key"),
+            ar.title,
+            ar.artist_name,
+            sa.literal(0).label("gain"),
+            level.label("total"),
+            func.count().label("platforms"),
+        )
+        .join(approved_releases, approved_releases.c.id == sub.c.release_id)
+        .where(sub.c.n_rows > 0)
+        .group_by(sub.c.release_id, ar.release_id, ar.title, ar.artist_name)
+        .order_by(level.asc() if ascending else level.desc(), sub.c.release_id)
+        .limit(limit)
+    )
+
 
 _HALF = 2**32
 _LOW = _HALF - 1

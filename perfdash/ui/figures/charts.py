@@ -9,7 +9,15 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from perfdash.metrics import FALLBACK_COLOURS, format_number, platform_colour, platform_label
+from perfdash.metrics import (
+    FALLBACK_COLOURS,
+    MetricKind,
+    format_level,
+    format_number,
+    metric_kind,
+    platform_colour,
+    platform_label,
+)
 
 
 def plain(text: object) -> str:
@@ -196,48 +204,58 @@ def _bar_hover(metric_type: str, what: str) -> str:
 def platform_bars(
     breakdown: pd.DataFrame,
     *,
-    metric_type: str,
+    metric_type: str | None = None,
+    kind: MetricKind | None = None,
     compare: bool = False,
     template: str = "plotly_white",
 ) -> go.Figure:
-    """Gain per platform in the period (``metrics.platform_breakdown``), one colour each.
+    """Gain per platform in the period (``metrics.platform_breakdown``), one colour each; for a
+    score, its level per platform (a score has no gain).
 
-    With ``compare`` the previous period's gain stands next to each bar, paler, so the change
+    With ``compare`` the previous period's number stands next to each bar, paler, so the change
     per platform reads at a glance.
     """
+    kind = kind or metric_kind(metric_type or "")
     if breakdown.empty:
         return empty_figure(template=template)
-    metric_type = plain(metric_type)
+    label = plain(kind.label())
+    now, before = ("total", "previous_total") if kind.is_score else ("gain", "previous_gain")
+    what = "level" if kind.is_score else kind.gain_word
+    fmt = format_level if kind.is_score else format_number
     labels = [plain(platform_label(p)) for p in breakdown["platform_key"]]
     colours = [platform_colour(p) for p in breakdown["platform_key"]]
     fig = go.Figure()
     fig.add_trace(
         go.Bar(
             x=labels,
-            y=breakdown["gain"],
+            y=breakdown[now],
             name="this period",
             marker={"color": colours},
-            customdata=[format_number(v) for v in breakdown["gain"]],
-            hovertemplate=_bar_hover(metric_type, "gained"),
+            customdata=[fmt(v) for v in breakdown[now]],
+            hovertemplate=_bar_hover(label, what),
         )
     )
-    if compare and breakdown["previous_gain"].notna().any():
+    if compare and breakdown[before].notna().any():
         fig.add_trace(
             go.Bar(
                 x=labels,
-                y=breakdown["previous_gain"],
+                y=breakdown[before],
                 name="previous period",
                 marker={"color": colours, "opacity": 0.4, "pattern": {"shape": "/"}},
-                customdata=[format_number(v) for v in breakdown["previous_gain"]],
-                hovertemplate=_bar_hover(metric_type, "gained (previous period)"),
+                customdata=[fmt(v) for v in breakdown[before]],
+                hovertemplate=_bar_hover(label, f"{what} (previous period)"),
             )
         )
     fig.update_layout(
         template=template,
-        title=f"{metric_type} gained per platform",
+        title=f"{label} per platform" if kind.is_score else f"{label} {what} per platform",
         barmode="group",
         showlegend=compare,
-        yaxis={"tickformat": ",", "title": f"{metric_type} gained"},
+        yaxis={
+            "tickformat": ",",
+            "title": label if kind.is_score else f"{label} {what}",
+            "autorange": "reversed" if kind.lower_is_better else True,
+        },
         legend={"orientation": "h", "y": -0.2},
         margin={"l": 60, "r": 20, "t": 40, "b": 40},
         height=340,
@@ -246,16 +264,24 @@ def platform_bars(
 
 
 def platform_share(
-    breakdown: pd.DataFrame, *, metric_type: str, template: str = "plotly_white"
+    breakdown: pd.DataFrame,
+    *,
+    metric_type: str | None = None,
+    kind: MetricKind | None = None,
+    template: str = "plotly_white",
 ) -> go.Figure:
     """Each platform's share of the period's growth, as a donut.
 
     A platform whose total dropped (a correction) has no share of the growth; it is left out
-    of the donut and named under it, so the slices still add up to what was gained.
+    of the donut and named under it, so the slices still add up to what was gained.  A score
+    has no share (a level does not add up), which the empty figure says.
     """
+    kind = kind or metric_kind(metric_type or "")
     if breakdown.empty:
         return empty_figure(template=template)
-    metric_type = plain(metric_type)
+    metric_type = plain(kind.metric_type)
+    if kind.is_score:
+        return empty_figure(f"{metric_type} is a score: it has no share to split", template)
     growing = breakdown[breakdown["gain"] > 0]
     if growing.empty:
         return empty_figure(f"No {metric_type} gained in this period", template)

@@ -140,17 +140,16 @@ def _register_release_view(app: Dash) -> None:
         period, previous = window(state, tz)
         with store.transaction(context.read_engine()) as conn:
             current, before = data.period_gains(conn, state, period, previous)
-            kpis = metrics.order_kpis(metrics.period_kpis(current, before), state.metric)
+            kinds = data.kinds(conn)
+            kpis = metrics.order_kpis(metrics.period_kpis(current, before, kinds), state.metric)
             platforms = list(state.platforms) or None
             fresh = freshness.by_metric(conn, state.releases, platforms, tz) if kpis else {}
-        metric = state.metric or ""
-        breakdown = metrics.platform_breakdown(current, metric, before)
+        kind = metrics.metric_kind(state.metric or "", kinds)
+        breakdown = metrics.platform_breakdown(current, kind.metric_type, before, kind)
         return (
             render.kpi_section(kpis, previous is not None, fresh),
-            charts.platform_bars(
-                breakdown, metric_type=metric, compare=state.compare, template=template
-            ),
-            charts.platform_share(breakdown, metric_type=metric, template=template),
+            charts.platform_bars(breakdown, kind=kind, compare=state.compare, template=template),
+            charts.platform_share(breakdown, kind=kind, template=template),
         )
 
     @app.callback(
@@ -253,7 +252,8 @@ def _register_leaderboard(app: Dash) -> None:
         tz = context.settings().tz
         period, previous = window(state, tz)
         with store.transaction(context.read_engine()) as conn:
-            board, before = data.leaderboard(conn, metric, period, previous)
+            kind = metrics.metric_kind(metric, data.kinds(conn))
+            board, before = data.leaderboard(conn, kind, period, previous, state.platforms)
         return render.leaderboard_view(
-            board, before, state, metric, period, tz, data.LEADERBOARD_SIZE
+            board, before, state, kind, period, tz, data.LEADERBOARD_SIZE
         )

@@ -162,22 +162,35 @@ def records(
     return frame, count, pages, page
 
 
+def kinds(conn: Connection) -> dict[str, tuple[str, bool]]:
+    """The editors' metric kinds, read with the view's numbers (one snapshot)."""
+    return store.metric_kind_overrides(conn)
+
+
 def leaderboard(
-    conn: Connection, metric: str, period: metrics.Period, previous: metrics.Period | None
-) -> tuple[pd.DataFrame, dict[int, int]]:
-    """The top releases by gain in the period, and the same releases' gains before it."""
-    board = store.leaderboard(
-        conn, metric, start=period.start, end=period.end, limit=LEADERBOARD_SIZE
-    )
-    before: dict[int, int] = {}
+    conn: Connection,
+    kind: metrics.MetricKind,
+    period: metrics.Period,
+    previous: metrics.Period | None,
+    platforms: Sequence[str] = (),
+) -> tuple[pd.DataFrame, dict[int, float]]:
+    """The top releases in the period on the chosen platforms, and the same releases' numbers
+    in the previous period: by gain for a counter or an audience (compared with the previous
+    gain), by level for a score (best first; compared with the previous period's level)."""
+    by = "gain" if not kind.is_score else ("level_asc" if kind.lower_is_better else "level")
+    where = dict(platforms=list(platforms) or None, by=by, limit=LEADERBOARD_SIZE)
+    board = store.leaderboard(conn, kind.metric_type, start=period.start, end=period.end, **where)
+    before: dict[int, float] = {}
     if previous is not None and not board.empty:
         prev = store.leaderboard(
             conn,
-            metric,
+            kind.metric_type,
             start=previous.start,
             end=previous.end,
             release_ids=board["release_id"].tolist(),
-            limit=LEADERBOARD_SIZE,
+            **where,
         )
-        before = {int(r): int(g) for r, g in zip(prev["release_id"], prev["gain"], strict=True)}
+        column = "total" if kind.is_score else "gain"
+        cast = float if kind.is_score else int
+        before = {int(r): cast(v) for r, v in zip(prev["release_id"], prev[column], strict=True)}
     return board, before

@@ -109,18 +109,12 @@ def kpi_cards(
     freshness = freshness or {}
     for kpi in kpis:
         change = metrics.change_text(kpi) if has_previous else "all time: nothing to compare"
-        colour = "text-muted"
-        if kpi.change is not None and has_previous:
-            colour = "text-success" if kpi.change >= 0 else "text-danger"
         body = [
-            html.Div(kpi.metric_type, className="kpi-metric text-uppercase small text-muted"),
-            html.H3(metrics.format_gain(kpi.gain), className="kpi-gain mb-0"),
-            html.Div("gained in the period", className="small text-muted"),
             html.Div(
-                ["Total ", html.Span(metrics.format_number(kpi.total), className="kpi-total")],
-                className="small",
+                kpi.metric_kind.label(), className="kpi-metric text-uppercase small text-muted"
             ),
-            html.Div(change, className=f"kpi-change small {colour}"),
+            *_kpi_numbers(kpi),
+            html.Div(change, className=f"kpi-change small {_change_colour(kpi, has_previous)}"),
         ]
         if kpi.corrections:
             body.append(
@@ -159,10 +153,50 @@ def kpi_cards(
     return dbc.Row(cards, className="g-2")
 
 
+def _kpi_numbers(kpi: metrics.Kpi) -> list:
+    """A counter's or audience's gain and total; a score's level at the end of the period."""
+    if kpi.kind == "score":
+        return [
+            html.H3(metrics.format_level(kpi.total), className="kpi-level kpi-total mb-0"),
+            html.Div("level at the end of the period", className="small text-muted"),
+        ]
+    gained = "gained in the period" if kpi.kind == "counter" else "net change in the period"
+    return [
+        html.H3(metrics.format_gain(kpi.gain), className="kpi-gain mb-0"),
+        html.Div(gained, className="small text-muted"),
+        html.Div(
+            ["Total ", html.Span(metrics.format_number(kpi.total), className="kpi-total")],
+            className="small",
+        ),
+    ]
+
+
+def _change_colour(kpi: metrics.Kpi, has_previous: bool) -> str:
+    if kpi.change is None or not has_previous:
+        return "text-muted"
+    if kpi.kind == "score":
+        return {True: "text-success", False: "text-danger"}.get(
+            kpi.metric_kind.better(kpi.change), "text-muted"
+        )
+    return "text-success" if kpi.change >= 0 else "text-danger"
+
+
+def _trend(kind: metrics.MetricKind, now: float, before: float | None) -> tuple[str, str]:
+    """The trend arrow and its colour: for a score the arrow follows the level and the colour
+    says whether that was good (a rank going down is green)."""
+    arrow = metrics.trend_arrow(now, before)
+    if not kind.is_score:
+        return arrow, {"▲": "text-success", "▼": "text-danger"}.get(arrow, "text-muted")
+    judged = kind.better(None if before is None or pd.isna(before) else now - before)
+    return arrow, {True: "text-success", False: "text-danger"}.get(judged, "text-muted")
+
+
 def leaderboard_table(
-    board: pd.DataFrame, previous: dict[int, int], metric: str, state: ViewState
+    board: pd.DataFrame, previous: dict[int, float], kind: metrics.MetricKind, state: ViewState
 ) -> html.Div:
-    """Rank, release (a link to its view), gain, total and trend vs the previous period."""
+    """Rank, release (a link to its view), gain, total and trend vs the previous period; for a
+    score, its level and its level at the end of the previous period."""
+    metric = kind.metric_type
     if board.empty:
         return dbc.Alert(
             f"No release has {metric} readings in this period. Try a longer period.",
@@ -172,9 +206,21 @@ def leaderboard_table(
     rows = []
     for rank, r in enumerate(board.itertuples(), start=1):
         prev = previous.get(int(r.release_id))
-        arrow = metrics.trend_arrow(r.gain, prev)
-        colour = {"▲": "text-success", "▼": "text-danger"}.get(arrow, "text-muted")
-        title = "vs previous period: " + (metrics.format_number(prev) if prev is not None else "–")
+        now = r.total if kind.is_score else r.gain
+        arrow, colour = _trend(kind, now, prev)
+        fmt = metrics.format_level if kind.is_score else metrics.format_number
+        title = "vs previous period: " + (fmt(prev) if prev is not None else "–")
+        numbers = (
+            [
+                html.Td(fmt(r.total), className="lb-level text-end"),
+                html.Td(fmt(prev), className="text-end"),
+            ]
+            if kind.is_score
+            else [
+                html.Td(f"{r.gain:+,}", className="lb-gain text-end"),
+                html.Td(f"{r.total:,}", className="text-end"),
+            ]
+        )
         rows.append(
             html.Tr(
                 [
@@ -192,8 +238,7 @@ def leaderboard_table(
                             className="lb-link",
                         )
                     ),
-                    html.Td(f"{r.gain:+,}", className="lb-gain text-end"),
-                    html.Td(f"{r.total:,}", className="text-end"),
+                    *numbers,
                     html.Td(arrow, className=f"lb-trend {colour}", title=title),
                 ],
                 **{"data-release": str(int(r.release_id))},
@@ -206,8 +251,17 @@ def leaderboard_table(
                     [
                         html.Th("#"),
                         html.Th("Release"),
-                        html.Th(f"{metric} gained", className="text-end"),
-                        html.Th("Total", className="text-end"),
+                        *(
+                            [
+                                html.Th(kind.label(), className="text-end"),
+                                html.Th("Previous period", className="text-end"),
+                            ]
+                            if kind.is_score
+                            else [
+                                html.Th(f"{metric} {kind.gain_word}", className="text-end"),
+                                html.Th("Total", className="text-end"),
+                            ]
+                        ),
                         html.Th("Trend"),
                     ]
                 )
@@ -226,20 +280,27 @@ def no_leaderboard() -> dbc.Alert:
 
 def leaderboard_view(
     board: pd.DataFrame,
-    previous: dict[int, int],
+    previous: dict[int, float],
     state: ViewState,
-    metric: str,
+    kind: metrics.MetricKind,
     period: metrics.Period,
     tz: str,
     size: int,
 ) -> html.Div:
+    where = ", ".join(metrics.platform_label(p) for p in state.platforms) or "all platforms"
+    if kind.is_score:
+        best = "lowest" if kind.lower_is_better else "highest"
+        by = f"{kind.metric_type} level ({best} first, the mean over platforms)"
+    else:
+        by = f"{kind.metric_type} {kind.gain_word}"
     return html.Div(
         [
             html.P(
-                f"Top {size} releases by {metric} gained, "
+                f"Top {size} releases by {by} on {where}, "
                 f"{describe_period(period, tz)} ({tz}); trend vs the previous period.",
                 className="text-muted small",
+                id="dash-leaderboard-note",
             ),
-            leaderboard_table(board, previous, metric, state),
+            leaderboard_table(board, previous, kind, state),
         ]
     )

@@ -1,13 +1,14 @@
 """/entry: record, correct and remove metrics; create and edit releases; import CSV.
 
 One module per form, each with its layout and callbacks: ``metric_form``, ``latest`` (the
-latest entries, edit and delete), ``releases`` (the release editor), ``csv_import``.  Their
+latest entries, edit and delete), ``releases`` (the release editor), ``csv_import``, ``metric_kinds`` (how each
+metric type is read).  Their
 writes go through ``perfdash.ingest``, the one write path of every face.
 """
 
 from dash import Dash
 
-from perfdash.ui.pages.entry import csv_import, latest, metric_form, releases
+from perfdash.ui.pages.entry import csv_import, latest, metric_form, metric_kinds, releases
 from perfdash.ui.pages.entry.layout import layout
 
 
@@ -16,6 +17,7 @@ def register(app: Dash) -> None:
     latest.register(app)
     releases.register(app)
     csv_import.register(app)
+    metric_kinds.register(app)
 
 
 __all__ = ["layout", "register"]

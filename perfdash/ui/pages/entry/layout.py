@@ -1,4 +1,5 @@
-"""The data-entry page: the metric form, the latest entries, the release editor, CSV import.
+"""The data-entry page: the metric form, the latest entries, the release editor, CSV import,
+the metric kinds.
 
 The page-wide stores tie the forms together: ``entry-last-id`` (what Undo removes),
 ``entry-editing`` (the row being corrected), ``entry-delete-target`` (the row the delete
@@ -11,7 +12,7 @@ from dash import dcc, html
 
 from perfdash import store
 from perfdash.ui import components, context
-from perfdash.ui.pages.entry import csv_import, latest, metric_form, releases
+from perfdash.ui.pages.entry import csv_import, latest, metric_form, metric_kinds, releases
 
 
 def layout(query: dict[str, list[str]]) -> html.Div:
@@ -31,5 +32,6 @@ def layout(query: dict[str, list[str]]) -> html.Div:
             latest.section(),
             releases.section(options),
             csv_import.section(),
+            metric_kinds.section(),
         ]
     )
