@@ -36,7 +36,7 @@ def create_app(
     # Imported here, not at the top: every ``import perfdash.x`` (the CLI, migrations, a job
     # worker) runs this file, and need not load the pages and the API (about a second).
     from perfdash import api, auth, jobs, store
-    from perfdash.ui import errors, shell
+    from perfdash.ui import bundles, errors, shell
     from perfdash.web import limits, login, security, throttle, transfer
 
     settings = settings or load_settings()
@@ -48,7 +48,7 @@ def create_app(
         if settings.replica_url
         else engine
     )
-    app = dash.Dash(
+    app = bundles.App(
         __name__,
         title="perfdash",
         update_title=None,

@@ -89,8 +89,8 @@ def query(dash_duo) -> dict[str, list[str]]:
 def table_rows(dash_duo) -> list[dict[str, str]]:
     return dash_duo.driver.execute_script(
         "return Array.from(document.querySelectorAll('#dash-table tbody tr')).map(tr => {"
-        " const row = {}; tr.querySelectorAll('td[data-dash-column]').forEach(td =>"
-        " row[td.getAttribute('data-dash-column')] = td.innerText.trim()); return row;})"
+        " const row = {}; tr.querySelectorAll('td[data-column]').forEach(td =>"
+        " row[td.getAttribute('data-column')] = td.innerText.trim()); return row;})"
         ".filter(r => Object.keys(r).length);"
     )
 
@@ -249,15 +249,15 @@ def test_shared_url_restores_view_table_sorts_and_exports_csv(demo_app, start_ap
     assert table_rows(dash_duo)[0]["metric_value"] == f"{youtube['metric_value'].iloc[-1]:,}"
 
     # sort by value (server side), smallest first; then the second page
-    click(dash_duo, 'th[data-dash-column="metric_value"] .column-header--sort')
+    click(dash_duo, 'th[data-column="metric_value"] button')
     smallest = sorted(youtube["metric_value"].tolist())
     wait_until(lambda: table_rows(dash_duo)[0]["metric_value"] == "0", message="sorted ascending")
-    click(dash_duo, "#dash-table .next-page")
+    click(dash_duo, "#dash-table-next")
     wait_until(
         lambda: table_rows(dash_duo)[0]["metric_value"] == f"{smallest[25]:,}",
         message="second page",
     )
-    click(dash_duo, "#dash-table .previous-page")
+    click(dash_duo, "#dash-table-prev")
     wait_until(lambda: table_rows(dash_duo)[0]["metric_value"] == "0", message="first page")
     shown = table_rows(dash_duo)
 

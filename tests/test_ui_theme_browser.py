@@ -95,8 +95,8 @@ DASHBOARD = {
     "start date": "#dash-range-start",
     "end date": "#dash-range-end",
     "period radio": "#dash-period label",
-    "records table cell": "#dash-table td[data-dash-column='platform']",
-    "records table header": "#dash-table th[data-dash-column='platform']",
+    "records table cell": "#dash-table td[data-column='platform']",
+    "records table header": "#dash-table th[data-column='platform']",
 }
 
 
@@ -114,7 +114,7 @@ def test_dark_theme_controls_are_readable(demo_app, start_app, dash_duo):
     start_app(demo_app, "/dashboard")
     dash_duo.wait_for_element('[data-metric="views"] .kpi-gain', timeout=TIMEOUT)
     wait_until(
-        lambda: dash_duo.find_elements("#dash-table td[data-dash-column='platform']"),
+        lambda: dash_duo.find_elements("#dash-table td[data-column='platform']"),
         timeout=TIMEOUT,
         message="records",
     )

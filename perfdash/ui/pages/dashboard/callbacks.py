@@ -9,16 +9,13 @@ reads what it shows in one ``store.transaction`` (``data``) and draws it (``figu
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
-from dash import Dash, Input, Output, State, clientside_callback, ctx, dcc, no_update
+from dash import Dash, Input, Output, State, clientside_callback, ctx, no_update
 
 from perfdash import metrics, store
-from perfdash.csvio.export import rows_csv
 from perfdash.ui import components, context
 from perfdash.ui.components import THEME_STORE
 from perfdash.ui.figures import charts
-from perfdash.ui.pages.dashboard import data, render
+from perfdash.ui.pages.dashboard import data, records, render
 from perfdash.ui.pages.dashboard.state import (
     DEFAULT_PERIOD,
     ViewState,
@@ -58,7 +55,7 @@ def register(app: Dash) -> None:
     components.register_search(app, "dash-release")
     _register_controls(app)
     _register_release_view(app)
-    _register_records(app)
+    records.register(app)
     _register_leaderboard(app)
     annotations.register(app, releases="dash-release", chart="dash-series")
 
@@ -197,47 +194,6 @@ def _series(line: data.Line, names: dict[int, str], state: ViewState, tz: str, t
         drops=line.drops,
         previous=line.previous,
     )
-
-
-def _register_records(app: Dash) -> None:
-    @app.callback(
-        Output("dash-table", "data"),
-        Output("dash-table", "page_count"),
-        Output("dash-table", "page_current"),
-        Output("dash-table-note", "children"),
-        Input("dash-query", "data"),
-        Input("dash-table", "page_current"),
-        Input("dash-table", "sort_by"),
-    )
-    def table(query, page, sort_by):
-        state = view_of(query)
-        if state.view != "release":
-            return no_update, no_update, no_update, no_update
-        if not state.releases:
-            return [], 1, 0, ""
-        tz = context.settings().tz
-        period, _ = window(state, tz)
-        if ctx.triggered_id not in ("dash-table", None):
-            page = 0  # new filters: back to the first page
-        sort = [(s["column_id"], s["direction"]) for s in sort_by or []]
-        with store.transaction(context.read_engine()) as conn:
-            frame, count, pages, page = data.records(
-                conn, state, period, page=int(page or 0), sort=sort or [("recorded_at", "desc")]
-            )
-        note = f"{count:,} readings · page {page + 1} of {pages} · times in {tz}"
-        return render.table_rows(frame, tz), pages, page, note
-
-    @app.callback(
-        Output("dash-download", "data"),
-        Input("dash-export", "n_clicks"),
-        State("dash-table", "data"),
-        State("dash-table", "page_current"),
-        prevent_initial_call=True,
-    )
-    def export(_clicks, rows, page):
-        stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
-        text = rows_csv(rows or [], [c for c, _ in render.TABLE_COLUMNS])
-        return dcc.send_string(text, f"perfdash-records-p{int(page or 0) + 1}-{stamp}.csv")
 
 
 def _register_leaderboard(app: Dash) -> None:

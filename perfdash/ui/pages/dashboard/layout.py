@@ -8,12 +8,12 @@ built once per visit, so what the views show is filled in by the callbacks.
 from __future__ import annotations
 
 import dash_bootstrap_components as dbc
-from dash import dash_table, dcc, html
+from dash import dcc, html
 
 from perfdash import store
 from perfdash.ui import context
-from perfdash.ui.pages.dashboard import data, render
-from perfdash.ui.pages.dashboard.data import PAGE_SIZE, Controls
+from perfdash.ui.pages.dashboard import data, records, render
+from perfdash.ui.pages.dashboard.data import Controls
 from perfdash.ui.pages.dashboard.state import (
     GRANULARITIES,
     PERIODS,
@@ -179,56 +179,13 @@ def _release_view(state: ViewState) -> html.Div:
                 ],
                 className="mb-3",
             ),
-            html.Div(
-                [
-                    html.H5("Records", className="d-inline me-3"),
-                    dbc.Button(
-                        "Export shown rows to CSV",
-                        id="dash-export",
-                        size="sm",
-                        color="secondary",
-                        outline=True,
-                    ),
-                    dcc.Download(id="dash-download"),
-                ],
-                className="mb-2",
-            ),
-            dcc.Loading(
-                [_records_table(), html.Div(id="dash-table-note", className="text-muted small")]
-            ),
+            records.section(),
         ]
     )
 
 
 def _graph(graph_id: str) -> dcc.Loading:
     return dcc.Loading(dcc.Graph(id=graph_id, config={"displaylogo": False}))
-
-
-def _records_table() -> dash_table.DataTable:
-    """The readings behind the chart, a page at a time, sorted and paged on the server."""
-    return dash_table.DataTable(
-        id="dash-table",
-        columns=render.table_columns(),
-        data=[],
-        page_action="custom",
-        page_current=0,
-        page_size=PAGE_SIZE,
-        page_count=1,
-        sort_action="custom",
-        sort_mode="single",
-        sort_by=[{"column_id": "recorded_at", "direction": "desc"}],
-        style_table={"overflowX": "auto"},
-        # Bootstrap's variables follow the light/dark switch
-        style_cell={
-            "textAlign": "left",
-            "fontSize": "0.9rem",
-            "backgroundColor": "var(--bs-body-bg)",
-            "color": "var(--bs-body-color)",
-            "borderColor": "var(--bs-border-color)",
-        },
-        style_header={"fontWeight": "600", "backgroundColor": "var(--bs-tertiary-bg)"},
-        style_cell_conditional=[{"if": {"column_id": "metric_value"}, "textAlign": "right"}],
-    )
 
 
 def _leaderboard_view(c: Controls) -> html.Div:

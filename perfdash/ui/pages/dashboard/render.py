@@ -10,7 +10,6 @@ from collections.abc import Mapping
 import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import dcc, html
-from dash.dash_table.Format import Format, Group
 
 from perfdash import metrics, store
 from perfdash.ui.pages.dashboard.state import ViewState, describe_period, release_link
@@ -29,16 +28,6 @@ TABLE_COLUMNS = [
 
 def platform_options(keys: list[str]) -> list[dict]:
     return [{"label": metrics.platform_label(k), "value": k} for k in keys]
-
-
-def table_columns() -> list[dict]:
-    out = []
-    for cid, name in TABLE_COLUMNS:
-        col = {"id": cid, "name": name}
-        if cid == "metric_value":
-            col.update(type="numeric", format=Format().group(Group.yes))
-        out.append(col)
-    return out
 
 
 def table_rows(frame: pd.DataFrame, tz: str) -> list[dict]:
