@@ -7,7 +7,10 @@ With ``--admin-url`` a throw-away database is created (and dropped afterwards). 
 127.0.0.1 is contacted.  Each simulated user signs in once (a viewer account; the app runs as
 deployed, login required) and then loops, without think time, over a mix of
 
-* dashboard views   (GET /dashboard, then the routing and chart callbacks the page fires),
+* dashboard views   (what a browser with the bundles cached requests to show a release's
+                     view: the page, its layout and dependencies, then every callback the
+                     renderer fires, as ``loadtest/dash_client.py`` sends them: the router,
+                     the controls, the KPIs, the charts, the records),
 * API reads         (GET /api/v1/metrics?release_key=...),
 * API writes        (POST /api/v1/metrics with an editor token, one new reading each).
 
@@ -29,6 +32,7 @@ import subprocess
 import sys
 import time
 import uuid
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -38,6 +42,7 @@ import sqlalchemy as sa
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from loadtest import dash_client  # noqa: E402
 from perfdash import auth, demo, store  # noqa: E402
 
 VIEWER, VIEWER_PASSWORD = "loadtest-viewer", "loadtest-password-" + "x7" * 4
@@ -65,6 +70,9 @@ class Stats:
         self.latency: dict[str, list[float]] = {}
         self.errors: list[str] = []
         self.written: list[dict] = []
+        self.callbacks: list[float] = []  # each callback request of a dashboard view, ms
+        self.view_requests: list[int] = []  # callback requests per dashboard view
+        self.outputs: Counter[str] = Counter()  # how often each callback was requested
 
     def record(self, kind: str, started: float, ok: bool, detail: str = "") -> None:
         self.latency.setdefault(kind, []).append((time.perf_counter() - started) * 1000)
@@ -82,6 +90,15 @@ class Stats:
                 "p95_ms": round(percentile(values, 95), 1),
                 "max_ms": round(max(values), 1),
             }
+        if self.callbacks:
+            out["dashboard_callback"] = {
+                "requests": len(self.callbacks),
+                "p50_ms": round(statistics.median(self.callbacks), 1),
+                "p95_ms": round(percentile(self.callbacks, 95), 1),
+                "max_ms": round(max(self.callbacks), 1),
+                "per_view": sorted(set(self.view_requests)),
+                "outputs": dict(self.outputs),
+            }
         out["all"] = {
             "requests": len(everything),
             "p50_ms": round(statistics.median(everything), 1) if everything else 0,
@@ -90,72 +107,11 @@ class Stats:
         return out
 
 
-def route_payload(search: str) -> dict:
-    return {
-        "output": "page.children",
-        "outputs": {"id": "page", "property": "children"},
-        "inputs": [
-            {"id": "url", "property": "pathname", "value": "/dashboard"},
-            {"id": "url", "property": "search", "value": search},
-        ],
-        "changedPropIds": ["url.pathname"],
-    }
-
-
-def component_props(layout) -> dict[str, dict]:
-    """id -> props of every component in a layout JSON (what the renderer would hold)."""
-    found: dict[str, dict] = {}
-    stack = [layout]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, list):
-            stack.extend(node)
-        elif isinstance(node, dict):
-            props = node.get("props")
-            if isinstance(props, dict):
-                if isinstance(props.get("id"), str):
-                    found[props["id"]] = props
-                stack.extend(v for v in props.values() if isinstance(v, list | dict))
-    return found
-
-
-def callback_payload(dep: dict, props: dict[str, dict]) -> dict | None:
-    """A callback request filled from the layout's values (None if it uses pattern ids)."""
-
-    def spec(item):
-        if item["id"].startswith("{"):
-            raise ValueError
-        return {
-            "id": item["id"],
-            "property": item["property"],
-            "value": props.get(item["id"], {}).get(item["property"]),
-        }
-
-    try:
-        inputs = [spec(i) for i in dep["inputs"]]
-        state = [spec(s) for s in dep.get("state", [])]
-    except ValueError:
-        return None
-    output = dep["output"]
-    parts = output.strip(".").split("...") if output.startswith("..") else [output]
-    outputs = [
-        {"id": p.rsplit(".", 1)[0], "property": p.rsplit(".", 1)[1].split("@")[0]} for p in parts
-    ]
-    return {
-        "output": output,
-        "outputs": outputs if output.startswith("..") else outputs[0],
-        "inputs": inputs,
-        "state": state,
-        "changedPropIds": [f"{i['id']}.{i['property']}" for i in inputs],
-    }
-
-
 async def user(
     n: int,
     base: str,
     token: str,
     keys: list[str],
-    deps: list[dict],
     deadline: float,
     stats: Stats,
     run_id: str,
@@ -179,7 +135,7 @@ async def user(
             started = time.perf_counter()
             try:
                 if kind == "dashboard":
-                    ok, detail = await dashboard_view(client, rng, deps)
+                    ok, detail = await dashboard_view(client, rng, stats)
                 elif kind == "api_read":
                     r = await client.get(
                         "/api/v1/metrics",
@@ -211,27 +167,21 @@ async def user(
             stats.record(kind, started, ok, detail)
 
 
-async def dashboard_view(client: httpx.AsyncClient, rng, deps) -> tuple[bool, str]:
-    """What a browser does to show /dashboard: the page, its layout, then its callbacks."""
-    r = await client.get("/dashboard")
-    if r.status_code != 200:
-        return False, f"GET /dashboard {r.status_code}"
+def failed(answer: httpx.Response) -> str | None:
+    """A callback answer that a person would see as an error (the banner's texts)."""
+    if "unavailable" in answer.text or "went wrong" in answer.text:
+        return answer.text[:200]
+    return None
+
+
+async def dashboard_view(client: httpx.AsyncClient, rng, stats: Stats) -> tuple[bool, str]:
+    """Every request a browser makes to show one release's view (bundles cached)."""
     release = rng.randint(1, 30)
-    r = await client.post("/_dash-update-component", json=route_payload(f"?release={release}"))
-    if r.status_code != 200 or "unavailable" in r.text or "went wrong" in r.text:
-        return False, f"route {r.status_code} {r.text[:200]}"
-    props = component_props(r.json()["response"]["page"]["children"])
-    for dep in deps:
-        ids = {i["id"] for i in dep["inputs"]}
-        if not ids & {"dash-release", "dash-period"} or not ids <= set(props) | {"theme-store"}:
-            continue
-        payload = callback_payload(dep, props)
-        if payload is None:
-            continue
-        r = await client.post("/_dash-update-component", json=payload)
-        if r.status_code not in (200, 204) or "went wrong" in r.text:
-            return False, f"{dep['output'][:60]} {r.status_code} {r.text[:200]}"
-    return True, ""
+    view = await dash_client.show(client, f"/dashboard?release={release}", check=failed)
+    stats.callbacks.extend(view.callback_ms)
+    stats.view_requests.append(len(view.requests))
+    stats.outputs.update(view.requests)
+    return not view.failures, "; ".join(view.failures)[:300]
 
 
 def start_gunicorn(database_url: str, workers: int, port: int, secret: str, log: Path):
@@ -334,17 +284,6 @@ def main(argv: list[str] | None = None) -> int:
                 print(log.read_text()[-3000:], file=sys.stderr)
                 return 2
             time.sleep(0.2)
-        deps = []
-        with httpx.Client(base_url=base) as warm:
-            page = warm.get("/login")
-            csrf = page.text.split('name="csrf_token" value="')[1].split('"')[0]
-            warm.post(
-                "/login",
-                data={"username": VIEWER, "password": VIEWER_PASSWORD, "csrf_token": csrf},
-            )
-            deps = warm.get("/_dash-dependencies").json()
-        deps = [d for d in deps if not d.get("clientside_function")]
-
         stats = Stats()
         run_id = f"loadtest-{uuid.uuid4().hex[:8]}"
         deadline = time.monotonic() + args.duration
@@ -352,10 +291,7 @@ def main(argv: list[str] | None = None) -> int:
 
         async def everyone():
             await asyncio.gather(
-                *(
-                    user(n, base, token, keys, deps, deadline, stats, run_id)
-                    for n in range(args.users)
-                )
+                *(user(n, base, token, keys, deadline, stats, run_id) for n in range(args.users))
             )
 
         asyncio.run(everyone())

@@ -1,7 +1,8 @@
 """A short run of the load test (loadtest/run.py): gunicorn on PostgreSQL, signed-in users.
 
-Five users for five seconds mixing dashboard views, API reads and API writes: no error, and
-every accepted write is in the database.  The full run (50 users, 60 s) is
+Five users for five seconds mixing dashboard views, API reads and API writes: no error,
+every accepted write is in the database, and every view fired the callbacks a browser fires
+(``tests/test_loadtest_run_browser.py`` holds the requests against Chromium's).  The full run (50 users, 60 s) is
 ``python loadtest/run.py --admin-url $PERFDASH_TEST_PG_URL``.
 """
 
@@ -29,6 +30,12 @@ def test_short_load_run_has_no_errors_and_keeps_every_write(pg_admin, capsys):
     assert result["errors"] == 0, result["error_samples"]
     assert result["writes"]["missing"] == 0
     assert result["writes"]["accepted"] == result["writes"]["in_database"] > 0
-    assert result["latency"]["dashboard"]["requests"] > 0
+    views = result["latency"]["dashboard"]["requests"]
+    assert views > 0
+    # each view fired the callbacks a browser fires, the chart's and the records' among them
+    fired = result["latency"]["dashboard_callback"]["outputs"]
+    assert [n for o, n in fired.items() if "dash-series.figure" in o] == [views]
+    assert [n for o, n in fired.items() if "dash-table-note.children" in o] == [views]
+    assert fired["page.children"] == views
     assert result["latency"]["api_read"]["requests"] > 0
     assert status == 0
