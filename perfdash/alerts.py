@@ -88,14 +88,17 @@ class Alert:
     def metric_type(self) -> str:
         return self.items[0].metric_type if self.items else "views"
 
-    def path(self) -> str:
-        """The dashboard at this release and metric, two weeks either side of the day, as gains
-        (the dashboard's URL format: release, period=custom, from, to, metric, mode)."""
+    def path(self, today: date | None = None) -> str:
+        """The dashboard at this release and metric, two weeks either side of the day (never
+        past ``today``: a period reaching into the future would compare half a period with a
+        whole one), as gains (the dashboard's URL: release, period=custom, from, to, metric,
+        mode)."""
+        today = today or datetime.now(UTC).date()
         query = {
             "release": self.release_id,
             "period": "custom",
             "from": (self.day - timedelta(days=14)).isoformat(),
-            "to": (self.day + timedelta(days=14)).isoformat(),
+            "to": min(self.day + timedelta(days=14), max(today, self.day)).isoformat(),
             "metric": self.metric_type,
             "mode": "gain",
         }

@@ -118,3 +118,12 @@ def test_a_score_that_jumps_is_not_a_spike_but_a_counter_is(engine):
     store.set_metric_kind(engine, "spins", "score")
     found = alerts.build_alerts(engine, since=date(2026, 3, 1), until=date(2026, 3, 31))
     assert [i.metric_type for a in found for i in a.items] == ["views"]
+
+
+def test_an_alerts_chart_link_never_reaches_past_today():
+    item = alerts.SpikeItem("TikTok", "views", 9000.0, 100.0, 90.0, date(2026, 12, 1), 9000.0, 1)
+    recent = alerts.Alert("k", 7, "rel-a", "A", date(2026, 12, 1), (item,))
+    path = recent.path(today=date(2026, 12, 3))
+    assert "from=2026-11-17&to=2026-12-03" in path
+    old = alerts.Alert("k", 7, "rel-a", "A", date(2026, 3, 1), (item,))
+    assert "from=2026-02-15&to=2026-03-15" in old.path(today=date(2026, 12, 3))

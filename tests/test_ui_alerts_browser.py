@@ -5,6 +5,7 @@ alert clicks through to the chart.
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from urllib.parse import parse_qs, urlparse
 
 from browser import graph_traces, wait_until
 
@@ -30,6 +31,11 @@ def test_alerts_view_lists_demo_spikes_and_opens_the_chart(demo_app, start_app, 
     assert len(rows) == 2, text
     assert "(demo-019)" in rows[0].text and "(demo-007)" in rows[1].text
     assert "×" in text and "views" in text
+    page = dash_duo.find_element("#page").text if dash_duo.find_elements("#page") else ""
+    assert "perfdash/alerts.py" not in dash_duo.driver.page_source
+    assert "Your administrator can change these thresholds." in (
+        page or dash_duo.driver.page_source
+    )
     dash_duo.wait_for_contains_text("#freshness-summary", "Newest number", timeout=30)
     assert "1 of 31 releases are stale." in dash_duo.find_element("#freshness-summary").text
     stale = [el.text for el in dash_duo.find_elements(".freshness-stale")]
@@ -42,6 +48,8 @@ def test_alerts_view_lists_demo_spikes_and_opens_the_chart(demo_app, start_app, 
         lambda: "/dashboard" in dash_duo.driver.current_url, message="navigation to the chart"
     )
     assert f"release={viral['id']}" in dash_duo.driver.current_url
+    to = parse_qs(urlparse(dash_duo.driver.current_url).query)["to"][0]
+    assert to <= datetime.now(UTC).date().isoformat()  # the link never reaches past today
     wait_until(
         lambda: len(graph_traces(dash_duo, "dash-series") or []) >= 2,
         timeout=30,

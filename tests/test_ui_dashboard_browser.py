@@ -161,6 +161,10 @@ def test_search_pick_period_granularity_mode_kpi_and_compare(demo_app, start_app
         )
 
     wait_until(weekly_totals, message="weekly buckets")
+    assert query(dash_duo)["mode"] == ["gain"]  # gains per bucket by default
+    choose(dash_duo, "dash-mode", "Running total")
+    wait_until(lambda: query(dash_duo).get("mode") == ["total"], message="total in URL")
+    wait_until(weekly_totals, message="weekly totals")
     youtube = views[views["platform"] == "youtube"]
     assert traces(dash_duo)["YouTube"]["y"][-1] == youtube["metric_value"].iloc[-1]
 
@@ -178,7 +182,9 @@ def test_search_pick_period_granularity_mode_kpi_and_compare(demo_app, start_app
     wait_until(lambda: kpi(dash_duo, "views") == sum(expected.values()), message="KPI gain")
     latest = views.groupby("platform")["metric_value"].last().sum()
     assert kpi(dash_duo, "views", "total") == latest
-    prev = gain_between(views, start - timedelta(days=28), start)
+    # the period runs to now; the previous one has the same (cut) length
+    now = datetime.now(UTC)
+    prev = gain_between(views, start - (now - start), start)
     change = sum(expected.values()) - sum(prev.values())
     assert f"{change:+,}" in dash_duo.find_element('[data-metric="views"] .kpi-change').text
 

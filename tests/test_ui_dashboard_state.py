@@ -46,7 +46,7 @@ def test_defaults_and_nonsense_are_dropped():
         "release=abc&release=4,5&release=4&period=fortnight&granularity=hour&mode=x&view=admin"
     )
     assert odd.releases == (4, 5)
-    assert (odd.period, odd.granularity, odd.mode, odd.view) == ("90d", "day", "total", "release")
+    assert (odd.period, odd.granularity, odd.mode, odd.view) == ("90d", "day", "gain", "release")
     # a custom period needs both dates in order; otherwise the default period
     assert parse("period=custom&from=2026-02-01&to=2026-01-01").period == "90d"
     assert parse("period=custom&from=2026-02-01").period == "90d"
@@ -91,4 +91,4 @@ def test_resolve_period_in_the_display_time_zone():
     )
     everything = resolve_period(ViewState(period="all"), "UTC", now=now)
     assert everything.start is None and everything.previous() is None
-    assert describe_period(everything, "UTC") == "all time to 2026-03-10"
+    assert describe_period(everything, "UTC") == "all time to 2026-03-10 (up to now, 23:30)"

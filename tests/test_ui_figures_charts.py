@@ -53,7 +53,7 @@ def test_time_series_totals_gains_and_the_correction_marker():
     assert list(total["Spotify"].y) == [50, 80]
     assert total["YouTube"].line.color == metrics.platform_colour("youtube")
     assert total["Spotify"].line.color == metrics.platform_colour("spotify")
-    assert list(total["YouTube"].customdata) == ["300", "250", "400"]
+    assert [c[0] for c in total["YouTube"].customdata] == ["300", "250", "400"]
     # the drop is marked, at its bucket, and its hover tells by how much
     marker = total["YouTube: correction"]
     assert [str(x)[:10] for x in marker.x] == ["2026-01-11"]
@@ -82,7 +82,7 @@ def test_time_series_empty_and_single_point():
     fig = charts.time_series(metrics.totals_and_gains(one), mode="total")
     (trace,) = fig.data
     assert list(trace.y) == [1234567]
-    assert list(trace.customdata) == ["1,234,567"]
+    assert [c[0] for c in trace.customdata] == ["1,234,567"]
     assert trace.mode == "lines+markers"  # a single point is still visible
 
 
@@ -97,7 +97,10 @@ def test_time_series_compares_releases_by_colour():
         platform_key=charts.ALL_PLATFORMS
     )
     fig = charts.time_series(
-        combined, release_names={1: "Neon Tides", 2: "Glass Horizon"}, colour_by="release"
+        combined,
+        mode="total",
+        release_names={1: "Neon Tides", 2: "Glass Horizon"},
+        colour_by="release",
     )
     got = {t.name: (list(t.y), t.line.color) for t in fig.data}
     assert got == {
@@ -135,7 +138,7 @@ def test_platform_share_leaves_out_a_drop_and_says_so():
     (pie,) = fig.data
     assert list(pie.labels) == ["YouTube", "Spotify"]
     assert list(pie.values) == [1200, 300]
-    assert list(pie.marker.colors) == ["#e62117", "#1db954"]
+    assert list(pie.marker.colors) == ["#e62117", "#1a9a4a"]
     assert "TikTok" in fig.layout.annotations[0].text
     nothing = BREAKDOWN.assign(gain=[0, 0, -1])
     empty = charts.platform_share(nothing, metric_type="views")
@@ -179,7 +182,7 @@ def test_a_drop_inside_a_bucket_is_still_marked():
     assert "YouTube: correction" not in traces(other)
 
 
-def test_previous_period_is_a_dotted_twin_in_the_same_colour():
+def test_previous_period_is_a_grey_dotted_twin_and_named_in_each_hover():
     gains = metrics.totals_and_gains(PERIOD, BASELINE)
     before = metrics.totals_and_gains(
         series([("youtube", "2026-01-01", 40), ("youtube", "2026-01-02", 90)])
@@ -189,5 +192,51 @@ def test_previous_period_is_a_dotted_twin_in_the_same_colour():
     twin = got["YouTube (previous period)"]
     assert [str(x)[:10] for x in twin.x] == ["2026-01-10", "2026-01-11"]
     assert pd.isna(twin.y[0]) and twin.y[1] == 50
-    assert twin.line.dash == "dot" and twin.line.color == got["YouTube"].line.color
+    assert twin.line.dash == "dot" and twin.line.color == metrics.PREVIOUS_COLOUR
+    assert twin.line.color != got["YouTube"].line.color
     assert "Spotify (previous period)" not in got  # nothing recorded then
+    # each bucket's hover says what the previous period had at the same place
+    assert [c[1] for c in got["YouTube"].customdata] == [
+        "",
+        " (previous period: 50)",
+        "",
+    ]
+    assert fig.layout.hovermode == "x unified"
+
+
+def test_incomplete_buckets_are_open_markers_in_a_labelled_band_and_say_so():
+    gains = metrics.totals_and_gains(PERIOD, BASELINE).assign(
+        complete=lambda f: f["bucket"] < pd.Timestamp("2026-01-12")
+    )
+    fig = charts.time_series(gains, mode="gain", granularity="week")
+    youtube = traces(fig)["YouTube"]
+    assert list(youtube.marker.symbol) == ["circle", "circle", "circle-open"]
+    assert [c[1] for c in youtube.customdata] == ["", "", " · incomplete"]
+    (band,) = [s for s in fig.layout.shapes if s.name == "incomplete"]
+    assert str(band.x0)[:10] == "2026-01-12" and str(band.x1)[:10] == "2026-01-19"
+    assert "incomplete" in [a.text for a in fig.layout.annotations]
+    assert fig.layout.xaxis.hoverformat == "week of %Y-%m-%d"
+
+
+def test_titles_and_axes_name_the_metric_and_what_of_it():
+    views, rank = metrics.metric_kind("views"), metrics.metric_kind("rank")
+    assert charts.series_title("Neon Tides", views, "gain", "day") == (
+        "Neon Tides: views gained per day"
+    )
+    assert charts.axis_title(views, "total", "week") == "views, running total"
+    assert charts.axis_title(metrics.metric_kind("fans"), "gain", "week") == (
+        "fans net change per week"
+    )
+    assert charts.axis_title(rank, "gain", "day") == "rank (lower is better)"
+    gains = metrics.totals_and_gains(PERIOD, BASELINE).assign(metric_type="rank")
+    fig = charts.time_series(gains, mode="gain", kind=rank)
+    assert list(traces(fig)["YouTube"].y) == [300, 250, 400]  # the level, never a gain
+    assert fig.layout.yaxis.autorange == "reversed"
+    assert fig.layout.yaxis.title.text == "rank (lower is better)"
+    assert "YouTube: correction" not in traces(fig)  # a rank moving is not a correction
+
+
+def test_this_and_the_previous_period_have_distinct_colours_on_bars():
+    now, before = charts.platform_bars(BREAKDOWN, metric_type="views", compare=True).data
+    assert before.marker.color == metrics.PREVIOUS_COLOUR
+    assert metrics.PREVIOUS_COLOUR not in list(now.marker.color)

@@ -39,13 +39,23 @@ from perfdash.metrics.launches import (
     compare_to_median,
     median_launch_curve,
 )
-from perfdash.metrics.periods import PERIOD_PRESETS, Period, local_midnight, period_for
+from perfdash.metrics.periods import (
+    PERIOD_PRESETS,
+    Period,
+    bucket_bounds,
+    bucket_complete,
+    local_midnight,
+    period_for,
+)
 from perfdash.metrics.platforms import (
+    CHART_BACKGROUNDS,
     FALLBACK_COLOURS,
     KNOWN_METRIC_TYPES,
     KNOWN_PLATFORMS,
     PLATFORM_COLOURS,
     PLATFORM_LABELS,
+    PREVIOUS_COLOUR,
+    contrast_ratio,
     platform_colour,
     platform_key,
     platform_label,
@@ -64,6 +74,7 @@ from perfdash.metrics.staleness import (
 
 __all__ = [
     "BREAKDOWN_COLUMNS",
+    "CHART_BACKGROUNDS",
     "FALLBACK_COLOURS",
     "GAIN_COLUMNS",
     "KNOWN_METRIC_TYPES",
@@ -73,6 +84,7 @@ __all__ = [
     "PERIOD_PRESETS",
     "PLATFORM_COLOURS",
     "PLATFORM_LABELS",
+    "PREVIOUS_COLOUR",
     "SOURCE_LABELS",
     "SPIKE_COLUMNS",
     "Freshness",
@@ -83,11 +95,14 @@ __all__ = [
     "SpikeRule",
     "StaleRule",
     "align_launches",
+    "bucket_bounds",
+    "bucket_complete",
     "change_text",
     "collection_interval_hours",
     "combine_platforms",
     "combined_freshness",
     "compare_to_median",
+    "contrast_ratio",
     "detect_spikes",
     "format_gain",
     "format_level",

@@ -45,20 +45,38 @@ KNOWN_METRIC_TYPES = [
     "fans",
     "saves",
 ]
-# One colour per platform, the same in every chart.
+# One colour per platform, the same in every chart and in both themes: each has at least 3 : 1
+# contrast against the light (#ffffff) and the dark (#111111) chart background (WCAG's bar for
+# graphics), so brand colours too light for white (TikTok's #25f4ee: 1.4 : 1) or too dark for
+# black are shifted to the nearest shade that passes.  tests/test_metrics_platforms.py checks it.
 PLATFORM_COLOURS: dict[str, str] = {
     "youtube": "#e62117",
-    "spotify": "#1db954",
-    "tiktok": "#25f4ee",
-    "apple_music": "#fa57c1",
-    "apple music": "#fa57c1",
+    "spotify": "#1a9a4a",
+    "tiktok": "#0f8b8d",
+    "apple_music": "#e64980",
+    "apple music": "#e64980",
     "deezer": "#a238ff",
-    "lastfm": "#b90000",
-    "last.fm": "#b90000",
-    "soundcloud": "#ff7700",
+    "lastfm": "#c92a2a",
+    "last.fm": "#c92a2a",
+    "soundcloud": "#e8590c",
     "instagram": "#c13584",
 }
-FALLBACK_COLOURS = ["#636efa", "#ef553b", "#00cc96", "#ab63fa", "#ffa15a", "#19d3f3", "#ff6692"]
+FALLBACK_COLOURS = ["#636efa", "#ef553b", "#0ca678", "#ab63fa", "#f76707", "#1098ad", "#d6336c"]
+# The previous period beside this one (bars, dotted lines): a grey no platform uses.
+PREVIOUS_COLOUR = "#7f7f7f"
+CHART_BACKGROUNDS = {"plotly_white": "#ffffff", "plotly_dark": "#111111"}
+
+
+def contrast_ratio(first: str, second: str) -> float:
+    """WCAG 2 contrast ratio of two #rrggbb colours (1 to 21)."""
+
+    def luminance(colour: str) -> float:
+        rgb = [int(colour.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+        lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+    high, low = sorted((luminance(first), luminance(second)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
 
 
 def platform_key(name: str) -> str:

@@ -11,6 +11,7 @@ import plotly.graph_objects as go
 
 from perfdash.metrics import (
     FALLBACK_COLOURS,
+    PREVIOUS_COLOUR,
     MetricKind,
     format_level,
     format_number,
@@ -57,10 +58,38 @@ def empty_figure(message: str = EMPTY_TEXT, template: str = "plotly_white") -> g
     return fig
 
 
+HOVER_DATES = {
+    "hour": "%Y-%m-%d %H:%M",
+    "day": "%a %Y-%m-%d",
+    "week": "week of %Y-%m-%d",
+    "month": "%B %Y",
+}
+BUCKET_STEPS = {
+    "hour": pd.Timedelta(hours=1),
+    "day": pd.DateOffset(days=1),
+    "week": pd.DateOffset(weeks=1),
+    "month": pd.DateOffset(months=1),
+}
+
+
+def series_title(subject: str, kind: MetricKind, mode: str, granularity: str) -> str:
+    """What the chart shows, in words: 'Neon Tides: views gained per day'."""
+    return f"{subject}: {axis_title(kind, mode, granularity)}"
+
+
+def axis_title(kind: MetricKind, mode: str, granularity: str) -> str:
+    """The y axis: the metric, and what of it (gained per day, running total, the level)."""
+    if kind.is_score:
+        return kind.label()
+    if mode == "total":
+        return f"{kind.metric_type}, running total"
+    return f"{kind.metric_type} {kind.gain_word} per {granularity}"
+
+
 def time_series(
     gains: pd.DataFrame,
     *,
-    mode: str = "total",
+    mode: str = "gain",
     release_names: dict[int, str] | None = None,
     tz: str = "UTC",
     template: str = "plotly_white",
@@ -68,6 +97,8 @@ def time_series(
     colour_by: str = "platform",
     drops: pd.DataFrame | None = None,
     previous: pd.DataFrame | None = None,
+    granularity: str = "day",
+    kind: MetricKind | None = None,
 ) -> go.Figure:
     """One line per (release, platform, metric); corrections (a total that dropped) marked.
 
@@ -76,7 +107,15 @@ def time_series(
     week or month that still grew overall is shown that way instead of disappearing.
 
     ``previous`` is the previous period's frame (same shape as ``gains``) with its buckets
-    already moved forward by the period's length; each line gets a dotted twin from it.
+    already moved forward by the period's length; each line gets a grey dotted twin from it,
+    and each point's hover names the previous period's value at the same place.
+
+    A bucket whose ``complete`` is False (today, a week cut by the period) has an open marker,
+    says "incomplete" on hover and sits in a shaded band, so a partial bucket never reads as a
+    crash.  Hover is unified: one box per bucket lists every series.
+
+    A score (``kind``) is drawn as its level whatever ``mode`` says (a rank has no gain), on a
+    reversed axis when lower is better.
 
     ``colour_by="platform"`` keeps each platform's colour (releases differ by dash);
     ``"release"`` gives each release its own colour, for comparing releases whose platforms
@@ -84,13 +123,16 @@ def time_series(
     """
     if gains.empty:
         return empty_figure(template=template)
-    column = "total" if mode == "total" else "gain"
+    kind = kind or metric_kind(str(gains["metric_type"].iloc[0]))
+    column = "total" if mode == "total" or kind.is_score else "gain"
+    fmt = format_level if kind.is_score else format_number
     release_names = release_names or {}
     many_releases = gains["release_id"].nunique() > 1
     many_metrics = gains["metric_type"].nunique() > 1
     fig = go.Figure()
     dashes = ["solid", "dash", "dot", "dashdot", "longdash"]
     release_order = {rid: i for i, rid in enumerate(sorted(gains["release_id"].unique()))}
+    incomplete: set[pd.Timestamp] = set()
     for (rid, pkey, metric), part in gains.groupby(
         ["release_id", "platform_key", "metric_type"], sort=True
     ):
@@ -108,6 +150,14 @@ def time_series(
             colour = platform_colour(pkey)
             dash = dashes[release_order[rid] % len(dashes)]
         values = part[column]
+        done = part["complete"].astype(bool) if "complete" in part else pd.Series(True, part.index)
+        incomplete.update(part["bucket"][~done])
+        before = _previous_values(previous, (rid, pkey, metric), part["bucket"], column)
+        notes = [
+            ("" if ok else " · incomplete")
+            + ("" if prev is None else f" (previous period: {fmt(prev)})")
+            for ok, prev in zip(done, before, strict=True)
+        ]
         fig.add_trace(
             go.Scatter(
                 x=part["bucket"],
@@ -115,13 +165,14 @@ def time_series(
                 mode="lines+markers" if len(part) < 60 else "lines",
                 name=name,
                 line={"color": colour, "dash": dash},
-                customdata=[format_number(v) for v in values],
-                hovertemplate=f"{name}<br>%{{x|%Y-%m-%d %H:%M}}<br>{column}: %{{customdata}}<extra></extra>",
+                marker={"symbol": ["circle" if ok else "circle-open" for ok in done], "size": 7},
+                customdata=[[fmt(v), note] for v, note in zip(values, notes, strict=True)],
+                hovertemplate=f"{name}: %{{customdata[0]}}%{{customdata[1]}}<extra></extra>",
             )
         )
-        _previous_line(fig, previous, (rid, pkey, metric), name, colour, column)
+        _previous_line(fig, previous, (rid, pkey, metric), name, column, fmt)
         flagged, amount = _corrections(part, drops, (rid, pkey, metric))
-        if flagged.any():
+        if flagged.any() and not kind.is_score:
             fig.add_trace(
                 go.Scatter(
                     x=part["bucket"][flagged],
@@ -130,20 +181,22 @@ def time_series(
                     name=f"{name}: correction",
                     marker={"symbol": "x", "size": 11, "color": "#d62728"},
                     customdata=[format_number(v) for v in amount[flagged]],
-                    hovertemplate="Correction: the total dropped by %{customdata}<extra></extra>",
+                    hovertemplate="correction: the total dropped by %{customdata}<extra></extra>",
                     showlegend=False,
                 )
             )
+    _mark_incomplete(fig, sorted(incomplete), granularity)
     fig.update_layout(
         template=template,
         title=plain(title) if title else None,
-        hovermode="closest",
+        hovermode="x unified",
         yaxis={
             "tickformat": ",",
-            "title": "running total" if mode == "total" else "gain per period",
-            "rangemode": "tozero",
+            "title": plain(axis_title(kind, mode, granularity)),
+            "rangemode": "normal" if kind.is_score else "tozero",
+            "autorange": "reversed" if kind.lower_is_better else True,
         },
-        xaxis={"title": f"time ({tz})"},
+        xaxis={"title": f"time ({tz})", "hoverformat": HOVER_DATES.get(granularity, "%Y-%m-%d")},
         legend={"orientation": "h", "y": -0.2},
         margin={"l": 60, "r": 20, "t": 40, "b": 40},
         height=420,
@@ -151,17 +204,60 @@ def time_series(
     return fig
 
 
-def _previous_line(
-    fig: go.Figure, previous: pd.DataFrame | None, key: tuple, name: str, colour: str, column: str
-) -> None:
+def _mark_incomplete(fig: go.Figure, buckets: list[pd.Timestamp], granularity: str) -> None:
+    """A shaded, dotted-edged band over each run of incomplete buckets, labelled."""
+    step = BUCKET_STEPS.get(granularity, pd.DateOffset(days=1))
+    runs: list[list[pd.Timestamp]] = []
+    for bucket in buckets:
+        if runs and runs[-1][1] == bucket:
+            runs[-1][1] = bucket + step
+        else:
+            runs.append([bucket, bucket + step])
+    for first, last in runs:
+        fig.add_vrect(
+            x0=first,
+            x1=last,
+            fillcolor="rgba(127, 127, 127, 0.15)",
+            line={"width": 1, "dash": "dot", "color": PREVIOUS_COLOUR},
+            layer="below",
+            annotation_text="incomplete",
+            annotation_position="top left",
+            annotation_font={"size": 11, "color": PREVIOUS_COLOUR},
+            name="incomplete",
+        )
+
+
+def _previous_part(previous: pd.DataFrame | None, key: tuple) -> pd.DataFrame | None:
     if previous is None or previous.empty:
-        return
+        return None
     part = previous[
         (previous["release_id"] == key[0])
         & (previous["platform_key"] == key[1])
         & (previous["metric_type"] == key[2])
     ].sort_values("bucket")
-    if part.empty:
+    return None if part.empty else part
+
+
+def _previous_values(
+    previous: pd.DataFrame | None, key: tuple, buckets: pd.Series, column: str
+) -> list:
+    """The previous period's value at each of this line's buckets (None where it had none)."""
+    part = _previous_part(previous, key)
+    if part is None:
+        return [None] * len(buckets)
+    lookup = dict(zip(part["bucket"], part[column], strict=True))
+    out = []
+    for bucket in buckets:
+        value = lookup.get(bucket)
+        out.append(None if value is None or pd.isna(value) else value)
+    return out
+
+
+def _previous_line(
+    fig: go.Figure, previous: pd.DataFrame | None, key: tuple, name: str, column: str, fmt
+) -> None:
+    part = _previous_part(previous, key)
+    if part is None:
         return
     fig.add_trace(
         go.Scatter(
@@ -169,10 +265,9 @@ def _previous_line(
             y=part[column],
             mode="lines",
             name=f"{name} (previous period)",
-            line={"color": colour, "dash": "dot", "width": 1.5},
-            opacity=0.6,
-            customdata=[format_number(v) for v in part[column]],
-            hovertemplate=f"{name}, previous period<br>{column}: %{{customdata}}<extra></extra>",
+            line={"color": PREVIOUS_COLOUR, "dash": "dot", "width": 1.5},
+            customdata=[fmt(v) for v in part[column]],
+            hovertemplate=f"{name}, previous period: %{{customdata}}<extra></extra>",
         )
     )
 
@@ -241,7 +336,7 @@ def platform_bars(
                 x=labels,
                 y=breakdown[before],
                 name="previous period",
-                marker={"color": colours, "opacity": 0.4, "pattern": {"shape": "/"}},
+                marker={"color": PREVIOUS_COLOUR, "pattern": {"shape": "/"}},
                 customdata=[fmt(v) for v in breakdown[before]],
                 hovertemplate=_bar_hover(label, f"{what} (previous period)"),
             )

@@ -31,7 +31,7 @@ def layout(query: dict[str, list[str]]) -> html.Div:
                 f"{rule.factor:g}× its median daily gain over the previous {rule.window_days} "
                 f"days and more than {rule.min_gain:,.0f}; releases with fewer than "
                 f"{rule.min_history} days of history are not judged. "
-                "Configure with PERFDASH_SPIKE_* (see perfdash/alerts.py).",
+                "Your administrator can change these thresholds.",
                 className="text-muted small",
             ),
             dbc.RadioItems(

@@ -171,28 +171,38 @@ def _register_release_view(app: Dash) -> None:
                 empty = charts.empty_figure("No metrics recorded for this release yet", template)
                 return empty, render.no_metrics(names)
             line = data.line(conn, state, period, previous, tz)
+            kind = metrics.metric_kind(state.metric, data.kinds(conn))
             if line.series.empty:
                 empty = charts.empty_figure("Nothing matches these filters", template)
                 return empty, render.no_match(state, period, tz)
             marks = annotations.chart_marks(conn, state.releases)
             note = freshness.chart_note(conn, state.releases, tz)
-        fig = annotations.mark_chart(_series(line, names, state, tz, template), marks, tz)
+        fig = annotations.mark_chart(_series(line, names, state, kind, tz, template), marks, tz)
         return fig, f"{describe_period(period, tz)} · {note}"
 
 
-def _series(line: data.Line, names: dict[int, str], state: ViewState, tz: str, template: str):
+def _series(
+    line: data.Line,
+    names: dict[int, str],
+    state: ViewState,
+    kind: metrics.MetricKind,
+    tz: str,
+    template: str,
+):
     """The time series of one metric: per platform for one release, per release for several."""
-    title = " vs ".join(names.values()) if len(names) > 1 else next(iter(names.values()))
+    subject = " vs ".join(names.values()) if len(names) > 1 else next(iter(names.values()))
     return charts.time_series(
         line.gains,
         mode=state.mode,
         release_names=names,
         tz=tz,
         template=template,
-        title=f"{title}: {state.metric} per {state.granularity}",
+        title=charts.series_title(subject, kind, state.mode, state.granularity),
         colour_by="release" if len(state.releases) > 1 else "platform",
         drops=line.drops,
         previous=line.previous,
+        granularity=state.granularity,
+        kind=kind,
     )
 
 

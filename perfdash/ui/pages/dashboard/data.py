@@ -135,6 +135,9 @@ def _line(
     if len(state.releases) > 1:
         gains = metrics.combine_platforms(gains).assign(platform_key=charts.ALL_PLATFORMS)
         drops = drops.assign(platform_key=charts.ALL_PLATFORMS)
+    gains = gains.assign(
+        complete=metrics.bucket_complete(gains["bucket"], state.granularity, tz, period)
+    )
     return series, gains, drops
 
 

@@ -42,7 +42,7 @@ class ViewState:
     platforms: tuple[str, ...] = ()
     metric: str | None = None
     granularity: str = "day"
-    mode: str = "total"
+    mode: str = "gain"  # gain per bucket: a running total from zero flattens mature releases
     view: str = "release"
     leaderboard_metric: str | None = None
 
@@ -86,7 +86,7 @@ def parse_query(query: dict[str, list[str]]) -> ViewState:
         platforms=tuple(p.lower() for p in query.get("platform", []) if p.strip()),
         metric=one("metric") or None,
         granularity=granularity if granularity in GRANULARITIES else "day",
-        mode=mode if mode in MODES else "total",
+        mode=mode if mode in MODES else "gain",
         view=view if view in VIEWS else "release",
         leaderboard_metric=one("lbmetric") or None,
     )
@@ -136,7 +136,7 @@ def state_from_controls(
         platforms=tuple(platforms or ()),
         metric=metric,
         granularity=granularity if granularity in GRANULARITIES else "day",
-        mode=mode if mode in MODES else "total",
+        mode=mode if mode in MODES else "gain",
         view=view if view in VIEWS else "release",
         leaderboard_metric=lb_metric,
     )
@@ -184,8 +184,13 @@ def period_dates(period: metrics.Period, tz: str) -> tuple[str | None, str]:
 
 
 def describe_period(period: metrics.Period, tz: str) -> str:
+    """'2026-11-18 to 2026-12-03 (cut at now, 13:05)': a period that would run past now says
+    where it stops."""
     first, last = period_dates(period, tz)
-    return f"{first} to {last}" if first else f"all time to {last}"
+    text = f"{first} to {last}" if first else f"all time to {last}"
+    if period.cut:
+        text += f" (up to now, {period.end.astimezone(ZoneInfo(tz)):%H:%M})"
+    return text
 
 
 def window(state: ViewState, tz: str) -> tuple[metrics.Period, metrics.Period | None]:
