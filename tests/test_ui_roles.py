@@ -143,7 +143,7 @@ def _add_note(w):
         "dash-release.value": [w["release"]],
         "ann-date.value": "2026-01-03",
         "ann-text.value": "playlist add",
-        "ann-catalog.value": [],
+        "ann-catalog.value": False,
     }
 
 
@@ -313,9 +313,9 @@ def test_write_path_refuses_and_changes_nothing(world, spy, name, who):
     _skip_if_missing(world, name)
     if name == "csv_import.confirm":
         world["token"] = _editor_token(world)
+    client = _client(world["app"], who)  # signing in writes a session row: before the spy
     spy.clear()
     before = snapshot(world["engine"])
-    client = _client(world["app"], who)
     callback, values, changed = _request(name, world)
     response = call_callback(client, world["app"], callback, values, changed)
     text = response.get_data(as_text=True)
@@ -341,8 +341,8 @@ def test_the_same_request_as_editor_writes(world, spy, name):
     _skip_if_missing(world, name)
     if name == "csv_import.confirm":
         world["token"] = _editor_token(world)
+    client = _client(world["app"], "eddie")  # its session row is no write of the callback's
     before = snapshot(world["engine"])
-    client = _client(world["app"], "eddie")
     callback, values, changed = _request(name, world)
     spy.clear()
     response = call_callback(client, world["app"], callback, values, changed)
@@ -361,6 +361,7 @@ def test_the_same_request_as_editor_writes(world, spy, name):
 def test_entry_delete_button_alone_writes_nothing(world, spy):
     """Clicking a row's delete button only opens the confirmation, for anyone."""
     client = _client(world["app"], "vera")
+    spy.clear()  # signing in wrote the session
     before = snapshot(world["engine"])
     values, changed = _entry_delete_button(world)
     call_callback(client, world["app"], "latest.delete", values, changed)
