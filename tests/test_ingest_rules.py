@@ -86,10 +86,21 @@ CASES = [
     ("metric_value", "12,34", False),
     ("metric_value", "twelve", False),
     ("metric_value", " ", False),
+    ("metric_value", "1\u00b2", False),  # 1² is not 12
+    ("metric_value", "\u00bd", False),
+    ("metric_value", "\u2460", False),  # ①
+    ("metric_value", "-0", False),  # refused like every negative
+    ("metric_value", "\u0663\u0664\u0665", True),  # ٣٤٥
+    ("metric_value", "12\x00", False),
     # text
     ("platform", "  YouTube  ", True),
     ("platform", "Tik🎵Tok", True),
-    ("platform", "You\tTube", True),
+    ("platform", "You\tTube", False),  # a single-line field: tab is a control character
+    ("platform", "You\nTube", False),
+    ("platform", "You\u2028Tube", False),
+    ("platform", "\u200b\u200b", False),  # nothing visible
+    ("platform", "You\ud800Tube", False),
+    ("platform", "You\u200dTube", True),  # inside visible text, not a key
     ("platform", "", False),
     ("platform", "x" * 101, False),
     ("platform", "You\x07Tube", False),
@@ -99,6 +110,12 @@ CASES = [
     ("notes", "line one\nline two", True),
     ("notes", "n" * 2001, False),
     ("notes", "\x1b[31mred", False),
+    ("notes", "bare\rCR", False),
+    ("notes", "zero\u200bwidth", True),
+    ("notes", "\u200b", False),
+    ("notes", "bell\x07", False),
+    ("notes", "nel\x85", False),
+    ("notes", "nul\x00", False),
     # URLs and kinds
     ("source_url", "https://x.test/a?b=c", True),
     ("source_url", "HTTPS://X.TEST/", True),
@@ -256,3 +273,47 @@ def test_release_rules_name_each_field():
     }
     update = rules.check_release({"release_key": "k"}, creating=False)
     assert update.values == {"release_key": "k"}  # an update leaves the status alone
+
+
+def test_format_chars_are_unicodes_format_category():
+    import re
+    import sys
+    import unicodedata
+
+    pattern = re.compile(rules.INVISIBLE_PATTERN)
+    wrong = [
+        hex(cp)
+        for cp in range(sys.maxunicode + 1)
+        if (unicodedata.category(chr(cp)) == "Cf") != bool(pattern.fullmatch(chr(cp)))
+    ]
+    assert wrong == [], wrong[:20]
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        ("rel\x1bkey", "control characters"),
+        ("rel\nkey", "control characters"),
+        ("rel\x85key", "control characters"),
+        ("rel\x00", "control characters"),
+        ("rel\u200bkey", "invisible characters"),
+        ("\u200b", "invisible characters"),
+        ("rel\ud800", "broken characters"),
+        ("k" * 300, "the limit is 255"),
+        ("", "Enter a release key"),
+        (5, "Must be text"),
+    ],
+)
+def test_release_keys_refuse_what_cannot_be_seen(raw, message):
+    key, error = rules.release_key(raw)
+    assert key is None and message in error
+    checked = rules.check_release({"release_key": raw})
+    assert message in checked.errors["release_key"]
+
+
+def test_ascii_digits_reads_decimal_digits_of_every_script_and_nothing_else():
+    assert rules.ascii_digits("\uff11\uff12\uff13") == "123"
+    assert rules.ascii_digits("\u0663\u0664\u0665") == "345"
+    assert rules.ascii_digits("\u096a\u096b") == "45"  # Devanagari
+    assert rules.ascii_digits("1\u00b2") is None
+    assert rules.parse_value("1\u00b2") == (None, rules.BAD_NUMBER)

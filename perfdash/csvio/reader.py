@@ -3,7 +3,8 @@
 A file is checked to be UTF-8 and counted in one pass without holding it in memory, then read
 in chunks with pandas' C parser.  Every row carries its *file* line in ``__line`` (header =
 line 1; quoted values spanning lines push the following rows down), which is what problems
-name.
+name.  A line ends at LF, CR LF or a bare CR (old Mac files), as pandas' parser reads them; a
+CR inside a quoted value is left in the value, where the text rules refuse it with its line.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import io
 import os
 import re
 from collections.abc import Iterator
-from typing import IO
+from typing import IO, NamedTuple
 
 import pandas as pd
 
@@ -29,6 +30,19 @@ from perfdash.csvio.report import CsvImportError
 
 Source = str | os.PathLike | bytes | IO[bytes]
 _PARSER_LINE = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
+_EOF_IN_QUOTE = re.compile(r"EOF inside string")
+_LINE_BREAK = re.compile(rb"\r\n|\r|\n")
+MAX_HEADER_BYTES = 1 << 20
+
+
+class FileShape(NamedTuple):
+    """What one pass over a file learnt: its line breaks, whether it has content and quotes,
+    and its size in bytes (chunks are sized from the mean line)."""
+
+    newlines: int
+    content: bool
+    quotes: bool
+    size: int
 
 
 def open_binary(source: Source) -> tuple[IO[bytes], str, bool]:
@@ -40,12 +54,13 @@ def open_binary(source: Source) -> tuple[IO[bytes], str, bool]:
     return source, getattr(source, "name", "upload"), False
 
 
-def scan_file(fh: IO[bytes], block: int = 1 << 20) -> tuple[int, bool, bool]:
+def scan_file(fh: IO[bytes], block: int = 1 << 20) -> FileShape:
     """Check the whole file is UTF-8 and count its lines, without holding it in memory.
 
-    Returns (newline characters, whether there is any non-blank content, whether there is
-    any double quote: without one, no value can span lines and line numbers are arithmetic).
-    A decoding error raises CsvImportError naming the line and byte offset.
+    Returns the line breaks (LF, CR LF and bare CR each count one), whether there is any
+    non-blank content, whether there is any double quote (without one, no value can span
+    lines and line numbers are arithmetic) and the size.  A decoding error raises
+    CsvImportError naming the line and byte offset.
     """
     start = fh.tell()
     head = fh.read(4)
@@ -59,6 +74,7 @@ def scan_file(fh: IO[bytes], block: int = 1 << 20) -> tuple[int, bool, bool]:
     carry = b""
     content = False
     quotes = False
+    ended_cr = False  # the last block ended with CR: a LF first in this one ends no new line
     while True:
         chunk = fh.read(block)
         final = not chunk
@@ -71,12 +87,13 @@ def scan_file(fh: IO[bytes], block: int = 1 << 20) -> tuple[int, bool, bool]:
             if not final and exc.reason == "unexpected end of data" and len(data) - exc.start < 4:
                 good, carry = data[: exc.start], data[exc.start :]
             else:
-                line = newlines + data[: exc.start].count(b"\n") + 1
+                line = newlines + _breaks(data[: exc.start]) + 1
                 raise CsvImportError(
                     f"Line {line:,} is not UTF-8 (byte 0x{data[exc.start]:02x} at byte offset "
                     f"{offset + exc.start:,}); save the file as UTF-8"
                 ) from None
-        newlines += good.count(b"\n")
+        newlines += _breaks(good) - (ended_cr and good.startswith(b"\n"))
+        ended_cr = good.endswith(b"\r") or (ended_cr and not good)
         quotes = quotes or b'"' in good
         if not content and good.strip(b"\xef\xbb\xbf \t\r\n"):
             content = True
@@ -84,14 +101,43 @@ def scan_file(fh: IO[bytes], block: int = 1 << 20) -> tuple[int, bool, bool]:
         if final:
             break
     fh.seek(start)
-    return newlines, content, quotes
+    return FileShape(newlines, content, quotes, offset)
+
+
+def _breaks(data: bytes) -> int:
+    """Line breaks in ``data``: LF, CR LF and bare CR count one each."""
+    return data.count(b"\n") + data.count(b"\r") - data.count(b"\r\n")
+
+
+def unclosed_quote_line(fh: IO[bytes], block: int = 1 << 20) -> int | None:
+    """The file line where a quoted value opens that the file never closes (None if none).
+
+    Only called when the parser stopped at the end of the file inside a quoted value, so the
+    slow scan (one step per quote character) runs only on a broken file.
+    """
+    fh.seek(0)
+    line, opened, inside, ended_cr = 1, None, False, False
+    while chunk := fh.read(block):
+        at = 0
+        while True:
+            quote = chunk.find(b'"', at)
+            part = chunk[at : len(chunk) if quote < 0 else quote]
+            line += _breaks(part) - (ended_cr and part.startswith(b"\n"))
+            ended_cr = part.endswith(b"\r") if part else ended_cr
+            if quote < 0:
+                break
+            inside = not inside
+            opened = line if inside else opened
+            ended_cr, at = False, quote + 1
+    return opened if inside else None
 
 
 def read_header(fh: IO[bytes]) -> tuple[list[str], str]:
     """The normalised column names and the delimiter, sniffed from the header line."""
     start = fh.tell()
-    line = fh.readline().decode("utf-8-sig")
+    head = fh.readline(MAX_HEADER_BYTES)  # a CR-only file has no LF: never read it whole
     fh.seek(start)
+    line = _LINE_BREAK.split(head, maxsplit=1)[0].decode("utf-8-sig", errors="replace")
     counts = {d: line.count(d) for d in DELIMITERS}
     delimiter = max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","
     names = next(csv.reader([line.rstrip("\r\n")], delimiter=delimiter), [])
@@ -129,8 +175,8 @@ def numbered_chunks(
         n = len(raw)
         extra = pd.Series(0, index=raw.index)
         for col in raw.columns if multiline else ():
-            if raw[col].str.contains("\n", regex=False).any():
-                extra = extra + raw[col].str.count("\n")
+            if raw[col].str.contains("[\r\n]", regex=True).any():
+                extra = extra + raw[col].str.count("\r\n|\r|\n")
         starts = next_line + pd.Series(range(n), index=raw.index) + extra.cumsum() - extra
         raw["__line"] = starts
         next_line = int(starts.iloc[-1] + extra.iloc[-1] + 1) if n else next_line
@@ -144,20 +190,26 @@ def _column_name(name: str) -> str:
 
 
 def _chunks(fh: IO[bytes], delimiter: str, chunksize: int) -> Iterator[pd.DataFrame]:
-    reader = pd.read_csv(
-        fh,
-        sep=delimiter,
-        dtype=str,
-        keep_default_na=False,
-        na_filter=False,
-        skip_blank_lines=False,
-        encoding="utf-8-sig",
-        chunksize=chunksize,
-        engine="c",
-    )
-    try:
-        yield from reader
+    try:  # read_csv itself parses the first rows: a broken file may stop it already
+        yield from pd.read_csv(
+            fh,
+            sep=delimiter,
+            dtype=str,
+            keep_default_na=False,
+            na_filter=False,
+            skip_blank_lines=False,
+            encoding="utf-8-sig",
+            chunksize=chunksize,
+            engine="c",
+        )
     except pd.errors.ParserError as exc:
+        if _EOF_IN_QUOTE.search(str(exc)):
+            line = unclosed_quote_line(fh)
+            where = f"Line {line:,}" if line else "A line"
+            raise CsvImportError(
+                f'{where} opens a quoted value (") that is never closed; close the quote '
+                'or write a quote inside a value as two ("")'
+            ) from None
         m = _PARSER_LINE.search(str(exc))
         if m:
             raise CsvImportError(

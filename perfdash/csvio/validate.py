@@ -106,9 +106,16 @@ def validate(
         problems.add(bad_url, lines, "source_url", "Source URL must start with http:// or https://")
         bad |= bad_url
     notes, bad_text = _text_column(
-        chunk, "notes", limit=rules.MAX_NOTES, label="Notes", problems=problems
+        chunk, "notes", limit=rules.MAX_NOTES, label="Notes", problems=problems, multiline=True
     )
     bad |= bad_text
+    extras = {}
+    for extra, label in (("release_title", "Title"), ("artist_name", "Artist")):
+        if extra in chunk:
+            extras[extra], bad_text = _text_column(
+                chunk, extra, limit=rules.MAX_NAME, label=label, problems=problems
+            )
+            bad |= bad_text
 
     out = pd.DataFrame(
         {
@@ -123,19 +130,20 @@ def validate(
             "__line": lines,
         }
     )
-    for extra in ("release_title", "artist_name"):
-        if extra in chunk:
-            out[extra] = per_unique(
-                chunk[extra], lambda u: unguard_formulas(u.str.strip()).replace("", None)
-            )
+    for extra, values in extras.items():
+        out[extra] = values
     return out[~bad]
 
 
 def parse_values(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     """(int64 values, bad mask): whole numbers with optional thousands separators."""
-    fast = pd.to_numeric(raw, errors="coerce")
-    if fast.dtype == "int64" and (len(fast) == 0 or fast.min() >= 0):
-        return fast, pd.Series(False, index=raw.index)
+    # pandas' parser also reads "１２３", "1²" (as 12) and "-0": the fast path takes a column
+    # only when all of it is ASCII without a minus sign, and the rules read the rest
+    text = "".join(raw.tolist())
+    if text.isascii() and "-" not in text:
+        fast = pd.to_numeric(raw, errors="coerce")
+        if fast.dtype == "int64":
+            return fast, pd.Series(False, index=raw.index)
     s = raw.str.strip()
     # Other scripts' digits and full-width forms are read by the scalar rule (rare, per value).
     wide = ~s.str.fullmatch(r"[\x00-\x7f]*")
@@ -176,9 +184,16 @@ def _release_column(
         )
         bad |= not_int
     else:
-        long = per_unique_mask(key, lambda u: u.str.len() > rules.MAX_NAME)
-        problems.add(long, lines, release_col, rules.KEY_TOO_LONG)
-        bad |= long
+        _, bad_key = _text_column(
+            chunk.assign(release_key=chunk[release_col].where(~no_key, "x")),
+            "release_key",
+            limit=rules.MAX_NAME,
+            label="Release key",
+            problems=problems,
+            key=True,
+            long_message=rules.KEY_TOO_LONG,
+        )
+        bad |= bad_key
     return key, bad
 
 
@@ -208,25 +223,52 @@ def _text_column(
     label: str,
     problems: Problems,
     required: bool = False,
+    multiline: bool = False,
+    key: bool = False,
+    long_message: str | None = None,
 ) -> tuple[pd.Series, pd.Series]:
-    """(cleaned text with None for empty, bad mask) for one text column, as ``clean_text``."""
+    """(cleaned text with None for empty, bad mask) for one text column, as ``clean_text``.
+
+    The refusals of ``rules.text_problem``, with its patterns, once per distinct value:
+    control characters, broken characters and (``key``) invisible ones anywhere in the cell,
+    the length and "nothing visible" of the trimmed text without the export's formula guard.
+    """
     lines = frame["__line"]
     if name not in frame:
         return pd.Series(None, index=frame.index, dtype=object), pd.Series(False, index=frame.index)
-    s = per_unique(frame[name], lambda u: unguard_formulas(u.str.strip()))
+    raw = frame[name]
+    if multiline:  # a CR LF inside a quoted note is a line break; a bare CR is refused
+        raw = per_unique(raw, lambda u: u.str.replace("\r\n", "\n", regex=False))
+    s = per_unique(raw, lambda u: unguard_formulas(u.str.strip()))
     empty = s == ""
+    control = rules.CONTROL_PATTERN if multiline else rules.LINE_CONTROL_PATTERN
+    patterns = [control, rules.SURROGATE_PATTERN] + ([rules.INVISIBLE_PATTERN] if key else [])
+    broken = per_unique_mask(raw, lambda u: u.str.contains("|".join(patterns), regex=True))
     long = per_unique_mask(s, lambda u: u.str.len() > limit)
-    control = per_unique_mask(s, lambda u: u.str.contains(rules.CONTROL_PATTERN, regex=True))
-    control &= ~long
+    blank = ~empty & per_unique_mask(
+        s, lambda u: u.str.fullmatch(rules.NOTHING_VISIBLE_PATTERN).astype(bool)
+    )
     if required:
         problems.add(empty, lines, name, f"Choose or type a {label.lower()}")
     problems.add(
         long,
         lines,
         name,
-        lambda v: f"{label} is too long ({len(v):,} characters; the limit is {limit:,})",
+        long_message
+        or (lambda v: f"{label} is too long ({len(v):,} characters; the limit is {limit:,})"),
         s,
     )
-    problems.add(control, lines, name, f"{label} contains control characters")
-    bad = long | control | (empty if required else False)
+    other = (broken | blank) & ~long
+    if other.any():
+        why = per_unique(
+            raw[other],
+            lambda u: u.map(
+                lambda v: (
+                    rules.text_problem(v, limit=len(v), name=label, multiline=multiline, key=key)
+                    or f"{label} has no visible characters"
+                )
+            ),
+        )
+        problems.add(other, lines, name, lambda message: message, why.reindex(raw.index))
+    bad = long | other | (empty if required else False)
     return s.where(~empty, None), bad

@@ -40,6 +40,7 @@ from perfdash.ingest.rules import (
     check_record,
     no_release_id,
     no_release_key,
+    release_key,
     shape_errors,
 )
 
@@ -190,9 +191,9 @@ def _check_list(
 def _known_releases(conn: Connection, records: Sequence[Any]) -> tuple[dict[str, int], set[int]]:
     """The ids of the release keys the records name, and which of the ids they name exist."""
     keys = {
-        r["release_key"]
+        key
         for r in records
-        if isinstance(r, dict) and isinstance(r.get("release_key"), str)
+        if isinstance(r, dict) and (key := release_key(r.get("release_key"))[0]) is not None
     }
     ids = {
         r["release_id"]
@@ -220,8 +221,9 @@ def _release(
     if rid == "":
         rid = None
     if key is not None:
-        if not isinstance(key, str):
-            return None, {"release_key": "Must be text"}
+        key, error = release_key(key)
+        if error:
+            return None, {"release_key": error}
         if key not in key_ids:
             return None, {"release_key": no_release_key(key)}
         if rid is not None and rid != key_ids[key]:

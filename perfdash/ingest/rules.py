@@ -7,6 +7,15 @@ bits ("12,345" and "12 345" are accepted; "1e3", "NaN", "-1" and 2^63 are not); 
 ``perfdash.ingest.times`` and is not in the future beyond a small clock-skew allowance; a URL is
 http(s); text has a length limit and no control characters but tab and line feed.  Errors come
 back per field so a face can show each next to its input.
+
+Numbers are read as NFKC text with every script's decimal digits as ASCII digits, so "１２３"
+and "٣٤٥" are 123 and 345 in every face; a digit that is not a decimal digit ("1²", "½",
+"①") is refused, never read as another number.  Text is refused (never cut or cleaned) when it
+holds a control character (a single-line field refuses tab, line feed and U+2028/2029 too; a
+note keeps tab and line feed, a CR LF in a note is read as LF, a bare CR is refused), a lone
+surrogate, or nothing visible (only spaces and zero-width characters); a release key or a
+platform identifier refuses invisible (format) characters anywhere, since two keys that look
+the same must be the same key.
 """
 
 from __future__ import annotations
@@ -30,6 +39,11 @@ from perfdash.vocab import (
 
 __all__ = [
     "CONTROL_PATTERN",
+    "FORMAT_CHARS",
+    "INVISIBLE_PATTERN",
+    "LINE_CONTROL_PATTERN",
+    "NOTHING_VISIBLE_PATTERN",
+    "SURROGATE_PATTERN",
     "EMPTY_TIME",
     "FORMULA_STARTS",
     "FUTURE_ALLOWANCE",
@@ -49,8 +63,11 @@ __all__ = [
     "check_record",
     "check_release",
     "reading_rules",
+    "release_key",
     "value_kind",
+    "ascii_digits",
     "clean_text",
+    "text_problem",
     "clean_url",
     "csv_safe",
     "csv_unsafe",
@@ -68,19 +85,35 @@ MAX_NAME = 255  # release keys, titles, artists, identifiers
 MAX_ID = 2**31  # release ids are 32-bit integers: a larger one names no release
 FUTURE_ALLOWANCE = timedelta(minutes=10)
 
-VALUE_PATTERN = r"\+?(?:\d{1,3}(?:[,\u00a0 \u202f_.]\d{3})+|\d+)"
+VALUE_PATTERN = r"\+?(?:[0-9]{1,3}(?:[,\u00a0 \u202f_.][0-9]{3})+|[0-9]+)"  # ASCII digits
 URL_PATTERN = r"(?i:https?)://[^\s/?#]+\S*"
 CONTROL_PATTERN = r"[\x00-\x08\x0b-\x1f\x7f-\x9f]"  # Unicode's Cc, less tab and line feed
+# a single-line field (keys, names, platforms): every Cc, and the Unicode line separators
+LINE_CONTROL_PATTERN = r"[\x00-\x1f\x7f-\x9f\u2028\u2029]"
+# Unicode's format characters (Cf: zero-width space and joiners, bidi controls, the BOM, tags),
+# generated from unicodedata 14 (a test holds it against the running Python's tables)
+FORMAT_CHARS = (
+    "\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890-\u0891\u08e2\u180e\u200b-\u200f"
+    "\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd"
+    "\U00013430-\U00013438\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001"
+    "\U000e0020-\U000e007f"
+)
+INVISIBLE_PATTERN = f"[{FORMAT_CHARS}]"
+NOTHING_VISIBLE_PATTERN = f"[\\s{FORMAT_CHARS}]*"  # only spaces and zero-width characters
+SURROGATE_PATTERN = r"[\ud800-\udfff]"
 _VALUE = re.compile(VALUE_PATTERN)
 _URL = re.compile(URL_PATTERN)
 _CONTROL = re.compile(CONTROL_PATTERN)
-_SURROGATE = re.compile(r"[\ud800-\udfff]")
+_LINE_CONTROL = re.compile(LINE_CONTROL_PATTERN)
+_INVISIBLE = re.compile(INVISIBLE_PATTERN)
+_NOTHING_VISIBLE = re.compile(NOTHING_VISIBLE_PATTERN)
+_SURROGATE = re.compile(SURROGATE_PATTERN)
 
 TOO_LARGE = "Value is too large (the maximum is 9,223,372,036,854,775,807)"
 BAD_NUMBER = "Value must be a whole number such as 12345 or 12,345"
 BAD_KIND = "Value kind must be 'total' (lifetime) or 'period' (a count for a period)"
 FUTURE = "Time is in the future; metrics record what already happened"
-KEY_TOO_LONG = "The release key is longer than 255 characters"
+KEY_TOO_LONG = "Release key is too long (the limit is 255 characters)"
 
 # The fields of one reading as a script, a file or a form sends them: the stored ones, with the
 # release named by its key or its pk, and without the source (the face sets it).
@@ -88,6 +121,20 @@ INPUT_FIELDS = ("release_key", *(f for f in READING_FIELDS if f != "source"))
 
 
 # --------------------------------------------------------------------------- values and text
+
+
+def ascii_digits(text: str) -> str | None:
+    """``text`` as NFKC with every script's decimal digits as ASCII ones ("１２３", "٣٤٥" ->
+    "123", "345"); None when it holds a digit that is not a decimal digit ("1²", "½", "①"),
+    which NFKC alone would read as another number ("1²" -> "12")."""
+    if text.isascii():
+        return text
+    if any(unicodedata.category(c) == "No" for c in text):
+        return None
+    text = unicodedata.normalize("NFKC", text)
+    return "".join(
+        str(unicodedata.decimal(c)) if not c.isascii() and c.isdecimal() else c for c in text
+    )
 
 
 def parse_value(raw: Any) -> tuple[int | None, str | None]:
@@ -105,14 +152,19 @@ def parse_value(raw: Any) -> tuple[int | None, str | None]:
             return None, "Value must be a whole number (no decimals)"
         value = int(raw)
     else:
-        text = unicodedata.normalize("NFKC", str(raw)).strip()
+        if _SURROGATE.search(str(raw)):
+            return None, BAD_NUMBER
+        text = ascii_digits(str(raw))
+        if text is None:
+            return None, BAD_NUMBER
+        text = text.strip()
         if not text:
             return None, "Enter a value"
         if text.startswith("-"):
             return None, "Value must not be negative"
         if not _VALUE.fullmatch(text):
             return None, BAD_NUMBER
-        digits = re.sub(r"[^\d]", "", text)
+        digits = re.sub(r"[^0-9]", "", text)
         if len(digits.lstrip("0")) > 19:  # before int(): Python refuses > 4300 digits
             return None, TOO_LARGE
         value = int(digits)
@@ -123,8 +175,13 @@ def parse_value(raw: Any) -> tuple[int | None, str | None]:
     return value, None
 
 
-def clean_text(raw: Any, *, limit: int, name: str) -> tuple[str | None, str | None]:
-    """Trimmed text or None for empty; refused when too long or holding control characters."""
+def clean_text(
+    raw: Any, *, limit: int, name: str, multiline: bool = False, key: bool = False
+) -> tuple[str | None, str | None]:
+    """Trimmed text or None for empty; refused, never cut or cleaned, by ``text_problem``.
+
+    ``multiline`` (notes) keeps tab and line feed; ``key`` (release keys, identifiers) also
+    refuses invisible characters anywhere."""
     if raw is None:
         return None, None
     if isinstance(raw, bytes | bytearray):
@@ -132,16 +189,35 @@ def clean_text(raw: Any, *, limit: int, name: str) -> tuple[str | None, str | No
             raw = bytes(raw).decode("utf-8")
         except UnicodeDecodeError:
             return None, f"{name} is not UTF-8 text; save the file as UTF-8"
-    text = str(raw).strip()
-    if not text:
-        return None, None
-    if len(text) > limit:
-        return None, f"{name} is too long ({len(text):,} characters; the limit is {limit:,})"
-    if _CONTROL.search(text):
-        return None, f"{name} contains control characters"
+    text = str(raw)
+    if multiline:
+        text = text.replace("\r\n", "\n")
+    error = text_problem(text, limit=limit, name=name, multiline=multiline, key=key)
+    if error:
+        return None, error
+    return text.strip() or None, None
+
+
+def text_problem(
+    text: str, *, limit: int, name: str, multiline: bool = False, key: bool = False
+) -> str | None:
+    """What is wrong with a text (before its outer spaces are trimmed), or None.
+
+    The one list of refusals, in this order, that the CSV check applies to a column with the
+    same patterns: too long, control characters, broken (surrogate) characters, invisible
+    characters in a key, nothing visible but spaces and zero-width characters."""
+    trimmed = text.strip()
+    if len(trimmed) > limit:
+        return f"{name} is too long ({len(trimmed):,} characters; the limit is {limit:,})"
+    if (_CONTROL if multiline else _LINE_CONTROL).search(text):
+        return f"{name} contains control characters"
     if _SURROGATE.search(text):
-        return None, f"{name} contains broken characters (not valid Unicode text)"
-    return text, None
+        return f"{name} contains broken characters (not valid Unicode text)"
+    if key and _INVISIBLE.search(text):
+        return f"{name} contains invisible characters (zero-width or direction marks)"
+    if trimmed and _NOTHING_VISIBLE.fullmatch(trimmed):
+        return f"{name} has no visible characters"
+    return None
 
 
 def clean_url(raw: Any, *, name: str = "Source URL") -> tuple[str | None, str | None]:
@@ -230,7 +306,7 @@ def reading_rules(*, tz: str = "UTC", now: datetime | None = None) -> dict[str, 
         "recorded_at": when,
         "value_kind": value_kind,
         "source_url": clean_url,
-        "notes": lambda raw: clean_text(raw, limit=MAX_NOTES, name="Notes"),
+        "notes": lambda raw: clean_text(raw, limit=MAX_NOTES, name="Notes", multiline=True),
     }
 
 
@@ -324,19 +400,15 @@ def check_release(fields: dict[str, Any], *, tz: str = "UTC", creating: bool = T
             if not (name == "approved_at" and isinstance(value, datetime)):
                 out.errors[name] = "Must be text"
 
-    key = fields.get("release_key")
-    key = key.strip() if isinstance(key, str) else ""
     if "release_key" not in out.errors:
-        if not key:
-            out.errors["release_key"] = "Enter a release key (the workflow's id, e.g. a UUID)"
-        elif len(key) > MAX_NAME:
-            out.errors["release_key"] = KEY_TOO_LONG
-        else:
-            out.values["release_key"] = key
+        key, error = release_key(fields.get("release_key"))
+        _keep(out, "release_key", key, error)
 
     for name, label in RELEASE_TEXT.items():
         if name in fields and name not in out.errors:
-            text, error = clean_text(fields[name], limit=MAX_NAME, name=label)
+            text, error = clean_text(
+                fields[name], limit=MAX_NAME, name=label, key=name in RELEASE_IDENTIFIERS
+            )
             _keep(out, name, text, error)
     for name, label in RELEASE_URLS.items():
         if name in fields and name not in out.errors:
@@ -358,6 +430,21 @@ def check_release(fields: dict[str, Any], *, tz: str = "UTC", creating: bool = T
         when, error = parse_timestamp(approved, tz)
         _keep(out, "approved_at", when, error and error.replace("Time", "Approval date"))
     return out
+
+
+def release_key(raw: Any) -> tuple[str | None, str | None]:
+    """A release key as every face reads it (the form, the API, a CSV file, a lookup): text,
+    trimmed, at most 255 characters, nothing invisible or broken in it."""
+    if raw is not None and not isinstance(raw, str):
+        return None, "Must be text"
+    key, error = clean_text(raw, limit=10**9, name="Release key", key=True)
+    if error:
+        return None, error
+    if not key:
+        return None, "Enter a release key (the workflow's id, e.g. a UUID)"
+    if len(key) > MAX_NAME:
+        return None, KEY_TOO_LONG
+    return key, None
 
 
 def _keep(out: Checked, name: str, value: Any, error: str | None) -> None:
