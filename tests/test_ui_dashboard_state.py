@@ -10,9 +10,12 @@ from perfdash.ui.pages.dashboard.state import (
     describe_period,
     parse_query,
     period_dates,
+    preset_of,
     resolve_period,
     state_from_controls,
+    step_period,
     to_query,
+    url_problems,
 )
 
 
@@ -92,3 +95,48 @@ def test_resolve_period_in_the_display_time_zone():
     everything = resolve_period(ViewState(period="all"), "UTC", now=now)
     assert everything.start is None and everything.previous() is None
     assert describe_period(everything, "UTC") == "all time to 2026-03-10 (up to now, 23:30)"
+
+
+def problems(url_query: str) -> list[str]:
+    return url_problems(parse_qs(url_query.lstrip("?")))
+
+
+def test_url_problems_name_what_was_dropped():
+    assert problems("release=3&period=custom&from=2026-01-01&to=2026-01-31") == []
+    assert problems("") == []
+    assert problems("release=abc,4") == ["release 'abc' is not a release id"]
+    assert problems("period=fortnight") == [
+        "period 'fortnight' is not one of 7d, 28d, 90d, 12m, all, custom",
+        "the period shown is the default, 90 days",
+    ]
+    assert problems("period=custom&from=2026-02-30&to=2026-03-01")[0] == (
+        "from '2026-02-30' is not a date (YYYY-MM-DD)"
+    )
+    assert problems("period=custom&from=2026-03-01&to=2026-02-01")[0] == (
+        "to 2026-02-01 is before from 2026-03-01"
+    )
+    assert problems("period=custom&from=2026-03-01")[0] == (
+        "a custom period needs both from and to dates"
+    )
+    assert problems("granularity=hour&mode=x&view=admin") == [
+        "granularity 'hour' is not one of day, week, month",
+        "mode 'x' is not one of total, gain",
+        "view 'admin' is not one of release, leaderboard",
+    ]
+
+
+def test_step_period_keeps_the_length_and_never_passes_today():
+    today = date(2026, 11, 30)
+    last28 = (date(2026, 11, 3), today)
+    back = step_period(*last28, -1, today)
+    assert back == (date(2026, 10, 6), date(2026, 11, 2))
+    assert step_period(*back, 1, today) == last28
+    assert step_period(*last28, 1, today) is None  # nothing after today
+    # a step forward that would run past today ends today, the same length
+    assert step_period(date(2026, 11, 1), date(2026, 11, 20), 1, today) == (
+        date(2026, 11, 11),
+        today,
+    )
+    assert preset_of(*last28, today) == "28d"
+    assert preset_of(*back, today) == "custom"
+    assert preset_of(date(2026, 11, 24), today, today) == "7d"

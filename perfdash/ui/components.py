@@ -21,6 +21,16 @@ from perfdash.ui import context
 
 THEME_STORE = "theme-store"  # the Plotly template the navbar's switch chose; charts listen
 SEARCH_SIZE = 50  # releases a search lists
+PAGE_VIEW = "page-view"  # a page's store of the URL it shows; the router leaves it be
+
+
+def page_view(page: str) -> dict[str, str]:
+    """The id of the store in which ``page`` keeps the URL (path and query) it shows now.
+
+    A page that puts its view in the URL as it changes (so Back undoes a change) writes that
+    URL here too; the router sees the URL is the one already shown and does not rebuild it.
+    """
+    return {"type": PAGE_VIEW, "page": page}
 
 
 def release_option(release: Mapping[str, Any], *, with_key: bool = False) -> dict[str, Any]:

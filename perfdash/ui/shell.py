@@ -26,13 +26,14 @@ from types import ModuleType
 from urllib.parse import parse_qs
 
 import dash_bootstrap_components as dbc
-from dash import Dash, Input, Output, clientside_callback, dcc, html
+from dash import ALL, Dash, Input, Output, State, clientside_callback, dcc, html
 from dash.development.base_component import Component
+from dash.exceptions import PreventUpdate
 from flask import has_request_context
 
 from perfdash import auth
 from perfdash.ui import errors
-from perfdash.ui.components import THEME_STORE
+from perfdash.ui.components import PAGE_VIEW, THEME_STORE
 from perfdash.ui.pages import alerts, dashboard, entry, launches
 
 Query = dict[str, list[str]]
@@ -150,8 +151,17 @@ def not_found(pathname: str | None) -> dbc.Alert:
 def register(app: Dash) -> None:
     """The router, the theme switch, and every page's callbacks."""
 
-    @app.callback(Output("page", "children"), Input("url", "pathname"), Input("url", "search"))
-    def route(pathname: str | None, search: str | None):
+    @app.callback(
+        Output("page", "children"),
+        Input("url", "pathname"),
+        Input("url", "search"),
+        State({"type": PAGE_VIEW, "page": ALL}, "data"),
+    )
+    def route(pathname: str | None, search: str | None, shown: list[str | None] | None = None):
+        """The page for the URL; none when the URL is the view the page already shows (a page
+        that writes its view into the URL, see ``components.page_view``)."""
+        if f"{pathname or ''}{search or ''}" in (shown or []):
+            raise PreventUpdate
         page = page_at(pathname)
         if page is None:
             return not_found(pathname)

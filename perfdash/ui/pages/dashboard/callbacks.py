@@ -1,19 +1,25 @@
 """The dashboard's callbacks: the controls become one query string, every view listens to it.
 
 ``query_string`` is the one place the controls become a view (``dash-query``); a clientside
-callback puts it in the browser's URL with ``history.replaceState``, which the shell's
-``dcc.Location`` does not hear, so the page is not rebuilt on every change.  Each view then
+callback puts it in the shell's ``dcc.Location``, which adds a history entry per change (so
+Back undoes it), and in the page's view store, which tells the router that the URL is the one
+already shown, so the page is not rebuilt on every change; Back changes the URL to one the
+page does not show, and the router builds the page for it.  The first view of a page build
+replaces the entry it was built for (a bare ``/dashboard`` gets its full query).  Each view then
 reads what it shows in one ``store.transaction`` (``data``) and draws it (``figures``,
 ``render``).  Nothing is kept between requests.
 """
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
 from dash import Dash, Input, Output, State, clientside_callback, ctx, no_update
 
 from perfdash import metrics, store
 from perfdash.ui import components, context
-from perfdash.ui.components import THEME_STORE
+from perfdash.ui.components import THEME_STORE, page_view
 from perfdash.ui.figures import charts
 from perfdash.ui.pages.dashboard import data, records, render
 from perfdash.ui.pages.dashboard.state import (
@@ -22,8 +28,10 @@ from perfdash.ui.pages.dashboard.state import (
     default_metric,
     describe_period,
     period_dates,
+    preset_of,
     resolve_period,
     state_from_controls,
+    step_period,
     to_query,
     view_of,
     window,
@@ -43,11 +51,14 @@ CONTROLS = [
     Input("dash-view", "active_tab"),
     Input("dash-lb-metric", "value"),
 ]
-SYNC_URL = """function(search) {
-    if (search && window.location.search !== search) {
-        window.history.replaceState(window.history.state, '', window.location.pathname + search);
+SYNC_URL = """function(search, synced) {
+    const skip = window.dash_clientside.no_update;
+    if (!search) { return [skip, skip, skip, skip]; }
+    const view = window.location.pathname + search;
+    if (!synced && window.location.search !== search) {
+        window.history.replaceState(window.history.state, '', view);
     }
-    return '';
+    return [view, search, window.location.origin + view, 'synced'];
 }"""
 
 
@@ -88,14 +99,23 @@ def _register_controls(app: Dash) -> None:
         Input("dash-period", "value"),
         Input("dash-range", "start_date"),
         Input("dash-range", "end_date"),
+        Input("dash-prev", "n_clicks"),
+        Input("dash-next", "n_clicks"),
         prevent_initial_call=True,
     )
-    def period_sync(preset, start, end):
-        """A preset fills in its dates; picking dates by hand makes the period custom."""
+    def period_sync(preset, start, end, _prev=None, _next=None):
+        """A preset fills in its dates; picking dates by hand makes the period custom;
+        previous / next step by the period's own length."""
         tz = context.settings().tz
+        if ctx.triggered_id in ("dash-prev", "dash-next"):
+            return _step(preset, start, end, -1 if ctx.triggered_id == "dash-prev" else 1, tz)
         if ctx.triggered_id == "dash-period":
             if preset == "custom":
-                return no_update, no_update, no_update
+                if start:
+                    return no_update, no_update, no_update
+                # after "All time": the dates a custom period without a start falls back to
+                first, last = period_dates(resolve_period(ViewState(period="custom"), tz), tz)
+                return no_update, first, last
             first, last = period_dates(metrics.period_for(preset, tz), tz)
             return no_update, first, last
         if not start or not end:
@@ -107,6 +127,20 @@ def _register_controls(app: Dash) -> None:
             return no_update, no_update, no_update
         return "custom", no_update, no_update
 
+    @app.callback(
+        Output("dash-prev", "disabled"),
+        Output("dash-next", "disabled"),
+        Input("dash-query", "data"),
+    )
+    def steps(query):
+        """No step from all time; no next step once the period ends today."""
+        state = view_of(query)
+        if state.period == "all":
+            return True, True
+        tz = context.settings().tz
+        _, last = period_dates(resolve_period(state, tz), tz)
+        return False, last >= _today(tz).isoformat()
+
     @app.callback(Output("dash-query", "data"), *CONTROLS, State("dash-query", "data"))
     def query_string(*values):
         """The one place the controls become a view; every data callback listens to it."""
@@ -114,7 +148,33 @@ def _register_controls(app: Dash) -> None:
         query = to_query(state_from_controls(*controls))
         return no_update if query == current else query
 
-    clientside_callback(SYNC_URL, Output("dash-url-sync", "children"), Input("dash-query", "data"))
+    # The view goes into the shell's URL: a new history entry per change, so Back undoes it;
+    # the page's view store tells the router that URL is already shown.
+    clientside_callback(
+        SYNC_URL,
+        Output(page_view("dashboard"), "data"),
+        Output("url", "search"),
+        Output("url", "href"),
+        Output("dash-url-sync", "children"),
+        Input("dash-query", "data"),
+        State("dash-url-sync", "children"),
+    )
+
+
+def _today(tz: str) -> date:
+    return datetime.now(UTC).astimezone(ZoneInfo(tz)).date()
+
+
+def _step(preset: str | None, start: str | None, end: str | None, step: int, tz: str):
+    """The dates (and preset, when they are one) of the period before or after the shown one."""
+    if preset == "all" or not start or not end:
+        return no_update, no_update, no_update
+    today = _today(tz)
+    stepped = step_period(date.fromisoformat(start[:10]), date.fromisoformat(end[:10]), step, today)
+    if stepped is None:
+        return no_update, no_update, no_update
+    first, last = stepped
+    return preset_of(first, last, today), first.isoformat(), last.isoformat()
 
 
 def _register_release_view(app: Dash) -> None:

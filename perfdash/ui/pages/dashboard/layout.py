@@ -12,6 +12,7 @@ from dash import dcc, html
 
 from perfdash import store
 from perfdash.ui import context
+from perfdash.ui.components import page_view
 from perfdash.ui.pages.dashboard import data, records, render
 from perfdash.ui.pages.dashboard.data import Controls
 from perfdash.ui.pages.dashboard.state import (
@@ -21,6 +22,7 @@ from perfdash.ui.pages.dashboard.state import (
     parse_query,
     period_dates,
     resolve_period,
+    url_problems,
 )
 from perfdash.ui.panels import annotations
 
@@ -35,6 +37,7 @@ def layout(query: dict[str, list[str]]) -> html.Div:
     tz = context.settings().tz
     return html.Div(
         [
+            problems_alert(url_problems(query) + _missing(state, c)),
             _filters(state, c, tz),
             dbc.Tabs(
                 [
@@ -51,8 +54,41 @@ def layout(query: dict[str, list[str]]) -> html.Div:
                 className="mb-3",
             ),
             dcc.Store(id="dash-query"),
+            dcc.Store(id=page_view("dashboard")),
             html.Div(id="dash-url-sync", hidden=True),
         ]
+    )
+
+
+def _missing(state: ViewState, c: Controls) -> list[str]:
+    """The URL's releases, metric and platforms that the catalog does not hold (any more)."""
+    problems = [
+        f"release {r} does not exist (it may have been deleted)"
+        for r in state.releases
+        if r not in c.selected
+    ]
+    if state.metric and c.metric_types and state.metric not in c.metric_types:
+        problems.append(f"metric {state.metric!r} has no readings for these releases")
+    problems += [
+        f"platform {p!r} has no readings for these releases"
+        for p in state.platforms
+        if c.platform_keys and p not in c.platform_keys
+    ]
+    return problems
+
+
+def problems_alert(problems: list[str]) -> dbc.Alert | None:
+    """What the link asked for that cannot be shown: said at the top, not silently dropped."""
+    if not problems:
+        return None
+    return dbc.Alert(
+        [
+            html.Strong("This link asks for something that cannot be shown: "),
+            html.Ul([html.Li(p) for p in problems], className="mb-0"),
+        ],
+        color="warning",
+        id="dash-url-problems",
+        dismissable=True,
     )
 
 
@@ -139,9 +175,17 @@ def _period_row(state: ViewState, tz: str) -> dbc.Row:
         value=state.granularity,
         inline=True,
     )
+    steps = dbc.ButtonGroup(
+        [
+            dbc.Button("◀ Previous", id="dash-prev", title="the period just before this one"),
+            dbc.Button("Next ▶", id="dash-next", title="the period just after this one"),
+        ],
+        size="sm",
+        className="mt-1",
+    )
     return dbc.Row(
         [
-            _control("Period", preset, 5),
+            _control("Period", html.Div([preset, steps]), 5),
             _control(f"Dates ({tz})", dates, 3),
             _control("Compare", compare, 2),
             _control("Granularity", granularity, 2),

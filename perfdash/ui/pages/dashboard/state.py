@@ -92,6 +92,73 @@ def parse_query(query: dict[str, list[str]]) -> ViewState:
     )
 
 
+def url_problems(query: dict[str, list[str]]) -> list[str]:
+    """What a URL query asked for that ``parse_query`` had to drop, in words for the page.
+
+    A shared link that names a period or date nobody can show must say so: silently showing
+    the default view lets a person believe they are looking at what the link named.
+    """
+
+    def one(key: str) -> str | None:
+        values = query.get(key) or []
+        return values[0] if values else None
+
+    problems = []
+    bad_ids = [
+        part.strip()
+        for value in query.get("release", [])
+        for part in value.split(",")
+        if part.strip() and not part.strip().isdigit()
+    ]
+    if bad_ids:
+        problems.append(f"release {', '.join(repr(b) for b in bad_ids)} is not a release id")
+    period = one("period")
+    default = dict(PERIODS)[DEFAULT_PERIOD]
+    if period is not None and period not in dict(PERIODS):
+        problems.append(f"period {period!r} is not one of {', '.join(dict(PERIODS))}")
+    for key in ("from", "to"):
+        text = one(key)
+        if text is not None and _date(text) is None:
+            problems.append(f"{key} {text!r} is not a date (YYYY-MM-DD)")
+    if period == "custom":
+        start, end = _date(one("from")), _date(one("to"))
+        if (one("from") is None or one("to") is None) and not problems:
+            problems.append("a custom period needs both from and to dates")
+        elif start and end and end < start:
+            problems.append(f"to {end.isoformat()} is before from {start.isoformat()}")
+    for key, allowed in (("granularity", GRANULARITIES), ("mode", MODES), ("view", VIEWS)):
+        text = one(key)
+        if text is not None and text not in allowed:
+            problems.append(f"{key} {text!r} is not one of {', '.join(allowed)}")
+    if any(p.startswith(("period", "from", "to", "a custom")) for p in problems):
+        problems.append(f"the period shown is the default, {default}")
+    return problems
+
+
+def step_period(first: date, last: date, step: int, today: date) -> tuple[date, date] | None:
+    """The period of the same number of days before (``step`` -1) or after (+1) the days
+    ``first`` to ``last``; None when there is nothing later to show.
+
+    A later period never runs past ``today``: it is the same length ending today, so stepping
+    back from "last 28 days" and forward again comes home.
+    """
+    days = (last - first).days + 1
+    if step < 0:
+        return first - timedelta(days=days), first - timedelta(days=1)
+    end = min(last + timedelta(days=days), today)
+    start = end - timedelta(days=days - 1)
+    return None if start <= first else (start, end)
+
+
+def preset_of(first: date, last: date, today: date) -> str:
+    """The preset whose days are exactly ``first`` to ``last`` (ending today), else custom."""
+    if last == today:
+        for key, days in metrics.PERIOD_PRESETS.items():
+            if days is not None and (last - first).days + 1 == days:
+                return key
+    return "custom"
+
+
 def to_query(state: ViewState) -> str:
     """The URL query string ('?release=3&period=28d...') that ``parse_query`` reads back."""
     pairs: list[tuple[str, str]] = [("release", str(r)) for r in state.releases]
