@@ -324,6 +324,9 @@ def test_served_document_names_the_resources_and_the_enforced_batch_limit(api_en
         "/imports",
         "/collect",
         "/jobs/{job_id}",
+        "/kpis",
+        "/series",
+        "/leaderboard",
     }
     assert (
         doc["paths"]["/metrics"]["post"]["requestBody"]["content"]["application/json"]["schema"][

@@ -205,10 +205,18 @@ def test_search_pick_period_granularity_mode_kpi_and_compare(demo_app, start_app
     glass_gain = sum(gain_between(readings(engine, "demo-002", "views"), start, end).values())
     glass_trace = next(t for n, t in traces(dash_duo).items() if "Glass Horizon" in n)
     assert round(sum(glass_trace["y"])) == glass_gain
-    wait_until(
-        lambda: kpi(dash_duo, "views") == sum(expected.values()) + glass_gain,
-        message="KPI over both releases",
-    )
+
+    # KPIs per release, never summed: one row each
+    def cell(release_id):
+        selector = f'#dash-kpi-rows tr[data-release="{release_id}"] [data-metric="views"]'
+        found = dash_duo.find_elements(selector + " .kpi-cell-main")
+        return int(found[0].text.replace(",", "").replace("+", "")) if found else None
+
+    wait_until(lambda: cell(neon) == sum(expected.values()), message="Neon Tides' own row")
+    assert cell(glass) == glass_gain
+    assert dash_duo.find_elements('.kpi[data-metric="views"]') == []  # no summed card
+    bars = {t["name"] for t in graph_traces(dash_duo, "dash-bars") or []}
+    assert any("Neon Tides" in n for n in bars) and any("Glass Horizon" in n for n in bars)
     assert dash_duo.get_logs() == []
 
 

@@ -8,7 +8,8 @@ otherwise they need a viewer token.
 
 This module is the route table, so every URL the API answers is listed in one place:
 ``http`` holds the plumbing the resources share, ``releases``, ``readings`` and
-``annotations`` one resource each, ``jobs`` the background jobs (imports, collection),
+``annotations`` one resource each, ``jobs`` the background jobs (imports, collection), ``numbers``
+the dashboard's numbers (KPIs, series, leaderboard),
 ``openapi`` the document.  ``create_app`` registers
 ``blueprint``.
 """
@@ -19,7 +20,7 @@ from flask import Blueprint, Response, current_app, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from perfdash import store
-from perfdash.api import annotations, http, jobs, openapi, readings, releases
+from perfdash.api import annotations, http, jobs, numbers, openapi, readings, releases
 
 blueprint = Blueprint("perfdash_api", __name__)
 
@@ -59,6 +60,9 @@ ROUTES = (
     (V1 + "/imports", jobs.post_import, ("POST",)),
     (V1 + "/collect", jobs.post_collect, ("POST",)),
     (V1 + "/jobs/<job_id>", jobs.get_job, ("GET",)),
+    (V1 + "/kpis", numbers.kpis, ("GET",)),
+    (V1 + "/series", numbers.series, ("GET",)),
+    (V1 + "/leaderboard", numbers.leaderboard, ("GET",)),
     (http.CATCH_ALL_RULE, not_found, ("GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")),
 )
 

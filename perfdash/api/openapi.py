@@ -45,6 +45,7 @@ def spec() -> dict[str, Any]:
             **_reading_paths(),
             **_annotation_paths(),
             **_job_paths(),
+            **_number_paths(),
         },
     }
 
@@ -365,6 +366,162 @@ def _job_paths() -> dict[str, Any]:
                 {"200": _answer("The job", job), "404": _error("No such job")},
                 parameters=[
                     {"name": "job_id", "in": "path", "required": True, "schema": {"type": "string"}}
+                ],
+            )
+        },
+    }
+
+
+def _number_paths() -> dict[str, Any]:
+    """The dashboard's numbers (``api/numbers.py``), read by the dashboard's own read path."""
+    many = {"type": "array", "items": {"type": "string", "maxLength": 255}}
+    release = {
+        "name": "release",
+        "in": "query",
+        "description": "A release key or id; repeat for several.",
+        "schema": many,
+        "style": "form",
+        "explode": True,
+    }
+    platform = {**release, "name": "platform", "description": "Repeat for several; none: all."}
+    days = [
+        _query("from", "First local day (YYYY-MM-DD); default: the last 90 days.", format="date"),
+        _query("to", "Last local day, included (default: today); cut at now.", format="date"),
+    ]
+    number = {"type": "number", "nullable": True}
+    span = {
+        "from": {"type": "string", "nullable": True, "description": ISO_TIME},
+        "to": {"type": "string", "description": "The period's end; never later than now"},
+        "cut_at_now": {"type": "boolean", "description": "True when to was cut at now"},
+        "previous_from": {"type": "string", "nullable": True},
+        "previous_to": {"type": "string", "nullable": True},
+    }
+    kpi = {
+        "type": "object",
+        "properties": {
+            "metric_type": {"type": "string"},
+            "kind": {"type": "string", "enum": ["counter", "audience", "score"]},
+            "lower_is_better": {"type": "boolean"},
+            "gain": {**number, "description": "null for a score"},
+            "total": {**number, "description": "a score's level"},
+            "previous_gain": number,
+            "change": number,
+        },
+    }
+    point = {
+        "type": "object",
+        "properties": {
+            "start": {"type": "string"},
+            "end": {"type": "string"},
+            "value": number,
+            "complete": {"type": "boolean"},
+        },
+    }
+    line = {
+        "type": "object",
+        "properties": {
+            "release_key": {"type": "string"},
+            "platform": {"type": "string", "description": "all: summed over platforms"},
+            "metric_type": {"type": "string"},
+            "kind": {"type": "string"},
+            "points": {"type": "array", "items": point},
+        },
+    }
+    row = {
+        "type": "object",
+        "properties": {
+            "release_key": {"type": "string"},
+            "title": {"type": "string", "nullable": True},
+            "artist_name": {"type": "string", "nullable": True},
+            "gain": number,
+            "previous_gain": number,
+            "level": number,
+            "previous_level": number,
+        },
+    }
+    bad = {"400": _error("A bad parameter (named in details)")}
+    unknown = {"404": _error("No release with that key or id")}
+    return {
+        "/kpis": {
+            "get": _read(
+                "KPIs per metric for releases (none: the whole catalog), as the dashboard shows",
+                {
+                    "200": _answer(
+                        "The period, the previous one and a KPI per metric",
+                        {
+                            "type": "object",
+                            "properties": {
+                                **span,
+                                "releases": {"type": "array", "items": {"type": "string"}},
+                                "kpis": {"type": "array", "items": kpi},
+                            },
+                        },
+                    ),
+                    **bad,
+                    **unknown,
+                },
+                parameters=[release, platform, *days],
+            )
+        },
+        "/series": {
+            "get": _read(
+                "A metric's buckets per platform (one release) or per release (several)",
+                {
+                    "200": _answer(
+                        "The series, each bucket with its span and completeness",
+                        {
+                            "type": "object",
+                            "properties": {
+                                **span,
+                                "granularity": {"type": "string"},
+                                "mode": {"type": "string"},
+                                "metric": {"type": "string", "nullable": True},
+                                "series": {"type": "array", "items": line},
+                            },
+                        },
+                    ),
+                    **bad,
+                    **unknown,
+                },
+                parameters=[
+                    release,
+                    _query("metric", "Default: views, else streams, else the first.", maxLength=50),
+                    platform,
+                    *days,
+                    _query("granularity", "Bucket size.", enum=["day", "week", "month"]),
+                    _query("mode", "gain (default) or total.", enum=["gain", "total"]),
+                ],
+            )
+        },
+        "/leaderboard": {
+            "get": _read(
+                "The catalog's top releases for a metric (a score: by level, best first)",
+                {
+                    "200": _answer(
+                        "The period and the ranked releases",
+                        {
+                            "type": "object",
+                            "properties": {
+                                **span,
+                                "metric": {"type": "string", "nullable": True},
+                                "kind": {"type": "string"},
+                                "lower_is_better": {"type": "boolean"},
+                                "rows": {"type": "array", "items": row},
+                            },
+                        },
+                    ),
+                    **bad,
+                },
+                parameters=[
+                    _query("metric", "Default: views, else streams, else the first.", maxLength=50),
+                    platform,
+                    *days,
+                    {
+                        "name": "limit",
+                        "in": "query",
+                        "description": "Rows (default 10).",
+                        "schema": {"type": "integer", "minimum": 1, "maximum": 100},
+                    },
                 ],
             )
         },

@@ -94,9 +94,16 @@ def export_(release_key: str | None, output: str, database_url: str | None) -> N
     engine = engine_for(settings_for(database_url))
     with db_errors():
         with click.open_file(output, "w", encoding="utf-8") as out:
-            rows = csvio.export_csv(engine, out, release_key=release_key)
+            rows, skipped = csvio.export_csv_report(engine, out, release_key=release_key)
     if output != "-":
         click.echo(f"Exported {rows:,} row(s) to {output}.", err=True)
+    if skipped:
+        click.echo(
+            f"Left out {skipped:,} reading(s) with no recorded_at (an adopted database allows "
+            "it): a reading without a time cannot be imported. Give them a time in the "
+            "database to export them.",
+            err=True,
+        )
 
 
 @click.command()

@@ -10,7 +10,7 @@ imports them from their module.
 """
 
 from perfdash.csvio.columns import DELIMITERS, EXPORT_COLUMNS
-from perfdash.csvio.export import export_csv
+from perfdash.csvio.export import export_csv, export_csv_report
 from perfdash.csvio.importer import CHUNK_ROWS, import_csv
 from perfdash.csvio.report import CsvImportError, ImportReport, Problem
 
@@ -22,5 +22,6 @@ __all__ = [
     "ImportReport",
     "Problem",
     "export_csv",
+    "export_csv_report",
     "import_csv",
 ]

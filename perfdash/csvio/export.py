@@ -34,9 +34,25 @@ _TEXT_COLUMNS = (
 
 def export_csv(engine: Engine | Connection, out: IO[str], *, release_key: str | None = None) -> int:
     """Write metrics (all, or one release's) as CSV in the import format; returns the rows."""
-    written = 0
+    return export_csv_report(engine, out, release_key=release_key)[0]
+
+
+def export_csv_report(
+    engine: Engine | Connection, out: IO[str], *, release_key: str | None = None
+) -> tuple[int, int]:
+    """Like ``export_csv``; returns (rows written, readings left out for having no time).
+
+    An adopted database may hold readings with ``recorded_at`` NULL (the original DDL allows
+    it).  A reading without a time cannot be imported (every import needs one) and would be
+    written as "NaTZ", so it is left out and counted, and the caller says how many.
+    """
+    written = skipped = 0
     for frame in store.iter_metrics_for_export(engine, release_key=release_key):
-        frame = frame.copy()
+        timed = frame["recorded_at"].notna()
+        skipped += int((~timed).sum())
+        frame = frame[timed].copy()
+        if frame.empty:
+            continue
         for col in _TEXT_COLUMNS:
             frame[col] = guard_formulas(frame[col].astype(object).where(frame[col].notna(), None))
         frame["recorded_at"] = _iso_utc(pd.to_datetime(frame["recorded_at"], utc=True))
@@ -46,7 +62,7 @@ def export_csv(engine: Engine | Connection, out: IO[str], *, release_key: str | 
         written += len(frame)
     if written == 0:
         out.write(",".join(EXPORT_COLUMNS) + "\n")
-    return written
+    return written, skipped
 
 
 def _iso_utc(ts: pd.Series) -> np.ndarray:

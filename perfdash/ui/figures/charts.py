@@ -32,7 +32,7 @@ def plain(text: object) -> str:
 
 
 EMPTY_TEXT = "No data for this selection"
-ALL_PLATFORMS = "all"  # platform_key of series summed over platforms
+ALL_PLATFORMS = "all"  # platform_key of series summed over platforms (readout.ALL_PLATFORMS)
 
 
 def empty_figure(message: str = EMPTY_TEXT, template: str = "plotly_white") -> go.Figure:
@@ -416,5 +416,94 @@ def platform_share(
         ]
         if note
         else [],
+    )
+    return fig
+
+
+def release_bars(
+    breakdown: pd.DataFrame,
+    release_names: dict[int, str],
+    *,
+    kind: MetricKind,
+    template: str = "plotly_white",
+) -> go.Figure:
+    """Several releases side by side per platform (``readout.Summary.breakdown_by_release``):
+    one colour per release, as on the time series, never one summed bar."""
+    if breakdown.empty:
+        return empty_figure(template=template)
+    column = "total" if kind.is_score else "gain"
+    what = "level" if kind.is_score else kind.gain_word
+    fmt = format_level if kind.is_score else format_number
+    label = plain(kind.label())
+    order = {rid: i for i, rid in enumerate(sorted(breakdown["release_id"].unique()))}
+    fig = go.Figure()
+    for rid, part in breakdown.groupby("release_id", sort=True):
+        name = plain(release_names.get(rid, f"#{rid}"))
+        fig.add_trace(
+            go.Bar(
+                x=[plain(platform_label(p)) for p in part["platform_key"]],
+                y=part[column],
+                name=name,
+                marker={"color": FALLBACK_COLOURS[order[rid] % len(FALLBACK_COLOURS)]},
+                customdata=[fmt(v) for v in part[column]],
+                hovertemplate=f"{name}<br>%{{x}}: %{{customdata}}<extra></extra>",
+            )
+        )
+    fig.update_layout(
+        template=template,
+        title=f"{label} per platform" if kind.is_score else f"{label} {what} per platform",
+        barmode="group",
+        showlegend=True,
+        yaxis={
+            "tickformat": ",",
+            "title": label if kind.is_score else f"{label} {what}",
+            "autorange": "reversed" if kind.lower_is_better else True,
+        },
+        legend={"orientation": "h", "y": -0.2},
+        margin={"l": 60, "r": 20, "t": 40, "b": 40},
+        height=340,
+    )
+    return fig
+
+
+def release_share(
+    breakdown: pd.DataFrame,
+    release_names: dict[int, str],
+    *,
+    kind: MetricKind,
+    template: str = "plotly_white",
+) -> go.Figure:
+    """Each release's share of what the releases gained together (a score has no share)."""
+    if breakdown.empty:
+        return empty_figure(template=template)
+    metric_type = plain(kind.metric_type)
+    if kind.is_score:
+        return empty_figure(f"{metric_type} is a score: it has no share to split", template)
+    gains = breakdown.groupby("release_id", sort=True)["gain"].sum()
+    gains = gains[gains > 0]
+    if gains.empty:
+        return empty_figure(f"No {metric_type} gained in this period", template)
+    order = {rid: i for i, rid in enumerate(sorted(breakdown["release_id"].unique()))}
+    fig = go.Figure(
+        go.Pie(
+            labels=[plain(release_names.get(r, f"#{r}")) for r in gains.index],
+            values=list(gains),
+            hole=0.5,
+            sort=False,
+            marker={
+                "colors": [FALLBACK_COLOURS[order[r] % len(FALLBACK_COLOURS)] for r in gains.index]
+            },
+            customdata=[format_number(v) for v in gains],
+            texttemplate="%{percent}",
+            hovertemplate="%{label}: %{customdata} (%{percent})<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        template=template,
+        title=f"Share of {metric_type} gained, by release",
+        showlegend=True,
+        legend={"orientation": "h", "y": -0.1},
+        margin={"l": 20, "r": 20, "t": 40, "b": 40},
+        height=340,
     )
     return fig

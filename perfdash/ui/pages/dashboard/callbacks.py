@@ -196,13 +196,20 @@ def _register_release_view(app: Dash) -> None:
         tz = context.settings().tz
         period, previous = window(state, tz)
         with store.transaction(context.read_engine()) as conn:
-            current, before = data.period_gains(conn, state, period, previous)
-            kinds = data.kinds(conn)
-            kpis = metrics.order_kpis(metrics.period_kpis(current, before, kinds), state.metric)
+            numbers = data.period_gains(conn, state, period, previous)
+            kpis = metrics.order_kpis(numbers.kpis, state.metric)
             platforms = list(state.platforms) or None
             fresh = freshness.by_metric(conn, state.releases, platforms, tz) if kpis else {}
-        kind = metrics.metric_kind(state.metric or "", kinds)
-        breakdown = metrics.platform_breakdown(current, kind.metric_type, before, kind)
+            names = data.names(conn, state.releases) if len(state.releases) > 1 else {}
+        kind = metrics.metric_kind(state.metric or "", numbers.overrides)
+        if names:  # several releases: each on its own, never summed
+            split = numbers.breakdown_by_release(kind.metric_type)
+            return (
+                render.kpi_rows(numbers.by_release(), names, previous is not None, state.metric),
+                charts.release_bars(split, names, kind=kind, template=template),
+                charts.release_share(split, names, kind=kind, template=template),
+            )
+        breakdown = numbers.breakdown(kind.metric_type)
         return (
             render.kpi_section(kpis, previous is not None, fresh),
             charts.platform_bars(breakdown, kind=kind, compare=state.compare, template=template),

@@ -1,5 +1,5 @@
-"""The reads each dashboard view makes: the store aggregates in SQL, ``metrics`` adds up and
-compares.
+"""The reads each dashboard view makes: the numbers come from ``perfdash.readout`` (the read
+path the API shares), the controls' choices and the records' pages from the store.
 
 Every function takes the connection of its callback's one ``store.transaction``, so a view's
 reads share one checkout and one snapshot (a chart's series, baseline and drops agree with
@@ -14,9 +14,8 @@ from dataclasses import dataclass
 import pandas as pd
 from sqlalchemy import Connection
 
-from perfdash import metrics, store
+from perfdash import metrics, readout, store
 from perfdash.ui import components
-from perfdash.ui.figures import charts
 from perfdash.ui.pages.dashboard.state import ViewState, default_metric
 
 PICKER_SIZE = 20  # releases listed before typing; the search box finds the rest
@@ -37,14 +36,7 @@ class Controls:
     leaderboard_metric: str | None
 
 
-@dataclass(frozen=True)
-class Line:
-    """One metric over one period, and the previous period's gains moved onto it."""
-
-    series: pd.DataFrame
-    gains: pd.DataFrame
-    drops: pd.DataFrame
-    previous: pd.DataFrame | None
+Line = readout.Line
 
 
 def controls(conn: Connection, state: ViewState) -> Controls | None:
@@ -89,16 +81,9 @@ def names(conn: Connection, release_ids: Sequence[int]) -> dict[int, str]:
 
 def period_gains(
     conn: Connection, state: ViewState, period: metrics.Period, previous: metrics.Period | None
-) -> tuple[pd.DataFrame, pd.DataFrame | None]:
-    """Each metric's gain and total per platform in the period, and in the previous one."""
-    platforms = list(state.platforms) or None
-
-    def gains(p: metrics.Period) -> pd.DataFrame:
-        return store.period_gains(
-            conn, state.releases, start=p.start, end=p.end, platforms=platforms
-        )
-
-    return gains(period), (gains(previous) if previous else None)
+) -> readout.Summary:
+    """Each metric's KPI over the view's releases and platforms, now and in the previous period."""
+    return readout.summary(conn, state.releases, state.platforms, period, previous)
 
 
 def line(
@@ -108,37 +93,18 @@ def line(
     previous: metrics.Period | None,
     tz: str,
 ) -> Line:
-    """The chosen metric's buckets (local to ``tz``), totals/gains and corrections, and with
-    ``compare`` the previous period's line shifted onto this one."""
-    series, gains, drops = _line(conn, state, period, tz)
-    before = None
-    if state.compare and previous is not None and not series.empty:
-        _, before, _ = _line(conn, state, previous, tz)
-        before = before.assign(bucket=before["bucket"] + pd.Timedelta(days=round(period.days)))
-    return Line(series, gains, drops, before)
-
-
-def _line(
-    conn: Connection, state: ViewState, period: metrics.Period, tz: str
-) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Several releases are compared on their sum over platforms (one line each)."""
-    where = dict(metric_types=[state.metric], platforms=list(state.platforms) or None)
-    bucket = dict(start=period.start, end=period.end, bucket=state.granularity, tz=tz)
-    series = store.release_series(conn, state.releases, **bucket, **where)
-    baseline = (
-        store.totals_before(conn, state.releases, period.start, **where)
-        if period.start and not series.empty
-        else None
+    """The chosen metric's line (see ``readout.line``); with ``compare`` the previous period's
+    line shifted onto this one."""
+    return readout.line(
+        conn,
+        state.releases,
+        state.metric,
+        state.platforms,
+        period,
+        state.granularity,
+        tz,
+        previous if state.compare else None,
     )
-    gains = metrics.totals_and_gains(series, baseline)
-    drops = store.total_drops(conn, state.releases, **bucket, **where)
-    if len(state.releases) > 1:
-        gains = metrics.combine_platforms(gains).assign(platform_key=charts.ALL_PLATFORMS)
-        drops = drops.assign(platform_key=charts.ALL_PLATFORMS)
-    gains = gains.assign(
-        complete=metrics.bucket_complete(gains["bucket"], state.granularity, tz, period)
-    )
-    return series, gains, drops
 
 
 def records(
@@ -166,8 +132,7 @@ def records(
 
 
 def kinds(conn: Connection) -> dict[str, tuple[str, bool]]:
-    """The editors' metric kinds, read with the view's numbers (one snapshot)."""
-    return store.metric_kind_overrides(conn)
+    return readout.kinds(conn)
 
 
 def leaderboard(
@@ -177,23 +142,5 @@ def leaderboard(
     previous: metrics.Period | None,
     platforms: Sequence[str] = (),
 ) -> tuple[pd.DataFrame, dict[int, float]]:
-    """The top releases in the period on the chosen platforms, and the same releases' numbers
-    in the previous period: by gain for a counter or an audience (compared with the previous
-    gain), by level for a score (best first; compared with the previous period's level)."""
-    by = "gain" if not kind.is_score else ("level_asc" if kind.lower_is_better else "level")
-    where = dict(platforms=list(platforms) or None, by=by, limit=LEADERBOARD_SIZE)
-    board = store.leaderboard(conn, kind.metric_type, start=period.start, end=period.end, **where)
-    before: dict[int, float] = {}
-    if previous is not None and not board.empty:
-        prev = store.leaderboard(
-            conn,
-            kind.metric_type,
-            start=previous.start,
-            end=previous.end,
-            release_ids=board["release_id"].tolist(),
-            **where,
-        )
-        column = "total" if kind.is_score else "gain"
-        cast = float if kind.is_score else int
-        before = {int(r): cast(v) for r, v in zip(prev["release_id"], prev[column], strict=True)}
-    return board, before
+    """The top releases (see ``readout.leaderboard``), ``LEADERBOARD_SIZE`` of them."""
+    return readout.leaderboard(conn, kind, period, previous, platforms, LEADERBOARD_SIZE)

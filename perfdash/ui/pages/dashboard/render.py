@@ -142,6 +142,59 @@ def kpi_cards(
     return dbc.Row(cards, className="g-2")
 
 
+def kpi_rows(
+    per_release: Mapping[int, list[metrics.Kpi]],
+    names: Mapping[int, str],
+    has_previous: bool,
+    first: str | None = None,
+) -> html.Div | None:
+    """Several releases: one compact row per release, one column per metric, each cell its
+    own gain (or level) and change: never a sum the releases did not make together."""
+    if not any(per_release.values()):
+        return None
+    seen = {k.metric_type: k for kpis in per_release.values() for k in kpis}
+    columns = [k.metric_type for k in metrics.order_kpis(list(seen.values()), first)]
+    head = html.Thead(
+        html.Tr(
+            [html.Th("Release")]
+            + [html.Th(seen[m].metric_kind.label(), className="text-end") for m in columns]
+        )
+    )
+    rows = []
+    for release_id, kpis in per_release.items():
+        mine = {k.metric_type: k for k in kpis}
+        cells = [html.Td(names.get(release_id, f"#{release_id}"), className="kpi-release")]
+        for metric in columns:
+            kpi = mine.get(metric)
+            if kpi is None:
+                cells.append(html.Td("–", className="text-end text-muted"))
+                continue
+            main = (
+                metrics.format_level(kpi.total)
+                if kpi.kind == "score"
+                else metrics.format_gain(kpi.gain)
+            )
+            change = metrics.change_text(kpi) if has_previous else ""
+            cells.append(
+                html.Td(
+                    [
+                        html.Div(main, className="kpi-cell-main fw-bold"),
+                        html.Div(change, className=f"small {_change_colour(kpi, has_previous)}"),
+                    ],
+                    className="kpi-cell text-end",
+                    **{"data-metric": metric},
+                )
+            )
+        rows.append(html.Tr(cells, **{"data-release": str(release_id)}))
+    note = html.Div(
+        "Each release on its own: gains (a score's level) in the period, change vs the previous "
+        "period.",
+        className="small text-muted",
+    )
+    table = dbc.Table([head, html.Tbody(rows)], size="sm", id="dash-kpi-rows", responsive=True)
+    return html.Div([table, note])
+
+
 def _kpi_numbers(kpi: metrics.Kpi) -> list:
     """A counter's or audience's gain and total; a score's level at the end of the period."""
     if kpi.kind == "score":

@@ -1,0 +1,246 @@
+"""/api/v1/kpis, /series and /leaderboard: the dashboard's numbers for scripts and spreadsheets.
+
+Each answer is read by ``perfdash.readout``, the read path of the dashboard's callbacks, so a
+script and the page show the same numbers for the same view.  A view is given as the
+dashboard's URL gives it: releases (key or id, repeatable; none is the whole catalog for KPIs),
+platforms (repeatable), a metric, ``from``/``to`` as local days (``to`` included; both
+omitted: the dashboard's default, the last 90 days).  A period never runs past now: the answer
+says where it stops (``to``, ``cut_at_now``) and which buckets are not complete.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import numpy as np
+from flask import Response, jsonify, request
+
+from perfdash import metrics, readout, store
+from perfdash.api import http
+from perfdash.ingest.annotations import find_release
+
+DEFAULT_DAYS = "90d"
+GRANULARITIES = ("day", "week", "month")
+MODES = ("gain", "total")
+MAX_RELEASES = 20
+MAX_LEADERBOARD = 100
+FIRST_DAY, LAST_DAY = date(1970, 1, 1), date(2100, 12, 31)
+
+
+def _bad(field: str, message: str) -> http.ApiError:
+    return http.ApiError(400, f"{field}: {message}", [{"field": field, "message": message}])
+
+
+def _choice(name: str, allowed: tuple[str, ...], default: str) -> str:
+    value = request.args.get(name) or default
+    if value not in allowed:
+        raise _bad(name, f"must be one of {', '.join(allowed)}")
+    return value
+
+
+def _releases(conn) -> list[dict[str, Any]]:
+    values = request.args.getlist("release")
+    if len(values) > MAX_RELEASES:
+        raise _bad("release", f"at most {MAX_RELEASES} releases")
+    found = []
+    for value in values:
+        release = find_release(conn, value)
+        if release is None:
+            raise http.ApiError(
+                404,
+                f"No release with key or id {value!r}",
+                [{"field": "release", "message": "not found"}],
+            )
+        if release["id"] not in [r["id"] for r in found]:
+            found.append(release)
+    return found
+
+
+def _metric() -> str | None:
+    metric = request.args.get("metric")
+    if metric is not None and len(metric) > store.MAX_METRIC_TYPE:
+        raise _bad("metric", f"longer than {store.MAX_METRIC_TYPE} characters")
+    return metric or None
+
+
+def _platforms() -> list[str]:
+    return [p.strip().lower() for p in request.args.getlist("platform") if p.strip()]
+
+
+def _day(name: str) -> date | None:
+    if name not in request.args:
+        return None
+    raw = request.args.get(name, "").strip()
+    try:
+        day = date.fromisoformat(raw)
+    except ValueError:
+        raise _bad(name, "must be a day as YYYY-MM-DD") from None
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise _bad(name, f"must be between {FIRST_DAY} and {LAST_DAY}")
+    return day
+
+
+def _window(tz: str) -> tuple[metrics.Period, metrics.Period | None]:
+    """The period ``from``/``to`` name (the dashboard's custom range) and the previous one."""
+    first, last = _day("from"), _day("to")
+    try:
+        if first is None and last is None:
+            period = metrics.period_for(DEFAULT_DAYS, tz)
+        elif first is None:
+            raise _bad("from", "give from with to")
+        else:
+            today = datetime.now(ZoneInfo(tz)).date()
+            period = metrics.period_for("custom", tz, start_date=first, end_date=last or today)
+    except ValueError as exc:
+        raise _bad("from", str(exc)) from None
+    return period, period.previous(tz)
+
+
+def _time(value: datetime | None, tz: str) -> str | None:
+    return None if value is None else value.astimezone(ZoneInfo(tz)).isoformat()
+
+
+def _text(value: Any) -> str | None:
+    return None if value is None or (isinstance(value, float) and value != value) else str(value)
+
+
+def _number(value: Any) -> int | float | None:
+    """An exact int for whole numbers (gains and totals), a float for a score's mean level."""
+    if value is None:
+        return None
+    if isinstance(value, float | np.floating):
+        if value != value:
+            return None
+        return int(value) if float(value).is_integer() else float(value)
+    return int(value)
+
+
+def _span(period: metrics.Period, previous: metrics.Period | None, tz: str) -> dict[str, Any]:
+    return {
+        "from": _time(period.start, tz),
+        "to": _time(period.end, tz),
+        "cut_at_now": period.cut,
+        "previous_from": _time(previous.start, tz) if previous else None,
+        "previous_to": _time(previous.end, tz) if previous else None,
+    }
+
+
+def kpi_out(kpi: metrics.Kpi) -> dict[str, Any]:
+    return {
+        "metric_type": kpi.metric_type,
+        "kind": kpi.kind,
+        "lower_is_better": kpi.lower_is_better,
+        "gain": _number(kpi.gain),
+        "total": _number(kpi.total),
+        "previous_gain": _number(kpi.previous_gain),
+        "change": _number(kpi.change),
+    }
+
+
+def kpis() -> Response:
+    """Every metric's KPI over the releases (none: the whole catalog) and platforms."""
+    http.require("viewer")
+    tz = http.settings().tz
+    period, previous = _window(tz)
+    with store.transaction(http.engine()) as conn:
+        releases = _releases(conn)
+        ids = [r["id"] for r in releases] or None
+        numbers = readout.summary(conn, ids, _platforms(), period, previous)
+    return jsonify(
+        **_span(period, previous, tz),
+        releases=[r["release_id"] for r in releases],
+        kpis=[kpi_out(k) for k in metrics.order_kpis(numbers.kpis)],
+    )
+
+
+def series() -> Response:
+    """One metric's buckets per platform (one release) or per release (several, summed over
+    platforms), gains or totals, each bucket with its span and whether it is complete."""
+    http.require("viewer")
+    tz = http.settings().tz
+    granularity = _choice("granularity", GRANULARITIES, "day")
+    mode = _choice("mode", MODES, "gain")
+    period, _ = _window(tz)
+    platforms = _platforms()
+    with store.transaction(http.engine()) as conn:
+        releases = _releases(conn)
+        if not releases:
+            raise _bad("release", "give at least one release (key or id)")
+        ids = [r["id"] for r in releases]
+        types = store.list_metric_types(conn, ids)
+        metric = _metric() or _default_metric(types)
+        if metric is None:
+            return jsonify(**_span(period, None, tz), series=[])
+        kind = metrics.metric_kind(metric, readout.kinds(conn))
+        line = readout.line(conn, ids, metric, platforms, period, granularity, tz)
+    keys = {r["id"]: r["release_id"] for r in releases}
+    out = []
+    if not line.series.empty:
+        for (rid, pkey, metric_type), points in readout.line_points(
+            line.gains, mode, kind, granularity, tz
+        ):
+            out.append(
+                {
+                    "release_key": keys[rid],
+                    "platform": pkey,
+                    "metric_type": metric_type,
+                    "kind": kind.kind,
+                    "points": [
+                        {
+                            "start": start.isoformat(),
+                            "end": end.isoformat(),
+                            "value": _number(value),
+                            "complete": done,
+                        }
+                        for start, end, value, done in points
+                    ],
+                }
+            )
+    return jsonify(
+        **_span(period, None, tz), granularity=granularity, mode=mode, metric=metric, series=out
+    )
+
+
+def leaderboard() -> Response:
+    """The catalog's top releases for a metric on the chosen platforms: by gain, or for a
+    score by level (best first), with the previous period's number beside each."""
+    http.require("viewer")
+    tz = http.settings().tz
+    limit = http.int_arg("limit", 10, low=1, high=MAX_LEADERBOARD)
+    period, previous = _window(tz)
+    with store.transaction(http.engine()) as conn:
+        metric = _metric() or _default_metric(store.list_metric_types(conn))
+        if metric is None:
+            return jsonify(**_span(period, previous, tz), metric=None, rows=[])
+        kind = metrics.metric_kind(metric, readout.kinds(conn))
+        board, before = readout.leaderboard(conn, kind, period, previous, _platforms(), limit)
+    rows = []
+    for r in board.itertuples():
+        prev = before.get(int(r.release_id))
+        row = {
+            "release_key": r.release_key,
+            "title": _text(r.title),
+            "artist_name": _text(r.artist_name),
+        }
+        if kind.is_score:
+            row.update(
+                gain=None, previous_gain=None, level=_number(r.total), previous_level=_number(prev)
+            )
+        else:
+            row.update(gain=_number(r.gain), previous_gain=_number(prev))
+        rows.append(row)
+    return jsonify(
+        **_span(period, previous, tz),
+        metric=metric,
+        kind=kind.kind,
+        lower_is_better=kind.lower_is_better,
+        rows=rows,
+    )
+
+
+def _default_metric(types: list[str]) -> str | None:
+    """The dashboard's choice when none is named: views, then streams, then the first."""
+    preferred = [t for t in ("views", "streams") if t in types]
+    return preferred[0] if preferred else (types[0] if types else None)

@@ -1,0 +1,201 @@
+"""The dashboard's numbers as values: one read path for the dashboard's callbacks and the API.
+
+A view is a set of releases (none: the whole catalog), platforms, a metric and a period with
+the previous one; each function takes the connection of its caller's one
+``store.transaction`` (one snapshot: a chart's series, baseline and drops agree), reads what
+the store aggregates in SQL, and has ``metrics`` read it as each metric's kind says.  The
+dashboard draws the results (``ui/pages/dashboard``), the API serialises them
+(``api/numbers.py``): the two cannot disagree, because neither computes a number itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+import pandas as pd
+from sqlalchemy import Connection
+
+from perfdash import metrics, store
+
+ALL_PLATFORMS = "all"  # the platform_key of a series summed over platforms
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Each metric's KPI over the view, and the per-platform frames they came from."""
+
+    kpis: list[metrics.Kpi]
+    current: pd.DataFrame
+    previous: pd.DataFrame | None
+    overrides: dict[str, tuple[str, bool]]
+
+    def breakdown(self, metric_type: str) -> pd.DataFrame:
+        kind = metrics.metric_kind(metric_type, self.overrides)
+        return metrics.platform_breakdown(self.current, metric_type, self.previous, kind)
+
+    def breakdown_by_release(self, metric_type: str) -> pd.DataFrame:
+        """The per-platform breakdown of each release on its own, with its ``release_id``."""
+        kind = metrics.metric_kind(metric_type, self.overrides)
+        parts = []
+        for release_id, part in self.current.groupby("release_id", sort=True):
+            before = None
+            if self.previous is not None and not self.previous.empty:
+                before = self.previous[self.previous["release_id"] == release_id]
+            shown = metrics.platform_breakdown(part, metric_type, before, kind)
+            parts.append(shown.assign(release_id=int(release_id)))
+        if not parts:
+            return pd.DataFrame(columns=["release_id", *metrics.BREAKDOWN_COLUMNS])
+        return pd.concat(parts, ignore_index=True)
+
+    def by_release(self) -> dict[int, list[metrics.Kpi]]:
+        """The KPIs of each release on its own (several releases are never summed)."""
+        out = {}
+        for release_id, part in self.current.groupby("release_id", sort=True):
+            before = None
+            if self.previous is not None and not self.previous.empty:
+                before = self.previous[self.previous["release_id"] == release_id]
+            out[int(release_id)] = metrics.period_kpis(part, before, self.overrides)
+        return out
+
+
+@dataclass(frozen=True)
+class Line:
+    """One metric over one period, and the previous period's gains moved onto it.
+
+    ``gains`` has one row per (release, platform, bucket) with ``complete`` (see
+    ``metrics.bucket_complete``); several releases are summed over platforms
+    (``platform_key == ALL_PLATFORMS``), one line per release.
+    """
+
+    series: pd.DataFrame
+    gains: pd.DataFrame
+    drops: pd.DataFrame
+    previous: pd.DataFrame | None
+
+
+def kinds(conn: Connection) -> dict[str, tuple[str, bool]]:
+    """The editors' metric kinds, read with the view's numbers (one snapshot)."""
+    return store.metric_kind_overrides(conn)
+
+
+def summary(
+    conn: Connection,
+    release_ids: Sequence[int] | None,
+    platforms: Sequence[str],
+    period: metrics.Period,
+    previous: metrics.Period | None,
+) -> Summary:
+    """Every metric's KPI over the releases (None: the catalog) and platforms (empty: all)."""
+    where = dict(platforms=list(platforms) or None)
+    ids = None if release_ids is None else list(release_ids)
+    current = store.period_gains(conn, ids, start=period.start, end=period.end, **where)
+    before = None
+    if previous is not None:
+        before = store.period_gains(conn, ids, start=previous.start, end=previous.end, **where)
+    overrides = kinds(conn)
+    return Summary(metrics.period_kpis(current, before, overrides), current, before, overrides)
+
+
+def line(
+    conn: Connection,
+    release_ids: Sequence[int],
+    metric: str,
+    platforms: Sequence[str],
+    period: metrics.Period,
+    granularity: str,
+    tz: str,
+    previous: metrics.Period | None = None,
+) -> Line:
+    """The metric's buckets (local to ``tz``), totals/gains, corrections and completeness, and
+    with ``previous`` the previous period's line shifted onto this one."""
+    series, gains, drops = _line(conn, release_ids, metric, platforms, period, granularity, tz)
+    before = None
+    if previous is not None and not series.empty:
+        _, before, _ = _line(conn, release_ids, metric, platforms, previous, granularity, tz)
+        shift = pd.Timedelta(days=round((period.start - previous.start).total_seconds() / 86400))
+        before = before.assign(bucket=before["bucket"] + shift)
+    return Line(series, gains, drops, before)
+
+
+def _line(
+    conn: Connection,
+    release_ids: Sequence[int],
+    metric: str,
+    platforms: Sequence[str],
+    period: metrics.Period,
+    granularity: str,
+    tz: str,
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    where = dict(metric_types=[metric], platforms=list(platforms) or None)
+    bucket = dict(start=period.start, end=period.end, bucket=granularity, tz=tz)
+    series = store.release_series(conn, release_ids, **bucket, **where)
+    baseline = (
+        store.totals_before(conn, release_ids, period.start, **where)
+        if period.start and not series.empty
+        else None
+    )
+    gains = metrics.totals_and_gains(series, baseline)
+    drops = store.total_drops(conn, release_ids, **bucket, **where)
+    if len(release_ids) > 1:
+        gains = metrics.combine_platforms(gains).assign(platform_key=ALL_PLATFORMS)
+        drops = drops.assign(platform_key=ALL_PLATFORMS)
+    gains = gains.assign(complete=metrics.bucket_complete(gains["bucket"], granularity, tz, period))
+    return series, gains, drops
+
+
+def line_points(
+    gains: pd.DataFrame, mode: str, kind: metrics.MetricKind, granularity: str, tz: str
+) -> list[tuple[tuple[int, str, str], list[tuple[datetime, datetime, float | None, bool]]]]:
+    """Each line of ``gains`` as (release, platform, metric) and its points: the bucket's
+    start and end (aware, in ``tz``), the value the chart draws (gain or total; a score's
+    level), and whether the bucket is complete."""
+    column = "total" if mode == "total" or kind.is_score else "gain"
+    out = []
+    for key, part in gains.groupby(["release_id", "platform_key", "metric_type"], sort=True):
+        part = part.sort_values("bucket")
+        starts, ends = metrics.bucket_bounds(part["bucket"], granularity, tz)
+        points = [
+            (
+                start.tz_convert(tz).to_pydatetime(),
+                end.tz_convert(tz).to_pydatetime(),
+                None if pd.isna(value) else value,
+                bool(done),
+            )
+            for start, end, value, done in zip(
+                starts, ends, part[column], part["complete"], strict=True
+            )
+        ]
+        out.append(((int(key[0]), str(key[1]), str(key[2])), points))
+    return out
+
+
+def leaderboard(
+    conn: Connection,
+    kind: metrics.MetricKind,
+    period: metrics.Period,
+    previous: metrics.Period | None,
+    platforms: Sequence[str] = (),
+    limit: int = 10,
+) -> tuple[pd.DataFrame, dict[int, float]]:
+    """The top releases in the period on the chosen platforms, and the same releases' numbers
+    in the previous period: by gain for a counter or an audience (compared with the previous
+    gain), by level for a score (best first; compared with the previous period's level)."""
+    by = "gain" if not kind.is_score else ("level_asc" if kind.lower_is_better else "level")
+    where = dict(platforms=list(platforms) or None, by=by, limit=limit)
+    board = store.leaderboard(conn, kind.metric_type, start=period.start, end=period.end, **where)
+    before: dict[int, float] = {}
+    if previous is not None and not board.empty:
+        prev = store.leaderboard(
+            conn,
+            kind.metric_type,
+            start=previous.start,
+            end=previous.end,
+            release_ids=board["release_id"].tolist(),
+            **where,
+        )
+        column = "total" if kind.is_score else "gain"
+        cast = float if kind.is_score else int
+        before = {int(r): cast(v) for r, v in zip(prev["release_id"], prev[column], strict=True)}
+    return board, before
