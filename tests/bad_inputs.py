@@ -152,3 +152,167 @@ def csv_cell(case: Case) -> str:
 
 assert len(CASES) >= 40
 assert len({c.id for c in CASES}) == len(CASES)
+
+
+# --------------------------------------------------------------------------- every face
+# The table every face is held to (tests/test_ingest_corpus.py): one value in one field, the
+# verdict (REFUSE, or EXACT with what is stored) and the words the message must hold.  Every
+# text case runs through ingest, the API, a CSV import, the entry form's save callback and the
+# CLI; a case whose value is not text (a JSON number, list, bool, object) only through the
+# faces that can carry it (ingest, the API, the form's callback).  Times are read in
+# CORPUS_TZ, where 2025-03-30 02:30 does not exist and 2025-10-26 02:30 happens twice.
+
+CORPUS_TZ = "Europe/Berlin"
+SAME = object()  # EXACT: stored as sent, after trimming outer space
+
+
+@dataclass(frozen=True)
+class FaceCase:
+    id: str
+    field: str
+    raw: Any
+    verdict: str
+    words: tuple[str, ...] = ()
+    stored: Any = SAME
+
+    def __str__(self) -> str:  # pytest ids
+        return self.id
+
+    @property
+    def is_text(self) -> bool:
+        return isinstance(self.raw, str)
+
+    @property
+    def expected(self) -> Any:
+        if self.stored is not SAME:
+            return self.stored
+        return self.raw.strip() if isinstance(self.raw, str) else self.raw
+
+    @property
+    def release_field(self) -> bool:
+        """A field of a release (created by each face) rather than of a reading."""
+        return self.field in RELEASE_CASE_FIELDS
+
+
+RELEASE_CASE_FIELDS = ("release_key", "title", "artist_name")
+
+
+def _refuse(id_: str, field_: str, raw: Any, *words: str) -> FaceCase:
+    return FaceCase(id_, field_, raw, REFUSE, tuple(words))
+
+
+def _exact(id_: str, field_: str, raw: Any, stored: Any = SAME) -> FaceCase:
+    return FaceCase(id_, field_, raw, EXACT, (), stored)
+
+
+def _utc(*args: int):
+    from datetime import UTC, datetime
+
+    return datetime(*args, tzinfo=UTC)
+
+
+FACE_CASES: list[FaceCase] = [
+    # --- values: NFKC, then ASCII digits only
+    _refuse("value-empty", "metric_value", "", "enter a value"),
+    _refuse("value-minus-one", "metric_value", "-1", "negative"),
+    _refuse("value-minus-zero", "metric_value", "-0", "negative"),
+    _refuse("value-2-63", "metric_value", str(2**63), "too large", "9,223,372,036,854,775,807"),
+    _refuse("value-5000-digits", "metric_value", "9" * 5000, "too large"),
+    _refuse("value-nan", "metric_value", "NaN", "whole number"),
+    _refuse("value-1e3", "metric_value", "1e3", "whole number"),
+    _refuse("value-decimal", "metric_value", "12.5", "whole number"),
+    _refuse("value-hex", "metric_value", "0x10", "whole number"),
+    _refuse("value-superscript", "metric_value", "1\u00b2", "whole number"),
+    _refuse("value-circled", "metric_value", "\u2460", "whole number"),
+    _refuse("value-inner-nul", "metric_value", "12\x003", "whole number"),
+    _refuse("value-trailing-nul", "metric_value", "12\x00", "whole number"),
+    _refuse("value-emoji", "metric_value", "1\U0001f525", "whole number"),
+    _exact("value-max", "metric_value", str(2**63 - 1), 2**63 - 1),
+    _exact("value-fullwidth", "metric_value", "\uff11\uff12\uff13", 123),
+    _exact("value-arabic-indic", "metric_value", "\u0663\u0664\u0665", 345),
+    _exact("value-thousands", "metric_value", "12,345", 12345),
+    _exact("value-zero", "metric_value", "0", 0),
+    _refuse("value-json-bool", "metric_value", True, "whole number"),
+    _refuse("value-json-list", "metric_value", [1, 2], "whole number"),
+    _refuse("value-json-object", "metric_value", {"a": 1}, "whole number"),
+    _refuse("value-json-2-63", "metric_value", 2**63, "too large"),
+    _refuse("value-json-negative", "metric_value", -1, "negative"),
+    _refuse("value-json-fraction", "metric_value", 1.5, "whole number"),
+    # --- times: zone-aware ranges, daylight saving gaps and repeats refused everywhere
+    _refuse("when-plus-14-before-2000", "recorded_at", "2000-01-01T05:00:00+14:00", "before 2000"),
+    _refuse("when-local-before-2000", "recorded_at", "2000-01-01 00:30", "before 2000"),
+    _refuse("when-trailing-nul", "recorded_at", "2026-01-01\x00", "time must look like"),
+    _refuse("when-dst-gap", "recorded_at", "2025-03-30 02:30", "daylight saving"),
+    _refuse("when-dst-repeat", "recorded_at", "2025-10-26 02:30", "daylight saving"),
+    _refuse("when-far-future", "recorded_at", "2999-01-01", "future"),
+    _refuse("when-feb-30", "recorded_at", "2026-02-30", "time must look like"),
+    _refuse("when-words", "recorded_at", "yesterday", "time must look like"),
+    _refuse("when-ambiguous-day", "recorded_at", "03/04/2026", "day/month"),
+    _exact(
+        "when-repeat-with-offset",
+        "recorded_at",
+        "2025-10-26T02:30:00+01:00",
+        _utc(2025, 10, 26, 1, 30),
+    ),
+    _exact("when-local", "recorded_at", "2026-03-01 14:30", _utc(2026, 3, 1, 13, 30)),
+    _refuse("when-json-number", "recorded_at", 20260101, ""),
+    # --- text of a reading
+    _refuse("platform-bel", "platform", "You\x07Tube", "platform", "control characters"),
+    _refuse("platform-esc", "platform", "You\x1b[0mTube", "platform", "control characters"),
+    _refuse("platform-newline", "platform", "You\nTube", "platform", "control characters"),
+    _refuse("platform-nel", "platform", "You\x85Tube", "platform", "control characters"),
+    _refuse("platform-zero-width-only", "platform", "\u200b\u200b", "platform", "visible"),
+    _refuse("platform-surrogate", "platform", "You\ud800Tube", ""),
+    _refuse("platform-101", "platform", "p" * 101, "platform", "the limit is 100"),
+    _exact("platform-html", "platform", "<b>YouTube</b>"),
+    _exact("platform-emoji", "platform", "Tik🎵Tok"),
+    _refuse("metric-crlf", "metric_type", "views\r\nX-Injected: 1", "metric type", "control"),
+    _refuse("metric-51", "metric_type", "m" * 51, "metric type", "the limit is 50"),
+    _refuse("metric-json-list", "metric_type", ["views"], "must be text"),
+    _exact("notes-html", "notes", HTML),
+    _exact("notes-sql", "notes", SQL),
+    _exact("notes-formula", "notes", '=HYPERLINK("http://evil","x")'),
+    _exact("notes-multiline", "notes", "line one\nline two"),
+    _exact("notes-zero-width-inside", "notes", "zero\u200bwidth"),
+    _exact("notes-emoji", "notes", EMOJI),
+    _refuse("notes-nul", "notes", "before\x00after", "notes", "control characters"),
+    _refuse("notes-esc", "notes", "\x1b[31mred\x1b[0m", "notes", "control characters"),
+    _refuse("notes-bel", "notes", "bell\x07", "notes", "control characters"),
+    _refuse("notes-nel", "notes", "next\x85line", "notes", "control characters"),
+    _refuse("notes-bare-cr", "notes", "one\rtwo", "notes", "control characters"),
+    _refuse("notes-zero-width-only", "notes", "\u200b", "notes", "visible"),
+    _refuse("notes-2001", "notes", "n" * 2001, "notes", "the limit is 2,000"),
+    _refuse("notes-json-object", "notes", {"a": 1}, "must be text"),
+    _refuse("url-javascript", "source_url", "javascript:alert(1)", "http"),
+    _refuse("url-space", "source_url", "https://exa mple.com/", "http"),
+    _exact("url-ok", "source_url", "https://www.youtube.com/watch?v=dQw4w9WgXcQ"),
+    _refuse("kind-unknown", "value_kind", "lifetime", "value kind"),
+    _exact("kind-period", "value_kind", " Period ", "period"),
+    # --- a release's fields: created by each face (the CSV and CLI with --create-missing)
+    _refuse("key-esc", "release_key", "key\x1b[0m", "release key", "control characters"),
+    _refuse("key-newline", "release_key", "key\none", "release key", "control characters"),
+    _refuse("key-nel", "release_key", "key\x85one", "release key", "control characters"),
+    _refuse("key-nul", "release_key", "key\x00", "release key", "control characters"),
+    _refuse("key-zero-width-only", "release_key", "\u200b", "release key", "invisible"),
+    _refuse("key-zero-width-inside", "release_key", "key\u200bone", "release key", "invisible"),
+    _refuse("key-surrogate", "release_key", "key\ud800", ""),
+    _refuse("key-300", "release_key", "k" * 300, "release key", "255"),
+    _exact("key-sql", "release_key", "k'; DROP TABLE approved_releases; --"),
+    _exact("key-uuid", "release_key", "2f1c7a64-8a5e-4b1e-9d55-0c0ffee00001"),
+    _refuse("key-json-list", "release_key", ["key"], "must be text"),
+    _refuse("title-300", "title", "t" * 300, "title", "the limit is 255"),
+    _refuse("title-bel", "title", "Bell\x07", "title", "control characters"),
+    _refuse("title-esc", "title", "Esc\x1b[0m", "title", "control characters"),
+    _refuse("title-newline", "title", "One\nTwo", "title", "control characters"),
+    _refuse("title-nul", "title", "Title\x00", "title", "control characters"),
+    _refuse("title-zero-width-only", "title", "\u200b", "title", "visible"),
+    _exact("title-formula", "title", '=HYPERLINK("http://evil","x")'),
+    _exact("title-unicode", "title", "Café 東京 — Ñandú"),
+    _refuse("title-json-number", "title", 5, "must be text"),
+    _refuse("artist-300", "artist_name", "a" * 300, "artist", "the limit is 255"),
+    _refuse("artist-bel", "artist_name", "A\x07", "artist", "control characters"),
+    _refuse("artist-surrogate", "artist_name", "A\ud800", ""),
+    _exact("artist-at", "artist_name", "@artist"),
+]
+
+assert len({c.id for c in FACE_CASES}) == len(FACE_CASES)
