@@ -221,3 +221,45 @@ def test_form_shows_field_errors_and_writes_nothing(demo_app, start_app, dash_du
     dash_duo.wait_for_contains_text("#entry-release_id-error", "Choose a release")
     assert "Nothing was saved" in dash_duo.find_element("#entry-result").text
     assert store.count_metrics(engine) == before
+
+
+def test_broken_files_get_their_line_in_the_page_and_other_digits_are_read(
+    demo_app, start_app, dash_duo, tmp_path
+):
+    """The four files that once crashed the import: each says what is wrong, by line."""
+    engine = _engine(demo_app)
+    before = store.count_metrics(engine)
+    when = (datetime.now(UTC) - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    head = "release_key,platform,metric_type,metric_value,recorded_at,notes"
+    row = f"demo-001,Deezer,fans,{{}},{when},{{}}"
+    files = {
+        "unclosed.csv": "\n".join([head, row.format(1, "ok"), row.format(2, '"never closed')]),
+        "cr.csv": "\n".join([head, row.format(1, '"one\rtwo"'), row.format(2, "ok")]),
+        "mac.csv": "\r".join([head, row.format("\u0663\u0664\u0665", "arabic"), ""]),
+    }
+    for name, text in files.items():
+        (tmp_path / name).write_bytes(text.encode("utf-8"))
+
+    start_app(demo_app, "/entry")
+    dash_duo.wait_for_element("#entry-upload")
+    upload = dash_duo.find_element("#entry-upload input[type=file]")
+    upload.send_keys(str(tmp_path / "unclosed.csv"))
+    dash_duo.wait_for_contains_text(
+        "#entry-import-fatal", 'Line 3 opens a quoted value (") that is never closed'
+    )
+    assert "Traceback" not in dash_duo.find_element("#entry-import-fatal").text
+
+    dash_duo.find_element("#entry-upload input[type=file]").send_keys(str(tmp_path / "cr.csv"))
+    dash_duo.wait_for_contains_text(
+        "#entry-import-problems", "line 2, notes: Notes contains control characters"
+    )
+    assert dash_duo.find_element("#entry-import-confirm").get_attribute("disabled") is not None
+
+    dash_duo.find_element("#entry-upload input[type=file]").send_keys(str(tmp_path / "mac.csv"))
+    dash_duo.wait_for_contains_text("#entry-import-table", "345")
+    wait_until(lambda: not dash_duo.driver.find_elements(By.ID, "entry-import-problems"))
+    dash_duo.driver.execute_script(
+        "document.getElementById('entry-import-table').scrollIntoView({block: 'center'});"
+    )
+    dash_duo.driver.save_screenshot(str(tmp_path / "entry-import-digits.png"))
+    assert store.count_metrics(engine) == before

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy.engine import Engine
 
 from perfdash import store
-from perfdash.ingest.rules import clean_text
+from perfdash.ingest.rules import clean_text, release_key
 from perfdash.ingest.times import EMPTY_TIME, parse_timestamp
 
 MAX_TEXT = store.MAX_ANNOTATION_TEXT
@@ -64,8 +64,11 @@ def check_annotation(
     out = CheckedAnnotation()
     if release is not None and str(release).strip():
         raw = str(release).strip()
-        found = find_release(engine, release)
-        if found is None:
+        _, key_error = release_key(raw) if isinstance(release, str) else (None, None)
+        found = None if key_error else find_release(engine, release)
+        if key_error:  # never looked up: NUL or a lone surrogate would reach the driver
+            out.errors["release"] = key_error
+        elif found is None:
             out.errors["release"] = f"No release with id or key {raw[:100]!r}"
         else:
             out.release_id = found["id"]
