@@ -5,14 +5,17 @@ props (the app's layout, then each layout a callback returns), fires a callback 
 layout that holds its inputs arrives (unless ``prevent_initial_call``) and again whenever a
 callback's answer changes one of its inputs; a callback whose inputs another pending
 callback will set waits for it, and the callbacks that are ready go out together, as the
-browser sends them.  Clientside callbacks run in the browser and send nothing; pattern-matching
-callbacks are left out (the views' first requests use none).  The requests are checked
+browser sends them.  Clientside callbacks run in the browser and send nothing.  Of the
+pattern-matching ids, ``ALL`` in a State is sent as the browser sends it (every matching
+component's value); a callback with a pattern in an Input or Output is left out (the views'
+first requests fire none).  The requests are checked
 against a real browser's in ``tests/test_loadtest_run_browser.py``.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -49,9 +52,12 @@ def collect_props(node: Any, found: Props) -> set[str]:
         elif isinstance(item, dict):
             props = item.get("props")
             if isinstance(props, dict):
-                if isinstance(props.get("id"), str):
-                    found[props["id"]] = dict(props)
-                    ids.add(props["id"])
+                cid = props.get("id")
+                if isinstance(cid, dict):  # a pattern-matching component, as Dash names it
+                    cid = json.dumps(cid, sort_keys=True, separators=(",", ":"))
+                if isinstance(cid, str):
+                    found[cid] = dict(props)
+                    ids.add(cid)
                 stack.extend(v for v in props.values() if isinstance(v, list | dict))
     return ids
 
@@ -69,16 +75,36 @@ def server_callbacks(deps: list[dict]) -> list[dict]:
     """The callbacks that reach the server, with string ids only."""
 
     def plain(dep: dict) -> bool:
-        ids = [i for i, _ in _pairs(dep["inputs"]) + _pairs(dep.get("state", []))]
-        ids += [i for i, _ in _targets(dep["output"])]
-        return not any(i.startswith("{") for i in ids)
+        ids = [i for i, _ in _pairs(dep["inputs"])] + [i for i, _ in _targets(dep["output"])]
+        states = [i for i, _ in _pairs(dep.get("state", []))]
+        return not any(i.startswith("{") for i in ids) and all(
+            not i.startswith("{") or _wildcards(i) <= {"ALL"} for i in states
+        )
 
     return [d for d in deps if not d.get("clientside_function") and plain(d)]
 
 
+def _wildcards(pattern: str) -> set[str]:
+    return {v[0] for v in json.loads(pattern).values() if isinstance(v, list)}
+
+
+def _matches(pattern: dict, cid: dict) -> bool:
+    return cid.keys() == pattern.keys() and all(
+        isinstance(want, list) or cid[key] == want for key, want in pattern.items()
+    )
+
+
 def payload(dep: dict, props: Props, changed: list[str]) -> dict:
-    def spec(cid: str, prop: str) -> dict:
-        return {"id": cid, "property": prop, "value": props.get(cid, {}).get(prop)}
+    def spec(cid: str, prop: str) -> dict | list[dict]:
+        if not cid.startswith("{"):
+            return {"id": cid, "property": prop, "value": props.get(cid, {}).get(prop)}
+        pattern = json.loads(cid)  # ALL: every matching component, in the layout's order
+        found = [(json.loads(k), v) for k, v in props.items() if k.startswith("{")]
+        return [
+            {"id": key, "property": prop, "value": value.get(prop)}
+            for key, value in found
+            if _matches(pattern, key)
+        ]
 
     outputs = [{"id": cid, "property": prop} for cid, prop in _targets(dep["output"])]
     return {

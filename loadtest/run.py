@@ -1,11 +1,13 @@
 """Load test: gunicorn (4 workers) on PostgreSQL with the demo catalog, N users for T seconds.
 
     DATABASE_URL=postgresql+psycopg://... python loadtest/run.py --users 50 --duration 60
-    python loadtest/run.py --admin-url postgresql+psycopg://root@127.0.0.1:5432/test
+    python loadtest/run.py --admin-url postgresql+psycopg://root@127.0.0.1:5432/test \
+        [--single 30] [--think 2 5] [--workers 4] [--worker-class gthread --threads 4]
 
 With ``--admin-url`` a throw-away database is created (and dropped afterwards).  Only
 127.0.0.1 is contacted.  Each simulated user signs in once (a viewer account; the app runs as
-deployed, login required) and then loops, without think time, over a mix of
+deployed, login required) and then loops over a mix of (pausing ``--think MIN MAX`` seconds
+after each action as a person does; without it, users saturate the server)
 
 * dashboard views   (what a browser with the bundles cached requests to show a release's
                      view: the page, its layout and dependencies, then every callback the
@@ -15,8 +17,11 @@ deployed, login required) and then loops, without think time, over a mix of
 * API writes        (POST /api/v1/metrics with an editor token, one new reading each).
 
 It prints one JSON object: requests, errors (any non-2xx/3xx or transport error), p50/p95/max
-latency in ms per kind and overall, and whether every accepted write is in the database
-afterwards.  Exit status 1 when there was an error or a write went missing.
+latency in ms per kind and overall, dashboard views per second, and whether every accepted
+write is in the database afterwards.  ``--single SECONDS`` first runs one user alone, so the
+crowd's view p95 and views per second are set against one user's in the same run
+(``crowd_vs_single_p95``, ``concurrency_speedup``).  Exit status 1 when there was an error or
+a write went missing.
 """
 
 from __future__ import annotations
@@ -115,6 +120,7 @@ async def user(
     deadline: float,
     stats: Stats,
     run_id: str,
+    think: tuple[float, float] = (0.0, 0.0),
 ) -> None:
     rng = random.Random(n)
     async with httpx.AsyncClient(base_url=base, timeout=60) as client:
@@ -165,6 +171,8 @@ async def user(
             except httpx.HTTPError as exc:
                 ok, detail = False, repr(exc)
             stats.record(kind, started, ok, detail)
+            if think[1] > 0 and time.monotonic() < deadline:  # a person reads the page
+                await asyncio.sleep(min(rng.uniform(*think), max(0, deadline - time.monotonic())))
 
 
 def failed(answer: httpx.Response) -> str | None:
@@ -184,7 +192,15 @@ async def dashboard_view(client: httpx.AsyncClient, rng, stats: Stats) -> tuple[
     return not view.failures, "; ".join(view.failures)[:300]
 
 
-def start_gunicorn(database_url: str, workers: int, port: int, secret: str, log: Path):
+def start_gunicorn(
+    database_url: str,
+    workers: int,
+    port: int,
+    secret: str,
+    log: Path,
+    worker_class: str = "sync",
+    threads: int = 1,
+):
     env = {
         **os.environ,
         "DATABASE_URL": database_url,
@@ -204,12 +220,72 @@ def start_gunicorn(database_url: str, workers: int, port: int, secret: str, log:
             f"127.0.0.1:{port}",
             "--timeout",
             "120",
+            "--worker-class",
+            worker_class,
+            "--threads",
+            str(threads),
         ],
         cwd=ROOT,
         env=env,
         stdout=log.open("w"),
         stderr=subprocess.STDOUT,
     )
+
+
+def phase(
+    users: int,
+    duration: float,
+    base: str,
+    token: str,
+    keys: list[str],
+    run_id: str,
+    think: tuple[float, float],
+    first: int = 0,
+) -> tuple[Stats, float]:
+    """``users`` users for ``duration`` seconds; their stats and the seconds it took.  Users
+    are numbered from ``first``: a user's number sets its writes' times, which must not meet
+    another phase's."""
+    stats = Stats()
+    deadline = time.monotonic() + duration
+    started = time.monotonic()
+
+    async def everyone():
+        await asyncio.gather(
+            *(
+                user(n, base, token, keys, deadline, stats, run_id, think)
+                for n in range(first, first + users)
+            )
+        )
+
+    asyncio.run(everyone())
+    return stats, time.monotonic() - started
+
+
+def figures(stats: Stats, elapsed: float) -> dict:
+    """A phase's dashboard figures: view latency and views per second."""
+    views = stats.latency.get("dashboard", [])
+    return {
+        "dashboard_view_ms_p50": round(statistics.median(views), 1) if views else None,
+        "dashboard_view_ms_p95": round(percentile(views, 95), 1) if views else None,
+        "views_per_s": round(len(views) / elapsed, 2) if elapsed else None,
+    }
+
+
+def crowd_vs_single(crowd: dict, single: dict) -> dict:
+    """The crowd against one user alone in the same run."""
+
+    def ratio(a, b):
+        return round(a / b, 3) if a and b else None
+
+    return {
+        "dashboard_view_ms_p95_crowd": crowd["dashboard_view_ms_p95"],
+        "dashboard_view_ms_p95_single": single["dashboard_view_ms_p95"],
+        "crowd_vs_single_p95": ratio(
+            crowd["dashboard_view_ms_p95"], single["dashboard_view_ms_p95"]
+        ),
+        "views_per_s_single": single["views_per_s"],
+        "concurrency_speedup": ratio(crowd["views_per_s"], single["views_per_s"]),
+    }
 
 
 def prepare(database_url: str) -> tuple[str, list[str]]:
@@ -249,6 +325,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--duration", type=float, default=60)
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--worker-class", default="sync", choices=["sync", "gthread"])
+    parser.add_argument("--threads", type=int, default=1, help="per worker (gthread)")
+    parser.add_argument(
+        "--think",
+        nargs=2,
+        type=float,
+        default=(0.0, 0.0),
+        metavar=("MIN", "MAX"),
+        help="seconds each user pauses after an action, drawn between MIN and MAX",
+    )
+    parser.add_argument(
+        "--single",
+        type=float,
+        default=0,
+        metavar="SECONDS",
+        help="first measure one user alone for SECONDS (the baseline of the crowd's figures)",
+    )
     args = parser.parse_args(argv)
 
     created = None
@@ -273,7 +366,15 @@ def main(argv: list[str] | None = None) -> int:
         token, keys = prepare(database_url)
         port = free_port()
         base = f"http://127.0.0.1:{port}"
-        server = start_gunicorn(database_url, args.workers, port, secrets.token_urlsafe(32), log)
+        server = start_gunicorn(
+            database_url,
+            args.workers,
+            port,
+            secrets.token_urlsafe(32),
+            log,
+            args.worker_class,
+            args.threads,
+        )
         for _ in range(300):
             try:
                 if httpx.get(base + "/healthz", timeout=2).status_code == 200:
@@ -284,31 +385,37 @@ def main(argv: list[str] | None = None) -> int:
                 print(log.read_text()[-3000:], file=sys.stderr)
                 return 2
             time.sleep(0.2)
-        stats = Stats()
         run_id = f"loadtest-{uuid.uuid4().hex[:8]}"
-        deadline = time.monotonic() + args.duration
-        started = time.monotonic()
-
-        async def everyone():
-            await asyncio.gather(
-                *(user(n, base, token, keys, deadline, stats, run_id) for n in range(args.users))
+        think = (args.think[0], args.think[1])
+        result: dict = {}
+        single = None
+        if args.single > 0:
+            single, single_s = phase(
+                1, args.single, base, token, keys, run_id + "-single", think, first=args.users
             )
-
-        asyncio.run(everyone())
-        elapsed = time.monotonic() - started
-        writes = verify_writes(database_url, run_id, stats.written)
+            result["single"] = figures(single, single_s)
+        stats, elapsed = phase(args.users, args.duration, base, token, keys, run_id, think)
+        written = stats.written + (single.written if single else [])
+        writes = verify_writes(database_url, run_id, written)
         result = {
             "users": args.users,
             "duration_s": round(elapsed, 1),
             "gunicorn_workers": args.workers,
+            "worker_class": args.worker_class,
+            "threads": args.threads,
+            "think_s": list(think),
             "requests": sum(len(v) for v in stats.latency.values()),
-            "errors": len(stats.errors),
-            "error_samples": stats.errors[:5],
+            "errors": len(stats.errors) + (len(single.errors) if single else 0),
+            "error_samples": (stats.errors + (single.errors if single else []))[:5],
+            **figures(stats, elapsed),
+            **result,
             "latency": stats.summary(),
             "writes": writes,
         }
+        if single is not None:
+            result.update(crowd_vs_single(result, result["single"]))
         print(json.dumps(result, indent=2))
-        return 0 if not stats.errors and writes["missing"] == 0 else 1
+        return 0 if not result["errors"] and writes["missing"] == 0 else 1
     finally:
         if server is not None:
             server.terminate()

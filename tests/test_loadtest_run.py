@@ -25,7 +25,9 @@ def test_short_load_run_has_no_errors_and_keeps_every_write(pg_admin, capsys):
     spec = importlib.util.spec_from_file_location("perfdash_loadtest", RUN)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    status = module.main(["--admin-url", PG_ADMIN_URL, "--users", "5", "--duration", "5"])
+    status = module.main(
+        ["--admin-url", PG_ADMIN_URL, "--users", "5", "--duration", "5", "--single", "3"]
+    )
     result = json.loads(capsys.readouterr().out)
     assert result["errors"] == 0, result["error_samples"]
     assert result["writes"]["missing"] == 0
@@ -37,5 +39,11 @@ def test_short_load_run_has_no_errors_and_keeps_every_write(pg_admin, capsys):
     assert [n for o, n in fired.items() if "dash-series.figure" in o] == [views]
     assert [n for o, n in fired.items() if "dash-table-note.children" in o] == [views]
     assert fired["page.children"] == views
+    # one user alone first, then the crowd: both measured, the crowd against the one
+    assert result["single"]["views_per_s"] > 0 and result["views_per_s"] > 0
+    assert result["concurrency_speedup"] == round(
+        result["views_per_s"] / result["single"]["views_per_s"], 3
+    )
+    assert result["dashboard_view_ms_p95_single"] == result["single"]["dashboard_view_ms_p95"]
     assert result["latency"]["api_read"]["requests"] > 0
     assert status == 0
