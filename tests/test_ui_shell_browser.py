@@ -15,7 +15,7 @@ def chart_traces(dash_duo):
 
 def test_pick_release_then_add_metric_and_see_it(demo_app, start_app, dash_duo):
     engine = demo_app.server.extensions["perfdash"]["engine"]
-    base = start_app(demo_app, "/dashboard")
+    base = start_app(demo_app, "/dashboard?mode=total")  # running totals, to compare with rows
 
     # the picker is multi-select (compare releases): drop the default release, then pick one
     # by searching its title
@@ -57,7 +57,7 @@ def test_pick_release_then_add_metric_and_see_it(demo_app, start_app, dash_duo):
     assert [r["metric_value"] for r in shares] == [12345]
 
     # back on the dashboard, the new metric is there with its value
-    dash_duo.driver.get(f"{base}/dashboard?release={release['id']}")
+    dash_duo.driver.get(f"{base}/dashboard?release={release['id']}&mode=total")
     dash_duo.wait_for_contains_text("#dash-series", "Glass Horizon")
     pick(dash_duo, "dash-metric", "shares")
     wait_until(lambda: (chart_traces(dash_duo) or [{}])[0].get("y") == [12345])

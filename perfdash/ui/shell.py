@@ -93,20 +93,30 @@ def navbar() -> dbc.Navbar:
         dbc.Container(
             [
                 dbc.NavbarBrand("perfdash", href=HOME.path),
-                dbc.Nav(links, navbar=True, className="me-auto"),
-                dbc.Switch(
-                    id="theme-dark",
-                    label="Dark",
-                    value=False,
-                    persistence=True,
-                    className="text-light mb-0",
+                dbc.NavbarToggler(id="nav-toggler", n_clicks=0),
+                # below md the links, the switch and the user fold under the toggler
+                dbc.Collapse(
+                    [
+                        dbc.Nav(links, navbar=True, className="me-auto"),
+                        dbc.Switch(
+                            id="theme-dark",
+                            label="Dark",
+                            value=False,
+                            persistence=True,
+                            className="text-light mb-0 my-2 my-md-0",
+                        ),
+                        user_indicator(),
+                    ],
+                    id="nav-collapse",
+                    is_open=False,
+                    navbar=True,
                 ),
-                user_indicator(),
             ],
             fluid=True,
         ),
         color="dark",
         dark=True,
+        expand="md",
         className="mb-3",
     )
 
@@ -168,5 +178,12 @@ def register(app: Dash) -> None:
         return page.layout(parse_qs((search or "").lstrip("?")))
 
     clientside_callback(THEME, Output(THEME_STORE, "data"), Input("theme-dark", "value"))
+    clientside_callback(
+        "function(n, open) { return n ? !open : open; }",
+        Output("nav-collapse", "is_open"),
+        Input("nav-toggler", "n_clicks"),
+        State("nav-collapse", "is_open"),
+        prevent_initial_call=True,
+    )
     for page in PAGES:
         page.module.register(app)

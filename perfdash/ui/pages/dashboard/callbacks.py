@@ -127,6 +127,14 @@ def _register_controls(app: Dash) -> None:
             return no_update, no_update, no_update
         return "custom", no_update, no_update
 
+    clientside_callback(
+        "function(n, open) { return n ? !open : open; }",
+        Output("dash-filters", "is_open"),
+        Input("dash-filters-toggle", "n_clicks"),
+        State("dash-filters", "is_open"),
+        prevent_initial_call=True,
+    )
+
     @app.callback(
         Output("dash-prev", "disabled"),
         Output("dash-next", "disabled"),

@@ -115,8 +115,22 @@ def _control(label: str, component, width: int, html_for: str | None = None) -> 
     return dbc.Col([dbc.Label(label, html_for=html_for), component], md=width)
 
 
-def _filters(state: ViewState, c: Controls, tz: str) -> dbc.Card:
-    return dbc.Card(dbc.CardBody([_pickers(state, c), _period_row(state, tz)]), className="mb-3")
+def _filters(state: ViewState, c: Controls, tz: str) -> html.Div:
+    """The filters; on a phone folded under one button, so the numbers come first."""
+    card = dbc.Card(dbc.CardBody([_pickers(state, c), _period_row(state, tz)]), className="mb-3")
+    return html.Div(
+        [
+            dbc.Button(
+                "Filters: releases, metric, period ▾",
+                id="dash-filters-toggle",
+                color="secondary",
+                outline=True,
+                size="sm",
+                className="d-md-none mb-2 w-100",
+            ),
+            dbc.Collapse(card, id="dash-filters", is_open=False, className="dash-filters"),
+        ]
+    )
 
 
 def _pickers(state: ViewState, c: Controls) -> dbc.Row:

@@ -90,7 +90,7 @@ def kpi_cards(
     kpis: list[metrics.Kpi],
     has_previous: bool,
     freshness: Mapping[str, metrics.Freshness] | None = None,
-) -> dbc.Row:
+) -> html.Div:
     """One card per metric: gain in the period, total at its end, change vs previous, and
     how fresh its own numbers are (newest reading, source, time zone; a stale badge when a
     release's newest number is older than its collection schedule allows)."""
@@ -128,18 +128,26 @@ def kpi_cards(
                     dbc.Badge("stale", color="danger", className="kpi-stale", title=fresh.text())
                 )
         cards.append(
-            dbc.Col(
-                html.Div(
-                    dbc.Card(dbc.CardBody(body)),
-                    className="kpi",
-                    **{"data-metric": kpi.metric_type},
-                ),
-                xs=6,
-                md=3,
-                lg=2,
+            html.Div(
+                dbc.Card(dbc.CardBody(body), className="h-100"),
+                className="kpi",
+                **{"data-metric": kpi.metric_type},
             )
         )
-    return dbc.Row(cards, className="g-2")
+    return kpi_grid(cards)
+
+
+def kpi_grid(cards: list) -> html.Div:
+    """The cards in even rows: all in one row on a wide screen, two even rows on a middle one
+    (seven cards are 4 + 3, never 6 + 1), one row scrolled sideways on a phone so the chart
+    comes up near the top (assets/perfdash.css, ``.perfdash-kpi-grid``)."""
+    n = max(1, len(cards))
+    wide = n if n <= 8 else -(-n // 2)
+    return html.Div(
+        cards,
+        className="perfdash-kpi-grid",
+        style={"--kpi-wide": str(wide), "--kpi-middle": str(-(-wide // 2))},
+    )
 
 
 def kpi_rows(
