@@ -288,6 +288,13 @@ FACE_CASES: list[FaceCase] = [
     _exact("url-ok", "source_url", "https://www.youtube.com/watch?v=dQw4w9WgXcQ"),
     _refuse("kind-unknown", "value_kind", "lifetime", "value kind"),
     _exact("kind-period", "value_kind", " Period ", "period"),
+    # --- the release a reading names by its number (a script's or a picker's JSON)
+    _refuse("release-id-true", "release_id", True, "choose a release"),
+    _refuse("release-id-fraction", "release_id", 2.5, "choose a release"),
+    _refuse("release-id-text", "release_id", "1", "choose a release"),
+    _refuse("release-id-list", "release_id", [1], "choose a release"),
+    _refuse("release-id-past-32-bits", "release_id", 2**31 + 7, "does not exist"),
+    _refuse("release-id-negative", "release_id", -1, "does not exist"),
     # --- a release's fields: created by each face (the CSV and CLI with --create-missing)
     _refuse("key-esc", "release_key", "key\x1b[0m", "release key", "control characters"),
     _refuse("key-newline", "release_key", "key\none", "release key", "control characters"),
