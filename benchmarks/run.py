@@ -1,6 +1,6 @@
 """perfdash benchmark: ingest and dashboard speed against the original module's patterns.
 
-    python benchmarks/run.py [--rows N] [--database-url URL] [--keep]
+    python benchmarks/run.py [--rows N] [--database-url URL] [--keep] [--import-only]
 
 Creates a scratch PostgreSQL database ``perfdash_bench_<random>`` on the server of URL,
 migrates it, generates a catalog (benchmarks/catalog.py) as CSV, measures every path in the
@@ -16,6 +16,7 @@ import os
 import platform
 import random
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -211,6 +212,57 @@ def naive_inserts(url: str, release_id: int, plan: catalog.Plan) -> tuple[float,
     return elapsed, written
 
 
+def measure_writes(
+    engine: sa.Engine, url: str, copy_csv: Path, import_csv: Path, rounds: int = 1
+) -> dict[str, Any]:
+    """COPY without the rollup, COPY, then perfdash's import, ``rounds`` times in turn, each
+    into the emptied table; the import's rows stay for the reads.
+
+    Each figure is the median of its rounds and each ratio the median of the rounds' own
+    ratios: on a shared machine the three paths of one round see about the same load, while
+    the load moves a lot from one round to the next.
+    """
+    per: dict[str, list[float]] = {"without": [], "copy": [], "import": []}
+    out: dict[str, Any] = {}
+    for n in range(rounds):
+        if n:
+            truncate(url)
+        seconds, copied = copy_without_rollup(url, copy_csv)
+        per["without"].append(copied / seconds)
+        out["copy_without_rollup_rows_written"] = copied
+        out["rows_after_rolled_back_copy"] = count_rows(engine)
+        log(f"raw COPY, rollup trigger off (rolled back): {copied / seconds:,.0f} rows/s")
+        truncate(url)  # its dead rows and WAL are not the next COPY's cost
+
+        seconds, copied = raw_copy(url, copy_csv)
+        per["copy"].append(copied / seconds)
+        out["copy_rows_written"] = count_rows(engine)
+        log(f"raw COPY: {copied:,} rows, {copied / seconds:,.0f} rows/s")
+        truncate(url)
+
+        result = child_import(url, import_csv)
+        per["import"].append(result["written"] / result["seconds"])
+        out["import_path"] = result["import_path"]
+        out["import_rows_written"] = count_rows(engine)
+        out["import_rows_reported"] = result["written"]
+        out["csv_import_peak_rss_mb"] = result["peak_rss_mb"]
+        out["csv_import_self_maxrss_mb"] = result["self_maxrss_mb"]
+        log(f"import: {per['import'][-1]:,.0f} rows/s via {out['import_path']}")
+    for key, name in (("without", "copy_without_rollup"), ("copy", "copy"), ("import", "import")):
+        out[f"{name}_rows_per_s"] = round(statistics.median(per[key]))
+        if rounds > 1:
+            out[f"{name}_rows_per_s_rounds"] = [round(x) for x in per[key]]
+    if rounds > 1:
+        out["write_rounds"] = rounds
+        out["import_vs_copy_rounds"] = [
+            ratio(i, c) for i, c in zip(per["import"], per["copy"], strict=True)
+        ]
+        out["copy_vs_copy_without_rollup_rounds"] = [
+            ratio(c, w) for c, w in zip(per["copy"], per["without"], strict=True)
+        ]
+    return out
+
+
 # --------------------------------------------------------------------------- reads
 
 
@@ -349,6 +401,8 @@ def run(
     requests: int,
     reuse: str | None = None,
     load_only: bool = False,
+    import_only: bool = False,
+    rounds: int = 1,
 ) -> dict[str, Any]:
     plan = catalog.plan(rows)
     keep = keep or load_only
@@ -381,32 +435,19 @@ def run(
             out["csv_rows"] = generated
             out["csv_mb"] = round(import_csv.stat().st_size / 2**20, 1)
 
-            if not load_only:
-                seconds, copied = copy_without_rollup(url, copy_csv)
-                out["copy_without_rollup_rows_written"] = copied
-                out["copy_without_rollup_rows_per_s"] = round(copied / seconds)
-                out["rows_after_rolled_back_copy"] = count_rows(engine)
-                rate = out["copy_without_rollup_rows_per_s"]
-                log(f"raw COPY, rollup trigger off (rolled back): {rate:,} rows/s")
-                truncate(url)  # its dead rows and WAL are not the next COPY's cost
-
-            seconds, copied = raw_copy(url, copy_csv)
-            out["copy_rows_written"] = count_rows(engine)
-            out["copy_rows_per_s"] = round(copied / seconds)
-            log(f"raw COPY: {copied:,} rows, {out['copy_rows_per_s']:,} rows/s")
             if load_only:
+                seconds, copied = raw_copy(url, copy_csv)
+                out["copy_rows_written"] = count_rows(engine)
+                out["copy_rows_per_s"] = round(copied / seconds)
+                log(f"raw COPY: {copied:,} rows, {out['copy_rows_per_s']:,} rows/s")
                 vacuum(url)
                 return out
-            truncate(url)
-
-            result = child_import(url, import_csv)
-            out["import_path"] = result["import_path"]
-            out["import_rows_written"] = count_rows(engine)
-            out["import_rows_reported"] = result["written"]
-            out["import_rows_per_s"] = round(result["written"] / result["seconds"])
-            out["csv_import_peak_rss_mb"] = result["peak_rss_mb"]
-            out["csv_import_self_maxrss_mb"] = result["self_maxrss_mb"]
-            log(f"import: {out['import_rows_per_s']:,} rows/s via {out['import_path']}")
+            out.update(measure_writes(engine, url, copy_csv, import_csv, rounds))
+        if import_only:
+            out["rollup_differences_after_import"] = store.rollup_differences(engine, TZ)
+            out.update(write_ratios(out))
+            out["machine"] = machine(engine)
+            return out
         vacuum(url)
 
         seconds, written = naive_inserts(url, ids["bench-naive"], plan)
@@ -452,29 +493,48 @@ def _reads(
     out.update(probe)
 
     if "import_rows_per_s" in out:
-        out["import_vs_copy"] = ratio(out["import_rows_per_s"], out["copy_rows_per_s"])
-        out["import_vs_naive"] = ratio(out["import_rows_per_s"], out["naive_rows_per_s"])
-        # the ceiling of import_vs_naive with the rollup (copy_vs_naive) and without it
-        out["copy_vs_naive"] = ratio(out["copy_rows_per_s"], out["naive_rows_per_s"])
-        out["copy_without_rollup_vs_naive"] = ratio(
-            out["copy_without_rollup_rows_per_s"], out["naive_rows_per_s"]
-        )
-        out["copy_vs_copy_without_rollup"] = ratio(
-            out["copy_rows_per_s"], out["copy_without_rollup_rows_per_s"]
-        )
+        out.update(write_ratios(out))
     out["naive_vs_release_view_p95"] = ratio(
         out["naive_release_ms_p95"], out["release_view_ms_p95"]
     )
     out["heavy_naive_vs_release_view_p95"] = ratio(
         out["heavy_naive_release_ms_p95"], out["heavy_release_view_ms_p95"]
     )
-    out["machine"] = {
+    out["machine"] = machine(engine)
+    return out
+
+
+def write_ratios(out: dict[str, Any]) -> dict[str, float | None]:
+    """The write paths' ratios, each between two figures of the same run (the machine is too
+    noisy for figures from different runs to be compared); with several rounds, the median of
+    the rounds' own ratios."""
+    ratios = {
+        "import_vs_copy": statistics.median(out["import_vs_copy_rounds"])
+        if "import_vs_copy_rounds" in out
+        else ratio(out["import_rows_per_s"], out["copy_rows_per_s"]),
+        "copy_vs_copy_without_rollup": statistics.median(out["copy_vs_copy_without_rollup_rounds"])
+        if "copy_vs_copy_without_rollup_rounds" in out
+        else ratio(out["copy_rows_per_s"], out["copy_without_rollup_rows_per_s"]),
+    }
+    if "naive_rows_per_s" in out:  # not measured by --import-only
+        ratios["import_vs_naive"] = ratio(out["import_rows_per_s"], out["naive_rows_per_s"])
+        # the ceiling of import_vs_naive with the rollup (copy_vs_naive) and without it
+        ratios["copy_vs_naive"] = ratio(out["copy_rows_per_s"], out["naive_rows_per_s"])
+        ratios["copy_without_rollup_vs_naive"] = ratio(
+            out["copy_without_rollup_rows_per_s"], out["naive_rows_per_s"]
+        )
+    return ratios
+
+
+def machine(engine: sa.Engine) -> dict[str, Any]:
+    """Where the figures were measured."""
+    return {
         "cpus": os.cpu_count(),
+        "load_average": [round(x, 2) for x in os.getloadavg()],
         "python": platform.python_version(),
         "postgresql": _server_version(engine),
         "mem_gb": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1),
     }
-    return out
 
 
 def _server_version(engine: sa.Engine) -> str:
@@ -499,6 +559,17 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="only create and COPY-load a database (kept) for later --reuse-database runs",
     )
+    parser.add_argument(
+        "--import-only",
+        action="store_true",
+        help="measure only the writes (COPY without the rollup, COPY, import) and their ratios",
+    )
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        help="measure the writes this many times in turn (medians; the ratios of each round)",
+    )
     parser.add_argument("--child-import", nargs=2, metavar=("URL", "CSV"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child_import:
@@ -518,6 +589,8 @@ def main(argv: list[str] | None = None) -> int:
             )
         )
         return 0
+    if args.import_only and (args.reuse_database or args.load_only):
+        parser.error("--import-only measures the writes: not with --reuse-database or --load-only")
     url = args.database_url
     if not url.startswith("postgresql"):
         parser.error("the benchmark needs PostgreSQL (postgresql+psycopg://...)")
@@ -529,6 +602,8 @@ def main(argv: list[str] | None = None) -> int:
         args.requests,
         args.reuse_database,
         args.load_only,
+        args.import_only,
+        max(1, args.rounds),
     )
     print(json.dumps(result, indent=2, default=str))
     return 0

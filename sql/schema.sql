@@ -191,7 +191,7 @@ CREATE INDEX idx_sessions_expires_at ON perfdash_sessions (expires_at);
 
 CREATE INDEX idx_sessions_user_id ON perfdash_sessions (user_id);
 
--- the rollup's triggers (perfdash/schema/rollup_sql.py; revision 0006, functions replaced in 0008)
+-- the rollup's triggers (perfdash/schema/rollup_sql.py; revision 0006, functions replaced in 0008 and 0013)
 
 CREATE OR REPLACE FUNCTION perfdash_rollup_insert() RETURNS trigger LANGUAGE plpgsql SET jit = off AS $rollup$
 DECLARE k_tz text[]; k_release int[]; k_platform text[]; k_metric text[]; k_day date[];
@@ -199,20 +199,21 @@ BEGIN
     WITH merged AS (
     INSERT INTO performance_daily AS d (tz, release_id, platform_key, metric_type, value_kind, day, n_rows, sum_value, first_at, first_id, first_value, last_at, last_id, last_value, drops)
 SELECT tz, release_id, platform_key, metric_type, value_kind, day, count(*), sum(metric_value),
-       min(recorded_at), (min(ARRAY[us, id, metric_value]))[2], (min(ARRAY[us, id, metric_value]))[3],
-       max(recorded_at), (max(ARRAY[us, id, metric_value]))[2], (max(ARRAY[us, id, metric_value]))[3],
+       min(recorded_at), max(id) FILTER (WHERE prev IS NULL),
+       max(metric_value) FILTER (WHERE prev IS NULL),
+       max(recorded_at), max(id) FILTER (WHERE is_last), max(metric_value) FILTER (WHERE is_last),
        count(*) FILTER (WHERE value_kind = 'total' AND metric_value < prev)
 FROM (
     SELECT z.tz, c.release_id, lower(c.platform) AS platform_key, c.metric_type, c.value_kind,
            (c.recorded_at AT TIME ZONE z.tz)::date AS day, c.id, c.metric_value, c.recorded_at,
-           (extract(epoch FROM c.recorded_at) * 1000000)::bigint AS us,
-           lag(c.metric_value) OVER (
-               PARTITION BY z.tz, c.release_id, lower(c.platform), c.metric_type, c.value_kind,
-                            (c.recorded_at AT TIME ZONE z.tz)::date
-               ORDER BY c.recorded_at, c.id) AS prev
+           lag(c.metric_value) OVER w AS prev, lead(c.id) OVER w IS NULL AS is_last
     FROM new_rows c CROSS JOIN performance_rollup_zones z WHERE c.recorded_at IS NOT NULL
+    WINDOW w AS (
+        PARTITION BY c.release_id, (c.recorded_at AT TIME ZONE z.tz)::date, lower(c.platform),
+                     c.metric_type, c.value_kind, z.tz
+        ORDER BY c.recorded_at, c.id)
 ) r
-GROUP BY tz, release_id, platform_key, metric_type, value_kind, day
+GROUP BY release_id, day, platform_key, metric_type, value_kind, tz
     ON CONFLICT (tz, release_id, platform_key, metric_type, value_kind, day) DO UPDATE SET
         n_rows = d.n_rows + excluded.n_rows,
         sum_value = d.sum_value + excluded.sum_value,
@@ -278,20 +279,21 @@ BEGIN
     
 INSERT INTO performance_daily (tz, release_id, platform_key, metric_type, value_kind, day, n_rows, sum_value, first_at, first_id, first_value, last_at, last_id, last_value, drops)
 SELECT tz, release_id, platform_key, metric_type, value_kind, day, count(*), sum(metric_value),
-       min(recorded_at), (min(ARRAY[us, id, metric_value]))[2], (min(ARRAY[us, id, metric_value]))[3],
-       max(recorded_at), (max(ARRAY[us, id, metric_value]))[2], (max(ARRAY[us, id, metric_value]))[3],
+       min(recorded_at), max(id) FILTER (WHERE prev IS NULL),
+       max(metric_value) FILTER (WHERE prev IS NULL),
+       max(recorded_at), max(id) FILTER (WHERE is_last), max(metric_value) FILTER (WHERE is_last),
        count(*) FILTER (WHERE value_kind = 'total' AND metric_value < prev)
 FROM (
     SELECT z.tz, c.release_id, lower(c.platform) AS platform_key, c.metric_type, c.value_kind,
            (c.recorded_at AT TIME ZONE z.tz)::date AS day, c.id, c.metric_value, c.recorded_at,
-           (extract(epoch FROM c.recorded_at) * 1000000)::bigint AS us,
-           lag(c.metric_value) OVER (
-               PARTITION BY z.tz, c.release_id, lower(c.platform), c.metric_type, c.value_kind,
-                            (c.recorded_at AT TIME ZONE z.tz)::date
-               ORDER BY c.recorded_at, c.id) AS prev
+           lag(c.metric_value) OVER w AS prev, lead(c.id) OVER w IS NULL AS is_last
     FROM (SELECT DISTINCT z.tz, n.release_id, lower(n.platform) AS platform_key, n.metric_type, n.value_kind, (n.recorded_at AT TIME ZONE z.tz)::date AS day FROM old_rows n CROSS JOIN performance_rollup_zones z WHERE n.recorded_at IS NOT NULL) k JOIN content_performance c ON c.release_id = k.release_id AND c.recorded_at >= ((k.day - 1)::timestamp AT TIME ZONE k.tz) AND c.recorded_at < ((k.day + 2)::timestamp AT TIME ZONE k.tz) AND lower(c.platform) = k.platform_key AND c.metric_type = k.metric_type AND c.value_kind = k.value_kind AND (c.recorded_at AT TIME ZONE k.tz)::date = k.day JOIN performance_rollup_zones z ON z.tz = k.tz
+    WINDOW w AS (
+        PARTITION BY c.release_id, (c.recorded_at AT TIME ZONE z.tz)::date, lower(c.platform),
+                     c.metric_type, c.value_kind, z.tz
+        ORDER BY c.recorded_at, c.id)
 ) r
-GROUP BY tz, release_id, platform_key, metric_type, value_kind, day;
+GROUP BY release_id, day, platform_key, metric_type, value_kind, tz;
     RETURN NULL;
 END
 $rollup$;
@@ -303,20 +305,21 @@ BEGIN
     
 INSERT INTO performance_daily (tz, release_id, platform_key, metric_type, value_kind, day, n_rows, sum_value, first_at, first_id, first_value, last_at, last_id, last_value, drops)
 SELECT tz, release_id, platform_key, metric_type, value_kind, day, count(*), sum(metric_value),
-       min(recorded_at), (min(ARRAY[us, id, metric_value]))[2], (min(ARRAY[us, id, metric_value]))[3],
-       max(recorded_at), (max(ARRAY[us, id, metric_value]))[2], (max(ARRAY[us, id, metric_value]))[3],
+       min(recorded_at), max(id) FILTER (WHERE prev IS NULL),
+       max(metric_value) FILTER (WHERE prev IS NULL),
+       max(recorded_at), max(id) FILTER (WHERE is_last), max(metric_value) FILTER (WHERE is_last),
        count(*) FILTER (WHERE value_kind = 'total' AND metric_value < prev)
 FROM (
     SELECT z.tz, c.release_id, lower(c.platform) AS platform_key, c.metric_type, c.value_kind,
            (c.recorded_at AT TIME ZONE z.tz)::date AS day, c.id, c.metric_value, c.recorded_at,
-           (extract(epoch FROM c.recorded_at) * 1000000)::bigint AS us,
-           lag(c.metric_value) OVER (
-               PARTITION BY z.tz, c.release_id, lower(c.platform), c.metric_type, c.value_kind,
-                            (c.recorded_at AT TIME ZONE z.tz)::date
-               ORDER BY c.recorded_at, c.id) AS prev
+           lag(c.metric_value) OVER w AS prev, lead(c.id) OVER w IS NULL AS is_last
     FROM (SELECT DISTINCT z.tz, n.release_id, lower(n.platform) AS platform_key, n.metric_type, n.value_kind, (n.recorded_at AT TIME ZONE z.tz)::date AS day FROM old_rows n CROSS JOIN performance_rollup_zones z WHERE n.recorded_at IS NOT NULL UNION SELECT DISTINCT z.tz, n.release_id, lower(n.platform) AS platform_key, n.metric_type, n.value_kind, (n.recorded_at AT TIME ZONE z.tz)::date AS day FROM new_rows n CROSS JOIN performance_rollup_zones z WHERE n.recorded_at IS NOT NULL) k JOIN content_performance c ON c.release_id = k.release_id AND c.recorded_at >= ((k.day - 1)::timestamp AT TIME ZONE k.tz) AND c.recorded_at < ((k.day + 2)::timestamp AT TIME ZONE k.tz) AND lower(c.platform) = k.platform_key AND c.metric_type = k.metric_type AND c.value_kind = k.value_kind AND (c.recorded_at AT TIME ZONE k.tz)::date = k.day JOIN performance_rollup_zones z ON z.tz = k.tz
+    WINDOW w AS (
+        PARTITION BY c.release_id, (c.recorded_at AT TIME ZONE z.tz)::date, lower(c.platform),
+                     c.metric_type, c.value_kind, z.tz
+        ORDER BY c.recorded_at, c.id)
 ) r
-GROUP BY tz, release_id, platform_key, metric_type, value_kind, day;
+GROUP BY release_id, day, platform_key, metric_type, value_kind, tz;
     RETURN NULL;
 END
 $rollup$;

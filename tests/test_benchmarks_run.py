@@ -104,3 +104,41 @@ def test_scratch_database_is_dropped(result, pg_admin):
             {"n": result["json"]["database"]},
         ).all()
     assert names == []
+
+
+@pytest.mark.slow
+@pytest.mark.postgres
+def test_import_only_measures_the_writes_in_rounds(pg_admin):
+    """``--import-only --rounds 3``: the three write paths three times each, into the emptied
+    table, every ratio from one round; no reads, no naive inserts; the rollup left exact."""
+    need(pg_admin is not None, f"PostgreSQL not reachable at {PG_ADMIN_URL}")
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "run.py"), "--rows", "5000"]
+        + ["--import-only", "--rounds", "3", "--database-url", PG_ADMIN_URL],
+        capture_output=True,
+        text=True,
+        timeout=900,
+        cwd=ROOT,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    out = json.loads(proc.stdout)
+    assert out["write_rounds"] == 3
+    for name in ("copy_without_rollup", "copy", "import"):
+        rounds = out[f"{name}_rows_per_s_rounds"]
+        assert len(rounds) == 3 and all(r > 0 for r in rounds)
+        assert out[f"{name}_rows_per_s"] == sorted(rounds)[1]  # the median
+    rows = out["csv_rows"]  # a few more than asked for: a heavy release has whole days
+    assert rows >= 5000
+    assert out["copy_without_rollup_rows_written"] == out["copy_rows_written"] == rows
+    assert out["import_rows_written"] == out["import_rows_reported"] == rows
+    assert out["rows_after_rolled_back_copy"] == 0
+    assert out["rollup_differences_after_import"] == 0
+    for ratio in ("import_vs_copy", "copy_vs_copy_without_rollup"):
+        assert out[ratio] == sorted(out[f"{ratio}_rounds"])[1]
+    assert "naive_rows_per_s" not in out and "release_view_ms_p50" not in out
+    assert out["machine"]["cpus"] >= 1
+    with pg_admin.connect() as conn:  # the scratch database was dropped
+        assert not conn.execute(
+            sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": out["database"]}
+        ).all()

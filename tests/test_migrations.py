@@ -328,7 +328,7 @@ def test_no_revision_imports_perfdash():
 def test_todays_rollup_ddl_is_the_last_revisions_frozen_copy():
     """A change to schema.rollup_sql without a revision that installs it fails here."""
     assert rollup_sql.ROLLUP_TRIGGERS_PG == (
-        *revision_module("0008").FUNCTIONS.values(),
+        *revision_module("0013").FUNCTIONS.values(),
         *revision_module("0006").TRIGGERS,
     )
 
@@ -336,13 +336,15 @@ def test_todays_rollup_ddl_is_the_last_revisions_frozen_copy():
 @pytest.mark.filterwarnings("ignore::sqlalchemy.exc.SAWarning", "ignore::UserWarning")
 def test_each_revision_installs_the_rollup_ddl_it_carries(pg_database):
     """Upgraded one revision at a time from empty: at 0006 the functions and triggers 0006
-    carries (counting the readings already there), at 0008 the functions 0008 carries (JIT
-    off), and at head those of schema.rollup_sql; the rollup stays exact throughout."""
+    carries (counting the readings already there), at 0008 and 0013 the functions each
+    carries (JIT off), and at head those of schema.rollup_sql; the rollup stays exact
+    throughout, the readings written under one revision's functions counted by the next."""
     engine = store.make_engine(pg_database)
     script = ScriptDirectory.from_config(migrations.alembic_config(None))
     steps = [rev.revision for rev in reversed(list(script.walk_revisions()))]
     assert steps[0] == "0001" and steps[-1] == migrations.head_revision()
     rev_0006, rev_0008 = revision_module("0006"), revision_module("0008")
+    rev_0013 = revision_module("0013")
     for step in steps:
         migrations.upgrade(engine, step)
         assert migrations.current_revision(engine) == step
@@ -357,13 +359,20 @@ def test_each_revision_installs_the_rollup_ddl_it_carries(pg_database):
             assert store.rollup_differences(engine, "UTC") == 0
             add_readings(engine, "at-0006", [4, 8, 6, 1] * 5)
             assert store.rollup_differences(engine, "UTC") == 0
-        if step == "0008":
+        if step in ("0008", "0013"):
+            rev = rev_0008 if step == "0008" else rev_0013
             assert installed_functions(engine) == {
                 name: (body, ["jit=off"])
-                for name, body in function_bodies(rev_0008.FUNCTIONS.values()).items()
+                for name, body in function_bodies(rev.FUNCTIONS.values()).items()
             }
+            assert store.rollup_differences(engine, "UTC") == 0
+            add_readings(engine, f"at-{step}", [6, 2, 9, 9, 4] * 5)
+            assert store.rollup_differences(engine, "UTC") == 0
     assert function_bodies(rev_0006.FUNCTIONS.values()) != function_bodies(
         rev_0008.FUNCTIONS.values()
+    )
+    assert function_bodies(rev_0008.FUNCTIONS.values()) != function_bodies(
+        rev_0013.FUNCTIONS.values()
     )
     today = rollup_sql.ROLLUP_TRIGGERS_PG
     assert set(installed_functions(engine)) == ROLLUP_FUNCTIONS
@@ -391,5 +400,6 @@ def test_each_revision_installs_the_rollup_ddl_it_carries(pg_database):
     )
     assert store.rollup_differences(engine, "UTC") == 0
     with engine.connect() as conn:
-        assert conn.execute(sa.text("SELECT sum(n_rows) FROM performance_daily")).scalar() == 145
+        # 25 + 20 + 25 + 25 readings by plain SQL under four revisions, 100 by the store
+        assert conn.execute(sa.text("SELECT sum(n_rows) FROM performance_daily")).scalar() == 195
     engine.dispose()

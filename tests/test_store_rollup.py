@@ -138,6 +138,50 @@ def test_out_of_order_readings_move_first_last_and_drops(pg):
     assert tuple(row) == (5, 400, 50, 2, 1050)
 
 
+def test_readings_at_the_same_moment_are_ordered_by_id(pg):
+    """The original schema allows several readings at one moment (adopted 'legacy' rows): the
+    day's first and last reading and its drops follow (time, id), in one statement and when a
+    second one merges, as a fresh count orders them."""
+    rid = store.create_release(pg, "r")
+    day = T0 + timedelta(days=1)
+    insert = sa.text(
+        "INSERT INTO content_performance (release_id, platform, metric_type, metric_value, "
+        "recorded_at, source) VALUES (:rid, 'YouTube', 'views', :v, :at, 'legacy') RETURNING id"
+    )
+    ten, nine = day + timedelta(hours=10), day + timedelta(hours=9)
+    with pg.begin() as conn:  # one statement: 5 at 09:00, then 7, 3, 9 all at 10:00
+        rows = conn.execute(
+            sa.text(
+                "INSERT INTO content_performance (release_id, platform, metric_type, "
+                "metric_value, recorded_at, source) VALUES "
+                "(:rid, 'YouTube', 'views', 7, :ten, 'legacy'), "
+                "(:rid, 'YouTube', 'views', 3, :ten, 'legacy'), "
+                "(:rid, 'YouTube', 'views', 9, :ten, 'legacy'), "
+                "(:rid, 'YouTube', 'views', 5, :nine, 'legacy') RETURNING id, metric_value"
+            ),
+            {"rid": rid, "ten": ten, "nine": nine},
+        ).all()
+    ids = {value: id_ for id_, value in rows}
+    exact(pg)
+
+    def day_row() -> tuple:
+        with pg.connect() as conn:
+            return tuple(
+                conn.execute(
+                    sa.text(
+                        "SELECT n_rows, sum_value, first_id, first_value, last_id, last_value, "
+                        "drops FROM performance_daily WHERE tz = 'UTC'"
+                    )
+                ).one()
+            )
+
+    assert day_row() == (4, 24, ids[5], 5, ids[9], 9, 1)  # 5, 7, 3, 9: one drop (3 < 7)
+    with pg.begin() as conn:  # a later statement at the same moment: after 9 by its id
+        later = conn.execute(insert, {"rid": rid, "v": 8, "at": ten}).scalar_one()
+    exact(pg)
+    assert day_row() == (5, 32, ids[5], 5, later, 8, 2)  # ..., 9, 8: a second drop
+
+
 def _views(rid: int, start: datetime, values: list[int]) -> list[dict]:
     return [
         dict(

@@ -110,7 +110,7 @@ def schema_sql(dialect_name: str = "postgresql") -> str:
             parts.append(str(CreateIndex(index).compile(dialect=dialect)).strip() + ";\n")
     if dialect_name == "postgresql":
         parts.append(
-            "-- the rollup's triggers (perfdash/schema/rollup_sql.py; revision 0006, functions replaced in 0008)\n"
+            "-- the rollup's triggers (perfdash/schema/rollup_sql.py; revision 0006, functions replaced in 0008 and 0013)\n"
         )
         parts.extend(ddl.strip() + ";\n" for ddl in ROLLUP_TRIGGERS_PG)
     return "\n".join(parts)

@@ -29,23 +29,30 @@ def rollup_count_sql(readings: str) -> str:
 
     The one definition of how a series-day is counted: the triggers recount days with it and
     the store builds and checks a zone's rollup with it, so they cannot count differently.
+
+    One sort serves the window and the grouping.  Its key starts with the two integers
+    (release, day) that tell most readings apart, so few comparisons reach the text columns;
+    the window marks each day's first reading (no previous one) and last (no next one), which
+    the grouping keeps with plain aggregates instead of comparing an array built per reading
+    (a third less CPU for the count than ``min/max(ARRAY[epoch_us, id, value])``).
     """
     return f"""
 SELECT {ROLLUP_KEY}, count(*), sum(metric_value),
-       min(recorded_at), (min(ARRAY[us, id, metric_value]))[2], (min(ARRAY[us, id, metric_value]))[3],
-       max(recorded_at), (max(ARRAY[us, id, metric_value]))[2], (max(ARRAY[us, id, metric_value]))[3],
+       min(recorded_at), max(id) FILTER (WHERE prev IS NULL),
+       max(metric_value) FILTER (WHERE prev IS NULL),
+       max(recorded_at), max(id) FILTER (WHERE is_last), max(metric_value) FILTER (WHERE is_last),
        count(*) FILTER (WHERE value_kind = 'total' AND metric_value < prev)
 FROM (
     SELECT z.tz, c.release_id, lower(c.platform) AS platform_key, c.metric_type, c.value_kind,
            (c.recorded_at AT TIME ZONE z.tz)::date AS day, c.id, c.metric_value, c.recorded_at,
-           (extract(epoch FROM c.recorded_at) * 1000000)::bigint AS us,
-           lag(c.metric_value) OVER (
-               PARTITION BY z.tz, c.release_id, lower(c.platform), c.metric_type, c.value_kind,
-                            (c.recorded_at AT TIME ZONE z.tz)::date
-               ORDER BY c.recorded_at, c.id) AS prev
+           lag(c.metric_value) OVER w AS prev, lead(c.id) OVER w IS NULL AS is_last
     FROM {readings}
+    WINDOW w AS (
+        PARTITION BY c.release_id, (c.recorded_at AT TIME ZONE z.tz)::date, lower(c.platform),
+                     c.metric_type, c.value_kind, z.tz
+        ORDER BY c.recorded_at, c.id)
 ) r
-GROUP BY {ROLLUP_KEY}"""
+GROUP BY release_id, day, platform_key, metric_type, value_kind, tz"""
 
 
 def rollup_insert_sql(readings: str) -> str:
@@ -99,8 +106,8 @@ def _recount_body(keys: str) -> str:
 # batch lies wholly after (a collector's next run, the rest of an hourly day in the next import
 # chunk) or before (a backfill) the stored readings, with one comparison at the seam.  Only a
 # batch interleaved with a day's stored readings marks it (-1) to be counted again from its
-# readings; before, so was every day given several readings by one statement (3.5 s of a
-# 1M-row COPY went to counting the heavy releases' hourly days again).
+# readings; before revision 0008, so was every day given several readings by one statement
+# (3.5 s of a 1M-row COPY went to counting the heavy releases' hourly days again).
 _COUNT_NEW_ROWS = rollup_count_sql(
     "new_rows c CROSS JOIN performance_rollup_zones z WHERE c.recorded_at IS NOT NULL"
 )
