@@ -114,3 +114,25 @@ def test_json_types_unknown_fields_and_odd_ids_are_refused_not_errors(client_and
     assert sorted(allow.split(", ")) == ["GET", "HEAD", "OPTIONS", "POST"]
     assert client.put("/api/v1/annotations", json=good, headers=editor).status_code == 405
     assert len(store.list_annotations(engine)) == 2
+
+
+@pytest.mark.parametrize(
+    ("release", "words"),
+    [("rel\x00", "control characters"), ("rel\u200b", "invisible characters")],
+)
+def test_a_release_key_the_rules_refuse_is_a_400_naming_it(client_and_tokens, release, words):
+    client, tokens, engine = client_and_tokens
+    listed = client.get(
+        "/api/v1/annotations", query_string={"release": release}, headers=bearer(tokens["viewer"])
+    )
+    assert listed.status_code == 400, listed.get_data(as_text=True)
+    error = listed.get_json()["error"]
+    assert error["details"] == [{"field": "release", "message": error["details"][0]["message"]}]
+    assert words in error["message"]
+    posted = client.post(
+        "/api/v1/annotations",
+        json={"release": release, "date": "2026-03-01", "text": "x"},
+        headers=bearer(tokens["editor"]),
+    )
+    assert posted.status_code == 400 and words in posted.get_data(as_text=True)
+    assert store.list_annotations(engine, None) == []

@@ -18,6 +18,7 @@ from flask import Response, jsonify, request
 from perfdash import store
 from perfdash.api import http
 from perfdash.ingest.annotations import add_annotation, find_release
+from perfdash.ingest.rules import release_key
 
 ANNOTATION_FIELDS = ("release", "date", "text")
 
@@ -46,6 +47,9 @@ def list_annotations() -> Response:
 def _release_filter(raw: str | None) -> list[int] | None:
     if raw is None or not raw.strip():
         return None
+    _, error = release_key(raw)
+    if error:  # never looked up: NUL or a lone surrogate would reach the driver
+        raise http.ApiError(400, f"release: {error}", [{"field": "release", "message": error}])
     found = find_release(http.engine(), raw)
     if found is None:
         raise http.ApiError(
