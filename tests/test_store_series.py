@@ -106,3 +106,33 @@ def test_totals_before(engine, release):
         )
     base = store.totals_before(engine, [release], T(2026, 1, 3))
     assert base[["platform_key", "baseline"]].values.tolist() == [["youtube", 20]]
+
+
+def test_a_bucket_whose_readings_add_up_past_2_63_says_so(engine):
+    """Two readings at the maximum in one day: the bucket's sum passes what the database adds
+    up (SQLite's sum() and PostgreSQL's BIGINT); the read says so in words instead of a raw
+    error or "the database is unavailable"."""
+    rid = store.create_release(engine, "rel-max")
+    store.insert_metrics(
+        engine,
+        [
+            dict(
+                release_id=rid,
+                platform="YouTube",
+                metric_type="views",
+                metric_value=2**63 - 1,
+                recorded_at=datetime(2026, 1, 5, hour, tzinfo=UTC),
+                value_kind="total",
+            )
+            for hour in (1, 2)
+        ],
+    )
+    with pytest.raises(store.InvalidValueError, match="add up past 9,223,372,036,854,775,807"):
+        store.release_series(
+            engine,
+            [rid],
+            bucket="day",
+            tz="UTC",
+            start=datetime(2026, 1, 1, tzinfo=UTC),
+            end=datetime(2026, 2, 1, tzinfo=UTC),
+        )

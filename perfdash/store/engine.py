@@ -31,7 +31,12 @@ from perfdash.config import (
     Settings,
     load_settings,
 )
-from perfdash.store.errors import DatabaseUnavailableError, PerformanceDbError, UnknownReleaseError
+from perfdash.store.errors import (
+    DatabaseUnavailableError,
+    InvalidValueError,
+    PerformanceDbError,
+    UnknownReleaseError,
+)
 
 
 @functools.lru_cache(maxsize=200_000)
@@ -172,6 +177,18 @@ def _is_pg(bind: Engine | Connection) -> bool:
     return bind.dialect.name == "postgresql"
 
 
+SUM_TOO_LARGE = (
+    "These readings add up past 9,223,372,036,854,775,807, the largest whole number the "
+    "database can add; nothing is shown rather than a wrong number"
+)
+
+
+def _overflowed(text: str) -> bool:
+    """A sum past 2^63 - 1: SQLite's sum() says "integer overflow", PostgreSQL's cast of a
+    NUMERIC sum to BIGINT "bigint out of range"."""
+    return "integer overflow" in text or "bigint out of range" in text
+
+
 @contextlib.contextmanager
 def _translate_errors() -> Iterator[None]:
     """Turn driver and SQLAlchemy errors into PerformanceDbError subclasses."""
@@ -181,6 +198,8 @@ def _translate_errors() -> Iterator[None]:
         raise
     except OperationalError as exc:
         text = str(exc.orig).lower() if exc.orig else str(exc).lower()
+        if _overflowed(text):
+            raise InvalidValueError(SUM_TOO_LARGE) from exc
         if "lock timeout" in text:
             raise PerformanceDbError(
                 "The database waited too long for a lock (another session holds the table); "
@@ -201,6 +220,8 @@ def _translate_errors() -> Iterator[None]:
             raise UnknownReleaseError("The release does not exist (any more)") from exc
         raise PerformanceDbError(f"The database refused the write: {exc.orig}") from exc
     except DBAPIError as exc:
+        if _overflowed(str(exc.orig).lower()):
+            raise InvalidValueError(SUM_TOO_LARGE) from exc
         if exc.connection_invalidated:
             raise DatabaseUnavailableError(
                 "The connection to the database was lost; try again"
