@@ -129,19 +129,42 @@ def _copy_file(cur: Any, path: Path) -> int:
     return cur.rowcount
 
 
-def raw_copy(url: str, path: Path) -> tuple[float, int]:
-    """Raw psycopg COPY of copy.csv into content_performance: the ingest limit."""
+def server_cpu_s(conn: Any) -> float | None:
+    """CPU seconds (user + system) the server process of psycopg connection ``conn`` has used.
+
+    Unlike the wall time, it hardly moves with what else the machine runs, so on a shared
+    machine it tells what a write path costs the server.  None when the server is not a
+    process of this machine (a remote database, another PID namespace).
+    """
+    pid = conn.info.backend_pid
+    try:
+        if b"postgres" not in Path(f"/proc/{pid}/cmdline").read_bytes():
+            return None
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _cpu_used(before: float | None, after: float | None) -> float | None:
+    return None if before is None or after is None else round(after - before, 2)
+
+
+def raw_copy(url: str, path: Path) -> tuple[float, int, float | None]:
+    """Raw psycopg COPY of copy.csv into content_performance: the ingest limit.  Returns the
+    seconds, the rows and the server's CPU seconds (``server_cpu_s``), commit included."""
     import psycopg
 
     with psycopg.connect(psycopg_conninfo(url)) as conn:
+        cpu = server_cpu_s(conn)
         t = time.perf_counter()
         with conn.cursor() as cur:
             rows = _copy_file(cur, path)
         conn.commit()
-        return time.perf_counter() - t, rows
+        return time.perf_counter() - t, rows, _cpu_used(cpu, server_cpu_s(conn))
 
 
-def copy_without_rollup(url: str, path: Path) -> tuple[float, int]:
+def copy_without_rollup(url: str, path: Path) -> tuple[float, int, float | None]:
     """``raw_copy`` with the rollup's insert trigger disabled, rolled back: what COPY costs
     with the indexes alone, so the rollup's share of every write is measured in the same run.
 
@@ -154,11 +177,13 @@ def copy_without_rollup(url: str, path: Path) -> tuple[float, int]:
     with psycopg.connect(psycopg_conninfo(url)) as conn:
         with conn.cursor() as cur:
             cur.execute("ALTER TABLE content_performance DISABLE TRIGGER perfdash_rollup_insert")
+            cpu = server_cpu_s(conn)
             t = time.perf_counter()
             rows = _copy_file(cur, path)
             seconds = time.perf_counter() - t
+            cpu = _cpu_used(cpu, server_cpu_s(conn))
         conn.rollback()
-    return seconds, rows
+    return seconds, rows, cpu
 
 
 def truncate(url: str) -> None:
@@ -223,19 +248,22 @@ def measure_writes(
     the load moves a lot from one round to the next.
     """
     per: dict[str, list[float]] = {"without": [], "copy": [], "import": []}
+    cpu: dict[str, list[float | None]] = {"without": [], "copy": []}
     out: dict[str, Any] = {}
     for n in range(rounds):
         if n:
             truncate(url)
-        seconds, copied = copy_without_rollup(url, copy_csv)
+        seconds, copied, used = copy_without_rollup(url, copy_csv)
         per["without"].append(copied / seconds)
+        cpu["without"].append(used)
         out["copy_without_rollup_rows_written"] = copied
         out["rows_after_rolled_back_copy"] = count_rows(engine)
         log(f"raw COPY, rollup trigger off (rolled back): {copied / seconds:,.0f} rows/s")
         truncate(url)  # its dead rows and WAL are not the next COPY's cost
 
-        seconds, copied = raw_copy(url, copy_csv)
+        seconds, copied, used = raw_copy(url, copy_csv)
         per["copy"].append(copied / seconds)
+        cpu["copy"].append(used)
         out["copy_rows_written"] = count_rows(engine)
         log(f"raw COPY: {copied:,} rows, {copied / seconds:,.0f} rows/s")
         truncate(url)
@@ -252,6 +280,18 @@ def measure_writes(
         out[f"{name}_rows_per_s"] = round(statistics.median(per[key]))
         if rounds > 1:
             out[f"{name}_rows_per_s_rounds"] = [round(x) for x in per[key]]
+    if None not in cpu["without"] + cpu["copy"]:
+        # the same ratio by the server's CPU: what the rollup's trigger costs, whatever the load
+        for key, name in (("without", "copy_without_rollup"), ("copy", "copy")):
+            out[f"{name}_server_cpu_s"] = statistics.median(cpu[key])
+        ratios = [ratio(w, c) for w, c in zip(cpu["without"], cpu["copy"], strict=True)]
+        ratios = [r for r in ratios if r is not None]  # a tiny run may spend under one tick
+        out["copy_vs_copy_without_rollup_server_cpu"] = (
+            statistics.median(ratios) if ratios else None
+        )
+        if rounds > 1:
+            out["copy_server_cpu_s_rounds"] = cpu["copy"]
+            out["copy_without_rollup_server_cpu_s_rounds"] = cpu["without"]
     if rounds > 1:
         out["write_rounds"] = rounds
         out["import_vs_copy_rounds"] = [
@@ -436,7 +476,7 @@ def run(
             out["csv_mb"] = round(import_csv.stat().st_size / 2**20, 1)
 
             if load_only:
-                seconds, copied = raw_copy(url, copy_csv)
+                seconds, copied, _ = raw_copy(url, copy_csv)
                 out["copy_rows_written"] = count_rows(engine)
                 out["copy_rows_per_s"] = round(copied / seconds)
                 log(f"raw COPY: {copied:,} rows, {out['copy_rows_per_s']:,} rows/s")

@@ -136,6 +136,12 @@ def test_import_only_measures_the_writes_in_rounds(pg_admin):
     assert out["rollup_differences_after_import"] == 0
     for ratio in ("import_vs_copy", "copy_vs_copy_without_rollup"):
         assert out[ratio] == sorted(out[f"{ratio}_rounds"])[1]
+    # the server runs on this machine: its CPU for each COPY, the trigger's share by CPU
+    for name in ("copy", "copy_without_rollup"):
+        spent = out[f"{name}_server_cpu_s_rounds"]
+        assert len(spent) == 3 and all(s >= 0 for s in spent) and sum(spent) > 0
+        assert out[f"{name}_server_cpu_s"] == sorted(spent)[1]
+    assert out["copy_vs_copy_without_rollup_server_cpu"] > 0
     assert "naive_rows_per_s" not in out and "release_view_ms_p50" not in out
     assert out["machine"]["cpus"] >= 1
     with pg_admin.connect() as conn:  # the scratch database was dropped
