@@ -174,8 +174,13 @@ def test_series_sum_matches_rows(engine, loaded):
 
 
 def test_each_variant_reads_the_path_it_names(engine, request, loaded):
-    """The rollup variant must really read the rollup, the others the readings."""
-    period = metrics.period_for("90d", TZ, now=catalog.NOW)
+    """The rollup variant must really read the rollup, the others the readings (for whole
+    local days: a period cut at now ends inside a day and reads the readings)."""
+    last_day = (catalog.NOW - timedelta(days=1)).date()
+    period = metrics.period_for(
+        "custom", TZ, now=catalog.NOW, start_date=last_day - timedelta(days=89), end_date=last_day
+    )
+    assert not period.cut
     expected = TZ if request.node.callspec.params["engine"].endswith("rollup") else None
     assert store.rollup_zone_for(engine, period.start, period.end, tz=TZ) == expected
     assert store.rollup_zone_for(engine, period.start + timedelta(hours=1), period.end) is None

@@ -10,7 +10,13 @@ from pathlib import Path
 from perfdash import store
 
 STORE = Path(store.__file__).parent
-ALLOWED_OUTSIDE = {"perfdash.config", "perfdash.migrations", "perfdash.schema", "perfdash.vocab"}
+ALLOWED_OUTSIDE = {
+    "perfdash.config",
+    "perfdash.exact",
+    "perfdash.migrations",
+    "perfdash.schema",
+    "perfdash.vocab",
+}
 
 
 def modules() -> dict[str, ast.Module]:
