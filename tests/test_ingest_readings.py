@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from perfdash import store
-from perfdash.ingest.readings import DUPLICATE, record_readings, save_reading
+from perfdash.ingest.readings import DUPLICATE, below_last_total, record_readings, save_reading
 
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 WHEN = "2026-03-01T10:00:00Z"
@@ -201,3 +201,30 @@ def test_a_table_is_checked_by_the_same_rules(engine, rel):
     assert {(r["metric_value"], r["source"]) for r in rows} == {(5, "demo"), (6, "demo")}
     partial = record_readings(engine, frame, source="demo", now=NOW, partial=True)
     assert (partial.written, partial.already_present) == (0, 2)
+
+
+def test_a_total_below_the_last_one_is_found_before_it_is_saved(engine, rel):
+    record = {**reading(release_key=..., release_id=rel["rel-1"]), "metric_value": "119,724"}
+    save_reading(engine, record, tz="UTC", now=NOW)
+    later = {**record, "recorded_at": "2026-03-02T10:00:00Z"}
+    last = below_last_total(engine, {**later, "metric_value": "100"}, tz="UTC", now=NOW)
+    assert last == (119_724, datetime(2026, 3, 1, 10, tzinfo=UTC))
+    # the platform's name in any case is the same series
+    assert (
+        below_last_total(
+            engine, {**later, "platform": "youtube", "metric_value": "5"}, tz="UTC", now=NOW
+        )[0]
+        == 119_724
+    )
+    # equal or higher, another metric or platform, a count for a period, an earlier time,
+    # or a record the rules refuse: nothing to confirm
+    for other in (
+        {**later, "metric_value": "119,724"},
+        {**later, "metric_type": "likes", "metric_value": "5"},
+        {**later, "platform": "TikTok", "metric_value": "5"},
+        {**later, "value_kind": "period", "metric_value": "5"},
+        {**record, "recorded_at": "2026-02-01T10:00:00Z", "metric_value": "5"},
+        {**later, "metric_value": "-5"},
+    ):
+        assert below_last_total(engine, other, tz="UTC", now=NOW) is None, other
+    assert store.count_metrics(engine) == 1  # asking wrote nothing

@@ -57,13 +57,17 @@ class ImportReport:
         )
 
     def problem_lines(self, limit: int = MAX_PROBLEMS) -> list[str]:
-        out = [str(p) for p in self.problems[:limit]]
+        """The problems in file line order (checks run column by column, so they are found
+        out of order), then how many more there are."""
+        ordered = sorted(self.problems, key=lambda p: p.line)
+        out = [str(p) for p in ordered[:limit]]
         if self.problem_count > len(out):
             out.append(f"... and {self.problem_count - len(out):,} more problems")
         return out
 
-    def summary(self) -> str:
-        """One paragraph a person reads after an import or a dry run."""
+    def summary(self, create_hint: str = "use --create-missing to create them") -> str:
+        """One paragraph a person reads after an import or a dry run; ``create_hint`` says how
+        to create unknown releases in the words of the face that shows it."""
         if self.fatal:
             return f"Nothing was imported: {self.fatal}"
         parts = [f"{self.rows:,} rows for {self.release_count:,} release(s)"]
@@ -80,7 +84,7 @@ class ImportReport:
             if self.problem_count:
                 why.append(f"{self.problem_count:,} problem(s)")
             if self.unknown_keys and not self.create_missing:
-                why.append("unknown release keys (use --create-missing to create them)")
+                why.append(f"unknown release keys ({create_hint})")
             return f"{head} Nothing was imported: {' and '.join(why)}."
         if self.dry_run:
             return f"{head} Dry run: nothing was written."

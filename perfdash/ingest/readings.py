@@ -44,7 +44,7 @@ from perfdash.ingest.rules import (
     shape_errors,
 )
 
-__all__ = ["Recorded", "Refusal", "record_readings", "save_reading"]
+__all__ = ["Recorded", "Refusal", "below_last_total", "record_readings", "save_reading"]
 
 NOT_SAVED = "Nothing was saved: fix the fields marked below."
 DUPLICATE = (
@@ -168,6 +168,42 @@ def save_reading(
         {},
         f"{verb} {v['platform']} {v['metric_type']} = {v['metric_value']:,} (row {row}).",
     )
+
+
+def below_last_total(
+    bind: Engine | Connection,
+    record: dict[str, Any],
+    *,
+    tz: str,
+    now: datetime | None = None,
+) -> tuple[int, datetime] | None:
+    """The last total (and its time) of the record's release, platform and metric before the
+    record's time, when the record is a lifetime total below it; else None.
+
+    A total lower than the last one is a drop: the dashboard counts it as a platform's
+    correction.  Typed by hand it is far more often a slip (100 for 100,000), so the form asks
+    before saving it.  A record that does not pass the rules gives None: saving it says why.
+    """
+    checked = record_readings(bind, [record], source="manual", tz=tz, now=now, dry_run=True)
+    if not checked.ok or not len(checked.accepted):
+        return None
+    v = checked.accepted[0]
+    if v["value_kind"] != "total":
+        return None
+    with store.transaction(bind) as conn:
+        before = store.totals_before(
+            conn,
+            [v["release_id"]],
+            v["recorded_at"],
+            metric_types=[v["metric_type"]],
+            platforms=[v["platform"]],
+        )
+    if before.empty:
+        return None
+    last = int(before["baseline"].iloc[0])
+    if v["metric_value"] >= last:
+        return None
+    return last, before["baseline_at"].iloc[0].to_pydatetime()
 
 
 # --------------------------------------------------------------------------- a list of records

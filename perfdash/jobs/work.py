@@ -16,6 +16,13 @@ from perfdash.jobs.context import JobContext, Reporter
 Result = tuple[str, dict[str, Any]]
 
 
+# a job is started from the entry page or the API, never the command line
+CREATE_HINT = (
+    "tick “Create the unknown releases in the same import” on the entry page, or send "
+    "create_missing=1 through the API, to create them"
+)
+
+
 def run_import(ctx: JobContext, job: dict[str, Any], reporter: Reporter) -> Result:
     """Import the job's upload, all-or-nothing, reporting rows done after every chunk."""
     from perfdash.csvio.importer import import_csv
@@ -42,7 +49,7 @@ def run_import(ctx: JobContext, job: dict[str, Any], reporter: Reporter) -> Resu
     reporter.last = {"done": report.rows, "total": report.rows}
     return ("done" if ok else "failed"), {
         "ok": ok,
-        "summary": report.summary(),
+        "summary": report.summary(create_hint=CREATE_HINT),
         "problems": report.problem_lines(limit=50),
         "rows": report.rows,
         "written": report.written,

@@ -77,6 +77,7 @@ def section() -> html.Div:
             ),
             html.Div(id="entry-import-result", className="mt-3"),
             dcc.Store(id="entry-import-token"),
+            dcc.Store(id="entry-import-unknown-count", data=0),
             dcc.Store(id="entry-import-job"),
             dcc.Interval(id="entry-import-poll", interval=500, disabled=True),
         ]
@@ -138,7 +139,10 @@ def preview(report: csvio.ImportReport) -> Any:
                 [
                     html.Strong(f"{len(report.unknown_keys):,} unknown release key(s): "),
                     ", ".join(report.unknown_keys),
-                    html.Div("Tick the box below to create them in the same import."),
+                    html.Div(
+                        "Import stays off until you tick “Create the unknown releases in the "
+                        "same import” below, or add those releases first (Releases, above)."
+                    ),
                 ],
                 color="warning",
                 id="entry-import-unknown",
@@ -182,6 +186,7 @@ def register(app: Dash) -> None:
         Output("entry-import-confirm", "disabled"),
         Output("entry-import-result", "children"),
         Output("entry-upload", "contents"),
+        Output("entry-import-unknown-count", "data"),
         Input("entry-upload", "contents"),
         State("entry-upload", "filename"),
         State("entry-import-token", "data"),
@@ -190,18 +195,19 @@ def register(app: Dash) -> None:
     def upload(contents, filename, previous):
         # contents is cleared after reading, so choosing the same file again works
         if not contents:
-            return no_update, no_update, no_update, no_update, no_update
+            return no_update, no_update, no_update, no_update, no_update, no_update
         try:
             auth.require_role("editor")
         except auth.PermissionDenied as exc:
-            return components.denied(exc), None, True, "", None
+            return components.denied(exc), None, True, "", None, 0
         try:
             data = decode_upload(contents)
         except csvio.CsvImportError as exc:
-            return dbc.Alert(str(exc), color="danger"), None, True, "", None
+            return dbc.Alert(str(exc), color="danger"), None, True, "", None, 0
         too_big = upload_too_big(len(data), context.settings().max_upload_mb)
         if too_big:
-            return dbc.Alert(too_big, color="danger", id="entry-import-fatal"), None, True, "", None
+            fatal = dbc.Alert(too_big, color="danger", id="entry-import-fatal")
+            return fatal, None, True, "", None, 0
         report = csvio.import_csv(context.engine(), data, dry_run=True, tz=context.settings().tz)
         report.filename = filename or report.filename
         can_import = report.fatal is None and report.problem_count == 0 and report.rows > 0
@@ -210,7 +216,20 @@ def register(app: Dash) -> None:
         token = None
         if can_import:  # kept in the database for the import, whichever host runs it
             token = jobs.save_upload(context.jobs(), data, filename=filename, created_by=_user())
-        return preview(report), token, not can_import, "", None
+        unknown = len(report.unknown_keys)
+        return preview(report), token, not can_import, "", None, unknown
+
+    @app.callback(
+        Output("entry-import-confirm", "disabled", allow_duplicate=True),
+        Input("entry-import-create", "value"),
+        Input("entry-import-unknown-count", "data"),
+        State("entry-import-token", "data"),
+        prevent_initial_call=True,
+    )
+    def ready(create_missing, unknown, token):
+        """Import waits for the box to be ticked while the file names releases that do not
+        exist: importing would refuse the whole file."""
+        return not token or bool(unknown and not create_missing)
 
     @app.callback(
         Output("entry-import-poll", "disabled"),

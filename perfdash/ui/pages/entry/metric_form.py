@@ -14,10 +14,11 @@ import dash_bootstrap_components as dbc
 from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
 
 from perfdash import auth, ingest, metrics, store
-from perfdash.ingest.readings import save_reading
+from perfdash.ingest.readings import below_last_total, save_reading
 from perfdash.ui import components, context
 from perfdash.ui.panels import collect_now
 
+CONFIRM_LOW = "entry-confirm-low-button"  # "Save as a correction" under a total below the last
 FIELDS = [
     "release_id",
     "platform",
@@ -63,19 +64,23 @@ def _fields(tz: str, options: list[dict], selected: int | None) -> list[dbc.Col]
         _field("Release", release, "release_id"),
         _field(
             "Platform",
-            dbc.Input(id="entry-platform", list="platform-list", placeholder="YouTube"),
+            dbc.Input(
+                id="entry-platform", list="platform-list", placeholder="pick or type a platform"
+            ),
             "platform",
             "A known platform from the list, or type another.",
         ),
         _field(
             "Metric type",
-            dbc.Input(id="entry-metric_type", list="metric-list", placeholder="views"),
+            dbc.Input(
+                id="entry-metric_type", list="metric-list", placeholder="pick or type a metric"
+            ),
             "metric_type",
             "A known type from the list, or type your own.",
         ),
         _field(
             "Value",
-            dbc.Input(id="entry-metric_value", inputMode="numeric", placeholder="12,345"),
+            dbc.Input(id="entry-metric_value", inputMode="numeric", placeholder="a whole number"),
             "metric_value",
             "A whole number; 12,345 and 12 345 are fine.",
         ),
@@ -91,7 +96,7 @@ def _fields(tz: str, options: list[dict], selected: int | None) -> list[dbc.Col]
         _field("The value is", value_kind, "value_kind"),
         _field(
             "Source URL",
-            dbc.Input(id="entry-source_url", type="url", placeholder="https://"),
+            dbc.Input(id="entry-source_url", type="url", placeholder="optional: where you read it"),
             "source_url",
         ),
         _field("Notes", dbc.Textarea(id="entry-notes", maxLength=ingest.MAX_NOTES), "notes"),
@@ -128,6 +133,32 @@ def section(tz: str, options: list[dict], selected: int | None = None) -> html.D
     )
 
 
+def _confirm_low(record: dict, last: int, at: datetime, tz: str) -> dbc.Alert:
+    """Nothing saved yet: the total is below the last one, which is either a slip or a
+    platform's correction; the person says which."""
+    when = at.astimezone(ZoneInfo(tz)).strftime("%Y-%m-%d %H:%M")
+    return dbc.Alert(
+        [
+            html.Strong("Not saved yet: "),
+            f"{record.get('metric_value')} is below the last {record.get('platform')} "
+            f"{record.get('metric_type')} total, {last:,} ({when} {tz}). ",
+            "If the platform lowered its count, save it as a correction (the dashboard shows "
+            "the drop); otherwise fix the value and press Save metric again.",
+            html.Div(
+                dbc.Button(
+                    "Save as a correction",
+                    id={"type": CONFIRM_LOW, "index": 0},
+                    color="warning",
+                    size="sm",
+                    className="mt-2",
+                )
+            ),
+        ],
+        color="warning",
+        id="entry-confirm-low",
+    )
+
+
 def _saved(message: str, editing: int | None) -> dbc.Alert:
     """The confirmation, with Undo for a new reading (an edit is undone by editing again)."""
     undo = dbc.Button("Undo", id="entry-undo", size="sm", color="link", className="ms-2")
@@ -153,14 +184,16 @@ def _register_save(app: Dash) -> None:
         Output("entry-editing", "data"),
         Output("entry-changed", "data"),
         Input("entry-submit", "n_clicks"),
+        Input({"type": CONFIRM_LOW, "index": ALL}, "n_clicks"),
         *[State(f"entry-{f}", "value") for f in FIELDS],
         State("entry-value_kind", "value"),
         State("entry-editing", "data"),
         State("entry-changed", "data"),
         prevent_initial_call=True,
     )
-    def submit(n_clicks, *values):
-        if not n_clicks:
+    def submit(n_clicks, confirm_clicks, *values):
+        confirmed = isinstance(ctx.triggered_id, dict)
+        if not (any(confirm_clicks or []) if confirmed else n_clicks):
             return (no_update,) * (len(FIELDS) + 4)
         *form, kind, editing, changed = values
         record = {**dict(zip(FIELDS, form, strict=True)), "value_kind": kind}
@@ -168,9 +201,12 @@ def _register_save(app: Dash) -> None:
             auth.require_role("editor")
         except auth.PermissionDenied as exc:
             return components.denied(exc), *[""] * len(FIELDS), no_update, no_update, no_update
-        row_id, errors, message = save_reading(
-            context.engine(), record, tz=context.settings().tz, edit=editing
-        )
+        tz = context.settings().tz
+        if editing is None and not confirmed:
+            low = below_last_total(context.engine(), record, tz=tz)
+            if low is not None:
+                return _confirm_low(record, *low, tz), *[""] * len(FIELDS), *(no_update,) * 3
+        row_id, errors, message = save_reading(context.engine(), record, tz=tz, edit=editing)
         texts = [errors.get(f, "") for f in FIELDS]
         if row_id is None:
             failed = dbc.Alert(message, color="danger", id="entry-failed")

@@ -126,16 +126,26 @@ def _form_values(release: dict, tz: str) -> tuple:
 def register(app: Dash) -> None:
     @app.callback(
         *[Output(f"entry-rel-{f}", "value") for f in RELEASE_FORM],
+        *[Output(f"entry-rel-{f}-error", "children", allow_duplicate=True) for f in RELEASE_FORM],
+        Output("entry-rel-result", "children", allow_duplicate=True),
         Input("entry-rel-pick", "value"),
+        State("entry-rel-result", "children"),
         prevent_initial_call=True,
     )
-    def pick_release(pk):
+    def pick_release(pk, result):
+        """The picked release in the fields; a failed save's messages belong to the release
+        that failed, so they go (a success message stays: saving picks the saved release)."""
+        cleared = ("",) * len(RELEASE_FORM)
+        failed = (
+            isinstance(result, dict) and result.get("props", {}).get("id") == "entry-rel-failed"
+        )
+        message = None if failed else no_update
         if pk in (None, NEW_RELEASE):
-            return EMPTY_FORM
+            return *EMPTY_FORM, *cleared, message
         release = store.get_release(context.engine(), int(pk))
         if release is None:
-            return (no_update,) * len(RELEASE_FORM)
-        return _form_values(release, context.settings().tz)
+            return *((no_update,) * len(RELEASE_FORM)), *cleared, message
+        return *_form_values(release, context.settings().tz), *cleared, message
 
     @app.callback(
         Output("entry-rel-result", "children"),
