@@ -199,3 +199,45 @@ def leaderboard(
         cast = float if kind.is_score else int
         before = {int(r): cast(v) for r, v in zip(prev["release_id"], prev[column], strict=True)}
     return board, before
+
+
+def catalog_line(
+    conn: Connection, metric: str, period: metrics.Period, granularity: str, tz: str
+) -> pd.DataFrame:
+    """The whole catalog's gain of ``metric`` per platform and bucket: each release's gains
+    (from its own baseline) added up per platform, with each bucket's completeness; the frame
+    has ``time_series``' columns (``release_id`` 0 stands for the catalog)."""
+    where = dict(metric_types=[metric])
+    bucket = dict(start=period.start, end=period.end, bucket=granularity, tz=tz)
+    series = store.release_series(conn, None, **bucket, **where)
+    if series.empty:
+        return metrics.totals_and_gains(series)
+    baseline = store.totals_before(conn, None, period.start, **where) if period.start else None
+    gains = metrics.totals_and_gains(series, baseline)
+    summed = (
+        gains.groupby(["platform_key", "bucket"], sort=True)
+        .agg(gain=("gain", lambda g: g.sum(min_count=1)), total=("total", "sum"))
+        .reset_index()
+    )
+    return summed.assign(
+        release_id=0,
+        metric_type=metric,
+        correction=False,
+        complete=metrics.bucket_complete(summed["bucket"], granularity, tz, period),
+    )
+
+
+def risers(board: pd.DataFrame, before: dict[int, float], count: int = 5) -> pd.DataFrame:
+    """The releases of ``board`` whose gain grew most over the previous period's."""
+    if board.empty:
+        return board.assign(rise=pd.Series(dtype="float64"))
+    rise = [
+        float(g) - float(before.get(int(r), 0))
+        for r, g in zip(board["release_id"], board["gain"], strict=True)
+    ]
+    out = board.assign(rise=rise)
+    return (
+        out[out["rise"] > 0]
+        .sort_values(["rise", "release_id"], ascending=[False, True])
+        .head(count)
+    )

@@ -37,6 +37,8 @@ READ_ONLY = {
     "metric_form.editing_mode",
     "releases.pick_release",
     "metric_kinds.pick_kind",
+    "overview.overview",
+    "overview.attention",
     "csv_import.poll",
     "collect_now.poll",
     "alerts.alerts_list",

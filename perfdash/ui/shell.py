@@ -34,7 +34,7 @@ from flask import has_request_context
 from perfdash import auth
 from perfdash.ui import errors
 from perfdash.ui.components import PAGE_VIEW, THEME_STORE
-from perfdash.ui.pages import alerts, dashboard, entry, launches
+from perfdash.ui.pages import alerts, dashboard, entry, launches, overview
 
 Query = dict[str, list[str]]
 
@@ -61,7 +61,8 @@ class Page:
 
 
 PAGES = (
-    Page("/dashboard", "Dashboard", dashboard, aliases=("/",)),
+    Page("/overview", "Overview", overview, aliases=("/",)),
+    Page("/dashboard", "Dashboard", dashboard),
     Page("/entry", "Data entry", entry),
     Page("/alerts", "Alerts", alerts),
     Page("/launches", "Launches", launches),
@@ -153,7 +154,7 @@ def user_indicator() -> Component:
 
 def not_found(pathname: str | None) -> dbc.Alert:
     return dbc.Alert(
-        [f"There is no page at {pathname}. ", html.A("Open the dashboard", href=HOME.path)],
+        [f"There is no page at {pathname}. ", html.A("Open the overview", href=HOME.path)],
         color="warning",
     )
 

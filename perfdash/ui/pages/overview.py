@@ -1,0 +1,239 @@
+"""/ (and /overview): the whole catalog at a glance, the page a label manager opens first.
+
+A KPI strip per metric with its change, the catalog's gain per day by platform, the top releases
+and the risers of the period, the week's spike alerts and the stale releases; every release
+named is a link to its own view on the dashboard.  The numbers come from ``perfdash.readout``,
+the dashboard's and the API's read path.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
+
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import Dash, Input, Output, dcc, html
+
+from perfdash import alerts, metrics, readout, store
+from perfdash.ui import context
+from perfdash.ui.components import THEME_STORE
+from perfdash.ui.figures import charts
+from perfdash.ui.panels import freshness
+
+PERIODS = [("7d", "7 days"), ("28d", "28 days"), ("90d", "90 days")]
+DEFAULT_PERIOD = "28d"
+TOP = 5
+ALERT_DAYS = 7
+
+
+def layout(query: dict[str, list[str]]) -> html.Div:
+    period = (query.get("period") or [DEFAULT_PERIOD])[0]
+    period = period if period in dict(PERIODS) else DEFAULT_PERIOD
+    return html.Div(
+        [
+            html.Div(
+                [
+                    html.H4("Catalog overview", className="d-inline me-3"),
+                    dbc.RadioItems(
+                        id="ov-period",
+                        options=[{"label": label, "value": v} for v, label in PERIODS],
+                        value=period,
+                        inline=True,
+                        className="d-inline-block",
+                    ),
+                ],
+                className="mb-2",
+            ),
+            html.Div(id="ov-when", className="text-muted small mb-2"),
+            dcc.Loading(html.Div(id="ov-kpis", className="mb-3"), type="dot"),
+            dcc.Loading(dcc.Graph(id="ov-chart", config={"displaylogo": False}), type="default"),
+            dbc.Row(
+                [
+                    dbc.Col([html.H5("Top releases"), html.Div(id="ov-top")], md=6),
+                    dbc.Col([html.H5("Rising"), html.Div(id="ov-risers")], md=6),
+                ],
+                className="mb-3",
+            ),
+            dbc.Row(
+                [
+                    dbc.Col([html.H5(f"Alerts, last {ALERT_DAYS} days"), html.Div(id="ov-alerts")]),
+                    dbc.Col([html.H5("Freshness"), html.Div(id="ov-stale")]),
+                ]
+            ),
+        ]
+    )
+
+
+def _release_href(release_id: int, period: str) -> str:
+    return "/dashboard?" + urlencode({"release": release_id, "period": period})
+
+
+def kpi_strip(kpis: list[metrics.Kpi], has_previous: bool) -> dbc.Row | dbc.Alert:
+    """One small card per metric: the catalog's gain (a score's mean level) and its change."""
+    if not kpis:
+        return dbc.Alert("No numbers in this period yet.", color="secondary", id="ov-empty")
+    cards = []
+    for kpi in metrics.order_kpis(kpis):
+        main = (
+            metrics.format_level(kpi.total)
+            if kpi.kind == "score"
+            else metrics.format_gain(kpi.gain)
+        )
+        word = {"counter": "gained", "audience": "net change"}.get(kpi.kind, "mean level")
+        judged = (
+            kpi.metric_kind.better(kpi.change)
+            if kpi.kind == "score"
+            else (None if kpi.change is None else kpi.change >= 0)
+        )
+        colour = {True: "text-success", False: "text-danger"}.get(judged, "text-muted")
+        change = metrics.change_text(kpi) if has_previous else ""
+        body = [
+            html.Div(kpi.metric_kind.label(), className="small text-uppercase text-muted"),
+            html.Div(main, className="ov-kpi-main fs-4 fw-bold"),
+            html.Div(word, className="small text-muted"),
+            html.Div(change, className=f"ov-kpi-change small {colour}"),
+        ]
+        cards.append(
+            dbc.Col(
+                html.Div(
+                    dbc.Card(dbc.CardBody(body)),
+                    className="ov-kpi",
+                    **{"data-metric": kpi.metric_type},
+                ),
+                xs=6,
+                md=3,
+                lg=2,
+                className="mb-2",
+            )
+        )
+    return dbc.Row(cards, className="g-2")
+
+
+def release_list(
+    board: pd.DataFrame,
+    period: str,
+    column: str,
+    kind: metrics.MetricKind,
+    css: str,
+    suffix: str = "",
+) -> html.Div | html.Ol:
+    """Ranked releases, each a link to its own view."""
+    if board.empty:
+        return html.Div("Nothing in this period.", className="text-muted small")
+    items = []
+    for r in board.itertuples():
+        name = store.release_label(
+            {"title": r.title, "release_id": r.release_key, "artist_name": r.artist_name}
+        )
+        value = getattr(r, column)
+        shown = metrics.format_level(value) if kind.is_score else metrics.format_gain(value)
+        items.append(
+            html.Li(
+                [
+                    dcc.Link(
+                        name, href=_release_href(int(r.release_id), period), className="ov-link"
+                    ),
+                    html.Span(f" {shown} {kind.metric_type}{suffix}", className="text-muted small"),
+                ],
+                className=css,
+                **{"data-release": str(int(r.release_id))},
+            )
+        )
+    return html.Ol(items, className="mb-0")
+
+
+def alert_list(found: list[alerts.Alert], period: str) -> html.Div:
+    if not found:
+        return html.Div("No spikes.", className="text-muted small", id="ov-no-alerts")
+    return html.Ul(
+        [
+            html.Li(
+                [
+                    f"{a.day:%Y-%m-%d} ",
+                    dcc.Link(a.label, href=a.path(), className="ov-alert-link"),
+                    html.Span(f": {a.items[0].text()}", className="small text-muted"),
+                ],
+                className="ov-alert",
+            )
+            for a in found[:TOP]
+        ]
+    )
+
+
+def register(app: Dash) -> None:
+    @app.callback(
+        Output("ov-when", "children"),
+        Output("ov-kpis", "children"),
+        Output("ov-chart", "figure"),
+        Output("ov-top", "children"),
+        Output("ov-risers", "children"),
+        Input("ov-period", "value"),
+        Input(THEME_STORE, "data"),
+    )
+    def overview(preset, template):
+        tz = context.settings().tz
+        template = template or "plotly_white"
+        period = metrics.period_for(preset or DEFAULT_PERIOD, tz)
+        previous = period.previous(tz)
+        with store.transaction(context.read_engine()) as conn:
+            numbers = readout.summary(conn, None, [], period, previous)
+            metric = _headline([k.metric_type for k in numbers.kpis])
+            kind = metrics.metric_kind(metric or "", numbers.overrides)
+            line = readout.catalog_line(conn, metric, period, "day", tz) if metric else None
+            board, before = (
+                readout.leaderboard(conn, kind, period, previous, limit=50)
+                if metric
+                else (pd.DataFrame(), {})
+            )
+        when = f"Whole catalog, {_describe(period, tz)}, compared with the period before."
+        if line is None or line.empty:
+            chart = charts.empty_figure("No numbers in this period yet", template)
+        else:
+            chart = charts.time_series(
+                line,
+                mode="gain",
+                release_names={0: "Catalog"},
+                tz=tz,
+                template=template,
+                title=f"Catalog: {charts.axis_title(kind, 'gain', 'day')}, by platform",
+                kind=kind,
+            )
+        top = board.head(TOP)
+        rising = readout.risers(board, before, TOP) if not kind.is_score else board.iloc[0:0]
+        return (
+            when,
+            kpi_strip(numbers.kpis, previous is not None),
+            chart,
+            release_list(top, preset, "total" if kind.is_score else "gain", kind, "ov-top-item"),
+            release_list(rising, preset, "rise", kind, "ov-riser", " more than the period before"),
+        )
+
+    @app.callback(
+        Output("ov-alerts", "children"),
+        Output("ov-stale", "children"),
+        Input("ov-period", "value"),
+    )
+    def attention(preset):
+        tz = context.settings().tz
+        since = datetime.now(UTC).date() - timedelta(days=ALERT_DAYS)
+        with store.transaction(context.read_engine()) as conn:
+            found = alerts.build_alerts(
+                conn, since=since, tz=tz, rule=context.settings().spike_rule
+            )
+            stale = freshness.catalog(conn, tz)
+        return alert_list(found, preset), stale
+
+
+def _headline(types: list[str]) -> str | None:
+    preferred = [t for t in ("views", "streams") if t in types]
+    return preferred[0] if preferred else (types[0] if types else None)
+
+
+def _describe(period: metrics.Period, tz: str) -> str:
+    first = period.start.astimezone(ZoneInfo(tz)).date().isoformat() if period.start else "start"
+    last = period.end.astimezone(ZoneInfo(tz))
+    return (
+        f"{first} to {last:%Y-%m-%d %H:%M} (now)" if period.cut else f"{first} to {last:%Y-%m-%d}"
+    )
