@@ -90,10 +90,10 @@ def summary(
     """Every metric's KPI over the releases (None: the catalog) and platforms (empty: all)."""
     where = dict(platforms=list(platforms) or None)
     ids = None if release_ids is None else list(release_ids)
-    current = store.period_gains(conn, ids, start=period.start, end=period.end, **where)
+    current = store.period_gains(conn, ids, start=period.start, end=period.read_end, **where)
     before = None
     if previous is not None:
-        before = store.period_gains(conn, ids, start=previous.start, end=previous.end, **where)
+        before = store.period_gains(conn, ids, start=previous.start, end=previous.read_end, **where)
     overrides = kinds(conn)
     return Summary(metrics.period_kpis(current, before, overrides), current, before, overrides)
 
@@ -129,7 +129,7 @@ def _line(
     tz: str,
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     where = dict(metric_types=[metric], platforms=list(platforms) or None)
-    bucket = dict(start=period.start, end=period.end, bucket=granularity, tz=tz)
+    bucket = dict(start=period.start, end=period.read_end, bucket=granularity, tz=tz)
     series = store.release_series(conn, release_ids, **bucket, **where)
     baseline = (
         store.totals_before(conn, release_ids, period.start, **where)
@@ -184,14 +184,16 @@ def leaderboard(
     gain), by level for a score (best first; compared with the previous period's level)."""
     by = "gain" if not kind.is_score else ("level_asc" if kind.lower_is_better else "level")
     where = dict(platforms=list(platforms) or None, by=by, limit=limit)
-    board = store.leaderboard(conn, kind.metric_type, start=period.start, end=period.end, **where)
+    board = store.leaderboard(
+        conn, kind.metric_type, start=period.start, end=period.read_end, **where
+    )
     before: dict[int, float] = {}
     if previous is not None and not board.empty:
         prev = store.leaderboard(
             conn,
             kind.metric_type,
             start=previous.start,
-            end=previous.end,
+            end=previous.read_end,
             release_ids=board["release_id"].tolist(),
             **where,
         )

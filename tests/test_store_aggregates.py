@@ -174,8 +174,7 @@ def test_series_sum_matches_rows(engine, loaded):
 
 
 def test_each_variant_reads_the_path_it_names(engine, request, loaded):
-    """The rollup variant must really read the rollup, the others the readings (for whole
-    local days: a period cut at now ends inside a day and reads the readings)."""
+    """The rollup variant must really read the rollup, the others the readings."""
     last_day = (catalog.NOW - timedelta(days=1)).date()
     period = metrics.period_for(
         "custom", TZ, now=catalog.NOW, start_date=last_day - timedelta(days=89), end_date=last_day
@@ -184,3 +183,24 @@ def test_each_variant_reads_the_path_it_names(engine, request, loaded):
     expected = TZ if request.node.callspec.params["engine"].endswith("rollup") else None
     assert store.rollup_zone_for(engine, period.start, period.end, tz=TZ) == expected
     assert store.rollup_zone_for(engine, period.start + timedelta(hours=1), period.end) is None
+
+
+def test_a_period_cut_at_now_reads_whole_days_and_counts_what_reading_to_now_counts(
+    engine, request, loaded
+):
+    """ "Last 28 days" at 11:00 ends at now, inside a day: the store reads to the day's end
+    (the rollup on PostgreSQL), which counts exactly what [start, now) holds, as nothing is
+    recorded after now."""
+    now = catalog.NOW + timedelta(hours=10)  # the catalog's newest reading is before NOW
+    period = metrics.period_for("28d", TZ, now=now)
+    assert period.cut and period.end == now and period.read_end > now
+    expected = TZ if request.node.callspec.params["engine"].endswith("rollup") else None
+    assert store.rollup_zone_for(engine, period.start, period.read_end, tz=TZ) == expected
+    assert store.rollup_zone_for(engine, period.start, period.end, tz=TZ) is None
+    keys = ["release_id", "platform_key", "metric_type"]
+    with engine.connect() as conn:
+        through = store.period_gains(conn, None, start=period.start, end=period.read_end)
+        to_now = store.period_gains(conn, None, start=period.start, end=period.end)
+    assert len(through) >= 30
+    through, to_now = (f.sort_values(keys).reset_index(drop=True) for f in (through, to_now))
+    pd.testing.assert_frame_equal(through, to_now, check_dtype=False)

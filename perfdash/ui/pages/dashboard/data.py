@@ -120,7 +120,7 @@ def records(
         metric_types=[state.metric] if state.metric else None,
         platforms=list(state.platforms) or None,
         start=period.start,
-        end=period.end,
+        end=period.read_end,
     )
     count = store.count_records(conn, state.releases, **where)
     pages = max(1, -(-count // PAGE_SIZE))
