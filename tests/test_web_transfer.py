@@ -11,6 +11,7 @@ import brotli
 import plotly
 import pytest
 from dash.fingerprint import build_fingerprint
+from flask import Flask, Response, request
 
 from perfdash import create_app, store
 from perfdash.config import Settings
@@ -106,6 +107,27 @@ def test_the_page_and_callback_answers_are_compressed_but_never_cached(client):
     assert f"max-age={transfer.YEAR}" not in deps.headers.get("Cache-Control", "")
 
 
+def test_made_up_versions_share_one_kept_copy_and_a_changed_file_gets_a_new_one(tmp_path):
+    """Copies are bounded by the files served, whatever versions a client invents."""
+    css = tmp_path / "site.css"
+    css.write_text("body { color: black; }\n" * 200)
+    server = Flask(__name__, static_folder=str(tmp_path), static_url_path="/assets")
+    kept = transfer.install(server).cache._kept
+    client = server.test_client()
+    first = client.get("/assets/site.css?m=1", headers={"Accept-Encoding": "br"})
+    assert brotli.decompress(first.get_data()) == css.read_bytes()
+    for version in range(2, 12):
+        assert client.get(f"/assets/site.css?m={version}").status_code == 200
+    assert len(kept) == 1
+    css.write_text("body { color: navy; }\n" * 300)  # a new file under the same name
+    os.utime(css, (1, 1))
+    again = client.get("/assets/site.css?m=99", headers={"Accept-Encoding": "br"})
+    assert brotli.decompress(again.get_data()) == css.read_bytes()
+    assert len(kept) == 2
+    client.get("/assets/site.css", headers={"Accept-Encoding": "br"}).get_data()  # unversioned
+    assert len(kept) == 2
+
+
 def test_the_cache_keeps_only_versioned_urls():
     cache = transfer.VersionedCache()
     cache.set("br;", b"a callback's answer")  # an unversioned response's key
@@ -113,3 +135,13 @@ def test_the_cache_keeps_only_versioned_urls():
     cache.set("br;/assets/x.css?m=1", b"kept")
     assert cache.get("br;/assets/x.css?m=1") == b"kept"
     assert cache.get("gzip;/assets/x.css?m=1") is None
+
+
+def test_a_bundle_is_kept_once_whatever_fingerprint_names_it():
+    server = Flask(__name__)
+    keys = set()
+    for name in ("plotly.v7_1_0m1796.min.js", "plotly.v9_9_9m1.min.js"):
+        path = f"/_dash-component-suites/plotly/package_data/{name}"
+        with server.test_request_context(path):
+            keys.add(transfer.file_key(request, Response(b"x")))
+    assert keys == {"/_dash-component-suites/plotly/package_data/plotly.min.js"}

@@ -8,9 +8,10 @@ version cached by the browser for a year.
   (brotli takes ~150 ms of CPU for plotly.js, a cold page's whole budget on a busy worker).
   Only URLs that carry their version are kept -- Dash's component bundles
   (``/_dash-component-suites/.../name.v4_4_1m1732.min.js``) and the assets folder's files
-  (``/assets/x.css?m=<mtime>``), and the favicon (``?v=<dash version>``) -- so a kept copy can never be stale, and every worker, on any
-  host, sends the same bytes for the same URL.  Callback answers and pages are compressed
-  fresh.
+  (``/assets/x.css?m=<mtime>``), and the favicon (``?v=<dash version>``) -- keyed by the file
+  itself (``file_key``), so a kept copy is never stale, made-up versions add none, and every
+  worker, on any host, sends the same bytes for the same URL.  Callback answers and pages are
+  compressed fresh.
 * Cache headers: Dash already gives its fingerprinted bundles ``max-age`` of a year; the
   assets folder's versioned URLs get the same, and both are marked ``immutable`` so a reload
   does not ask again.  A URL without a version keeps Flask's revalidation (ETag).
@@ -20,7 +21,7 @@ from __future__ import annotations
 
 import re
 
-from flask import Flask, Request, Response, request
+from flask import Flask, Request, Response, g, request
 from flask_compress import Compress
 
 ALGORITHMS = ["br", "zstd", "gzip", "deflate"]
@@ -41,9 +42,21 @@ def versioned(req: Request) -> bool:
     return req.path.startswith("/assets/") and "m" in req.args
 
 
+def file_key(req: Request, response: Response) -> str:
+    """Which file's bytes these are, from the server's side, not the URL's version: any number
+    of made-up versions of one file (``?m=1``, ``?m=2``...) share one kept copy, so the copies
+    are bounded by the files the app serves.  An asset's ETag (its mtime and size) changes
+    with its bytes; a bundle in an installed package does not change while the process runs."""
+    name = req.path.rsplit("/", 1)
+    parts = name[-1].split(".")
+    if req.path.startswith(SUITES) and len(parts) > 2:
+        return f"{name[0]}/{'.'.join(parts[:1] + parts[2:])}"
+    return f"{req.path}@{response.get_etag()[0] or ''}"
+
+
 def cache_key(req: Request) -> str:
-    """The kept copy's key: the versioned URL, or "" for a response compressed afresh."""
-    return req.full_path if versioned(req) else ""
+    """The kept copy's key (set by ``long_cache``), or "" for a response compressed afresh."""
+    return g.get("perfdash_file_key", "")
 
 
 class VersionedCache:
@@ -73,6 +86,7 @@ def long_cache(response: Response) -> Response:
     stream on every request.
     """
     if response.status_code == 200 and versioned(request):
+        g.perfdash_file_key = file_key(request, response)
         if response.is_streamed:
             response.direct_passthrough = False
             response.set_data(response.get_data())
