@@ -346,6 +346,7 @@ def test_dash_routes_unaffected(api_env):
             {"id": "url", "property": "pathname", "value": "/nowhere"},
             {"id": "url", "property": "search", "value": ""},
         ],
+        "state": [[]],  # the router's State of every page's view store (ALL): none shown
         "changedPropIds": ["url.pathname"],
     }
     r = c.post("/_dash-update-component", json=payload)
