@@ -120,7 +120,8 @@ def sort_order(sort: dict | None) -> list[tuple[str, str]]:
     """The store's sort order; anything but a table column and asc/desc sorts newest first."""
     sort = sort if isinstance(sort, dict) else {}
     column, direction = sort.get("column"), sort.get("direction")
-    if column not in dict(render.TABLE_COLUMNS) or direction not in ARROWS:
+    known = isinstance(column, str) and column in dict(render.TABLE_COLUMNS)
+    if not known or not isinstance(direction, str) or direction not in ARROWS:
         column, direction = DEFAULT_SORT["column"], DEFAULT_SORT["direction"]
     return [(column, direction)]
 
@@ -155,7 +156,8 @@ def register(app: Dash) -> None:
         if not state.releases:
             return [], [], 0, "", True, True
         step = {"dash-table-prev": -1, "dash-table-next": 1}.get(ctx.triggered_id)
-        wanted = int(current or 0) + step if step else 0  # new filters or order: first page
+        shown_before = current if isinstance(current, int) else 0  # a store the browser holds
+        wanted = shown_before + step if step else 0  # new filters or order: the first page
         tz = context.settings().tz
         period, _ = window(state, tz)
         with store.transaction(context.read_engine()) as conn:
@@ -176,4 +178,6 @@ def register(app: Dash) -> None:
     def export(_clicks, rows, shown):
         stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
         text = rows_csv(rows or [], [c for c, _ in render.TABLE_COLUMNS])
-        return dcc.send_string(text, f"perfdash-records-p{int(shown or 0) + 1}-{stamp}.csv")
+        return dcc.send_string(
+            text, f"perfdash-records-p{(shown if isinstance(shown, int) else 0) + 1}-{stamp}.csv"
+        )
