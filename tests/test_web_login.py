@@ -165,6 +165,7 @@ def test_cross_site_posts_are_refused_even_with_a_session(app):
                 {"id": "url", "property": "pathname", "value": "/dashboard"},
                 {"id": "url", "property": "search", "value": ""},
             ],
+            "state": [[]],  # the router's State of every page's view store (ALL)
             "changedPropIds": ["url.pathname"],
         },
         headers={"Origin": "http://localhost"},

@@ -177,7 +177,7 @@ def _is_pg(bind: Engine | Connection) -> bool:
     return bind.dialect.name == "postgresql"
 
 
-SUM_TOO_LARGE = (
+_SUM_TOO_LARGE = (
     "These readings add up past 9,223,372,036,854,775,807, the largest whole number the "
     "database can add; nothing is shown rather than a wrong number"
 )
@@ -199,7 +199,7 @@ def _translate_errors() -> Iterator[None]:
     except OperationalError as exc:
         text = str(exc.orig).lower() if exc.orig else str(exc).lower()
         if _overflowed(text):
-            raise InvalidValueError(SUM_TOO_LARGE) from exc
+            raise InvalidValueError(_SUM_TOO_LARGE) from exc
         if "lock timeout" in text:
             raise PerformanceDbError(
                 "The database waited too long for a lock (another session holds the table); "
@@ -221,7 +221,7 @@ def _translate_errors() -> Iterator[None]:
         raise PerformanceDbError(f"The database refused the write: {exc.orig}") from exc
     except DBAPIError as exc:
         if _overflowed(str(exc.orig).lower()):
-            raise InvalidValueError(SUM_TOO_LARGE) from exc
+            raise InvalidValueError(_SUM_TOO_LARGE) from exc
         if exc.connection_invalidated:
             raise DatabaseUnavailableError(
                 "The connection to the database was lost; try again"
