@@ -36,7 +36,7 @@ def create_app(
     # Imported here, not at the top: every ``import perfdash.x`` (the CLI, migrations, a job
     # worker) runs this file, and need not load the pages and the API (about a second).
     from perfdash import api, auth, jobs, store
-    from perfdash.ui import bundles, errors, shell
+    from perfdash.ui import bundles, errors, inputs, shell
     from perfdash.web import limits, login, security, throttle, transfer
 
     settings = settings or load_settings()
@@ -81,6 +81,7 @@ def create_app(
     )
     throttle.install(server, redis_url=settings.redis_url, tls_verify=settings.redis_tls_verify)
     limits.install(server, max_upload_mb=settings.max_upload_mb)
+    inputs.install(server)  # after limits: the callback's JSON is parsed and bounded
     server.register_blueprint(api.blueprint)
     app.layout = shell.layout
     shell.register(app)

@@ -90,9 +90,14 @@ def test_sign_in_role_check_and_sign_out(demo_app_engine, dash_duo):
     assert store.count_metrics(engine) == before + 1
     assert not dash_duo.driver.find_elements(By.CSS_SELECTOR, "#page-error.show")
 
-    # the user is removed while the page is open: the next callback sends the page to sign-in
+    # the user is removed while the page is open: the next callback is refused, the page says
+    # the session ended (greyed, what it shows kept) and offers to sign in again, back here
     store.delete_user(engine, "eddie")
     dash_duo.find_element("#entry-submit").click()
+    dash_duo.wait_for_contains_text("#page-outage", "Your session has ended")
+    assert "the numbers shown are from" in dash_duo.find_element("#page-outage").text
+    assert "perfdash-stale" in dash_duo.find_element("body").get_attribute("class")
+    dash_duo.find_element("#page-outage-login").click()
     dash_duo.wait_for_element("#login-form")
     assert "next=%2Fentry" in dash_duo.driver.current_url
     assert store.count_metrics(engine) == before + 1

@@ -23,6 +23,7 @@ from perfdash import auth, store
 from perfdash.config import Settings
 from perfdash.ingest.times import parse_timestamp
 from perfdash.web.limits import MAX_JSON_DEPTH, MB, too_deep
+from perfdash.web.security import request_id
 
 API_PREFIX = "/api/v1"
 CATCH_ALL_RULE = API_PREFIX + "/<path:rest>"
@@ -94,6 +95,8 @@ def db_down_response(exc: store.DatabaseUnavailableError) -> Response:
 
 
 def db_error_response(exc: store.PerformanceDbError) -> Response:
+    if isinstance(exc, store.DatabaseRefusedError):  # the logged detail is found by the id
+        return error_response(500, f"{exc} (request id {request_id()})")
     return error_response(409 if isinstance(exc, store.DuplicateReleaseError) else 400, str(exc))
 
 
@@ -240,7 +243,8 @@ def int_arg(name: str, default: int, *, low: int, high: int) -> int:
 def page_args() -> tuple[int, int]:
     """``limit`` and ``cursor`` (the last id of the previous page) of a list request."""
     limit = int_arg("limit", DEFAULT_PAGE, low=1, high=MAX_PAGE)
-    return limit, int_arg("cursor", 0, low=0, high=2**63 - 1)
+    # a cursor past the largest id a 32-bit serial holds names the end of the list
+    return limit, min(int_arg("cursor", 0, low=0, high=2**63 - 1), MAX_ID)
 
 
 def time_arg(name: str) -> datetime | None:

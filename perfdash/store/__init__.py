@@ -65,6 +65,7 @@ from perfdash.store.engine import (
     transaction,
 )
 from perfdash.store.errors import (
+    DatabaseRefusedError,
     DatabaseUnavailableError,
     DuplicateMetricError,
     DuplicateReleaseError,
@@ -167,6 +168,7 @@ from perfdash.store.users import (
 )
 
 __all__ = [
+    "DatabaseRefusedError",
     "API_METRIC_FIELDS",
     "BUCKETS",
     "DROP_COLUMNS",

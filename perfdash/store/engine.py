@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import logging
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -32,11 +33,18 @@ from perfdash.config import (
     load_settings,
 )
 from perfdash.store.errors import (
+    DatabaseRefusedError,
     DatabaseUnavailableError,
     InvalidValueError,
     PerformanceDbError,
     UnknownReleaseError,
 )
+
+log = logging.getLogger(__name__)
+# what a person is told when the database refused for a reason no check foresaw: never the
+# database's own text (it names tables, columns, values); the faces add the request id
+REFUSED = "The database refused this request; nothing was changed and the detail was logged"
+REFUSED_WRITE = "The database refused the write; nothing was changed and the detail was logged"
 
 
 @functools.lru_cache(maxsize=200_000)
@@ -218,7 +226,8 @@ def _translate_errors() -> Iterator[None]:
         text = str(exc.orig).lower()
         if "foreign key" in text:
             raise UnknownReleaseError("The release does not exist (any more)") from exc
-        raise PerformanceDbError(f"The database refused the write: {exc.orig}") from exc
+        log.warning("the database refused a write: %s", exc.orig)
+        raise DatabaseRefusedError(REFUSED_WRITE) from exc
     except DBAPIError as exc:
         if _overflowed(str(exc.orig).lower()):
             raise InvalidValueError(_SUM_TOO_LARGE) from exc
@@ -226,9 +235,14 @@ def _translate_errors() -> Iterator[None]:
             raise DatabaseUnavailableError(
                 "The connection to the database was lost; try again"
             ) from exc
-        raise PerformanceDbError(f"Database error: {exc.orig}") from exc
+        log.error("the database refused a statement: %s", exc.orig)
+        raise DatabaseRefusedError(REFUSED) from exc
     except SQLAlchemyError as exc:
-        raise PerformanceDbError(f"Database error: {exc}") from exc
+        log.error("database error: %s", exc)
+        raise DatabaseRefusedError(REFUSED) from exc
+    except UnicodeEncodeError as exc:  # a lone surrogate the driver cannot send as UTF-8
+        log.warning("a value the database cannot hold: %s", exc)
+        raise InvalidValueError("A text holds a character that is not valid Unicode") from exc
 
 
 @contextlib.contextmanager

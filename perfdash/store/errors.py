@@ -14,6 +14,15 @@ class DatabaseUnavailableError(PerformanceDbError):
     """The database cannot be reached or refused the connection."""
 
 
+class DatabaseRefusedError(PerformanceDbError):
+    """The database refused a statement for a reason no check foresaw.
+
+    Its message is fixed and says nothing of the database's own text (which names tables,
+    columns and values); the detail is logged where it was raised, with the request's id, and
+    the faces show that id instead.
+    """
+
+
 class UnknownReleaseError(PerformanceDbError):
     """A release id or key that is not in approved_releases."""
 

@@ -17,6 +17,7 @@ from perfdash import auth, store
 from perfdash.web.security import request_id
 
 BANNER = "page-error"
+OUTAGE = "page-outage"  # assets/session.js fills it and greys the page when the server is gone
 
 log = logging.getLogger(__name__)
 
@@ -26,17 +27,34 @@ def error_banner() -> dbc.Alert:
     return dbc.Alert(id=BANNER, color="danger", is_open=False, dismissable=True, className="mx-3")
 
 
+def message_of(exc: store.PerformanceDbError) -> str:
+    """A store error in words for the page; a refusal nobody foresaw carries the request id,
+    which finds the logged detail (the database's own text never reaches the page)."""
+    if isinstance(exc, store.DatabaseRefusedError):
+        return f"{exc} (request id {request_id()})"
+    return str(exc)
+
+
+def outage_banner() -> dbc.Alert:
+    """Where the page says that the database or the session went away and since when its
+    numbers are stale (``assets/session.js`` opens it on a 503 or 401, closes it when fresh
+    answers come again); hidden until then."""
+    return dbc.Alert(id=OUTAGE, color="warning", is_open=False, className="mx-3")
+
+
 def on_error(exc: Exception) -> None:
     """Dash ``on_error``: a callback failed; say so in the banner, log the details.
 
-    Nothing about the failure's internals reaches the browser.
+    Nothing about the failure's internals reaches the browser.  An unavailable database is
+    not a failure of this callback: it goes on to Flask's 503 (``web.security``).
     """
     if isinstance(exc, auth.PermissionDenied):
         message = f"Not allowed: {exc}. Nothing was changed."
         log.info("callback refused: %s", exc)
     elif isinstance(exc, store.DatabaseUnavailableError):
-        message = "The database is unavailable; try again in a moment."
-        log.warning("callback failed, database unavailable: %s", exc)
+        # Flask answers 503, as the sign-in gate does when it cannot read the session: one
+        # answer for "the database went away", which session.js turns into the outage banner
+        raise exc
     elif isinstance(exc, store.PerformanceDbError):
         message = str(exc)
         log.warning("callback failed: %s", exc)

@@ -82,6 +82,7 @@ def layout() -> html.Div:
             dcc.Location(id="url", refresh="callback-nav"),
             dcc.Store(id=THEME_STORE, data="plotly_white"),
             navbar(),
+            errors.outage_banner(),
             errors.error_banner(),
             dbc.Container(id="page", fluid=True),
         ]

@@ -15,6 +15,7 @@ from urllib.parse import parse_qs, urlencode
 from zoneinfo import ZoneInfo
 
 from perfdash import metrics
+from perfdash.ui.inputs import MAX_ID
 
 PERIODS = [
     ("7d", "7 days"),
@@ -54,17 +55,29 @@ def _date(text: str | None) -> date | None:
         return None
 
 
+def _sane(text: str) -> bool:
+    """Text a name can be: no NUL (``%00``), no lone surrogate, not absurdly long."""
+    if "\x00" in text or len(text) > 200:
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def parse_query(query: dict[str, list[str]]) -> ViewState:
     """The view a URL query asks for; values that make no sense are dropped, not fatal."""
 
     def one(key: str) -> str | None:
-        values = query.get(key) or []
+        values = [v for v in query.get(key) or [] if _sane(v)]
         return values[0] if values else None
 
     releases: list[int] = []
     for value in query.get("release", []):
         for part in value.split(","):
-            if part.strip().isdigit() and int(part) not in releases:
+            # a release pk is a 32-bit serial: a larger number names no release, like a deleted one
+            if part.strip().isdigit() and int(part) <= MAX_ID and int(part) not in releases:
                 releases.append(int(part))
     period = one("period") or DEFAULT_PERIOD
     start, end = _date(one("from")), _date(one("to"))
@@ -83,7 +96,7 @@ def parse_query(query: dict[str, list[str]]) -> ViewState:
         start=start,
         end=end,
         compare=one("compare") in ("1", "true", "yes"),
-        platforms=tuple(p.lower() for p in query.get("platform", []) if p.strip()),
+        platforms=tuple(p.lower() for p in query.get("platform", []) if p.strip() and _sane(p)),
         metric=one("metric") or None,
         granularity=granularity if granularity in GRANULARITIES else "day",
         mode=mode if mode in MODES else "gain",

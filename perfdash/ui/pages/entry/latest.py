@@ -14,6 +14,7 @@ from dash import ALL, Dash, Input, Output, State, ctx, html, no_update
 
 from perfdash import auth, store
 from perfdash.ui import components, context
+from perfdash.ui.errors import message_of
 
 LATEST_ROWS = 15
 HEADINGS = ("Recorded", "Platform", "Metric", "Value", "Kind", "Source", "")
@@ -97,7 +98,7 @@ def _delete(target: int, changed: int | None) -> tuple:
     except auth.PermissionDenied as exc:
         return False, no_update, None, components.denied(exc), no_update
     except store.PerformanceDbError as exc:
-        return False, no_update, None, dbc.Alert(str(exc), color="danger"), no_update
+        return False, no_update, None, dbc.Alert(message_of(exc), color="danger"), no_update
     text = f"Deleted row {target}." if removed else f"Row {target} was already gone."
     done = dbc.Alert(text, color="info", id="entry-deleted")
     return False, no_update, None, done, (changed or 0) + 1

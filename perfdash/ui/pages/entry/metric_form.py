@@ -16,6 +16,7 @@ from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
 from perfdash import auth, ingest, metrics, store
 from perfdash.ingest.readings import below_last_total, save_reading
 from perfdash.ui import components, context
+from perfdash.ui.errors import message_of
 from perfdash.ui.panels import collect_now
 
 CONFIRM_LOW = "entry-confirm-low-button"  # "Save as a correction" under a total below the last
@@ -233,7 +234,11 @@ def _register_save(app: Dash) -> None:
         try:
             removed = store.delete_metric(context.engine(), int(row_id))
         except store.PerformanceDbError as exc:
-            return dbc.Alert(f"Could not undo: {exc}", color="danger"), no_update, no_update
+            return (
+                dbc.Alert(f"Could not undo: {message_of(exc)}", color="danger"),
+                no_update,
+                no_update,
+            )
         text = (
             f"Undone: row {row_id} was removed." if removed else f"Row {row_id} was already gone."
         )

@@ -16,6 +16,7 @@ from dash import Dash, Input, Output, State, dcc, html, no_update
 from perfdash import auth, store
 from perfdash.ingest.releases import save_release
 from perfdash.ui import components, context
+from perfdash.ui.errors import message_of
 from perfdash.vocab import DISTRIBUTION_STATUSES, RELEASE_IDENTIFIERS
 
 NEW_RELEASE = "__new__"
@@ -44,7 +45,7 @@ def save_form(
     try:
         saved = save_release(engine, pk, fields, tz=tz)
     except store.PerformanceDbError as exc:
-        return None, {}, f"Nothing was saved: {exc}"
+        return None, {}, f"Nothing was saved: {message_of(exc)}"
     errors = {FORM_NAMES.get(field, field): text for field, text in saved.errors.items()}
     return saved.id, errors, saved.message
 

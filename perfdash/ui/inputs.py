@@ -1,0 +1,356 @@
+"""Every callback input's JSON type, checked before the callback runs: refused, never coerced.
+
+A Dash callback receives whatever JSON the browser (or anyone posting to
+``/_dash-update-component``) sends: ``true`` for a release id, ``2.5`` or ``1e400`` for a row,
+``["YouTube"]`` for a platform, ``{"a": 1}`` for a note, ``"\\ud800"`` in a search.  Python would
+coerce most of them quietly (``int(True)`` is release 1, ``str(["YouTube"])`` a platform called
+``['YouTube']``) and the database would answer the rest with its own words.  So each input and
+state a callback reads has a kind in ``KINDS`` (by component id and property; a pattern id by
+its ``type``), and ``check_body`` refuses the whole request with a message naming the field
+before any callback sees it: one table, so a new callback cannot forget, and a test holds the
+table against the app's callback map both ways.
+
+A value the right JSON type but wrong in substance (a release that does not exist, a value of
+-5) is the callback's and ingest's to judge; this module only answers "is it the kind of thing
+this field holds".
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from flask import Flask, request
+
+from perfdash.web.limits import DASH_CALLBACK, refusal
+
+MAX_ID = 2**31 - 1  # ids are 32-bit serials: a larger one names nothing
+MAX_CLICKS = 2**53  # what a browser's number counts exactly
+NEW_RELEASE = "__new__"  # the release form's "a new release" choice
+
+Check = Callable[[Any], str | None]  # why a value is refused, or None
+
+
+def _shown(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=True, default=str)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _bad_text(value: str, max_len: int) -> str | None:
+    if len(value) > max_len:
+        return f"is longer than {max_len:,} characters"
+    if "\x00" in value:
+        return "holds a NUL character"
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return "holds a character that is not valid Unicode (a lone surrogate)"
+    return None
+
+
+def text(max_len: int = 1000) -> Check:
+    """A string (or nothing) without NUL or lone surrogates, at most ``max_len`` long."""
+
+    def check(value: Any) -> str | None:
+        if value is None:
+            return None
+        if not isinstance(value, str):
+            return "must be text"
+        return _bad_text(value, max_len)
+
+    return check
+
+
+def string(value: Any) -> str | None:
+    """A form field ``ingest`` judges (length, control characters, NUL, surrogates: its rules
+    and messages are the same for every face); here only its JSON type is checked."""
+    if value is None or isinstance(value, str):
+        return None
+    return f"must be text, not {_shown(value)}"
+
+
+def texts(max_len: int = 200) -> Check:
+    """A list of strings (a multi-select of names), or nothing."""
+    one = text(max_len)
+
+    def check(value: Any) -> str | None:
+        if value is None:
+            return None
+        if not isinstance(value, list) or len(value) > 1000:
+            return "must be a list of names"
+        return next((f"item {i + 1} {p}" for i, v in enumerate(value) if (p := one(v))), None)
+
+    return check
+
+
+def choice(max_len: int = 100) -> Check:
+    """One name from a radio group or a single dropdown: text, never a list or a number."""
+    return text(max_len)
+
+
+def record_id(value: Any) -> str | None:
+    """A release pk or a row id: a whole number from 1 to 2^31-1, or nothing."""
+    if value is None:
+        return None
+    if not _is_int(value):
+        return f"must be a whole number id, not {_shown(value)}"
+    if not 1 <= value <= MAX_ID:
+        return f"must be an id from 1 to {MAX_ID:,}, not {_shown(value)}"
+    return None
+
+
+def record_ids(value: Any) -> str | None:
+    """One release pk or a list of them (a multi-select picker), or nothing."""
+    if isinstance(value, list):
+        if len(value) > 1000:
+            return "lists too many releases"
+        return next((p for v in value if (p := record_id(v))), None)
+    return record_id(value)
+
+
+def release_or_new(value: Any) -> str | None:
+    return None if value == NEW_RELEASE else record_id(value)
+
+
+def count(value: Any) -> str | None:
+    """A click or tick counter (n_clicks, n_intervals, a version number), or nothing."""
+    if value is None:
+        return None
+    if not _is_int(value) or not 0 <= value <= MAX_CLICKS:
+        return f"must be a count, not {_shown(value)}"
+    return None
+
+
+def whole(value: Any) -> str | None:
+    """A whole number option (days of a window), or nothing."""
+    if value is None:
+        return None
+    if not _is_int(value) or abs(value) > MAX_CLICKS:
+        return f"must be a whole number, not {_shown(value)}"
+    return None
+
+
+def flag(value: Any) -> str | None:
+    if value is None or isinstance(value, bool):
+        return None
+    return f"must be true or false, not {_shown(value)}"
+
+
+def amount(value: Any) -> str | None:
+    """What a person typed as a number: ingest reads text and numbers (and says why ``true`` or
+    ``1.5`` is no count); a list or an object is no number at all."""
+    if isinstance(value, str | int | float | type(None)):
+        return None
+    return f"must be a number or text, not {_shown(value)}"
+
+
+def job_id(value: Any) -> str | None:
+    """A job's or an upload's id (hex), or nothing."""
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.isascii() or not value.isalnum() or len(value) > 64:
+        return f"must be a job id, not {_shown(value)}"
+    return None
+
+
+def mapping(value: Any) -> str | None:
+    """An object such as a chart's clickData, or nothing (the callback reads its keys)."""
+    if value is None or isinstance(value, dict):
+        return None
+    return f"must be an object, not {_shown(value)}"
+
+
+def records(value: Any) -> str | None:
+    """A list of objects (a table's rows, a dropdown's options, sort_by), or nothing."""
+    if value is None:
+        return None
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        return f"must be a list of objects, not {_shown(value)}"
+    return None
+
+
+def table_sort(value: Any) -> str | None:
+    """The readings table's order: {"column": text, "direction": "asc" or "desc"}, or nothing."""
+    if value is None:
+        return None
+    if (
+        not isinstance(value, dict)
+        or not isinstance(value.get("column"), str)
+        or value.get("direction") not in ("asc", "desc")
+    ):
+        return 'must be {"column": text, "direction": "asc" or "desc"}'
+    return text(100)(value["column"])
+
+
+# (field name in messages, check) by "component-id.property"; a pattern-matching id by
+# "{type}.property", whose index is a record id
+KINDS: dict[str, tuple[str, Check]] = {
+    # the frame
+    "url.pathname": ("page", text(2000)),
+    "url.search": ("query string", text(4000)),
+    "theme-store.data": ("theme", choice()),
+    # the dashboard
+    "dash-release.value": ("release", record_ids),
+    "dash-release.search_value": ("release search", text(200)),
+    "dash-release.options": ("release options", records),
+    "dash-period.value": ("period", choice()),
+    "dash-range.start_date": ("from", text(40)),
+    "dash-range.end_date": ("to", text(40)),
+    "dash-compare.value": ("compare", flag),
+    "dash-platform.value": ("platform", texts(100)),
+    "dash-metric.value": ("metric", choice(50)),
+    "dash-granularity.value": ("granularity", choice()),
+    "dash-mode.value": ("mode", choice()),
+    "dash-view.active_tab": ("view", choice()),
+    "dash-lb-metric.value": ("leaderboard metric", choice(50)),
+    "dash-query.data": ("view", text(4000)),
+    "dash-table-page.data": ("page", whole),
+    "dash-table-sort.data": ("sort", table_sort),
+    "dash-table-rows.data": ("table", records),
+    "dash-table-prev.n_clicks": ("previous page", count),
+    "dash-table-next.n_clicks": ("next page", count),
+    "dash-export.n_clicks": ("export", count),
+    "dash-series.clickData": ("chart click", mapping),
+    # notes on the dashboard
+    "ann-add.n_clicks": ("add note", count),
+    "ann-date.value": ("note date", string),
+    "ann-text.value": ("note", string),
+    "ann-catalog.value": ("whole catalog", flag),
+    "ann-version.data": ("notes version", count),
+    "{ann-delete}.n_clicks": ("delete note", count),
+    # data entry: one reading
+    "entry-release_id.value": ("release", record_id),
+    "entry-release_id.search_value": ("release search", text(200)),
+    "entry-release_id.options": ("release options", records),
+    "entry-platform.value": ("platform", string),
+    "entry-metric_type.value": ("metric_type", string),
+    "entry-metric_value.value": ("metric_value", amount),
+    "entry-recorded_at.value": ("recorded_at", string),
+    "entry-source_url.value": ("source_url", string),
+    "entry-notes.value": ("notes", string),
+    "entry-value_kind.value": ("value_kind", string),
+    "entry-editing.data": ("editing", record_id),
+    "entry-changed.data": ("changes", count),
+    "entry-submit.n_clicks": ("save", count),
+    "entry-undo.n_clicks": ("undo", count),
+    "entry-last-id.data": ("last row", record_id),
+    "{entry-edit}.n_clicks": ("edit", count),
+    "entry-cancel-edit.n_clicks": ("cancel edit", count),
+    "{entry-delete}.n_clicks": ("delete", count),
+    "entry-delete-cancel.n_clicks": ("cancel delete", count),
+    "entry-delete-confirm.n_clicks": ("confirm delete", count),
+    "entry-delete-target.data": ("row to delete", record_id),
+    # data entry: releases
+    "entry-rel-pick.value": ("release", release_or_new),
+    "entry-rel-save.n_clicks": ("save release", count),
+    "entry-rel-key.value": ("release key", string),
+    "entry-rel-title.value": ("title", string),
+    "entry-rel-artist.value": ("artist", string),
+    "entry-rel-approved.value": ("approved", string),
+    "entry-rel-status.value": ("status", string),
+    "entry-rel-youtube_video_id.value": ("YouTube video id", string),
+    "entry-rel-spotify_track_id.value": ("Spotify track id", string),
+    "entry-rel-spotify_artist_id.value": ("Spotify artist id", string),
+    "entry-rel-lastfm_artist.value": ("Last.fm artist", string),
+    "entry-rel-lastfm_track.value": ("Last.fm track", string),
+    "entry-rel-deezer_track_id.value": ("Deezer track id", string),
+    "entry-rel-deezer_artist_id.value": ("Deezer artist id", string),
+    # data entry: metric kinds
+    "entry-mk-type.value": ("metric type", choice(50)),
+    "entry-mk-kind.value": ("kind", choice()),
+    "entry-mk-lower.value": ("lower is better", flag),
+    "entry-mk-save.n_clicks": ("save kind", count),
+    # data entry: CSV import (the file's size is web.limits' to bound)
+    "entry-upload.contents": ("file", text(2**40)),
+    "entry-upload.filename": ("file name", text(1000)),
+    "entry-import-token.data": ("upload", job_id),
+    "entry-import-confirm.n_clicks": ("import", count),
+    "entry-import-create.value": ("create releases", flag),
+    "entry-import-poll.n_intervals": ("import progress", count),
+    "entry-import-job.data": ("import job", job_id),
+    # collect now
+    "collect-now-button.n_clicks": ("collect now", count),
+    "collect-now-poll.n_intervals": ("collection progress", count),
+    "collect-now-job.data": ("collection job", job_id),
+    # alerts and launches
+    "alerts-window.value": ("window", whole),
+    "launch-releases.value": ("releases", record_ids),
+    "launch-metric.value": ("metric", choice(50)),
+    "launch-horizon.value": ("horizon", whole),
+    "launch-mode.value": ("mode", choice()),
+}
+
+
+def kind_key(component_id: Any, prop: Any) -> str:
+    """The key of ``KINDS`` for an input: "id.prop", or "{type}.prop" for a pattern id."""
+    if isinstance(component_id, dict):
+        return f"{{{component_id.get('type')}}}.{prop}"
+    return f"{component_id}.{prop}"
+
+
+def _item_problem(item: Any) -> str | None:
+    if not isinstance(item, dict) or "id" not in item or not isinstance(item.get("property"), str):
+        return "The request names its inputs wrongly. Nothing was changed."
+    component_id = item["id"]
+    key = kind_key(component_id, item["property"])
+    label, check = KINDS.get(key, (key, None))
+    if isinstance(component_id, dict) and (problem := record_id(component_id.get("index"))):
+        return f"{label}: the row {problem}. Nothing was changed."
+    if check is not None and (problem := check(item.get("value"))):
+        return f"{label} {problem}. Nothing was changed."
+    return None
+
+
+def _changed_problem(changed: Any) -> str | None:
+    """``changedPropIds`` (what ``ctx.triggered_id`` is read from): a pattern id's index too."""
+    if changed is None:
+        return None
+    if not isinstance(changed, list) or not all(isinstance(c, str) for c in changed):
+        return "The request names its inputs wrongly. Nothing was changed."
+    for name in changed:
+        component, _, prop = name.rpartition(".")
+        if component.startswith("{"):
+            try:
+                component = json.loads(component)
+            except ValueError:
+                return "The request names its inputs wrongly. Nothing was changed."
+            if not isinstance(component, dict):
+                return "The request names its inputs wrongly. Nothing was changed."
+            label = KINDS.get(kind_key(component, prop), (name,))[0]
+            if problem := record_id(component.get("index")):
+                return f"{label}: the row {problem}. Nothing was changed."
+    return None
+
+
+def body_problem(body: Any) -> str | None:
+    """Why a callback request's JSON is refused, naming the field; None when it may run."""
+    if not isinstance(body, dict):
+        return "The request is not a callback. Nothing was changed."
+    if problem := _changed_problem(body.get("changedPropIds")):
+        return problem
+    for part in ("inputs", "state"):
+        items = body.get(part) or []
+        if not isinstance(items, list):
+            return "The request names its inputs wrongly. Nothing was changed."
+        for item in items:
+            for one in item if isinstance(item, list) else [item]:  # an ALL input is a list
+                if problem := _item_problem(one):
+                    return problem
+    return None
+
+
+def check_body():
+    """``before_request`` for Dash's callback route (after ``web.limits`` parsed the JSON)."""
+    if request.path != DASH_CALLBACK or request.method != "POST":
+        return None
+    problem = body_problem(request.get_json(silent=True))
+    return refusal(400, problem) if problem else None
+
+
+def install(server: Flask) -> None:
+    server.before_request(check_body)

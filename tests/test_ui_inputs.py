@@ -1,0 +1,203 @@
+"""Callback inputs of the wrong JSON type are refused with a message naming the field, never
+coerced; ids past 32 bits, NUL and lone surrogates never reach the database as its own error.
+
+Crafted bodies are posted to /_dash-update-component with the Flask test client, on SQLite and
+PostgreSQL, as anyone with a browser's developer tools could send them.
+"""
+
+from __future__ import annotations
+
+import pytest
+from auth_helpers import call_callback, pattern_id, pattern_input
+
+from perfdash import create_app, store
+from perfdash.config import Settings
+from perfdash.ui import inputs
+
+RAW = (
+    "out of range",
+    "operator does not exist",
+    "cannot contain NUL",
+    "psycopg",
+    "sqlite3",
+    "Traceback",
+)
+
+
+@pytest.fixture
+def app(db_url, engine):
+    return create_app(Settings(database_url=db_url, tz="UTC"), engine=engine)
+
+
+@pytest.fixture
+def release(engine):
+    return store.create_release(engine, "in-1", title="Inputs Song")
+
+
+def refused(response, message: str) -> None:
+    text = response.get_data(as_text=True)
+    assert response.status_code == 400, text
+    body = response.get_json()
+    assert message in body["error"], body["error"]
+    assert "Nothing was changed" in body["error"] and body["request_id"]
+    assert not any(raw in text for raw in RAW), text
+
+
+def post(client, app, name, values):
+    """``call_callback``, with the dashboard's picker search told apart from the entry page's."""
+    if name != "components.search":
+        return call_callback(client, app, name, values)
+    search = values["dash-release.search_value"]
+    return client.post(
+        "/_dash-update-component",
+        json={
+            "output": "dash-release.options",
+            "outputs": {"id": "dash-release", "property": "options"},
+            "inputs": [{"id": "dash-release", "property": "search_value", "value": search}],
+            "state": [
+                {"id": "dash-release", "property": "value", "value": []},
+                {"id": "dash-release", "property": "options", "value": []},
+            ],
+            "changedPropIds": ["dash-release.search_value"],
+        },
+    )
+
+
+def form(release_id, **changes):
+    values = {
+        "entry-submit.n_clicks": 1,
+        "entry-release_id.value": release_id,
+        "entry-platform.value": "YouTube",
+        "entry-metric_type.value": "views",
+        "entry-metric_value.value": "5",
+        "entry-recorded_at.value": "2026-01-02T03:04",
+        "entry-value_kind.value": "total",
+        "entry-changed.data": 0,
+    }
+    values.update(changes)
+    return values
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"entry-release_id.value": True}, "release must be a whole number id, not true"),
+        ({"entry-release_id.value": 2.5}, "release must be a whole number id, not 2.5"),
+        ({"entry-release_id.value": 1e400}, "release must be a whole number id"),
+        ({"entry-release_id.value": "abc"}, 'release must be a whole number id, not "abc"'),
+        ({"entry-release_id.value": 99999999999}, "release must be an id from 1 to 2,147,483,647"),
+        ({"entry-platform.value": ["YouTube"]}, 'platform must be text, not ["YouTube"]'),
+        ({"entry-notes.value": {"a": 1}}, 'notes must be text, not {"a": 1}'),
+        ({"entry-editing.data": "abc"}, 'editing must be a whole number id, not "abc"'),
+        ({"entry-editing.data": 1e400}, "editing must be a whole number id"),
+        ({"entry-metric_value.value": [5]}, "metric_value must be a number or text"),
+        ({"entry-submit.n_clicks": "1"}, "save must be a count"),
+    ],
+)
+def test_the_reading_form_refuses_wrong_types_and_writes_nothing(
+    app, engine, release, changes, message
+):
+    client = app.server.test_client()
+    response = call_callback(client, app, "metric_form.submit", form(release, **changes))
+    refused(response, message)
+    assert store.count_metrics(engine) == 0
+    # the same form with honest values saves
+    ok = call_callback(client, app, "metric_form.submit", form(release))
+    assert ok.status_code == 200 and "Saved YouTube views = 5" in ok.get_data(as_text=True)
+    assert store.count_metrics(engine) == 1
+
+
+def test_an_edit_button_index_that_is_no_row_is_refused(app, engine, release):
+    client = app.server.test_client()
+    for index in ("abc", 2**40, True):
+        response = call_callback(
+            client,
+            app,
+            "metric_form.edit",
+            {'{"index":["ALL"],"type":"entry-edit"}.n_clicks': pattern_input("entry-edit", index)},
+            changed=[pattern_id("entry-edit", index) + ".n_clicks"],
+        )
+        refused(response, "edit: the row must be")
+
+
+@pytest.mark.parametrize(
+    ("name", "values", "message"),
+    [
+        ("callbacks.choices", {"dash-release.value": ["abc"]}, "release must be a whole number id"),
+        ("callbacks.choices", {"dash-release.value": [99999999999]}, "release must be an id from"),
+        ("callbacks.choices", {"dash-release.value": "\ud800"}, "release must be a whole number"),
+        (
+            "components.search",
+            {"dash-release.search_value": "So\x00ng"},
+            "release search holds a NUL character",
+        ),
+        (
+            "components.search",
+            {"dash-release.search_value": "\ud800"},
+            "release search holds a character that is not valid Unicode",
+        ),
+        (
+            "callbacks.query_string",
+            {"dash-release.value": [1], "dash-metric.value": "\ud800"},
+            "metric holds a character that is not valid Unicode",
+        ),
+        (
+            "callbacks.query_string",
+            {"dash-release.value": [1], "dash-platform.value": "YouTube"},
+            "platform must be a list of names",
+        ),
+        (
+            "callbacks.query_string",
+            {"dash-release.value": [1], "dash-compare.value": "yes"},
+            'compare must be true or false, not "yes"',
+        ),
+        ("annotations.date_from_click", {"dash-series.clickData": [1]}, "chart click must be"),
+        ("launches.launch_chart", {"launch-releases.value": [True]}, "releases must be"),
+        ("alerts.alerts_list", {"alerts-window.value": "30"}, "window must be a whole number"),
+    ],
+)
+def test_read_callbacks_refuse_wrong_types_naming_the_field(app, release, name, values, message):
+    refused(post(app.server.test_client(), app, name, values), message)
+
+
+def test_honest_read_callbacks_still_answer(app, release):
+    client = app.server.test_client()
+    response = post(client, app, "components.search", {"dash-release.search_value": "Inp"})
+    assert response.status_code == 200 and "Inputs Song" in response.get_data(as_text=True)
+    response = call_callback(client, app, "callbacks.choices", {"dash-release.value": [release]})
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["?release=99999999999&period=28d", "?release=1&metric=%00&platform=%00", "?release=9" * 3],
+)
+def test_a_view_naming_impossible_values_shows_no_database_text(app, release, query):
+    client = app.server.test_client()
+    for name in ("callbacks.summary", "callbacks.chart", "records.page"):
+        response = call_callback(client, app, name, {"dash-query.data": query})
+        text = response.get_data(as_text=True)
+        assert response.status_code in (200, 204), text
+        assert not any(raw in text for raw in RAW), text
+
+
+def test_every_callback_input_has_a_kind_and_every_kind_an_input(app):
+    used = set()
+    for entry in app.callback_map.values():
+        for item in [*entry["inputs"], *entry["state"]]:
+            component = item["id"]
+            if component.startswith("{"):
+                import json
+
+                component = json.loads(component)
+            used.add(inputs.kind_key(component, item["property"]))
+    assert used - set(inputs.KINDS) == set(), "inputs without a kind in ui/inputs.py"
+    assert set(inputs.KINDS) - used == set(), "kinds of inputs no callback has"
+
+
+def test_an_api_cursor_past_32_bits_is_the_end_of_the_list(app, release):
+    client = app.server.test_client()
+    for path in ("/api/v1/releases", "/api/v1/metrics"):
+        response = client.get(path, query_string={"cursor": 2**63 - 1})
+        assert response.status_code == 200, response.get_data(as_text=True)
+        assert response.get_json()["data"] == []
