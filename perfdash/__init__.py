@@ -81,7 +81,7 @@ def create_app(
     )
     throttle.install(server, redis_url=settings.redis_url, tls_verify=settings.redis_tls_verify)
     limits.install(server, max_upload_mb=settings.max_upload_mb)
-    inputs.install(server)  # after limits: the callback's JSON is parsed and bounded
+    inputs.install(app)  # after limits: the callback's JSON is parsed and bounded
     server.register_blueprint(api.blueprint)
     app.layout = shell.layout
     shell.register(app)

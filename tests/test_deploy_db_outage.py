@@ -182,6 +182,7 @@ def _route_payload() -> dict:
             {"id": "url", "property": "pathname", "value": "/dashboard"},
             {"id": "url", "property": "search", "value": ""},
         ],
+        "state": [[]],  # the pages' view stores (none open yet)
         "changedPropIds": ["url.pathname"],
     }
 

@@ -201,3 +201,27 @@ def test_an_api_cursor_past_32_bits_is_the_end_of_the_list(app, release):
         response = client.get(path, query_string={"cursor": 2**63 - 1})
         assert response.status_code == 200, response.get_data(as_text=True)
         assert response.get_json()["data"] == []
+
+
+def test_a_link_naming_a_release_past_32_bits_says_so():
+    from perfdash.ui.pages.dashboard.state import parse_query, url_problems
+
+    query = {"release": ["99999999999,3"]}
+    assert parse_query(query).releases == (3,)
+    assert url_problems(query) == ["release '99999999999' is not a release id"]
+
+
+def test_a_body_shaped_unlike_its_callback_is_refused_not_a_crash(app):
+    client = app.server.test_client()
+    route = {
+        "output": "page.children",
+        "outputs": {"id": "page", "property": "children"},
+        "inputs": [{"id": "url", "property": "pathname", "value": "/dashboard"}],
+        "changedPropIds": ["url.pathname"],
+    }
+    refused(client.post("/_dash-update-component", json=route), "sends 1 inputs where")
+    nowhere = {**route, "output": "nothing.children"}
+    refused(client.post("/_dash-update-component", json=nowhere), "names no callback")
+    for body in ([], {"output": "page.children", "inputs": "x"}, {"inputs": [5]}):
+        response = client.post("/_dash-update-component", json=body)
+        assert response.status_code == 400, body

@@ -21,7 +21,8 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from flask import Flask, request
+from dash import Dash
+from flask import request
 
 from perfdash.web.limits import DASH_CALLBACK, refusal
 
@@ -194,11 +195,14 @@ KINDS: dict[str, tuple[str, Check]] = {
     "url.pathname": ("page", text(2000)),
     "url.search": ("query string", text(4000)),
     "theme-store.data": ("theme", choice()),
+    "{page-view}.data": ("page view", text(4000)),
     # the dashboard
     "dash-release.value": ("release", record_ids),
     "dash-release.search_value": ("release search", text(200)),
     "dash-release.options": ("release options", records),
     "dash-period.value": ("period", choice()),
+    "dash-prev.n_clicks": ("previous period", count),
+    "dash-next.n_clicks": ("next period", count),
     "dash-range.start_date": ("from", text(40)),
     "dash-range.end_date": ("to", text(40)),
     "dash-compare.value": ("compare", flag),
@@ -344,13 +348,30 @@ def body_problem(body: Any) -> str | None:
     return None
 
 
-def check_body():
+def shape_problem(body: dict[str, Any], callback_map: dict[str, Any]) -> str | None:
+    """A body must name a callback of this app and send as many inputs and states as it
+    declares (Dash itself would fail with an IndexError on fewer)."""
+    entry = callback_map.get(body.get("output")) if isinstance(body.get("output"), str) else None
+    if entry is None:
+        return "The request names no callback of this page; reload the page. Nothing was changed."
+    for part in ("inputs", "state"):
+        if len(body.get(part) or []) != len(entry.get(part) or []):
+            return (
+                f"The request sends {len(body.get(part) or [])} {part} where the callback takes "
+                f"{len(entry.get(part) or [])}; reload the page. Nothing was changed."
+            )
+    return None
+
+
+def check_body(callback_map: dict[str, Any]):
     """``before_request`` for Dash's callback route (after ``web.limits`` parsed the JSON)."""
     if request.path != DASH_CALLBACK or request.method != "POST":
         return None
-    problem = body_problem(request.get_json(silent=True))
+    body = request.get_json(silent=True)
+    problem = body_problem(body) or shape_problem(body, callback_map)
     return refusal(400, problem) if problem else None
 
 
-def install(server: Flask) -> None:
-    server.before_request(check_body)
+def install(app: Dash) -> None:
+    """Check every callback request of ``app`` against ``KINDS`` and its callback map."""
+    app.server.before_request(lambda: check_body(app.callback_map))

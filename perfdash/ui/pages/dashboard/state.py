@@ -121,7 +121,7 @@ def url_problems(query: dict[str, list[str]]) -> list[str]:
         part.strip()
         for value in query.get("release", [])
         for part in value.split(",")
-        if part.strip() and not part.strip().isdigit()
+        if part.strip() and (not part.strip().isdigit() or int(part) > MAX_ID)
     ]
     if bad_ids:
         problems.append(f"release {', '.join(repr(b) for b in bad_ids)} is not a release id")
