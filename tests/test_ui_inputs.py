@@ -98,18 +98,19 @@ def test_the_reading_form_refuses_wrong_types_and_writes_nothing(
     app, engine, release, changes, message
 ):
     client = app.server.test_client()
-    response = call_callback(client, app, "metric_form.submit", form(release, **changes))
+    submit = ["entry-submit.n_clicks"]
+    response = call_callback(client, app, "metric_form.submit", form(release, **changes), submit)
     refused(response, message)
     assert store.count_metrics(engine) == 0
     # the same form with honest values saves
-    ok = call_callback(client, app, "metric_form.submit", form(release))
+    ok = call_callback(client, app, "metric_form.submit", form(release), submit)
     assert ok.status_code == 200 and "Saved YouTube views = 5" in ok.get_data(as_text=True)
     assert store.count_metrics(engine) == 1
 
 
 def test_an_edit_button_index_that_is_no_row_is_refused(app, engine, release):
     client = app.server.test_client()
-    for index in ("abc", 2**40, True):
+    for index in ("abc", 2**40, True, -1):
         response = call_callback(
             client,
             app,
@@ -225,3 +226,34 @@ def test_a_body_shaped_unlike_its_callback_is_refused_not_a_crash(app):
     for body in ([], {"output": "page.children", "inputs": "x"}, {"inputs": [5]}):
         response = client.post("/_dash-update-component", json=body)
         assert response.status_code == 400, body
+
+
+def test_a_pages_single_button_of_index_0_and_the_view_stores_pass(app, engine, release):
+    """Index 0 (a page's one "Save as a correction") and ids without an index (the pages' view
+    stores) are what the page itself sends."""
+    assert (
+        inputs.body_problem(
+            {
+                "inputs": [
+                    [
+                        {
+                            "id": {"type": "entry-confirm-low-button", "index": 0},
+                            "property": "n_clicks",
+                            "value": 1,
+                        }
+                    ]
+                ],
+                "state": [
+                    [
+                        {
+                            "id": {"type": "page-view", "page": "dashboard"},
+                            "property": "data",
+                            "value": "/dashboard",
+                        }
+                    ]
+                ],
+                "changedPropIds": ['{"index":0,"type":"entry-confirm-low-button"}.n_clicks'],
+            }
+        )
+        is None
+    )

@@ -105,6 +105,13 @@ def record_id(value: Any) -> str | None:
     return None
 
 
+def pattern_index(value: Any) -> str | None:
+    """A pattern id's index: a row id, or 0 for a page's single button of that type."""
+    if _is_int(value) and 0 <= value <= MAX_ID:
+        return None
+    return f"must be a whole number from 0 to {MAX_ID:,}, not {_shown(value)}"
+
+
 def record_ids(value: Any) -> str | None:
     """One release pk or a list of them (a multi-select picker), or nothing."""
     if isinstance(value, list):
@@ -156,6 +163,11 @@ def job_id(value: Any) -> str | None:
         return None
     if not isinstance(value, str) or not value.isascii() or not value.isalnum() or len(value) > 64:
         return f"must be a job id, not {_shown(value)}"
+    return None
+
+
+def anything(value: Any) -> str | None:
+    """Rendered children the page itself sent back (read for display only, never written)."""
     return None
 
 
@@ -241,6 +253,7 @@ KINDS: dict[str, tuple[str, Check]] = {
     "entry-editing.data": ("editing", record_id),
     "entry-changed.data": ("changes", count),
     "entry-submit.n_clicks": ("save", count),
+    "{entry-confirm-low-button}.n_clicks": ("save as a correction", count),
     "entry-undo.n_clicks": ("undo", count),
     "entry-last-id.data": ("last row", record_id),
     "{entry-edit}.n_clicks": ("edit", count),
@@ -252,6 +265,7 @@ KINDS: dict[str, tuple[str, Check]] = {
     # data entry: releases
     "entry-rel-pick.value": ("release", release_or_new),
     "entry-rel-save.n_clicks": ("save release", count),
+    "entry-rel-result.children": ("release result", anything),
     "entry-rel-key.value": ("release key", string),
     "entry-rel-title.value": ("title", string),
     "entry-rel-artist.value": ("artist", string),
@@ -275,6 +289,7 @@ KINDS: dict[str, tuple[str, Check]] = {
     "entry-import-token.data": ("upload", job_id),
     "entry-import-confirm.n_clicks": ("import", count),
     "entry-import-create.value": ("create releases", flag),
+    "entry-import-unknown-count.data": ("unknown releases", count),
     "entry-import-poll.n_intervals": ("import progress", count),
     "entry-import-job.data": ("import job", job_id),
     # collect now
@@ -303,7 +318,11 @@ def _item_problem(item: Any) -> str | None:
     component_id = item["id"]
     key = kind_key(component_id, item["property"])
     label, check = KINDS.get(key, (key, None))
-    if isinstance(component_id, dict) and (problem := record_id(component_id.get("index"))):
+    if (
+        isinstance(component_id, dict)
+        and "index" in component_id
+        and (problem := pattern_index(component_id["index"]))
+    ):
         return f"{label}: the row {problem}. Nothing was changed."
     if check is not None and (problem := check(item.get("value"))):
         return f"{label} {problem}. Nothing was changed."
@@ -326,7 +345,7 @@ def _changed_problem(changed: Any) -> str | None:
             if not isinstance(component, dict):
                 return "The request names its inputs wrongly. Nothing was changed."
             label = KINDS.get(kind_key(component, prop), (name,))[0]
-            if problem := record_id(component.get("index")):
+            if "index" in component and (problem := pattern_index(component["index"])):
                 return f"{label}: the row {problem}. Nothing was changed."
     return None
 
