@@ -187,19 +187,6 @@ def records(value: Any) -> str | None:
     return None
 
 
-def table_sort(value: Any) -> str | None:
-    """The readings table's order: {"column": text, "direction": "asc" or "desc"}, or nothing."""
-    if value is None:
-        return None
-    if (
-        not isinstance(value, dict)
-        or not isinstance(value.get("column"), str)
-        or value.get("direction") not in ("asc", "desc")
-    ):
-        return 'must be {"column": text, "direction": "asc" or "desc"}'
-    return text(100)(value["column"])
-
-
 # (field name in messages, check) by "component-id.property"; a pattern-matching id by
 # "{type}.property", whose index is a record id
 KINDS: dict[str, tuple[str, Check]] = {
@@ -225,8 +212,10 @@ KINDS: dict[str, tuple[str, Check]] = {
     "dash-view.active_tab": ("view", choice()),
     "dash-lb-metric.value": ("leaderboard metric", choice(50)),
     "dash-query.data": ("view", text(4000)),
-    "dash-table-page.data": ("page", whole),
-    "dash-table-sort.data": ("sort", table_sort),
+    # the readings table's own stores: records.py reads a value it does not offer as the
+    # default page and order (its tests hold that), so they are not refused here
+    "dash-table-page.data": ("page", anything),
+    "dash-table-sort.data": ("sort", anything),
     "dash-table-rows.data": ("table", records),
     "dash-table-prev.n_clicks": ("previous page", count),
     "dash-table-next.n_clicks": ("next page", count),
@@ -296,6 +285,8 @@ KINDS: dict[str, tuple[str, Check]] = {
     "collect-now-button.n_clicks": ("collect now", count),
     "collect-now-poll.n_intervals": ("collection progress", count),
     "collect-now-job.data": ("collection job", job_id),
+    # the overview
+    "ov-period.value": ("period", choice()),
     # alerts and launches
     "alerts-window.value": ("window", whole),
     "launch-releases.value": ("releases", record_ids),
