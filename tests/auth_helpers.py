@@ -78,6 +78,8 @@ def call_callback(client, app, name: str, values: dict[str, Any], changed: list[
         "outputs": outputs if key.startswith("..") else outputs[0],
         "inputs": inputs,
         "state": [_spec(s, values) for s in entry["state"]],
-        "changedPropIds": changed or [f"{i['id']}.{i['property']}" for i in inputs],
+        # by default every plain input changed (a pattern input is a list: name it in ``changed``)
+        "changedPropIds": changed
+        or [f"{i['id']}.{i['property']}" for i in inputs if isinstance(i, dict)],
     }
     return client.post("/_dash-update-component", json=body)

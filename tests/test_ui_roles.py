@@ -37,6 +37,7 @@ READ_ONLY = {
     "metric_form.editing_mode",
     "releases.pick_release",
     "metric_kinds.pick_kind",
+    "csv_import.ready",
     "overview.overview",
     "overview.attention",
     "csv_import.poll",
