@@ -164,3 +164,14 @@ def test_uploads_expire_after_an_hour_unless_an_active_job_reads_them(engine):
     assert store.upload_exists(ctx.jobs_engine, kept)
     jobs.discard_upload(ctx, kept)  # an abandoned preview
     assert not store.upload_exists(ctx.jobs_engine, kept)
+
+
+def test_an_upload_past_its_hour_cannot_be_imported_even_before_it_is_purged(engine):
+    ctx = context(engine)
+    upload = jobs.save_upload(ctx, csv_of("late", 1))
+    later = datetime.now(UTC) + timedelta(hours=1, minutes=1)
+    assert store.upload_exists(ctx.jobs_engine, upload)
+    assert not store.upload_exists(ctx.jobs_engine, upload, now=later)
+    assert store.purge_expired_uploads(ctx.jobs_engine, now=later) == 1
+    with pytest.raises(jobs.JobError, match="kept for an hour"):
+        jobs.submit_import(ctx, upload, create_missing=False)

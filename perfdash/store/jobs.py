@@ -259,10 +259,18 @@ def read_upload(bind: Engine, upload_id: str) -> dict[str, Any] | None:
     return {"content": bytes(row.content), "filename": row.filename} if row else None
 
 
-def upload_exists(bind: Engine, upload_id: str) -> bool:
+def upload_exists(bind: Engine, upload_id: str, now: datetime | None = None) -> bool:
+    """Whether an upload may still be imported: there, and not past its hour (one that expired
+    but was not purged yet counts as gone, so an abandoned preview cannot be confirmed late)."""
     with _begin(bind) as conn:
         return (
-            conn.execute(select(uploads.c.id).where(uploads.c.id == upload_id)).first() is not None
+            conn.execute(
+                select(uploads.c.id).where(
+                    uploads.c.id == upload_id,
+                    uploads.c.expires_at >= _db_ts(conn, now or _now()),
+                )
+            ).first()
+            is not None
         )
 
 
