@@ -20,6 +20,7 @@ CREATE TABLE approved_releases (
 	lastfm_track VARCHAR(255), 
 	deezer_track_id VARCHAR(255), 
 	deezer_artist_id VARCHAR(255), 
+	archived_at TIMESTAMP WITH TIME ZONE, 
 	PRIMARY KEY (id), 
 	UNIQUE (release_id)
 );

@@ -98,3 +98,46 @@ def test_demo_rows_are_not_user_data(engine):
     assert not store.has_user_data(engine)
     store.create_release(engine, "real")
     assert store.has_user_data(engine)
+
+
+def test_archive_hides_from_search_and_leaderboard_and_restore_brings_back(engine, release):
+    other = store.create_release(engine, "rel-2", title="Glass Horizon", artist_name="Nova Vale")
+    store.insert_metrics(engine, _frame(release, 5))
+    store.insert_metrics(engine, _frame(other, 3))
+    end = T(2026, 2, 1)
+
+    def board(**kw):
+        return store.leaderboard(engine, "views", end=end, **kw)["release_id"].tolist()
+
+    def searched(**kw):
+        return [r["id"] for r in store.search_releases(engine, "nova", **kw)]
+
+    assert board() == [release, other]
+    assert store.set_release_archived(engine, release, True, now=T(2026, 3, 1))
+    archived = store.get_release(engine, release)["archived_at"]
+    assert archived == T(2026, 3, 1)
+    # kept, readings and all; out of the search and the leaderboard unless asked for
+    assert store.count_metrics(engine, release) == 5
+    assert searched() == [other]
+    assert sorted(searched(archived=True)) == sorted([release, other])
+    assert board() == [other]
+    assert board(archived=True) == [release, other]
+    assert board(by="level") == [other]
+    # archiving again keeps the first time; restoring clears it
+    store.set_release_archived(engine, release, True, now=T(2026, 4, 1))
+    assert store.get_release(engine, release)["archived_at"] == T(2026, 3, 1)
+    assert store.set_release_archived(engine, release, False)
+    assert store.get_release(engine, release)["archived_at"] is None
+    assert board() == [release, other]
+    assert not store.set_release_archived(engine, 999_999, True)
+
+
+def test_delete_release_takes_only_its_readings(engine, release):
+    other = store.create_release(engine, "rel-2")
+    store.insert_metrics(engine, _frame(release, 4))
+    store.insert_metrics(engine, _frame(other, 2))
+    assert store.count_metrics(engine, release) == 4
+    assert store.delete_release(engine, release)
+    assert store.get_release(engine, release) is None
+    assert store.count_metrics(engine) == 2 == store.count_metrics(engine, other)
+    assert not store.delete_release(engine, release)

@@ -36,6 +36,9 @@ READ_ONLY = {
     "metric_form.edit",
     "metric_form.editing_mode",
     "releases.pick_release",
+    "release_admin.buttons",
+    "release_admin.ask",  # asks; the delete is release_admin.delete
+    "csv_import.ready",
     "metric_kinds.pick_kind",
     "csv_import.ready",
     "overview.overview",
@@ -166,6 +169,17 @@ def _entry_delete_button(w):
     )
 
 
+def _archive(w):
+    return (
+        {"entry-rel-archive.n_clicks": 1, "entry-rel-pick.value": w["release"]},
+        ["entry-rel-archive.n_clicks"],
+    )
+
+
+def _delete_release(w):
+    return {"entry-rel-delete-confirm.n_clicks": 1, "entry-rel-pick.value": w["release"]}
+
+
 def _metric_kind(w):
     return {
         "entry-mk-save.n_clicks": 1,
@@ -193,6 +207,8 @@ WRITES: dict[str, tuple[Callable, bool]] = {
     "annotations.add_note": (_add_note, True),
     "annotations.delete_note": (_delete_note, True),
     "metric_kinds.save_kind": (_metric_kind, True),
+    "release_admin.archive": (_archive, True),
+    "release_admin.delete": (_delete_release, True),
 }
 
 

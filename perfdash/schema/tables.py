@@ -68,6 +68,9 @@ approved_releases = Table(
     # perfdash additions
     Column("title", String(255)),
     *(Column(name, String(255)) for name in RELEASE_IDENTIFIERS),
+    # set when an editor archives the release: kept with its readings, left out of pickers
+    # and the leaderboard unless asked for
+    Column("archived_at", DateTime(timezone=True)),
     Index("idx_approved_releases_release_id", "release_id"),
     Index("idx_approved_releases_distribution_status", "distribution_status"),
 )

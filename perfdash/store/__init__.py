@@ -138,6 +138,7 @@ from perfdash.store.releases import (
     releases_page,
     releases_with_identifiers,
     search_releases,
+    set_release_archived,
     update_release,
 )
 from perfdash.store.rollup import (
@@ -212,6 +213,7 @@ __all__ = [
     "delete_metric",
     "delete_old_jobs",
     "delete_release",
+    "set_release_archived",
     "delete_upload",
     "delete_user",
     "end_session",

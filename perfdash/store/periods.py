@@ -100,8 +100,11 @@ def leaderboard(
     release_ids: Sequence[int] | None = None,
     limit: int = 10,
     by: str = "gain",
+    archived: bool = False,
 ) -> pd.DataFrame:
     """The releases that gained most of ``metric_type`` in [start, end), summed over platforms.
+
+    Archived releases are left out unless ``archived`` asks for them too.
 
     Gain per release and platform follows ``period_gains``; releases without a reading in the
     period are left out.  Ties are broken by total, then id, so the order is stable.
@@ -117,7 +120,7 @@ def leaderboard(
     )
     limit = max(1, min(int(limit), 500))
     if by != "gain":
-        stmt = _leaderboard_select_level(sub, limit, by == "level_asc")
+        stmt = _leaderboard_select_level(sub, limit, by == "level_asc", archived)
         with _begin(bind) as conn:
             rows = _tuples(conn, stmt, params)
         frame = pd.DataFrame(rows, columns=LEADERBOARD_COLUMNS)
@@ -126,9 +129,9 @@ def leaderboard(
         frame["platforms"] = frame["platforms"].astype("int64")
         return frame
     if _is_pg(bind):
-        stmt = (_leaderboard_select_cached if params else _leaderboard_select)(sub, limit)
+        stmt = (_leaderboard_select_cached if params else _leaderboard_select)(sub, limit, archived)
     else:
-        stmt = _leaderboard_select_split(sub, limit)
+        stmt = _leaderboard_select_split(sub, limit, archived)
     with _begin(bind) as conn:
         rows = _tuples(conn, stmt, params)
     if not _is_pg(bind):  # gain and total come as (high, low) halves: see the split select
@@ -141,7 +144,12 @@ def leaderboard(
     return frame
 
 
-def _leaderboard_select(sub: sa.Subquery, limit: int) -> sa.Select:
+def _listed(archived: bool) -> sa.ColumnElement:
+    """Every release with ``archived``, else only those not archived."""
+    return sa.true() if archived else approved_releases.c.archived_at.is_(None)
+
+
+def _leaderboard_select(sub: sa.Subquery, limit: int, archived: bool = False) -> sa.Select:
     ar = approved_releases.c
     gain = func.sum(sub.c.gain)
     total = func.sum(sub.c.total)
@@ -156,6 +164,7 @@ def _leaderboard_select(sub: sa.Subquery, limit: int) -> sa.Select:
             func.count().label("platforms"),
         )
         .join(approved_releases, approved_releases.c.id == sub.c.release_id)
+        .where(_listed(archived))
         .where(sub.c.n_rows > 0)
         .group_by(sub.c.release_id, ar.release_id, ar.title, ar.artist_name)
         .order_by(gain.desc(), total.desc(), sub.c.release_id)
@@ -169,7 +178,9 @@ _leaderboard_select_cached = functools.lru_cache(maxsize=128)(_leaderboard_selec
 LEADERBOARD_ORDERS = ("gain", "level", "level_asc")
 
 
-def _leaderboard_select_level(sub: sa.Subquery, limit: int, ascending: bool) -> sa.Select:
+def _leaderboard_select_level(
+    sub: sa.Subquery, limit: int, ascending: bool, archived: bool = False
+) -> sa.Select:
     """A score's leaderboard: the mean level over the release's platforms, best first.  The
     gain column is a count of the series (a score has no gain to sum; nothing overflows)."""
     ar = approved_releases.c
@@ -185,6 +196,7 @@ def _leaderboard_select_level(sub: sa.Subquery, limit: int, ascending: bool) -> 
             func.count().label("platforms"),
         )
         .join(approved_releases, approved_releases.c.id == sub.c.release_id)
+        .where(_listed(archived))
         .where(sub.c.n_rows > 0)
         .group_by(sub.c.release_id, ar.release_id, ar.title, ar.artist_name)
         .order_by(level.asc() if ascending else level.desc(), sub.c.release_id)
@@ -196,7 +208,7 @@ _HALF = 2**32
 _LOW = _HALF - 1
 
 
-def _leaderboard_select_split(sub: sa.Subquery, limit: int) -> sa.Select:
+def _leaderboard_select_split(sub: sa.Subquery, limit: int, archived: bool = False) -> sa.Select:
     """The leaderboard on SQLite, whose sum() stops with "integer overflow" past 2^63 - 1 (a
     release with one platform's total near the maximum and any other platform's reading).
 
@@ -235,6 +247,7 @@ def _leaderboard_select_split(sub: sa.Subquery, limit: int) -> sa.Select:
             h.platforms,
         )
         .join(approved_releases, approved_releases.c.id == h.release_id)
+        .where(_listed(archived))
         .order_by(g_hi.desc(), g_lo.desc(), t_hi.desc(), t_lo.desc(), h.release_id)
         .limit(limit)
     )

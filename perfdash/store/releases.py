@@ -10,6 +10,7 @@ wherever the two meet.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 import pandas as pd
@@ -45,6 +46,8 @@ def _release_row(row: sa.Row) -> dict[str, Any]:
         out["approved_at"] = to_utc(out["approved_at"])
     if "last_activity" in out:
         out["last_activity"] = to_utc(out["last_activity"])
+    if out.get("archived_at") is not None:
+        out["archived_at"] = to_utc(out["archived_at"])
     return out
 
 
@@ -133,6 +136,25 @@ def _release_values(fields: dict[str, Any], bind: Engine | Connection) -> dict[s
     return values
 
 
+def set_release_archived(
+    bind: Engine | Connection, release_id: int, archived: bool, *, now: datetime | None = None
+) -> bool:
+    """Archive (or restore) a release; False when there is no such release.
+
+    Archiving keeps the release and every reading: it only leaves pickers and the leaderboard.
+    Archiving an archived release keeps its first archive time.
+    """
+    c = approved_releases.c
+    value = (now or datetime.now(UTC)) if archived else None
+    stmt = approved_releases.update().where(c.id == release_id)
+    if archived:
+        stmt = stmt.values(archived_at=sa.func.coalesce(c.archived_at, value))
+    else:
+        stmt = stmt.values(archived_at=None)
+    with _begin(bind) as conn:
+        return conn.execute(stmt).rowcount > 0
+
+
 def delete_release(bind: Engine | Connection, release_id: int) -> bool:
     with _begin(bind) as conn:
         return (
@@ -190,11 +212,14 @@ def existing_release_ids(bind: Engine | Connection, ids: Iterable[int]) -> set[i
 
 
 def search_releases(
-    bind: Engine | Connection, query: str = "", *, limit: int = 50
+    bind: Engine | Connection, query: str = "", *, limit: int = 50, archived: bool = False
 ) -> list[dict[str, Any]]:
-    """Releases matching title, artist or key (case-insensitive), most recently active first."""
+    """Releases matching title, artist or key (case-insensitive), most recently active first;
+    archived ones only with ``archived``."""
     last_activity = _last_activity().label("last_activity")
     stmt = select(approved_releases, last_activity)
+    if not archived:
+        stmt = stmt.where(approved_releases.c.archived_at.is_(None))
     if (query or "").strip():
         stmt = stmt.where(_release_matches(query))
     stmt = stmt.order_by(

@@ -43,6 +43,8 @@ def release_option(release: Mapping[str, Any], *, with_key: bool = False) -> dic
     label = store.release_label(dict(release))
     if with_key:
         label = f"{label} ({release['release_id']})"
+    if release.get("archived_at"):
+        label = f"{label} · archived"
     words = (release.get("title"), release.get("artist_name"), release.get("release_id"))
     return {
         "label": label,
@@ -52,12 +54,18 @@ def release_option(release: Mapping[str, Any], *, with_key: bool = False) -> dic
 
 
 def release_options(
-    bind: Engine | Connection, query: str = "", *, limit: int = SEARCH_SIZE, with_key: bool = False
+    bind: Engine | Connection,
+    query: str = "",
+    *,
+    limit: int = SEARCH_SIZE,
+    with_key: bool = False,
+    archived: bool = False,
 ) -> list[dict[str, Any]]:
-    """The releases matching ``query`` (all when empty), most recently active first."""
+    """The releases matching ``query`` (all when empty), most recently active first; archived
+    ones only with ``archived`` (the release editor, which restores them)."""
     return [
         release_option(r, with_key=with_key)
-        for r in store.search_releases(bind, query, limit=limit)
+        for r in store.search_releases(bind, query, limit=limit, archived=archived)
     ]
 
 
@@ -67,10 +75,12 @@ def picker_options(
     *,
     limit: int = SEARCH_SIZE,
     with_key: bool = False,
+    archived: bool = False,
 ) -> tuple[list[dict[str, Any]], list[int]]:
     """A picker's first options with the ``wanted`` releases that exist in front of them, and
-    those releases' ids (a URL may name a release that was deleted since)."""
-    options = release_options(bind, limit=limit, with_key=with_key)
+    those releases' ids (a URL may name a release that was deleted since; one that names an
+    archived release shows it)."""
+    options = release_options(bind, limit=limit, with_key=with_key, archived=archived)
     listed = {o["value"] for o in options}
     found = []
     for release_id in wanted:

@@ -1,14 +1,21 @@
 """/entry: record, correct and remove metrics; create and edit releases; import CSV.
 
 One module per form, each with its layout and callbacks: ``metric_form``, ``latest`` (the
-latest entries, edit and delete), ``releases`` (the release editor), ``csv_import``, ``metric_kinds`` (how each
+latest entries, edit and delete), ``releases`` (the release editor), ``release_admin`` (archive, restore, delete), ``csv_import``, ``metric_kinds`` (how each
 metric type is read).  Their
 writes go through ``perfdash.ingest``, the one write path of every face.
 """
 
 from dash import Dash
 
-from perfdash.ui.pages.entry import csv_import, latest, metric_form, metric_kinds, releases
+from perfdash.ui.pages.entry import (
+    csv_import,
+    latest,
+    metric_form,
+    metric_kinds,
+    release_admin,
+    releases,
+)
 from perfdash.ui.pages.entry.layout import layout
 
 
@@ -16,6 +23,7 @@ def register(app: Dash) -> None:
     metric_form.register(app)
     latest.register(app)
     releases.register(app)
+    release_admin.register(app)
     csv_import.register(app)
     metric_kinds.register(app)
 

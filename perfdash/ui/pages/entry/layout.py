@@ -12,7 +12,14 @@ from dash import dcc, html
 
 from perfdash import store
 from perfdash.ui import components, context
-from perfdash.ui.pages.entry import csv_import, latest, metric_form, metric_kinds, releases
+from perfdash.ui.pages.entry import (
+    csv_import,
+    latest,
+    metric_form,
+    metric_kinds,
+    release_admin,
+    releases,
+)
 
 
 def layout(query: dict[str, list[str]]) -> html.Div:
@@ -22,6 +29,7 @@ def layout(query: dict[str, list[str]]) -> html.Div:
         options, found = components.picker_options(
             conn, [int(wanted)] if wanted.isdigit() else [], with_key=True
         )
+        editable, _ = components.picker_options(conn, [], with_key=True, archived=True)
     return html.Div(
         [
             dcc.Store(id="entry-last-id"),
@@ -30,7 +38,8 @@ def layout(query: dict[str, list[str]]) -> html.Div:
             dcc.Store(id="entry-changed", data=0),
             metric_form.section(context.settings().tz, options, found[0] if found else None),
             latest.section(),
-            releases.section(options),
+            releases.section(editable),
+            release_admin.section(),
             csv_import.section(),
             metric_kinds.section(),
         ]

@@ -66,6 +66,15 @@ def _choices(options: list[dict]) -> list[dict]:
     return [{"label": "New release", "value": NEW_RELEASE}, *options]
 
 
+def editor_options(conn, chosen: int | None = None) -> list[dict]:
+    """The editor's picker: "New release", then every release, archived ones too (the editor
+    is where they are restored)."""
+    options, _ = components.picker_options(
+        conn, [chosen] if chosen else [], with_key=True, archived=True
+    )
+    return _choices(options)
+
+
 def section(options: list[dict]) -> html.Div:
     picker = dcc.Dropdown(
         id="entry-rel-pick",
@@ -177,5 +186,6 @@ def register(app: Dash) -> None:
             return failed, *texts, no_update, no_update, no_update
         with store.transaction(engine) as conn:
             options, _ = components.picker_options(conn, [new_pk], with_key=True)
+            editable = editor_options(conn, new_pk)
         saved = dbc.Alert(message, color="success", id="entry-rel-saved")
-        return saved, *texts, _choices(options), new_pk, options
+        return saved, *texts, editable, new_pk, options
