@@ -254,6 +254,12 @@ KINDS: dict[str, tuple[str, Check]] = {
     # data entry: releases
     "entry-rel-pick.value": ("release", release_or_new),
     "entry-rel-save.n_clicks": ("save release", count),
+    "entry-rel-archive.n_clicks": ("archive release", count),
+    "entry-rel-restore.n_clicks": ("restore release", count),
+    "entry-rel-delete.n_clicks": ("delete release", count),
+    "entry-rel-delete-cancel.n_clicks": ("keep release", count),
+    "entry-rel-delete-confirm.n_clicks": ("confirm release delete", count),
+    "entry-rel-admin-version.data": ("release archive version", count),
     "entry-rel-result.children": ("release result", anything),
     "entry-rel-key.value": ("release key", string),
     "entry-rel-title.value": ("title", string),
