@@ -38,7 +38,6 @@ READ_ONLY = {
     "releases.pick_release",
     "release_admin.buttons",
     "release_admin.ask",  # asks; the delete is release_admin.delete
-    "csv_import.ready",
     "metric_kinds.pick_kind",
     "csv_import.ready",
     "overview.overview",
