@@ -341,21 +341,7 @@ def platform_bars(
                 hovertemplate=_bar_hover(label, f"{what} (previous period)"),
             )
         )
-    fig.update_layout(
-        template=template,
-        title=f"{label} per platform" if kind.is_score else f"{label} {what} per platform",
-        barmode="group",
-        showlegend=compare,
-        yaxis={
-            "tickformat": ",",
-            "title": label if kind.is_score else f"{label} {what}",
-            "autorange": "reversed" if kind.lower_is_better else True,
-        },
-        legend={"orientation": "h", "y": -0.2},
-        margin={"l": 60, "r": 20, "t": 40, "b": 40},
-        height=340,
-    )
-    return fig
+    return _per_platform_layout(fig, template, label, what, kind, legend=compare)
 
 
 def platform_share(
@@ -449,21 +435,7 @@ def release_bars(
                 hovertemplate=f"{name}<br>%{{x}}: %{{customdata}}<extra></extra>",
             )
         )
-    fig.update_layout(
-        template=template,
-        title=f"{label} per platform" if kind.is_score else f"{label} {what} per platform",
-        barmode="group",
-        showlegend=True,
-        yaxis={
-            "tickformat": ",",
-            "title": label if kind.is_score else f"{label} {what}",
-            "autorange": "reversed" if kind.lower_is_better else True,
-        },
-        legend={"orientation": "h", "y": -0.2},
-        margin={"l": 60, "r": 20, "t": 40, "b": 40},
-        height=340,
-    )
-    return fig
+    return _per_platform_layout(fig, template, label, what, kind, legend=True)
 
 
 def release_share(
@@ -504,6 +476,27 @@ def release_share(
         showlegend=True,
         legend={"orientation": "h", "y": -0.1},
         margin={"l": 20, "r": 20, "t": 40, "b": 40},
+        height=340,
+    )
+    return fig
+
+
+def _per_platform_layout(
+    fig: go.Figure, template: str, label: str, what: str, kind: MetricKind, *, legend: bool
+) -> go.Figure:
+    """The per-platform bars' frame, one for a release and for several side by side."""
+    fig.update_layout(
+        template=template,
+        title=f"{label} per platform" if kind.is_score else f"{label} {what} per platform",
+        barmode="group",
+        showlegend=legend,
+        yaxis={
+            "tickformat": ",",
+            "title": label if kind.is_score else f"{label} {what}",
+            "autorange": "reversed" if kind.lower_is_better else True,
+        },
+        legend={"orientation": "h", "y": -0.2},
+        margin={"l": 60, "r": 20, "t": 40, "b": 40},
         height=340,
     )
     return fig
