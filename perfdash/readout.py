@@ -178,12 +178,14 @@ def leaderboard(
     previous: metrics.Period | None,
     platforms: Sequence[str] = (),
     limit: int = 10,
+    archived: bool = False,
 ) -> tuple[pd.DataFrame, dict[int, float]]:
     """The top releases in the period on the chosen platforms, and the same releases' numbers
     in the previous period: by gain for a counter or an audience (compared with the previous
-    gain), by level for a score (best first; compared with the previous period's level)."""
+    gain), by level for a score (best first; compared with the previous period's level).
+    Archived releases only with ``archived``."""
     by = "gain" if not kind.is_score else ("level_asc" if kind.lower_is_better else "level")
-    where = dict(platforms=list(platforms) or None, by=by, limit=limit)
+    where = dict(platforms=list(platforms) or None, by=by, limit=limit, archived=archived)
     board = store.leaderboard(
         conn, kind.metric_type, start=period.start, end=period.read_end, **where
     )

@@ -140,3 +140,9 @@ def test_step_period_keeps_the_length_and_never_passes_today():
     assert preset_of(*last28, today) == "28d"
     assert preset_of(*back, today) == "custom"
     assert preset_of(date(2026, 11, 24), today, today) == "7d"
+
+
+def test_archived_is_in_the_url_only_when_asked_for():
+    assert "archived" not in to_query(ViewState())
+    assert parse(to_query(ViewState(archived=True))).archived is True
+    assert parse("archived=0").archived is False

@@ -57,6 +57,7 @@ def post(client, app, name, values):
             "state": [
                 {"id": "dash-release", "property": "value", "value": []},
                 {"id": "dash-release", "property": "options", "value": []},
+                {"id": "dash-archived", "property": "value", "value": False},
             ],
             "changedPropIds": ["dash-release.search_value"],
         },

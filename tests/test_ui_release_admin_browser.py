@@ -85,3 +85,40 @@ def test_archive_restore_and_delete_a_release(demo_app, start_app, dash_duo):
     assert store.count_metrics(engine) == total - readings
     assert "Glass Horizon" not in dash_duo.find_element("#entry-rel-pick").text
     assert dash_duo.get_logs() == []
+
+
+def test_show_archived_brings_them_into_the_leaderboard_and_the_search(
+    demo_app, start_app, dash_duo
+):
+    from urllib.parse import parse_qs, urlparse
+
+    engine = demo_app.server.extensions["perfdash"]["engine"]
+    start_app(demo_app, "/dashboard?view=leaderboard&period=all")
+    dash_duo.wait_for_element("#dash-leaderboard-table", timeout=TIMEOUT)
+
+    def listed() -> list[str]:
+        return [
+            r.get_attribute("data-release")
+            for r in dash_duo.find_elements("#dash-leaderboard-table tbody tr")
+        ]
+
+    top = int(listed()[0])
+    store.set_release_archived(engine, top, True)
+    dash_duo.driver.refresh()
+    wait_until(lambda: listed() and str(top) not in listed(), timeout=TIMEOUT, message="hidden")
+
+    click(dash_duo, "#dash-archived")
+    wait_until(lambda: listed() and listed()[0] == str(top), timeout=TIMEOUT, message="shown")
+    query = parse_qs(urlparse(dash_duo.driver.current_url).query)
+    assert query["archived"] == ["1"]
+
+    # the picker's search finds the archived release, marked as such
+    title = store.get_release(engine, top)["title"]
+    click(dash_duo, ".dash-tab-leaderboard")  # stays; the picker sits above the tabs
+    pick(dash_duo, "dash-release", title)
+    wait_until(
+        lambda: "archived" in dash_duo.find_element("#dash-release").text,
+        timeout=TIMEOUT,
+        message="archived release picked",
+    )
+    assert dash_duo.get_logs() == []

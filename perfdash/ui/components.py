@@ -102,23 +102,32 @@ def chosen_ids(value: Any) -> list[int]:
     return [int(v) for v in value if str(v).isdigit()]
 
 
-def register_search(app: Dash, picker: str, *, with_key: bool = False) -> None:
+def register_search(
+    app: Dash, picker: str, *, with_key: bool = False, archived_from: str | None = None
+) -> None:
     """Server-side search for the dropdown ``picker`` (one release or several): the chosen
-    releases first, then what the store finds for the typed text."""
+    releases first, then what the store finds for the typed text; archived releases too when
+    the switch ``archived_from`` is on."""
+    extra = [State(archived_from, "value")] if archived_from else []
 
     @app.callback(
         Output(picker, "options"),
         Input(picker, "search_value"),
         State(picker, "value"),
         State(picker, "options"),
+        *extra,
         prevent_initial_call=True,
     )
-    def search(search_value: str | None, value: Any, current: list[dict] | None):
+    def search(
+        search_value: str | None, value: Any, current: list[dict] | None, archived: Any = False
+    ):
         if search_value is None:
             return no_update
         chosen = set(chosen_ids(value))
         kept = [o for o in current or [] if o["value"] in chosen]
-        found = release_options(context.engine(), search_value, with_key=with_key)
+        found = release_options(
+            context.engine(), search_value, with_key=with_key, archived=bool(archived)
+        )
         return kept + [o for o in found if o["value"] not in chosen]
 
 

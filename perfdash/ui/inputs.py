@@ -205,6 +205,7 @@ KINDS: dict[str, tuple[str, Check]] = {
     "dash-range.start_date": ("from", text(40)),
     "dash-range.end_date": ("to", text(40)),
     "dash-compare.value": ("compare", flag),
+    "dash-archived.value": ("include archived releases", flag),
     "dash-platform.value": ("platform", texts(100)),
     "dash-metric.value": ("metric", choice(50)),
     "dash-granularity.value": ("granularity", choice()),

@@ -50,6 +50,7 @@ CONTROLS = [
     Input("dash-mode", "value"),
     Input("dash-view", "active_tab"),
     Input("dash-lb-metric", "value"),
+    Input("dash-archived", "value"),
 ]
 SYNC_URL = """function(search, synced) {
     const skip = window.dash_clientside.no_update;
@@ -63,7 +64,7 @@ SYNC_URL = """function(search, synced) {
 
 
 def register(app: Dash) -> None:
-    components.register_search(app, "dash-release")
+    components.register_search(app, "dash-release", archived_from="dash-archived")
     _register_controls(app)
     _register_release_view(app)
     records.register(app)
@@ -294,7 +295,9 @@ def _register_leaderboard(app: Dash) -> None:
         period, previous = window(state, tz)
         with store.transaction(context.read_engine()) as conn:
             kind = metrics.metric_kind(metric, data.kinds(conn))
-            board, before = data.leaderboard(conn, kind, period, previous, state.platforms)
+            board, before = data.leaderboard(
+                conn, kind, period, previous, state.platforms, archived=state.archived
+            )
         return render.leaderboard_view(
             board, before, state, kind, period, tz, data.LEADERBOARD_SIZE
         )

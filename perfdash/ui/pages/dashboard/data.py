@@ -141,6 +141,9 @@ def leaderboard(
     period: metrics.Period,
     previous: metrics.Period | None,
     platforms: Sequence[str] = (),
+    archived: bool = False,
 ) -> tuple[pd.DataFrame, dict[int, float]]:
     """The top releases (see ``readout.leaderboard``), ``LEADERBOARD_SIZE`` of them."""
-    return readout.leaderboard(conn, kind, period, previous, platforms, LEADERBOARD_SIZE)
+    return readout.leaderboard(
+        conn, kind, period, previous, platforms, LEADERBOARD_SIZE, archived=archived
+    )

@@ -142,6 +142,12 @@ def _pickers(state: ViewState, c: Controls) -> dbc.Row:
         searchable=True,
         placeholder="Search by title, artist or release id",
     )
+    archived = dbc.Switch(
+        id="dash-archived",
+        label="include archived releases (search and leaderboard)",
+        value=state.archived,
+        className="small mt-1 mb-0",
+    )
     metric = dcc.Dropdown(
         id="dash-metric",
         options=[{"label": t, "value": t} for t in c.metric_types],
@@ -157,7 +163,12 @@ def _pickers(state: ViewState, c: Controls) -> dbc.Row:
     )
     return dbc.Row(
         [
-            _control("Releases (pick several to compare)", releases, 6, "dash-release"),
+            _control(
+                "Releases (pick several to compare)",
+                html.Div([releases, archived]),
+                6,
+                "dash-release",
+            ),
             _control("Metric", metric, 3, "dash-metric"),
             _control("Platforms (all when empty)", platforms, 3, "dash-platform"),
         ],

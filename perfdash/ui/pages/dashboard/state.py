@@ -40,6 +40,7 @@ class ViewState:
     start: date | None = None
     end: date | None = None
     compare: bool = False
+    archived: bool = False  # archived releases in the picker's search and the leaderboard
     platforms: tuple[str, ...] = ()
     metric: str | None = None
     granularity: str = "day"
@@ -96,6 +97,7 @@ def parse_query(query: dict[str, list[str]]) -> ViewState:
         start=start,
         end=end,
         compare=one("compare") in ("1", "true", "yes"),
+        archived=one("archived") in ("1", "true", "yes"),
         platforms=tuple(p.lower() for p in query.get("platform", []) if p.strip() and _sane(p)),
         metric=one("metric") or None,
         granularity=granularity if granularity in GRANULARITIES else "day",
@@ -180,6 +182,8 @@ def to_query(state: ViewState) -> str:
         pairs += [("from", state.start.isoformat()), ("to", state.end.isoformat())]
     if state.compare:
         pairs.append(("compare", "1"))
+    if state.archived:
+        pairs.append(("archived", "1"))
     pairs += [("platform", p) for p in state.platforms]
     if state.metric:
         pairs.append(("metric", state.metric))
@@ -203,6 +207,7 @@ def state_from_controls(
     mode: str | None,
     view: str | None,
     lb_metric: str | None,
+    archived: bool | None = False,
 ) -> ViewState:
     """The controls' values as a ViewState (what the callbacks receive, normalised)."""
     if isinstance(releases, int | str):
@@ -219,6 +224,7 @@ def state_from_controls(
         mode=mode if mode in MODES else "gain",
         view=view if view in VIEWS else "release",
         leaderboard_metric=lb_metric,
+        archived=bool(archived),
     )
 
 
