@@ -167,6 +167,9 @@ def via_form(world: World, case: FaceCase) -> Outcome:
         }
     )
     response = call_callback(world.client, world.app, "metric_form.submit", values)
+    if response.status_code == 400:  # a value of the wrong JSON type, refused before the form
+        error = response.get_json()["error"]
+        return Outcome(False, {name for name in READING if name in error}, error)
     assert response.status_code == 200, response.get_data(as_text=True)[:500]
     outputs = response.get_json()["response"]
     shown = {

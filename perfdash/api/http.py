@@ -23,7 +23,6 @@ from perfdash import auth, store
 from perfdash.config import Settings
 from perfdash.ingest.times import parse_timestamp
 from perfdash.web.limits import MAX_JSON_DEPTH, MB, too_deep
-from perfdash.web.security import request_id
 
 API_PREFIX = "/api/v1"
 CATCH_ALL_RULE = API_PREFIX + "/<path:rest>"
@@ -95,8 +94,8 @@ def db_down_response(exc: store.DatabaseUnavailableError) -> Response:
 
 
 def db_error_response(exc: store.PerformanceDbError) -> Response:
-    if isinstance(exc, store.DatabaseRefusedError):  # the logged detail is found by the id
-        return error_response(500, f"{exc} (request id {request_id()})")
+    if isinstance(exc, store.DatabaseRefusedError):  # its reference finds the logged detail
+        return error_response(500, str(exc))
     return error_response(409 if isinstance(exc, store.DuplicateReleaseError) else 400, str(exc))
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import logging
+import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -197,6 +198,14 @@ def _overflowed(text: str) -> bool:
     return "integer overflow" in text or "bigint out of range" in text
 
 
+def _refused(text: str, detail: object, level: int = logging.ERROR) -> DatabaseRefusedError:
+    """A refusal in fixed words with a reference that finds its logged detail: the same in a
+    page, an API answer, a job's summary and the command line (a job has no request id)."""
+    reference = uuid.uuid4().hex[:12]
+    log.log(level, "the database refused a statement (reference %s): %s", reference, detail)
+    return DatabaseRefusedError(f"{text} (reference {reference})")
+
+
 @contextlib.contextmanager
 def _translate_errors() -> Iterator[None]:
     """Turn driver and SQLAlchemy errors into PerformanceDbError subclasses."""
@@ -226,8 +235,7 @@ def _translate_errors() -> Iterator[None]:
         text = str(exc.orig).lower()
         if "foreign key" in text:
             raise UnknownReleaseError("The release does not exist (any more)") from exc
-        log.warning("the database refused a write: %s", exc.orig)
-        raise DatabaseRefusedError(REFUSED_WRITE) from exc
+        raise _refused(REFUSED_WRITE, exc.orig, logging.WARNING) from exc
     except DBAPIError as exc:
         if _overflowed(str(exc.orig).lower()):
             raise InvalidValueError(_SUM_TOO_LARGE) from exc
@@ -235,11 +243,9 @@ def _translate_errors() -> Iterator[None]:
             raise DatabaseUnavailableError(
                 "The connection to the database was lost; try again"
             ) from exc
-        log.error("the database refused a statement: %s", exc.orig)
-        raise DatabaseRefusedError(REFUSED) from exc
+        raise _refused(REFUSED, exc.orig) from exc
     except SQLAlchemyError as exc:
-        log.error("database error: %s", exc)
-        raise DatabaseRefusedError(REFUSED) from exc
+        raise _refused(REFUSED, exc) from exc
     except UnicodeEncodeError as exc:  # a lone surrogate the driver cannot send as UTF-8
         log.warning("a value the database cannot hold: %s", exc)
         raise InvalidValueError("A text holds a character that is not valid Unicode") from exc

@@ -18,8 +18,8 @@ class DatabaseRefusedError(PerformanceDbError):
     """The database refused a statement for a reason no check foresaw.
 
     Its message is fixed and says nothing of the database's own text (which names tables,
-    columns and values); the detail is logged where it was raised, with the request's id, and
-    the faces show that id instead.
+    columns and values); it ends with a reference under which the detail was logged, so
+    every face shows the same words and the reference finds the detail.
     """
 
 

@@ -28,10 +28,8 @@ def error_banner() -> dbc.Alert:
 
 
 def message_of(exc: store.PerformanceDbError) -> str:
-    """A store error in words for the page; a refusal nobody foresaw carries the request id,
-    which finds the logged detail (the database's own text never reaches the page)."""
-    if isinstance(exc, store.DatabaseRefusedError):
-        return f"{exc} (request id {request_id()})"
+    """A store error in words for the page (a refusal nobody foresaw carries the reference of
+    its logged detail; the database's own text never reaches the page)."""
     return str(exc)
 
 

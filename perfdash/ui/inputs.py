@@ -154,7 +154,7 @@ def amount(value: Any) -> str | None:
     ``1.5`` is no count); a list or an object is no number at all."""
     if isinstance(value, str | int | float | type(None)):
         return None
-    return f"must be a number or text, not {_shown(value)}"
+    return f"must be a whole number such as 12345, not {_shown(value)}"
 
 
 def job_id(value: Any) -> str | None:
