@@ -91,7 +91,7 @@ def form(release_id, **changes):
         ({"entry-notes.value": {"a": 1}}, 'notes must be text, not {"a": 1}'),
         ({"entry-editing.data": "abc"}, 'editing must be a whole number id, not "abc"'),
         ({"entry-editing.data": 1e400}, "editing must be a whole number id"),
-        ({"entry-metric_value.value": [5]}, "metric_value must be a number or text"),
+        ({"entry-metric_value.value": [5]}, "metric_value must be a whole number"),
         ({"entry-submit.n_clicks": "1"}, "save must be a count"),
     ],
 )
