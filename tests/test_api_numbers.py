@@ -205,6 +205,19 @@ def test_leaderboard_matches_the_dashboard_and_follows_the_platform(world):
     ]
 
 
+def test_an_archived_release_leaves_the_leaderboard_unless_asked(world, engine):
+    rest = VIEW.split("&", 1)[1]
+    store.set_release_archived(engine, world["b"], True)
+
+    def keys(query: str) -> list[str]:
+        answer = world["client"].get(f"/api/v1/leaderboard?metric=views&{rest}{query}")
+        assert answer.status_code == 200, answer.get_data(as_text=True)
+        return [r["release_key"] for r in answer.get_json()["rows"]]
+
+    assert keys("") == ["rel-a"]
+    assert keys("&archived=1") == ["rel-a", "rel-b"]  # rel-a +4500 on all platforms
+
+
 @pytest.mark.parametrize(
     ("path", "field", "status"),
     [
@@ -217,6 +230,7 @@ def test_leaderboard_matches_the_dashboard_and_follows_the_platform(world):
         ("/api/v1/series?release=rel-a&granularity=year", "granularity", 400),
         ("/api/v1/series?release=rel-a&mode=sum", "mode", 400),
         ("/api/v1/leaderboard?limit=0", "limit", 400),
+        ("/api/v1/leaderboard?archived=yes", "archived", 400),
         ("/api/v1/leaderboard?metric=" + "x" * 51, "metric", 400),
     ],
 )

@@ -209,13 +209,16 @@ def leaderboard() -> Response:
     http.require("viewer")
     tz = http.settings().tz
     limit = http.int_arg("limit", 10, low=1, high=MAX_LEADERBOARD)
+    archived = http.int_arg("archived", 0, low=0, high=1) == 1
     period, previous = _window(tz)
     with store.transaction(http.engine()) as conn:
         metric = _metric() or _default_metric(store.list_metric_types(conn))
         if metric is None:
             return jsonify(**_span(period, previous, tz), metric=None, rows=[])
         kind = metrics.metric_kind(metric, readout.kinds(conn))
-        board, before = readout.leaderboard(conn, kind, period, previous, _platforms(), limit)
+        board, before = readout.leaderboard(
+            conn, kind, period, previous, _platforms(), limit, archived=archived
+        )
     rows = []
     for r in board.itertuples():
         prev = before.get(int(r.release_id))

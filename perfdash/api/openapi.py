@@ -522,6 +522,12 @@ def _number_paths() -> dict[str, Any]:
                         "description": "Rows (default 10).",
                         "schema": {"type": "integer", "minimum": 1, "maximum": 100},
                     },
+                    {
+                        "name": "archived",
+                        "in": "query",
+                        "description": "1: archived releases take part too (default 0).",
+                        "schema": {"type": "integer", "enum": [0, 1]},
+                    },
                 ],
             )
         },
