@@ -169,10 +169,10 @@ from perfdash.store.users import (
 )
 
 __all__ = [
-    "DatabaseRefusedError",
     "API_METRIC_FIELDS",
     "BUCKETS",
     "DROP_COLUMNS",
+    "DatabaseRefusedError",
     "DatabaseUnavailableError",
     "DuplicateMetricError",
     "DuplicateReleaseError",
@@ -213,7 +213,6 @@ __all__ = [
     "delete_metric",
     "delete_old_jobs",
     "delete_release",
-    "set_release_archived",
     "delete_upload",
     "delete_user",
     "end_session",
@@ -268,6 +267,7 @@ __all__ = [
     "sent_alert_keys",
     "session_user",
     "set_metric_kind",
+    "set_release_archived",
     "set_rollup_zones",
     "to_utc",
     "total_drops",

@@ -41,11 +41,11 @@ from perfdash.store.errors import (
     UnknownReleaseError,
 )
 
-log = logging.getLogger(__name__)
+_log = logging.getLogger(__name__)
 # what a person is told when the database refused for a reason no check foresaw: never the
 # database's own text (it names tables, columns, values); the faces add the request id
-REFUSED = "The database refused this request; nothing was changed and the detail was logged"
-REFUSED_WRITE = "The database refused the write; nothing was changed and the detail was logged"
+_REFUSED = "The database refused this request; nothing was changed and the detail was logged"
+_REFUSED_WRITE = "The database refused the write; nothing was changed and the detail was logged"
 
 
 @functools.lru_cache(maxsize=200_000)
@@ -202,7 +202,7 @@ def _refused(text: str, detail: object, level: int = logging.ERROR) -> DatabaseR
     """A refusal in fixed words with a reference that finds its logged detail: the same in a
     page, an API answer, a job's summary and the command line (a job has no request id)."""
     reference = uuid.uuid4().hex[:12]
-    log.log(level, "the database refused a statement (reference %s): %s", reference, detail)
+    _log.log(level, "the database refused a statement (reference %s): %s", reference, detail)
     return DatabaseRefusedError(f"{text} (reference {reference})")
 
 
@@ -235,7 +235,7 @@ def _translate_errors() -> Iterator[None]:
         text = str(exc.orig).lower()
         if "foreign key" in text:
             raise UnknownReleaseError("The release does not exist (any more)") from exc
-        raise _refused(REFUSED_WRITE, exc.orig, logging.WARNING) from exc
+        raise _refused(_REFUSED_WRITE, exc.orig, logging.WARNING) from exc
     except DBAPIError as exc:
         if _overflowed(str(exc.orig).lower()):
             raise InvalidValueError(_SUM_TOO_LARGE) from exc
@@ -243,11 +243,11 @@ def _translate_errors() -> Iterator[None]:
             raise DatabaseUnavailableError(
                 "The connection to the database was lost; try again"
             ) from exc
-        raise _refused(REFUSED, exc.orig) from exc
+        raise _refused(_REFUSED, exc.orig) from exc
     except SQLAlchemyError as exc:
-        raise _refused(REFUSED, exc) from exc
+        raise _refused(_REFUSED, exc) from exc
     except UnicodeEncodeError as exc:  # a lone surrogate the driver cannot send as UTF-8
-        log.warning("a value the database cannot hold: %s", exc)
+        _log.warning("a value the database cannot hold: %s", exc)
         raise InvalidValueError("A text holds a character that is not valid Unicode") from exc
 
 
