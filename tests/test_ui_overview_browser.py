@@ -32,6 +32,13 @@ def test_the_overview_is_the_first_page_and_opens_a_release(demo_app, start_app,
     fans = dash_duo.find_element('.ov-kpi[data-metric="fans"]').text
     assert "net change" in fans  # an audience reads as its net change
     assert "Whole catalog" in dash_duo.find_element("#ov-when").text
+    # seven metrics' cards in one row on a wide screen, never six and a lone card
+    dash_duo.driver.set_window_size(1400, 1000)
+    tops = lambda: dash_duo.driver.execute_script(  # noqa: E731
+        "return Array.from(document.querySelectorAll('.ov-kpi'))"
+        ".map(e => Math.round(e.getBoundingClientRect().top));"
+    )
+    wait_until(lambda: len(tops()) == 7 and len(set(tops())) == 1, message="one row of 7 cards")
 
     # the catalog's gain per day, one line per platform
     def platforms():

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import dash_bootstrap_components as dbc
-from dash import Dash, Input, Output, State, no_update
+from dash import Dash, Input, Output, State, html, no_update
 from sqlalchemy import Connection, Engine
 
 from perfdash import auth, store
@@ -134,3 +134,17 @@ def register_search(
 def denied(exc: auth.PermissionDenied) -> dbc.Alert:
     """What a write callback shows instead of writing when the role does not allow it."""
     return dbc.Alert(f"Nothing was changed: {exc}", color="danger")
+
+
+def kpi_grid(cards: list) -> html.Div:
+    """The cards in even rows: all in one row on a wide screen, two even rows on a middle one
+    (seven cards are 4 + 3, never 6 + 1), one row scrolled sideways on a phone so the chart
+    comes up near the top (assets/perfdash.css, ``.perfdash-kpi-grid``; the dashboard and
+    the overview)."""
+    n = max(1, len(cards))
+    wide = n if n <= 8 else -(-n // 2)
+    return html.Div(
+        cards,
+        className="perfdash-kpi-grid",
+        style={"--kpi-wide": str(wide), "--kpi-middle": str(-(-wide // 2))},
+    )

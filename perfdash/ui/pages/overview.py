@@ -17,7 +17,7 @@ import pandas as pd
 from dash import Dash, Input, Output, dcc, html
 
 from perfdash import alerts, metrics, readout, store
-from perfdash.ui import context
+from perfdash.ui import components, context
 from perfdash.ui.components import THEME_STORE
 from perfdash.ui.figures import charts
 from perfdash.ui.panels import freshness
@@ -70,7 +70,7 @@ def _release_href(release_id: int, period: str) -> str:
     return "/dashboard?" + urlencode({"release": release_id, "period": period})
 
 
-def kpi_strip(kpis: list[metrics.Kpi], has_previous: bool) -> dbc.Row | dbc.Alert:
+def kpi_strip(kpis: list[metrics.Kpi], has_previous: bool) -> html.Div | dbc.Alert:
     """One small card per metric: the catalog's gain (a score's mean level) and its change."""
     if not kpis:
         return dbc.Alert("No numbers in this period yet.", color="secondary", id="ov-empty")
@@ -96,19 +96,13 @@ def kpi_strip(kpis: list[metrics.Kpi], has_previous: bool) -> dbc.Row | dbc.Aler
             html.Div(change, className=f"ov-kpi-change small {colour}"),
         ]
         cards.append(
-            dbc.Col(
-                html.Div(
-                    dbc.Card(dbc.CardBody(body)),
-                    className="ov-kpi",
-                    **{"data-metric": kpi.metric_type},
-                ),
-                xs=6,
-                md=3,
-                lg=2,
-                className="mb-2",
+            html.Div(
+                dbc.Card(dbc.CardBody(body), className="h-100"),
+                className="ov-kpi",
+                **{"data-metric": kpi.metric_type},
             )
         )
-    return dbc.Row(cards, className="g-2")
+    return components.kpi_grid(cards)
 
 
 def release_list(

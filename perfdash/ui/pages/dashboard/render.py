@@ -12,6 +12,7 @@ import pandas as pd
 from dash import dcc, html
 
 from perfdash import metrics, store
+from perfdash.ui.components import kpi_grid
 from perfdash.ui.pages.dashboard.state import ViewState, describe_period, release_link
 
 TABLE_COLUMNS = [
@@ -135,19 +136,6 @@ def kpi_cards(
             )
         )
     return kpi_grid(cards)
-
-
-def kpi_grid(cards: list) -> html.Div:
-    """The cards in even rows: all in one row on a wide screen, two even rows on a middle one
-    (seven cards are 4 + 3, never 6 + 1), one row scrolled sideways on a phone so the chart
-    comes up near the top (assets/perfdash.css, ``.perfdash-kpi-grid``)."""
-    n = max(1, len(cards))
-    wide = n if n <= 8 else -(-n // 2)
-    return html.Div(
-        cards,
-        className="perfdash-kpi-grid",
-        style={"--kpi-wide": str(wide), "--kpi-middle": str(-(-wide // 2))},
-    )
 
 
 def kpi_rows(
