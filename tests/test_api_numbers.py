@@ -218,13 +218,70 @@ def test_an_archived_release_leaves_the_leaderboard_unless_asked(world, engine):
     assert keys("&archived=1") == ["rel-a", "rel-b"]  # rel-a +4500 on all platforms
 
 
+def test_date_times_with_an_offset_name_exact_instants(world):
+    """from/to as ISO 8601 date-times: the same numbers as the whole days they cover, in any
+    offset (an unencoded "+" reads as a space and is taken back), answered with the offset."""
+    client = world["client"]
+
+    def kpis(query: str) -> dict:
+        answer = client.get(f"/api/v1/kpis?{query}")
+        assert answer.status_code == 200, answer.get_data(as_text=True)
+        return answer.get_json()
+
+    days = kpis("from=2026-01-01&to=2026-01-31")
+    for query in (
+        "from=2026-01-01T00:00:00Z&to=2026-02-01T00:00:00Z",
+        "from=2026-01-01T01:00:00%2B01:00&to=2026-02-01T01:00:00%2B01:00",
+        "from=2026-01-01T01:00:00+01:00&to=2026-01-31T19:00:00-05:00",
+        "from=2026-01-01&to=2026-02-01T00:00:00Z",
+    ):
+        exact = kpis(query)
+        assert exact["from"] == "2026-01-01T00:00:00+00:00" == days["from"], query
+        assert exact["to"] == "2026-02-01T00:00:00+00:00" == days["to"], query
+        assert exact["previous_from"] == days["previous_from"] == "2025-12-01T00:00:00+00:00"
+        assert exact["kpis"] == days["kpis"], query
+    # half a month, to the hour: rel-a's YouTube 1000 -> 1400 on 10 January 12:00 is in,
+    # its 1500 of the 20th and TikTok's 4300 of the 15th are not
+    half = kpis("release=rel-a&platform=youtube&from=2026-01-01T00:00Z&to=2026-01-10T13:00Z")
+    views = next(k for k in half["kpis"] if k["metric_type"] == "views")
+    assert views["gain"] == 400 and half["to"] == "2026-01-10T13:00:00+00:00"
+    assert half["cut_at_now"] is False
+    future = kpis("from=2026-01-01T00:00Z&to=2100-01-01T00:00Z")
+    assert future["cut_at_now"] is True
+    assert datetime.fromisoformat(future["to"]) <= datetime.now(UTC)
+    series = client.get(
+        "/api/v1/series?release=rel-a&metric=views&granularity=week"
+        "&from=2026-01-01T00:00Z&to=2026-02-01T00:00Z"
+    ).get_json()
+    assert series["from"] == "2026-01-01T00:00:00+00:00"
+    board = client.get(
+        "/api/v1/leaderboard?metric=views&from=2026-01-20T00:00Z&to=2026-02-01T00:00Z"
+    )
+    assert [r["release_key"] for r in board.get_json()["rows"]] == ["rel-b", "rel-a"]
+
+
+def test_times_are_answered_in_the_configured_zone(db_url, engine, world):
+    app = create_app(Settings(database_url=db_url, tz="Europe/Berlin"), engine=engine)
+    answer = app.server.test_client().get("/api/v1/kpis?from=2026-01-01T00:00Z&to=2026-01-02")
+    body = answer.get_json()
+    assert answer.status_code == 200, body
+    assert body["from"] == "2026-01-01T01:00:00+01:00"
+    assert body["to"] == "2026-01-03T00:00:00+01:00"  # the local day 2 January included
+
+
 @pytest.mark.parametrize(
     ("path", "field", "status"),
     [
         ("/api/v1/kpis?release=nope", "release", 404),
         ("/api/v1/kpis?from=2026-13-01", "from", 400),
         ("/api/v1/kpis?to=2026-01-31", "from", 400),
-        ("/api/v1/kpis?from=2026-02-01&to=2026-01-01", "from", 400),
+        ("/api/v1/kpis?from=2026-02-01&to=2026-01-01", "to", 400),
+        ("/api/v1/kpis?from=2026-01-01T00:00:00", "from", 400),
+        ("/api/v1/kpis?from=2026-01-01T00:00:00Z&to=2026-01-01T00:00:00Z", "to", 400),
+        ("/api/v1/series?release=rel-a&from=2026-01-01&to=2026-01-31T25:00Z", "to", 400),
+        ("/api/v1/leaderboard?from=yesterday", "from", 400),
+        ("/api/v1/leaderboard?from=2026-01-01T00:00Z&to=" + "9" * 41, "to", 400),
+        ("/api/v1/kpis?from=2999-01-01T00:00:00%2B00:00", "from", 400),
         ("/api/v1/kpis?from=1900-01-01", "from", 400),
         ("/api/v1/series?metric=views", "release", 400),
         ("/api/v1/series?release=rel-a&granularity=year", "granularity", 400),

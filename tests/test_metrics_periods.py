@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pandas as pd
@@ -87,3 +87,24 @@ def test_buckets_partly_outside_the_period_or_not_ended_are_incomplete():
     starts, ends = metrics.bucket_bounds(months, "month", "Europe/Berlin")
     assert ends.iloc[0] == pd.Timestamp("2026-11-30 23:00", tz="UTC")  # Dec 1 00:00 CET
     assert metrics.bucket_complete(days.iloc[0:0], "day", "UTC", p, now).tolist() == []
+
+
+def test_a_period_between_instants_is_cut_at_now_and_refuses_the_impossible():
+    now = datetime(2026, 3, 10, 12, tzinfo=UTC)
+    start = datetime(2026, 3, 1, 9, tzinfo=UTC)
+    period = metrics.period_between(start, datetime(2026, 3, 5, 9, tzinfo=UTC), now=now)
+    assert (period.start, period.end, period.cut) == (
+        start,
+        datetime(2026, 3, 5, 9, tzinfo=UTC),
+        False,
+    )
+    assert period.previous().start == datetime(2026, 2, 25, 9, tzinfo=UTC)
+    cut = metrics.period_between(start, datetime(2026, 4, 1, tzinfo=UTC), now=now)
+    assert cut.cut and cut.end == now and cut.read_end == datetime(2026, 4, 1, tzinfo=UTC)
+    assert cut.previous().start == start - (now - start)  # the cut length, not a full one
+    with pytest.raises(ValueError, match="end is not after"):
+        metrics.period_between(start, start, now=now)
+    with pytest.raises(ValueError, match="after now"):
+        metrics.period_between(now, now + timedelta(hours=1), now=now)
+    with pytest.raises(ValueError, match="offset"):
+        metrics.period_between(start.replace(tzinfo=None), now, now=now)

@@ -3,14 +3,16 @@
 Each answer is read by ``perfdash.readout``, the read path of the dashboard's callbacks, so a
 script and the page show the same numbers for the same view.  A view is given as the
 dashboard's URL gives it: releases (key or id, repeatable; none is the whole catalog for KPIs),
-platforms (repeatable), a metric, ``from``/``to`` as local days (``to`` included; both
-omitted: the dashboard's default, the last 90 days).  A period never runs past now: the answer
+platforms (repeatable), a metric, ``from``/``to`` as local days (``to`` included) or ISO 8601
+date-times with an offset (``to`` excluded); both omitted: the dashboard's default, the last
+90 days.  A period never runs past now: the answer
 says where it stops (``to``, ``cut_at_now``) and which buckets are not complete.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime
+import re
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -27,6 +29,8 @@ MODES = ("gain", "total")
 MAX_RELEASES = 20
 MAX_LEADERBOARD = 100
 FIRST_DAY, LAST_DAY = date(1970, 1, 1), date(2100, 12, 31)
+TIME_FORMS = "must be a day (YYYY-MM-DD) or an ISO 8601 date-time with its offset"
+OFFSET_AS_SPACE = re.compile(r" (\d{2}(?::?\d{2})?)$")
 
 
 def _bad(field: str, message: str) -> http.ApiError:
@@ -69,32 +73,56 @@ def _platforms() -> list[str]:
     return [p.strip().lower() for p in request.args.getlist("platform") if p.strip()]
 
 
-def _day(name: str) -> date | None:
+def _bound(name: str, tz: str) -> tuple[date | datetime | None, datetime | None]:
+    """``from`` or ``to`` as given: a local day (``YYYY-MM-DD``) or an ISO 8601 date-time with
+    its offset; the day itself (or None) and the instant it stands for (a day's ``to`` is the
+    next local midnight: the day is included)."""
     if name not in request.args:
-        return None
+        return None, None
     raw = request.args.get(name, "").strip()
+    if len(raw) > 40:
+        raise _bad(name, "longer than 40 characters")
+    if "T" not in raw.upper():
+        try:
+            day = date.fromisoformat(raw)
+        except ValueError:
+            raise _bad(name, TIME_FORMS) from None
+        if not FIRST_DAY <= day <= LAST_DAY:
+            raise _bad(name, f"must be between {FIRST_DAY} and {LAST_DAY}")
+        return day, metrics.local_midnight(day + timedelta(days=1 if name == "to" else 0), tz)
+    # an unencoded "+01:00" arrives as " 01:00" (a query string's "+" is a space)
+    raw = OFFSET_AS_SPACE.sub(r"+\1", raw)
     try:
-        day = date.fromisoformat(raw)
+        moment = datetime.fromisoformat(raw)
     except ValueError:
-        raise _bad(name, "must be a day as YYYY-MM-DD") from None
-    if not FIRST_DAY <= day <= LAST_DAY:
+        raise _bad(name, TIME_FORMS) from None
+    if moment.tzinfo is None:
+        raise _bad(name, "a date-time needs its offset from UTC (Z, +01:00, -05:00)")
+    if not FIRST_DAY <= moment.astimezone(ZoneInfo(tz)).date() <= LAST_DAY:
         raise _bad(name, f"must be between {FIRST_DAY} and {LAST_DAY}")
-    return day
+    return None, moment
 
 
 def _window(tz: str) -> tuple[metrics.Period, metrics.Period | None]:
-    """The period ``from``/``to`` name (the dashboard's custom range) and the previous one."""
-    first, last = _day("from"), _day("to")
+    """The period ``from``/``to`` name and the previous one: local days as the dashboard's
+    custom range (whole days, ``to`` included), or exact instants (``to`` excluded)."""
+    (first, start), (last, end) = _bound("from", tz), _bound("to", tz)
+    if start is None and end is None:
+        period = metrics.period_for(DEFAULT_DAYS, tz)
+        return period, period.previous(tz)
+    if start is None:
+        raise _bad("from", "give from with to")
     try:
-        if first is None and last is None:
-            period = metrics.period_for(DEFAULT_DAYS, tz)
-        elif first is None:
-            raise _bad("from", "give from with to")
-        else:
+        if first is not None and (last is not None or end is None):
             today = datetime.now(ZoneInfo(tz)).date()
             period = metrics.period_for("custom", tz, start_date=first, end_date=last or today)
+        else:
+            today = datetime.now(ZoneInfo(tz)).date()
+            end = end or metrics.local_midnight(today + timedelta(days=1), tz)  # through today
+            period = metrics.period_between(start, end)
     except ValueError as exc:
-        raise _bad("from", str(exc)) from None
+        field = "to" if "end" in str(exc) else "from"
+        raise _bad(field, str(exc)) from None
     return period, period.previous(tz)
 
 

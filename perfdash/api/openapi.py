@@ -385,8 +385,18 @@ def _number_paths() -> dict[str, Any]:
     }
     platform = {**release, "name": "platform", "description": "Repeat for several; none: all."}
     days = [
-        _query("from", "First local day (YYYY-MM-DD); default: the last 90 days.", format="date"),
-        _query("to", "Last local day, included (default: today); cut at now.", format="date"),
+        _query(
+            "from",
+            "A local day (YYYY-MM-DD) or an ISO 8601 date-time with its offset; default: the"
+            " last 90 days.",
+            maxLength=40,
+        ),
+        _query(
+            "to",
+            "A local day, included, or an ISO 8601 date-time with its offset, excluded"
+            " (default: through today); cut at now (cut_at_now).",
+            maxLength=40,
+        ),
     ]
     number = {"type": "number", "nullable": True}
     span = {

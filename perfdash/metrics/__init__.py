@@ -45,6 +45,7 @@ from perfdash.metrics.periods import (
     bucket_bounds,
     bucket_complete,
     local_midnight,
+    period_between,
     period_for,
 )
 from perfdash.metrics.platforms import (
@@ -115,6 +116,7 @@ __all__ = [
     "metric_kind",
     "metric_kinds",
     "order_kpis",
+    "period_between",
     "period_for",
     "period_kpis",
     "platform_breakdown",

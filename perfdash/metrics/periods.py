@@ -103,6 +103,22 @@ def period_for(
     return _cut(local_midnight(today - timedelta(days=days - 1), tz), end, now)
 
 
+def period_between(start: datetime, end: datetime, *, now: datetime | None = None) -> Period:
+    """The period between two aware instants (``end`` excluded), cut at now like any other.
+
+    For a script that asks for exact times (an hour, a day in another zone) rather than the
+    dashboard's whole local days; the previous period is then the same length just before.
+    """
+    if start.tzinfo is None or end.tzinfo is None:
+        raise ValueError("a time needs its offset from UTC")
+    now = now or datetime.now(UTC)
+    if end <= start:
+        raise ValueError("the period's end is not after its start")
+    if start >= now:
+        raise ValueError(f"the period starts at {start.isoformat()}, after now")
+    return _cut(start.astimezone(UTC), end.astimezone(UTC), now)
+
+
 def _cut(start: datetime | None, end: datetime, now: datetime) -> Period:
     if end > now:
         return Period(start, now.astimezone(UTC), cut=True, reads_until=end)
