@@ -206,12 +206,18 @@ def leaderboard(
 
 
 def catalog_line(
-    conn: Connection, metric: str, period: metrics.Period, granularity: str, tz: str
+    conn: Connection,
+    metric: str,
+    period: metrics.Period,
+    granularity: str,
+    tz: str,
+    platforms: Sequence[str] = (),
 ) -> pd.DataFrame:
     """The whole catalog's gain of ``metric`` per platform and bucket: each release's gains
     (from its own baseline) added up per platform, with each bucket's completeness; the frame
-    has ``time_series``' columns (``release_id`` 0 stands for the catalog)."""
-    where = dict(metric_types=[metric])
+    has ``time_series``' columns (``release_id`` 0 stands for the catalog).  Only for a
+    counter or an audience: a score's levels do not add up (callers refuse one)."""
+    where = dict(metric_types=[metric], platforms=list(platforms) or None)
     bucket = dict(start=period.start, end=period.end, bucket=granularity, tz=tz)
     series = store.release_series(conn, None, **bucket, **where)
     if series.empty:

@@ -4,7 +4,7 @@ same view, on SQLite and PostgreSQL, with hand-computed numbers; and their refus
 from __future__ import annotations
 
 import base64
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import numpy as np
 import pytest
@@ -283,7 +283,8 @@ def test_times_are_answered_in_the_configured_zone(db_url, engine, world):
         ("/api/v1/leaderboard?from=2026-01-01T00:00Z&to=" + "9" * 41, "to", 400),
         ("/api/v1/kpis?from=2999-01-01T00:00:00%2B00:00", "from", 400),
         ("/api/v1/kpis?from=1900-01-01", "from", 400),
-        ("/api/v1/series?metric=views", "release", 400),
+        ("/api/v1/series?metric=rank", "metric", 400),
+        ("/api/v1/series?mode=total", "mode", 400),
         ("/api/v1/series?release=rel-a&granularity=year", "granularity", 400),
         ("/api/v1/series?release=rel-a&mode=sum", "mode", 400),
         ("/api/v1/leaderboard?limit=0", "limit", 400),
@@ -297,3 +298,58 @@ def test_bad_views_are_refused_naming_the_field(world, path, field, status):
     body = response.get_json()["error"]
     assert body["details"][0]["field"] == field and field in body["message"]
     assert "Traceback" not in response.get_data(as_text=True)
+
+
+@pytest.fixture
+def recent(world, engine):
+    """The last days' numbers of both releases, for the overview's relative periods."""
+    now = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
+    day = timedelta(days=1)
+    rows = [
+        (world["a"], "YouTube", "views", 5000, now - 5 * day),
+        (world["a"], "YouTube", "views", 5600, now - 3 * day),
+        (world["a"], "TikTok", "views", 9000, now - 4 * day),
+        (world["a"], "TikTok", "views", 9900, now - 2 * day),
+        (world["b"], "YouTube", "views", 3000, now - 4 * day),
+        (world["b"], "YouTube", "views", 3070, now - 1 * day),
+        (world["b"], "Deezer", "rank", 5, now - 1 * day),
+    ]
+    store.insert_metrics(
+        engine,
+        [
+            dict(release_id=r, platform=p, metric_type=m, metric_value=v, recorded_at=t)
+            for r, p, m, v, t in rows
+        ],
+    )
+    return world
+
+
+def test_series_without_a_release_is_the_overviews_catalog_chart(recent):
+    """No release: the catalog's gains per platform, the overview's chart for the same days
+    (both through ``readout.catalog_line``); a score is refused, it cannot be added up."""
+    today = datetime.now(UTC).date()
+    days = f"from={today - timedelta(days=6)}&to={today}"
+    answer = recent["client"].get(f"/api/v1/series?metric=views&{days}")
+    api = answer.get_json()
+    assert answer.status_code == 200, api
+    assert api["catalog"] is True and api["kind"] == "counter"
+    lines = {s["platform"]: s for s in api["series"]}
+    assert set(lines) == {"youtube", "tiktok"}
+    assert all(s["release_key"] is None for s in api["series"])
+    # YouTube: rel-a +600 (5000 -> 5600; the baseline 1500 of January gives +3500 first) ...
+    youtube = {p["start"][:10]: p["value"] for p in lines["youtube"]["points"]}
+    assert sum(v or 0 for v in youtube.values()) == (5600 - 1500) + (3070 - 2010)
+    values = {"ov-period.value": "7d", "theme-store.data": "plotly_white"}
+    response = call_callback(recent["client"], recent["app"], "overview.overview", values)
+    assert response.status_code == 200, response.get_data(as_text=True)[:300]
+    figure = response.get_json()["response"]["ov-chart"]["figure"]
+    traces = {t["name"]: t for t in figure["data"] if "previous" not in t["name"]}
+    for platform, line in lines.items():
+        trace = traces[metrics.platform_label(platform)]
+        assert [p["value"] for p in line["points"]] == _array(trace["y"])
+    refused = recent["client"].get(f"/api/v1/series?metric=rank&{days}")
+    body = refused.get_json()["error"]
+    assert refused.status_code == 400 and body["details"][0]["field"] == "metric"
+    assert "score" in body["message"] and "cannot be added up" in body["message"]
+    total = recent["client"].get(f"/api/v1/series?metric=views&mode=total&{days}")
+    assert total.status_code == 400 and total.get_json()["error"]["details"][0]["field"] == "mode"

@@ -2,7 +2,7 @@
 
 Each answer is read by ``perfdash.readout``, the read path of the dashboard's callbacks, so a
 script and the page show the same numbers for the same view.  A view is given as the
-dashboard's URL gives it: releases (key or id, repeatable; none is the whole catalog for KPIs),
+dashboard's URL gives it: releases (key or id, repeatable; none is the whole catalog),
 platforms (repeatable), a metric, ``from``/``to`` as local days (``to`` included) or ISO 8601
 date-times with an offset (``to`` excluded); both omitted: the dashboard's default, the last
 90 days.  A period never runs past now: the answer
@@ -184,8 +184,9 @@ def kpis() -> Response:
 
 
 def series() -> Response:
-    """One metric's buckets per platform (one release) or per release (several, summed over
-    platforms), gains or totals, each bucket with its span and whether it is complete."""
+    """One metric's buckets per platform (one release, or the whole catalog when none is
+    named), or per release (several, summed over platforms), gains or totals, each bucket with
+    its span and whether it is complete."""
     http.require("viewer")
     tz = http.settings().tz
     granularity = _choice("granularity", GRANULARITIES, "day")
@@ -194,24 +195,25 @@ def series() -> Response:
     platforms = _platforms()
     with store.transaction(http.engine()) as conn:
         releases = _releases(conn)
-        if not releases:
-            raise _bad("release", "give at least one release (key or id)")
         ids = [r["id"] for r in releases]
-        types = store.list_metric_types(conn, ids)
+        types = store.list_metric_types(conn, ids or None)
         metric = _metric() or _default_metric(types)
         if metric is None:
             return jsonify(**_span(period, None, tz), series=[])
         kind = metrics.metric_kind(metric, readout.kinds(conn))
-        line = readout.line(conn, ids, metric, platforms, period, granularity, tz)
+        if not releases:
+            gains = _catalog_gains(conn, kind, mode, period, granularity, tz, platforms)
+        else:
+            gains = readout.line(conn, ids, metric, platforms, period, granularity, tz).gains
     keys = {r["id"]: r["release_id"] for r in releases}
     out = []
-    if not line.series.empty:
+    if not gains.empty:
         for (rid, pkey, metric_type), points in readout.line_points(
-            line.gains, mode, kind, granularity, tz
+            gains, mode, kind, granularity, tz
         ):
             out.append(
                 {
-                    "release_key": keys[rid],
+                    "release_key": keys.get(rid),
                     "platform": pkey,
                     "metric_type": metric_type,
                     "kind": kind.kind,
@@ -227,8 +229,30 @@ def series() -> Response:
                 }
             )
     return jsonify(
-        **_span(period, None, tz), granularity=granularity, mode=mode, metric=metric, series=out
+        **_span(period, None, tz),
+        granularity=granularity,
+        mode=mode,
+        metric=metric,
+        kind=kind.kind,
+        lower_is_better=kind.lower_is_better,
+        catalog=not releases,
+        series=out,
     )
+
+
+def _catalog_gains(conn, kind, mode, period, granularity, tz, platforms):
+    """The catalog's gains per platform, as the overview's chart draws them; refused for a
+    score (levels do not add up) and for running totals (the catalog keeps none)."""
+    if kind.is_score:
+        better = "lower is better" if kind.lower_is_better else "higher is better"
+        raise _bad(
+            "metric",
+            f"{kind.metric_type} is a score (a level, {better}): levels cannot be added up over"
+            " the catalog; name a release",
+        )
+    if mode != "gain":
+        raise _bad("mode", "the catalog's series are gains per bucket; name a release for totals")
+    return readout.catalog_line(conn, kind.metric_type, period, granularity, tz, platforms)
 
 
 def leaderboard() -> Response:

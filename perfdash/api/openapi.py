@@ -430,7 +430,7 @@ def _number_paths() -> dict[str, Any]:
     line = {
         "type": "object",
         "properties": {
-            "release_key": {"type": "string"},
+            "release_key": {"type": "string", "nullable": True, "description": "null: catalog"},
             "platform": {"type": "string", "description": "all: summed over platforms"},
             "metric_type": {"type": "string"},
             "kind": {"type": "string"},
@@ -475,7 +475,8 @@ def _number_paths() -> dict[str, Any]:
         },
         "/series": {
             "get": _read(
-                "A metric's buckets per platform (one release) or per release (several)",
+                "A metric's buckets per platform (one release; none: the catalog's gains,"
+                " refused for a score) or per release (several)",
                 {
                     "200": _answer(
                         "The series, each bucket with its span and completeness",
@@ -486,6 +487,12 @@ def _number_paths() -> dict[str, Any]:
                                 "granularity": {"type": "string"},
                                 "mode": {"type": "string"},
                                 "metric": {"type": "string", "nullable": True},
+                                "kind": {"type": "string"},
+                                "lower_is_better": {"type": "boolean"},
+                                "catalog": {
+                                    "type": "boolean",
+                                    "description": "No release named: the catalog's gains",
+                                },
                                 "series": {"type": "array", "items": line},
                             },
                         },
