@@ -37,7 +37,7 @@ def create_app(
     # worker) runs this file, and need not load the pages and the API (about a second).
     from perfdash import api, auth, jobs, store
     from perfdash.ui import bundles, errors, inputs, shell
-    from perfdash.web import limits, login, security, throttle, transfer
+    from perfdash.web import json_in, limits, login, security, throttle, transfer
 
     settings = settings or load_settings()
     engine = engine or store.engine_from_settings(settings)
@@ -71,6 +71,7 @@ def create_app(
 
         # Behind a PaaS router: the client's address and https come from X-Forwarded-*.
         server.wsgi_app = ProxyFix(server.wsgi_app, x_for=1, x_proto=1)  # type: ignore[method-assign]
+    json_in.install(server)  # -0 keeps its sign: refused as negative, as in a CSV
     transfer.install(server)  # before security: see transfer.install
     security.install(server)
     login.install(

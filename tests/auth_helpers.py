@@ -67,6 +67,13 @@ def pattern_input(type_: str, index: Any, prop: str = "n_clicks", value: Any = 1
 
 def call_callback(client, app, name: str, values: dict[str, Any], changed: list[str] | None = None):
     """POST one callback like the renderer does; ``values`` maps "id.prop" to a value."""
+    return client.post("/_dash-update-component", json=callback_body(app, name, values, changed))
+
+
+def callback_body(
+    app, name: str, values: dict[str, Any], changed: list[str] | None = None
+) -> dict[str, Any]:
+    """The JSON body the renderer posts for one callback (see ``call_callback``)."""
     key, entry = callback_for(app, name)
     outputs = [
         {"id": part.rsplit(".", 1)[0], "property": part.rsplit(".", 1)[1]}
@@ -82,4 +89,4 @@ def call_callback(client, app, name: str, values: dict[str, Any], changed: list[
         "changedPropIds": changed
         or [f"{i['id']}.{i['property']}" for i in inputs if isinstance(i, dict)],
     }
-    return client.post("/_dash-update-component", json=body)
+    return body

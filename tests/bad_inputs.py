@@ -197,6 +197,18 @@ class FaceCase:
 RELEASE_CASE_FIELDS = ("release_key", "title", "artist_name")
 
 
+@dataclass(frozen=True)
+class JsonText:
+    """A JSON value sent as this very text: Python has no integer ``-0`` to hand a JSON
+    encoder, so the faces that read JSON (the API, a callback) are sent the text itself, and
+    ingest gets what the server's JSON reader (``perfdash.web.json_in``) makes of it."""
+
+    text: str
+
+    def __repr__(self) -> str:
+        return f"JSON {self.text}"
+
+
 def _refuse(id_: str, field_: str, raw: Any, *words: str) -> FaceCase:
     return FaceCase(id_, field_, raw, REFUSE, tuple(words))
 
@@ -238,6 +250,11 @@ FACE_CASES: list[FaceCase] = [
     _refuse("value-json-2-63", "metric_value", 2**63, "too large"),
     _refuse("value-json-negative", "metric_value", -1, "negative"),
     _refuse("value-json-fraction", "metric_value", 1.5, "whole number"),
+    _refuse("value-json-minus-zero-float", "metric_value", -0.0, "negative"),
+    _refuse("value-json-text-minus-zero", "metric_value", JsonText("-0"), "negative"),
+    _refuse("value-json-text-minus-zero-float", "metric_value", JsonText("-0.0"), "negative"),
+    _refuse("value-json-text-minus-zero-exp", "metric_value", JsonText("-0e0"), "negative"),
+    _exact("value-json-text-zero", "metric_value", JsonText("0"), 0),
     # --- times: zone-aware ranges, daylight saving gaps and repeats refused everywhere
     _refuse("when-plus-14-before-2000", "recorded_at", "2000-01-01T05:00:00+14:00", "before 2000"),
     _refuse("when-local-before-2000", "recorded_at", "2000-01-01 00:30", "before 2000"),

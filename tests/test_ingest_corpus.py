@@ -20,8 +20,8 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from auth_helpers import call_callback
-from bad_inputs import CORPUS_TZ, EXACT, FACE_CASES, REFUSE, FaceCase
+from auth_helpers import callback_body
+from bad_inputs import CORPUS_TZ, EXACT, FACE_CASES, REFUSE, FaceCase, JsonText
 from click.testing import CliRunner
 from conftest import _pg_url, need
 
@@ -32,6 +32,7 @@ from perfdash.ingest.readings import record_readings
 from perfdash.ingest.releases import save_release
 from perfdash.migrations import upgrade
 from perfdash.ui.pages.entry.releases import INGEST_NAMES, save_form
+from perfdash.web import json_in
 
 BASE_KEY = "corpus-1"
 NEW_KEY = "corpus-new"
@@ -111,22 +112,49 @@ def world(request) -> World:
 
 # --------------------------------------------------------------------------- the faces
 
+_RAW = "__corpus_raw_json__"
 
-def _reading(case: FaceCase) -> dict[str, Any]:
+
+def _post(client, url: str, body: Any, case: FaceCase, headers: dict | None = None):
+    """POST ``body`` as JSON, the case's ``JsonText`` written as its very text."""
+    raw = case.raw.text if isinstance(case.raw, JsonText) else None
+
+    def swap(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: swap(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [swap(v) for v in value]
+        return _RAW if raw is not None and value is case.raw else value
+
+    text = json.dumps(swap(body))
+    if raw is not None:
+        assert f'"{_RAW}"' in text
+        text = text.replace(f'"{_RAW}"', raw)
+    return client.post(url, data=text, content_type="application/json", headers=headers or {})
+
+
+def _as_read(raw: Any) -> Any:
+    """A case's value as the server's JSON reader hands it to ingest."""
+    return json_in.loads(raw.text) if isinstance(raw, JsonText) else raw
+
+
+def _reading(case: FaceCase, raw: Any = None) -> dict[str, Any]:
+    raw = case.raw if raw is None else raw
     if case.field == "release_id":  # the release named by its number instead of its key
-        return {**READING, "release_id": case.raw}
-    return {"release_key": BASE_KEY, **READING, case.field: case.raw}
+        return {**READING, "release_id": raw}
+    return {"release_key": BASE_KEY, **READING, case.field: raw}
 
 
-def _release(case: FaceCase) -> dict[str, Any]:
-    return {**RELEASE, case.field: case.raw}
+def _release(case: FaceCase, raw: Any = None) -> dict[str, Any]:
+    return {**RELEASE, case.field: case.raw if raw is None else raw}
 
 
 def via_ingest(world: World, case: FaceCase) -> Outcome:
     if case.release_field:
-        saved = save_release(world.engine, None, _release(case), tz=CORPUS_TZ)
+        saved = save_release(world.engine, None, _release(case, _as_read(case.raw)), tz=CORPUS_TZ)
         return Outcome(saved.id is not None, set(saved.errors), " ".join(saved.errors.values()))
-    done = record_readings(world.engine, [_reading(case)], source="api", tz=CORPUS_TZ)
+    reading = _reading(case, _as_read(case.raw))
+    done = record_readings(world.engine, [reading], source="api", tz=CORPUS_TZ)
     return Outcome(
         done.ok, {r.field for r in done.refused}, " ".join(r.message for r in done.refused)
     )
@@ -135,9 +163,9 @@ def via_ingest(world: World, case: FaceCase) -> Outcome:
 def via_api(world: World, case: FaceCase) -> Outcome:
     headers = {"Authorization": f"Bearer {world.token}"}
     if case.release_field:
-        response = world.client.post("/api/v1/releases", json=_release(case), headers=headers)
+        response = _post(world.client, "/api/v1/releases", _release(case), case, headers)
     else:
-        response = world.client.post("/api/v1/metrics", json=[_reading(case)], headers=headers)
+        response = _post(world.client, "/api/v1/metrics", [_reading(case)], case, headers)
     if response.status_code in (200, 201):
         return Outcome(True)
     assert response.status_code == 400, (response.status_code, response.get_data(as_text=True))
@@ -166,7 +194,8 @@ def via_form(world: World, case: FaceCase) -> Outcome:
             "entry-changed.data": 0,
         }
     )
-    response = call_callback(world.client, world.app, "metric_form.submit", values)
+    body = callback_body(world.app, "metric_form.submit", values)
+    response = _post(world.client, "/_dash-update-component", body, case)
     if response.status_code == 400:  # a value of the wrong JSON type, refused before the form
         error = response.get_json()["error"]
         return Outcome(False, {name for name in READING if name in error}, error)

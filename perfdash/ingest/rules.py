@@ -20,6 +20,7 @@ the same must be the same key.
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections.abc import Callable
@@ -150,6 +151,8 @@ def parse_value(raw: Any) -> tuple[int | None, str | None]:
             return None, "Value must be a finite whole number"
         if not raw.is_integer():
             return None, "Value must be a whole number (no decimals)"
+        if math.copysign(1.0, raw) < 0:  # -0.0 (and JSON's -0): refused as the text "-0" is
+            return None, "Value must not be negative"
         value = int(raw)
     else:
         if _SURROGATE.search(str(raw)):
