@@ -78,7 +78,10 @@ def build(today: datetime | None = None, seed: int = 7) -> tuple[pd.DataFrame, p
     """The demo releases and their metric rows (release keys, not ids)."""
     rng = np.random.default_rng(seed)
     today = (today or datetime.now(UTC)).astimezone(UTC)
-    first_day = datetime.combine(today.date() - timedelta(days=364), time(6), tzinfo=UTC)
+    # a day's reading is taken at 06:00 UTC: before that, today's is still to come (never a
+    # reading in the future, which ingest refuses)
+    last_day = today.date() if today.time() >= time(6) else today.date() - timedelta(days=1)
+    first_day = datetime.combine(last_day - timedelta(days=364), time(6), tzinfo=UTC)
     releases = []
     rows = []
     for i, title in enumerate(TITLES):
