@@ -38,3 +38,17 @@ def test_db_upgrade_then_demo_then_refuse_real_data(db_url):
     assert store.count_releases(engine) == 31
     assert store.get_release_by_key(engine, "real-release")["title"] == "Real"
     engine.dispose()
+
+
+@pytest.mark.parametrize("hour", [0, 5, 6, 23])
+def test_the_demo_catalog_never_records_the_future(hour):
+    """Loaded at any hour of the day, its newest reading is at or before that moment."""
+    from datetime import UTC, datetime
+
+    from perfdash import demo
+
+    today = datetime(2026, 12, 4, hour, 30, tzinfo=UTC)
+    _, rows = demo.build(today=today)
+    newest = max(rows["recorded_at"])
+    assert newest <= today
+    assert (today - newest).total_seconds() < 24 * 3600
