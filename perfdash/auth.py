@@ -64,6 +64,10 @@ def hash_token(token: str) -> str:
 
 def create_token(engine: Engine, name: str, role: str) -> str:
     """Create a token and return it; it cannot be shown again."""
+    if problem := check_name(name, "token name"):
+        raise ValueError(problem)
+    if role not in ("viewer", "editor"):
+        raise ValueError("A token's role must be viewer or editor")
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     store.create_api_token(engine, name, hash_token(token), role)
     return token
@@ -106,10 +110,45 @@ def hash_password(password: str) -> str:
     return generate_password_hash(password)
 
 
+def check_name(name: str | None, what: str = "user name") -> str | None:
+    """Why a user or token name is unacceptable (empty, too long, control characters)."""
+    name = (name or "").strip()
+    if not name:
+        return f"The {what} is empty"
+    if len(name) > 100:
+        return f"The {what} is too long: use at most 100 characters"
+    if any(ord(ch) < 32 or 127 <= ord(ch) < 160 for ch in name):
+        return f"The {what} holds a control character (a tab, a line break...)"
+    return None
+
+
+def access_change_problem(
+    users: list[dict[str, Any]], username: str, *, role: str | None = None, by: str | None = None
+) -> str | None:
+    """Why removing ``username`` (``role`` None) or giving it ``role`` must not happen.
+
+    An admin cannot remove their own account from the browser, and the last admin stays one,
+    so the admin page can never lock everyone out of it.
+    """
+    target = next((u for u in users if u["username"] == username), None)
+    if target is None:
+        return f"There is no user named {username!r}"
+    if role is not None and role not in ROLES:
+        return f"Role must be one of {', '.join(ROLES)}"
+    if role is None and by is not None and username == by:
+        return "You cannot remove your own account; another admin can"
+    admins = [u for u in users if u["role"] == "admin"]
+    if target["role"] == "admin" and len(admins) == 1 and role != "admin":
+        return f"{username!r} is the only admin; make another user admin first"
+    return None
+
+
 def add_user(engine: Engine, username: str, password: str, role: str) -> int:
     """Create a user after checking the password; raises ValueError with a clear message."""
     if role not in ROLES:
         raise ValueError(f"Role must be one of {', '.join(ROLES)}")
+    if problem := check_name(username):
+        raise ValueError(problem)
     problem = check_password_policy(password, username)
     if problem:
         raise ValueError(problem)

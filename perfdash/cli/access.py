@@ -33,8 +33,10 @@ def token() -> None:
 def token_create(name: str, role: str, database_url: str | None) -> None:
     """Create a token and print it once (it cannot be shown again)."""
     engine = engine_for(settings_for(database_url))
-    with db_errors():
+    try:
         value = auth.create_token(engine, name, role)
+    except (ValueError, store.PerformanceDbError) as exc:
+        raise click.ClickException(str(exc)) from None
     click.echo(value)
     click.echo(
         f"Token {name!r} ({role}) created. Store it now: it is not shown again. "

@@ -300,6 +300,29 @@ KINDS: dict[str, tuple[str, Check]] = {
     "launch-metric.value": ("metric", choice(50)),
     "launch-horizon.value": ("horizon", whole),
     "launch-mode.value": ("mode", choice()),
+    # the admin page: users
+    "admin-users-version.data": ("users version", count),
+    "admin-user-add.n_clicks": ("add user", count),
+    "admin-user-name.value": ("user name", text(1000)),
+    "admin-user-role.value": ("role", choice()),
+    "admin-user-password.value": ("password", text(2000)),
+    "admin-pick.value": ("user", choice(1000)),
+    "admin-role.value": ("new role", choice()),
+    "admin-role-save.n_clicks": ("change role", count),
+    "admin-password.value": ("new password", text(2000)),
+    "admin-password-save.n_clicks": ("set password", count),
+    "admin-remove.n_clicks": ("remove user", count),
+    "admin-remove-cancel.n_clicks": ("keep user", count),
+    "admin-remove-confirm.n_clicks": ("confirm removal", count),
+    # the admin page: API tokens
+    "admin-tokens-version.data": ("tokens version", count),
+    "admin-token-create.n_clicks": ("create token", count),
+    "admin-token-name.value": ("token name", text(1000)),
+    "admin-token-role.value": ("token role", choice()),
+    "admin-token-pick.value": ("token", choice(1000)),
+    "admin-token-revoke.n_clicks": ("revoke token", count),
+    "admin-token-cancel.n_clicks": ("keep token", count),
+    "admin-token-confirm.n_clicks": ("confirm revoke", count),
 }
 
 

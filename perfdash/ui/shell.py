@@ -34,7 +34,7 @@ from flask import has_request_context
 from perfdash import auth
 from perfdash.ui import errors
 from perfdash.ui.components import PAGE_VIEW, THEME_STORE
-from perfdash.ui.pages import alerts, dashboard, entry, launches, overview
+from perfdash.ui.pages import admin, alerts, dashboard, entry, launches, overview
 
 Query = dict[str, list[str]]
 
@@ -50,6 +50,7 @@ class Page:
     label: str
     module: ModuleType
     aliases: tuple[str, ...] = ()  # other paths that show it (not in the navbar)
+    role: str = "viewer"  # the navbar links it for this role and above (the page checks too)
 
     @property
     def nav_id(self) -> str:
@@ -66,6 +67,7 @@ PAGES = (
     Page("/entry", "Data entry", entry),
     Page("/alerts", "Alerts", alerts),
     Page("/launches", "Launches", launches),
+    Page("/admin", "Admin", admin, role="admin"),
 )
 HOME = PAGES[0]
 
@@ -89,8 +91,19 @@ def layout() -> html.Div:
     )
 
 
+def _shown_pages() -> list[Page]:
+    """The pages the navbar links: a page above the visitor's role is left out (it would
+    only say no)."""
+    if not has_request_context():
+        return [p for p in PAGES if p.role == "viewer"]
+    role = auth.current_role()
+    return [p for p in PAGES if auth.role_allows(role, p.role)]
+
+
 def navbar() -> dbc.Navbar:
-    links = [dbc.NavLink(p.label, href=p.path, id=p.nav_id, active="partial") for p in PAGES]
+    links = [
+        dbc.NavLink(p.label, href=p.path, id=p.nav_id, active="partial") for p in _shown_pages()
+    ]
     return dbc.Navbar(
         dbc.Container(
             [
