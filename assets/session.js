@@ -1,6 +1,6 @@
 /* perfdash: what the server answers a Dash request outside Dash's own error path.
    - 503 (the database went away: from the sign-in gate, which cannot read the session, or
-     from a callback) and 401 (the session ended: signed out elsewhere, expired, user removed):
+     from a callback; or it has no perfdash tables, when the server's words say what to run) and 401 (the session ended: signed out elsewhere, expired, user removed):
      the outage banner says so and since when the numbers on the page are stale, and the page
      is greyed.  A later callback answered while /healthz says the database is back clears it.
    - 400/413 with a JSON {"error": ...} from the request checks (web/limits.py, ui/inputs.py):
@@ -18,7 +18,7 @@
     function clock(when) {
         return when.toLocaleTimeString([], {hour: '2-digit', minute: '2-digit', hourCycle: 'h23'});
     }
-    function showOutage(status) {
+    function showOutage(status, serverWords) {
         var since = 'the numbers shown are from ' + clock(lastGood);
         var children;
         if (status === 401) {
@@ -28,6 +28,8 @@
                 props: {children: 'Sign in again', href: '/login?next=' + encodeURIComponent(here),
                         id: 'page-outage-login', className: 'alert-link'}
             }];
+        } else if (status === 503 && serverWords) {
+            children = serverWords;  // what to run; no numbers can be read until then
         } else if (status === 503) {
             children = 'Database unavailable \u2014 ' + since + '. They update when it answers again.';
         } else {
@@ -60,7 +62,13 @@
         var callback = url.indexOf('/_dash-update-component') !== -1;
         return original.apply(this, arguments).then(function (response) {
             if (response.url.indexOf('/_dash-update-component') === -1) { return response; }
-            if (response.status === 503 || response.status === 401) {
+            if (response.status === 503) {
+                // the database has no perfdash tables: the server's words name the cure
+                response.clone().json().then(function (body) {
+                    var words = body && body.reason === 'not-upgraded' ? body.error : null;
+                    showOutage(503, words);
+                }).catch(function () { showOutage(503); });
+            } else if (response.status === 401) {
                 showOutage(response.status);
             } else if (response.status === 400 || response.status === 413) {
                 showRefusal(response);

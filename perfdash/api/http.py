@@ -96,6 +96,8 @@ def db_down_response(exc: store.DatabaseUnavailableError) -> Response:
 def db_error_response(exc: store.PerformanceDbError) -> Response:
     if isinstance(exc, store.DatabaseRefusedError):  # its reference finds the logged detail
         return error_response(500, str(exc))
+    if isinstance(exc, store.DatabaseNotUpgradedError):  # no request can succeed until then
+        return error_response(503, str(exc))
     return error_response(409 if isinstance(exc, store.DuplicateReleaseError) else 400, str(exc))
 
 

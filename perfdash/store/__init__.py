@@ -65,6 +65,7 @@ from perfdash.store.engine import (
     transaction,
 )
 from perfdash.store.errors import (
+    DatabaseNotUpgradedError,
     DatabaseRefusedError,
     DatabaseUnavailableError,
     DuplicateMetricError,
@@ -172,6 +173,7 @@ __all__ = [
     "API_METRIC_FIELDS",
     "BUCKETS",
     "DROP_COLUMNS",
+    "DatabaseNotUpgradedError",
     "DatabaseRefusedError",
     "DatabaseUnavailableError",
     "DuplicateMetricError",

@@ -34,6 +34,7 @@ from perfdash.config import (
     load_settings,
 )
 from perfdash.store.errors import (
+    DatabaseNotUpgradedError,
     DatabaseRefusedError,
     DatabaseUnavailableError,
     InvalidValueError,
@@ -198,6 +199,32 @@ def _overflowed(text: str) -> bool:
     return "integer overflow" in text or "bigint out of range" in text
 
 
+NO_TABLES = (
+    "The database has no perfdash tables (or not all of them): run `perfdash db upgrade`, "
+    "then try again"
+)
+OLD_TABLES = (
+    "The database's perfdash tables are older than this perfdash: run `perfdash db upgrade`, "
+    "then try again"
+)
+# SQLite's words, PostgreSQL's SQLSTATEs (undefined_table, undefined_column)
+_MISSING = {"no such table": NO_TABLES, "no such column": OLD_TABLES}
+_MISSING_STATES = {"42P01": NO_TABLES, "42703": OLD_TABLES}
+
+
+def _not_upgraded(exc: DBAPIError) -> DatabaseNotUpgradedError | None:
+    """A statement that names a table or column the database lacks: the schema is missing or
+    older than the code (never upgraded), which ``perfdash db upgrade`` cures."""
+    message = _MISSING_STATES.get(getattr(exc.orig, "sqlstate", None) or "")
+    if message is None and exc.orig is not None:
+        text = str(exc.orig).lower()
+        message = next((m for words, m in _MISSING.items() if text.startswith(words)), None)
+    if message is None:
+        return None
+    _log.warning("the database is not upgraded: %s", exc.orig)
+    return DatabaseNotUpgradedError(message)
+
+
 def _refused(text: str, detail: object, level: int = logging.ERROR) -> DatabaseRefusedError:
     """A refusal in fixed words with a reference that finds its logged detail: the same in a
     page, an API answer, a job's summary and the command line (a job has no request id)."""
@@ -214,6 +241,8 @@ def _translate_errors() -> Iterator[None]:
     except PerformanceDbError:
         raise
     except OperationalError as exc:
+        if missing := _not_upgraded(exc):
+            raise missing from exc
         text = str(exc.orig).lower() if exc.orig else str(exc).lower()
         if _overflowed(text):
             raise InvalidValueError(_SUM_TOO_LARGE) from exc
@@ -237,6 +266,8 @@ def _translate_errors() -> Iterator[None]:
             raise UnknownReleaseError("The release does not exist (any more)") from exc
         raise _refused(_REFUSED_WRITE, exc.orig, logging.WARNING) from exc
     except DBAPIError as exc:
+        if missing := _not_upgraded(exc):
+            raise missing from exc
         if _overflowed(str(exc.orig).lower()):
             raise InvalidValueError(_SUM_TOO_LARGE) from exc
         if exc.connection_invalidated:

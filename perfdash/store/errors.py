@@ -14,6 +14,13 @@ class DatabaseUnavailableError(PerformanceDbError):
     """The database cannot be reached or refused the connection."""
 
 
+class DatabaseNotUpgradedError(PerformanceDbError):
+    """The database lacks perfdash's tables or columns: it was never upgraded (a new file, an
+    empty PostgreSQL database) or was upgraded by an older perfdash.  Its message says to run
+    ``perfdash db upgrade``; until then nothing can be read or written, which is an outage
+    with a known cure rather than a refusal of one request."""
+
+
 class DatabaseRefusedError(PerformanceDbError):
     """The database refused a statement for a reason no check foresaw.
 

@@ -49,9 +49,10 @@ def on_error(exc: Exception) -> None:
     if isinstance(exc, auth.PermissionDenied):
         message = f"Not allowed: {exc}. Nothing was changed."
         log.info("callback refused: %s", exc)
-    elif isinstance(exc, store.DatabaseUnavailableError):
+    elif isinstance(exc, store.DatabaseUnavailableError | store.DatabaseNotUpgradedError):
         # Flask answers 503, as the sign-in gate does when it cannot read the session: one
-        # answer for "the database went away", which session.js turns into the outage banner
+        # answer for "the database went away" (or has no tables yet: the answer says so and
+        # what to run), which session.js turns into the outage banner
         raise exc
     elif isinstance(exc, store.PerformanceDbError):
         message = str(exc)

@@ -167,6 +167,15 @@ def _db_unavailable(exc: Exception):
     return error_page("Database unavailable", message, 503)
 
 
+def _db_not_upgraded(exc: Exception):
+    """The database has no perfdash tables (or older ones): the cure, not "unavailable"; the
+    ``reason`` lets assets/session.js put these words in the outage banner."""
+    message = f"{exc}."
+    if _wants_json():
+        return {"error": message, "reason": "not-upgraded", "request_id": request_id()}, 503
+    return error_page("Database not upgraded", message, 503)
+
+
 def _server_error(exc: Exception):
     # Flask has already logged the traceback (with this request's id); the page gets none.
     message = "Something went wrong; the error was logged."
@@ -185,4 +194,5 @@ def install(server: Flask, *, debug: bool = False) -> None:
 
     server.after_request(lambda response: _add_headers(response, debug=debug))
     server.register_error_handler(store.DatabaseUnavailableError, _db_unavailable)
+    server.register_error_handler(store.DatabaseNotUpgradedError, _db_not_upgraded)
     server.register_error_handler(500, _server_error)
