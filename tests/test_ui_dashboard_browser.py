@@ -290,6 +290,7 @@ def test_shared_url_restores_view_table_sorts_and_exports_csv(demo_app, start_ap
     assert [r["recorded_at"] for r in rows] == [r["recorded_at"] for r in shown]
     assert rows[0]["notes"] == '\'=HYPERLINK("http://x")'
     assert rows[0]["platform"] == "YouTube" and rows[0]["release"] == "Midnight Protocol"
+    assert {(r["metric_kind"], r["lower_is_better"]) for r in rows} == {("counter", "false")}
 
     # change the view, then open its URL in a fresh tab: the same view
     choose(dash_duo, "dash-mode", "Gain per period")

@@ -3,6 +3,10 @@ value, since it is a store the page holds) and the rows it draws."""
 
 from __future__ import annotations
 
+import csv
+import io
+from datetime import UTC, datetime, timedelta
+
 import pytest
 from auth_helpers import call_callback
 
@@ -69,3 +73,36 @@ def test_a_tampered_page_and_sort_still_draw_a_page_not_an_error(demo_app):
     assert "page 2 of" in out["dash-table-note"]["children"]  # "abc" read as page 1, then next
     assert len(out["dash-table-rows"]["data"]) == 25
     assert out["dash-table-prev"]["disabled"] is False
+
+
+def test_the_export_names_each_rows_metric_kind(demo_app):
+    """The shown page's Export says how each metric reads: a rank is a score, lower is better."""
+    client = demo_app.server.test_client()
+    client.get("/dashboard")
+    engine = context_engine(demo_app)
+    release = store.get_release_by_key(engine, "demo-003")["id"]
+    for days, rank in ((3, 40), (2, 12)):
+        at = datetime.now(UTC) - timedelta(days=days)
+        store.add_performance_metric(release, "Deezer", "rank", rank, engine=engine, recorded_at=at)
+    page = call_callback(
+        client,
+        demo_app,
+        "records.page",
+        {"dash-query.data": f"?release={release}&period=all&metric=rank"},
+        changed=["dash-query.data"],
+    )
+    assert page.status_code == 200, page.get_data(as_text=True)[:300]
+    rows = page.get_json()["response"]["dash-table-rows"]["data"]
+    assert rows and {r["metric_type"] for r in rows} == {"rank"}
+    answer = call_callback(
+        client,
+        demo_app,
+        "records.export",
+        {"dash-export.n_clicks": 1, "dash-table-rows.data": rows, "dash-table-page.data": 0},
+    )
+    assert answer.status_code == 200, answer.get_data(as_text=True)[:300]
+    text = answer.get_json()["response"]["dash-download"]["data"]["content"]
+    exported = list(csv.DictReader(io.StringIO(text)))
+    assert len(exported) == len(rows)
+    assert list(exported[0])[-2:] == ["metric_kind", "lower_is_better"]
+    assert {(r["metric_kind"], r["lower_is_better"]) for r in exported} == {("score", "true")}

@@ -16,16 +16,21 @@ from typing import Any
 from flask import Response, jsonify, request
 from sqlalchemy.engine import Engine
 
-from perfdash import store
+from perfdash import metrics, store
 from perfdash.api import http
 from perfdash.ingest.readings import record_readings
 from perfdash.ingest.rules import csv_safe
 
-CSV_COLUMNS = store.API_METRIC_FIELDS
+KIND_FIELDS = ("metric_kind", "lower_is_better")
+CSV_COLUMNS = (*store.API_METRIC_FIELDS, *KIND_FIELDS)
 
 
-def reading_out(row: dict[str, Any]) -> dict[str, Any]:
-    return {name: http.iso(row.get(name)) for name in CSV_COLUMNS}
+def reading_out(row: dict[str, Any], overrides: dict[str, tuple[str, bool]]) -> dict[str, Any]:
+    """A reading as stored, and how its metric reads (the dashboard's kind of the type:
+    counter, audience or score, and whether lower is better) so a script need not guess."""
+    out = {name: http.iso(row.get(name)) for name in store.API_METRIC_FIELDS}
+    kind = metrics.metric_kind(str(row.get("metric_type") or ""), overrides)
+    return {**out, "metric_kind": kind.kind, "lower_is_better": kind.lower_is_better}
 
 
 def readings() -> Response:
@@ -43,12 +48,14 @@ def list_readings() -> Response:
     limit, after = http.page_args()
     filters = _list_filters(engine)
     as_csv = http.wants_csv()
-    rows = store.readings_page(engine, **filters, after_id=after, limit=limit + 1)
+    with store.transaction(engine) as conn:
+        rows = store.readings_page(conn, **filters, after_id=after, limit=limit + 1)
+        overrides = store.metric_kind_overrides(conn)
     shown, next_cursor = http.page(rows, limit)
     response = (
-        _csv_page(shown)
+        _csv_page(shown, overrides)
         if as_csv
-        else jsonify(data=[reading_out(r) for r in shown], next_cursor=next_cursor)
+        else jsonify(data=[reading_out(r, overrides) for r in shown], next_cursor=next_cursor)
     )
     if next_cursor:
         response.headers["X-Next-Cursor"] = next_cursor
@@ -76,12 +83,13 @@ def _list_filters(engine: Engine) -> dict[str, Any]:
     }
 
 
-def _csv_page(rows: list[dict[str, Any]]) -> Response:
+def _csv_page(rows: list[dict[str, Any]], overrides: dict[str, tuple[str, bool]]) -> Response:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for row in rows:
-        out = reading_out(row)
+        out = reading_out(row, overrides)
+        out["lower_is_better"] = "true" if out["lower_is_better"] else "false"
         writer.writerow([csv_safe(out[name]) for name in CSV_COLUMNS])
     response = Response(buffer.getvalue(), mimetype="text/csv")
     response.headers["Content-Disposition"] = 'attachment; filename="perfdash-metrics.csv"'
@@ -131,4 +139,4 @@ def reading_detail(metric_id: int) -> Response:
         return Response(status=204)
     release = store.get_release(engine, row["release_id"])
     row["release_key"] = release["release_id"] if release else None
-    return jsonify(reading_out(row))
+    return jsonify(reading_out(row, store.metric_kind_overrides(engine)))

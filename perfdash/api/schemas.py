@@ -123,6 +123,12 @@ def _metric() -> dict[str, Any]:
         "source": {"type": "string", "enum": list(SOURCES)},
         "source_url": _text_or_null(),
         "notes": _text_or_null(),
+        "metric_kind": {
+            "type": "string",
+            "enum": ["counter", "audience", "score"],
+            "description": "How the metric type reads (set by an editor; not accepted on POST)",
+        },
+        "lower_is_better": {"type": "boolean", "description": "For a score such as a rank"},
     }
 
 

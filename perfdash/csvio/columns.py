@@ -1,6 +1,9 @@
 """The columns of the import format and the per-distinct-value helpers that read them.
 
-The export writes ``EXPORT_COLUMNS``, which is exactly what the import reads back.
+The export writes ``EXPORT_COLUMNS``, which the import reads back: every column but the two
+``KIND_COLUMNS`` at its end, which say how each metric type reads (counter, audience or score,
+and whether lower is better) for a person or a spreadsheet.  A metric's kind belongs to its
+type, set by an editor, not to a reading, so the import passes over them without a word.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from perfdash.ingest.rules import GUARD_PATTERN, UNGUARD_PATTERN
 REQUIRED_COLUMNS = ("platform", "metric_type", "metric_value", "recorded_at")
 OPTIONAL_COLUMNS = ("value_kind", "source_url", "notes", "release_title", "artist_name")
 RELEASE_COLUMNS = ("release_key", "release_id")
+KIND_COLUMNS = ("metric_kind", "lower_is_better")
 EXPORT_COLUMNS = (
     "release_key",
     "platform",
@@ -26,6 +30,7 @@ EXPORT_COLUMNS = (
     "notes",
     "release_title",
     "artist_name",
+    *KIND_COLUMNS,
 )
 DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab"}
 

@@ -1,7 +1,8 @@
 """Exporting readings as CSV: the import format (what ``perfdash export`` writes), and the
 rows a page shows (the dashboard's Export button).
 
-Rows stream from the database in chunks, so memory does not grow with the table.  Text is
+Rows stream from the database in chunks, so memory does not grow with the table.  Each row
+says how its metric reads (``metric_kind``, ``lower_is_better``), which the import passes over.  Text is
 protected against spreadsheet formula injection by ``ingest.rules``' guard, which the import
 removes again: an export imports into an empty database (``--create-missing``) to identical
 rows and releases.
@@ -17,8 +18,8 @@ import numpy as np
 import pandas as pd
 from sqlalchemy.engine import Connection, Engine
 
-from perfdash import store
-from perfdash.csvio.columns import EXPORT_COLUMNS, guard_formulas
+from perfdash import metrics, store
+from perfdash.csvio.columns import EXPORT_COLUMNS, guard_formulas, per_unique
 from perfdash.ingest.rules import csv_safe
 
 _TEXT_COLUMNS = (
@@ -47,6 +48,7 @@ def export_csv_report(
     written as "NaTZ", so it is left out and counted, and the caller says how many.
     """
     written = skipped = 0
+    overrides = store.metric_kind_overrides(engine)
     for frame in store.iter_metrics_for_export(engine, release_key=release_key):
         timed = frame["recorded_at"].notna()
         skipped += int((~timed).sum())
@@ -56,6 +58,9 @@ def export_csv_report(
         for col in _TEXT_COLUMNS:
             frame[col] = guard_formulas(frame[col].astype(object).where(frame[col].notna(), None))
         frame["recorded_at"] = _iso_utc(pd.to_datetime(frame["recorded_at"], utc=True))
+        frame["metric_kind"], frame["lower_is_better"] = kind_columns(
+            frame["metric_type"], overrides
+        )
         frame[list(EXPORT_COLUMNS)].to_csv(
             out, header=written == 0, index=False, lineterminator="\n"
         )
@@ -63,6 +68,19 @@ def export_csv_report(
     if written == 0:
         out.write(",".join(EXPORT_COLUMNS) + "\n")
     return written, skipped
+
+
+def kind_columns(
+    metric_types: pd.Series, overrides: dict[str, tuple[str, bool]]
+) -> tuple[pd.Series, pd.Series]:
+    """Each row's metric kind (counter, audience, score) and "true"/"false" for lower is
+    better, as the dashboard reads the type (the editors' kinds over the known ones)."""
+    found = per_unique(
+        metric_types.fillna(""), lambda u: u.map(lambda t: metrics.metric_kind(t, overrides))
+    )
+    kind = found.map(lambda k: k.kind)
+    lower = found.map(lambda k: "true" if k.lower_is_better else "false")
+    return kind, lower
 
 
 def _iso_utc(ts: pd.Series) -> np.ndarray:

@@ -22,6 +22,7 @@ import pandas as pd
 from perfdash.csvio.columns import (
     DELIMITERS,
     EXPORT_COLUMNS,
+    KIND_COLUMNS,
     OPTIONAL_COLUMNS,
     RELEASE_COLUMNS,
     REQUIRED_COLUMNS,
@@ -161,7 +162,9 @@ def check_columns(names: list[str]) -> tuple[str, list[str]]:
             + ", ".join(EXPORT_COLUMNS[:8])
         )
     known = set(REQUIRED_COLUMNS) | set(OPTIONAL_COLUMNS) | set(RELEASE_COLUMNS)
+    known |= set(KIND_COLUMNS)  # the export's word on each metric's kind: read, not imported
     ignored = [n for n in names if n not in known or (n in RELEASE_COLUMNS and n != release_col)]
+    ignored = [n for n in ignored if n not in KIND_COLUMNS]
     return release_col, ignored
 
 

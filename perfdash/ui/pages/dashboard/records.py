@@ -164,7 +164,8 @@ def register(app: Dash) -> None:
             frame, count, pages, shown = data.records(
                 conn, state, period, page=wanted, sort=sort_order(sort)
             )
-        rows = render.table_rows(frame, tz)
+            overrides = data.kinds(conn)
+        rows = render.table_rows(frame, tz, overrides)
         note = f"{count:,} readings · page {shown + 1} of {pages} · times in {tz}"
         return body(rows), rows, shown, note, shown == 0, shown >= pages - 1
 
@@ -177,7 +178,8 @@ def register(app: Dash) -> None:
     )
     def export(_clicks, rows, shown):
         stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
-        text = rows_csv(rows or [], [c for c, _ in render.TABLE_COLUMNS])
+        columns = [c for c, _ in render.TABLE_COLUMNS] + list(render.EXPORT_KIND_COLUMNS)
+        text = rows_csv(rows or [], columns)
         return dcc.send_string(
             text, f"perfdash-records-p{(shown if isinstance(shown, int) else 0) + 1}-{stamp}.csv"
         )

@@ -31,7 +31,13 @@ def platform_options(keys: list[str]) -> list[dict]:
     return [{"label": metrics.platform_label(k), "value": k} for k in keys]
 
 
-def table_rows(frame: pd.DataFrame, tz: str) -> list[dict]:
+EXPORT_KIND_COLUMNS = ("metric_kind", "lower_is_better")  # in the Export, not the table
+
+
+def table_rows(
+    frame: pd.DataFrame, tz: str, overrides: dict[str, tuple[str, bool]] | None = None
+) -> list[dict]:
+    """The shown page's rows, each with how its metric reads (for the Export)."""
     if frame.empty:
         return []
     shown = frame.assign(
@@ -45,6 +51,9 @@ def table_rows(frame: pd.DataFrame, tz: str) -> list[dict]:
                 rec[key] = None
             elif key == "metric_value":
                 rec[key] = int(value)
+        kind = metrics.metric_kind(str(rec.get("metric_type") or ""), overrides)
+        rec["metric_kind"] = kind.kind
+        rec["lower_is_better"] = "true" if kind.lower_is_better else "false"
     return records
 
 
