@@ -199,17 +199,17 @@ def _overflowed(text: str) -> bool:
     return "integer overflow" in text or "bigint out of range" in text
 
 
-NO_TABLES = (
+_NO_TABLES = (
     "The database has no perfdash tables (or not all of them): run `perfdash db upgrade`, "
     "then try again"
 )
-OLD_TABLES = (
+_OLD_TABLES = (
     "The database's perfdash tables are older than this perfdash: run `perfdash db upgrade`, "
     "then try again"
 )
 # SQLite's words, PostgreSQL's SQLSTATEs (undefined_table, undefined_column)
-_MISSING = {"no such table": NO_TABLES, "no such column": OLD_TABLES}
-_MISSING_STATES = {"42P01": NO_TABLES, "42703": OLD_TABLES}
+_MISSING = {"no such table": _NO_TABLES, "no such column": _OLD_TABLES}
+_MISSING_STATES = {"42P01": _NO_TABLES, "42703": _OLD_TABLES}
 
 
 def _not_upgraded(exc: DBAPIError) -> DatabaseNotUpgradedError | None:
