@@ -34,6 +34,7 @@ KNOWN_METRIC_KINDS: dict[str, str] = {
         ),
         "counter",
     ),
+    "earnings": "counter",
     **dict.fromkeys(("followers", "fans", "listeners", "subscribers"), "audience"),
     **dict.fromkeys(("rank", "popularity", "chart_position", "position"), "score"),
 }
@@ -74,7 +75,22 @@ READING_FIELDS = (
     "source",
     "source_url",
     "notes",
+    "country",
+    "currency",
 )
+
+# Where a reading was heard: ``country`` is an ISO 3166-1 alpha-2 code in upper case, or
+# WORLDWIDE (the empty text, stored so: NULL would let the natural key hold duplicates) for a
+# number that covers every country.  A series is worldwide or per country, never both counted:
+# see docs/numbers.md "Territories".
+WORLDWIDE = ""
+
+# Metric types that are money: their ``metric_value`` is an exact whole number of micro-units
+# (a millionth of the currency's unit) and the reading carries its ISO 4217 ``currency``; money
+# is never summed across currencies.  Every other metric type has no currency (empty text).
+MONEY_METRICS = ("earnings",)
+MICRO_UNITS = 1_000_000
+NO_CURRENCY = ""
 
 __all__ = [
     "DEFAULT_METRIC_KIND",
@@ -82,9 +98,13 @@ __all__ = [
     "KNOWN_METRIC_KINDS",
     "LOWER_IS_BETTER",
     "METRIC_KINDS",
+    "MICRO_UNITS",
+    "MONEY_METRICS",
+    "NO_CURRENCY",
     "READING_FIELDS",
     "RELEASE_IDENTIFIERS",
     "ROLES",
     "SOURCES",
     "VALUE_KINDS",
+    "WORLDWIDE",
 ]

@@ -106,6 +106,8 @@ CREATE TABLE performance_daily (
 	platform_key VARCHAR(100) NOT NULL, 
 	metric_type VARCHAR(50) NOT NULL, 
 	value_kind VARCHAR(10) NOT NULL, 
+	country VARCHAR(2) DEFAULT '' NOT NULL, 
+	currency VARCHAR(3) DEFAULT '' NOT NULL, 
 	day DATE NOT NULL, 
 	n_rows INTEGER NOT NULL, 
 	sum_value NUMERIC(38, 0) NOT NULL, 
@@ -116,7 +118,7 @@ CREATE TABLE performance_daily (
 	last_id BIGINT NOT NULL, 
 	last_value BIGINT NOT NULL, 
 	drops INTEGER DEFAULT 0 NOT NULL, 
-	PRIMARY KEY (tz, release_id, platform_key, metric_type, value_kind, day)
+	PRIMARY KEY (tz, release_id, platform_key, metric_type, value_kind, country, currency, day)
 );
 
 CREATE INDEX idx_performance_daily_day ON performance_daily (tz, day, metric_type);
@@ -139,6 +141,8 @@ CREATE TABLE content_performance (
 	value_kind VARCHAR(10) DEFAULT 'total' NOT NULL, 
 	source VARCHAR(20) DEFAULT 'manual' NOT NULL, 
 	created_at TIMESTAMP WITH TIME ZONE DEFAULT CURRENT_TIMESTAMP, 
+	country VARCHAR(2) DEFAULT '' NOT NULL, 
+	currency VARCHAR(3) DEFAULT '' NOT NULL, 
 	PRIMARY KEY (id), 
 	FOREIGN KEY(release_id) REFERENCES approved_releases (id) ON DELETE CASCADE
 );
@@ -151,9 +155,9 @@ CREATE INDEX idx_performance_recorded_at ON content_performance (recorded_at);
 
 CREATE INDEX idx_performance_release_id ON content_performance (release_id);
 
-CREATE INDEX idx_performance_release_time ON content_performance (release_id, recorded_at) INCLUDE (metric_type, platform, metric_value, value_kind, id);
+CREATE INDEX idx_performance_release_time ON content_performance (release_id, recorded_at) INCLUDE (metric_type, platform, metric_value, value_kind, id, country, currency);
 
-CREATE UNIQUE INDEX uq_performance_natural ON content_performance (release_id, lower(platform), metric_type, recorded_at, value_kind) WHERE source <> 'legacy';
+CREATE UNIQUE INDEX uq_performance_natural ON content_performance (release_id, lower(platform), metric_type, recorded_at, value_kind, country, currency) WHERE source <> 'legacy';
 
 CREATE TABLE perfdash_alerts_sent (
 	id SERIAL NOT NULL, 
@@ -195,27 +199,28 @@ CREATE INDEX idx_sessions_user_id ON perfdash_sessions (user_id);
 -- the rollup's triggers (perfdash/schema/rollup_sql.py; revision 0006, functions replaced in 0008 and 0013)
 
 CREATE OR REPLACE FUNCTION perfdash_rollup_insert() RETURNS trigger LANGUAGE plpgsql SET jit = off AS $rollup$
-DECLARE k_tz text[]; k_release int[]; k_platform text[]; k_metric text[]; k_day date[];
+DECLARE k_tz text[]; k_release int[]; k_platform text[]; k_metric text[]; k_country text[]; k_currency text[]; k_day date[];
 BEGIN
     WITH merged AS (
-    INSERT INTO performance_daily AS d (tz, release_id, platform_key, metric_type, value_kind, day, n_rows, sum_value, first_at, first_id, first_value, last_at, last_id, last_value, drops)
-SELECT tz, release_id, platform_key, metric_type, value_kind, day, count(*), sum(metric_value),
+    INSERT INTO performance_daily AS d (tz, release_id, platform_key, metric_type, value_kind, country, currency, day, n_rows, sum_value, first_at, first_id, first_value, last_at, last_id, last_value, drops)
+SELECT tz, release_id, platform_key, metric_type, value_kind, country, currency, day, count(*), sum(metric_value),
        min(recorded_at), max(id) FILTER (WHERE prev IS NULL),
        max(metric_value) FILTER (WHERE prev IS NULL),
        max(recorded_at), max(id) FILTER (WHERE is_last), max(metric_value) FILTER (WHERE is_last),
        count(*) FILTER (WHERE value_kind = 'total' AND metric_value < prev)
 FROM (
     SELECT z.tz, c.release_id, lower(c.platform) AS platform_key, c.metric_type, c.value_kind,
+           c.country, c.currency,
            (c.recorded_at AT TIME ZONE z.tz)::date AS day, c.id, c.metric_value, c.recorded_at,
            lag(c.metric_value) OVER w AS prev, lead(c.id) OVER w IS NULL AS is_last
     FROM new_rows c CROSS JOIN performance_rollup_zones z WHERE c.recorded_at IS NOT NULL
     WINDOW w AS (
         PARTITION BY c.release_id, (c.recorded_at AT TIME ZONE z.tz)::date, lower(c.platform),
-                     c.metric_type, c.value_kind, z.tz
+                     c.metric_type, c.value_kind, c.country, c.currency, z.tz
         ORDER BY c.recorded_at, c.id)
 ) r
-GROUP BY release_id, day, platform_key, metric_type, value_kind, tz
-    ON CONFLICT (tz, release_id, platform_key, metric_type, value_kind, day) DO UPDATE SET
+GROUP BY release_id, day, platform_key, metric_type, value_kind, country, currency, tz
+    ON CONFLICT (tz, release_id, platform_key, metric_type, value_kind, country, currency, day) DO UPDATE SET
         n_rows = d.n_rows + excluded.n_rows,
         sum_value = d.sum_value + excluded.sum_value,
         first_at = CASE WHEN (excluded.first_at, excluded.first_id) < (d.first_at, d.first_id)
@@ -238,10 +243,11 @@ GROUP BY release_id, day, platform_key, metric_type, value_kind, tz
                      THEN d.drops + excluded.drops
                           + CASE WHEN d.first_value < excluded.last_value THEN 1 ELSE 0 END
                      ELSE -1 END
-    RETURNING d.tz, d.release_id, d.platform_key, d.metric_type, d.value_kind, d.day, d.drops)
+    RETURNING d.tz, d.release_id, d.platform_key, d.metric_type, d.value_kind, d.country,
+              d.currency, d.day, d.drops)
     SELECT array_agg(tz), array_agg(release_id), array_agg(platform_key), array_agg(metric_type),
-           array_agg(day)
-    INTO k_tz, k_release, k_platform, k_metric, k_day
+           array_agg(country), array_agg(currency), array_agg(day)
+    INTO k_tz, k_release, k_platform, k_metric, k_country, k_currency, k_day
     FROM merged WHERE drops = -1;
     IF k_tz IS NULL THEN
         RETURN NULL;
@@ -250,10 +256,11 @@ GROUP BY release_id, day, platform_key, metric_type, value_kind, tz
     -- committed before this one took the row lock).
     WITH k AS (
         SELECT k.*, 'total'::varchar AS value_kind
-        FROM unnest(k_tz, k_release, k_platform, k_metric, k_day)
-             AS k(tz, release_id, platform_key, metric_type, day)
+        FROM unnest(k_tz, k_release, k_platform, k_metric, k_country, k_currency, k_day)
+             AS k(tz, release_id, platform_key, metric_type, country, currency, day)
     ), counted AS (
-        SELECT k.tz, k.release_id, k.platform_key, k.metric_type, k.value_kind, k.day,
+        SELECT k.tz, k.release_id, k.platform_key, k.metric_type, k.value_kind, k.country,
+               k.currency, k.day,
                count(*) FILTER (WHERE r.metric_value < r.prev) AS drops
         FROM k CROSS JOIN LATERAL (
             SELECT c.metric_value,
@@ -263,12 +270,14 @@ GROUP BY release_id, day, platform_key, metric_type, value_kind, tz
               AND c.recorded_at >= ((k.day - 1)::timestamp AT TIME ZONE k.tz)
               AND c.recorded_at < ((k.day + 2)::timestamp AT TIME ZONE k.tz)
               AND lower(c.platform) = k.platform_key AND c.metric_type = k.metric_type
-              AND c.value_kind = 'total' AND (c.recorded_at AT TIME ZONE k.tz)::date = k.day
+              AND c.value_kind = 'total' AND c.country = k.country AND c.currency = k.currency
+              AND (c.recorded_at AT TIME ZONE k.tz)::date = k.day
         ) r
-        GROUP BY k.tz, k.release_id, k.platform_key, k.metric_type, k.value_kind, k.day
+        GROUP BY k.tz, k.release_id, k.platform_key, k.metric_type, k.value_kind, k.country,
+                 k.currency, k.day
     )
     UPDATE performance_daily d SET drops = k.drops FROM counted k
-    WHERE d.tz = k.tz AND d.release_id = k.release_id AND d.platform_key = k.platform_key AND d.metric_type = k.metric_type AND d.value_kind = k.value_kind AND d.day = k.day AND d.drops <> k.drops;
+    WHERE d.tz = k.tz AND d.release_id = k.release_id AND d.platform_key = k.platform_key AND d.metric_type = k.metric_type AND d.value_kind = k.value_kind AND d.country = k.country AND d.currency = k.currency AND d.day = k.day AND d.drops <> k.drops;
     RETURN NULL;
 END
 $rollup$;
@@ -276,25 +285,26 @@ $rollup$;
 CREATE OR REPLACE FUNCTION perfdash_rollup_delete() RETURNS trigger LANGUAGE plpgsql SET jit = off AS $rollup$
 BEGIN
     LOCK TABLE performance_daily IN SHARE ROW EXCLUSIVE MODE;
-    DELETE FROM performance_daily d USING (SELECT DISTINCT z.tz, n.release_id, lower(n.platform) AS platform_key, n.metric_type, n.value_kind, (n.recorded_at AT TIME ZONE z.tz)::date AS day FROM old_rows n CROSS JOIN performance_rollup_zones z WHERE n.recorded_at IS NOT NULL) k WHERE d.tz = k.tz AND d.release_id = k.release_id AND d.platform_key = k.platform_key AND d.metric_type = k.metric_type AND d.value_kind = k.value_kind AND d.day = k.day;
+    DELETE FROM performance_daily d USING (SELECT DISTINCT z.tz, n.release_id, lower(n.platform) AS platform_key, n.metric_type, n.value_kind, n.country, n.currency, (n.recorded_at AT TIME ZONE z.tz)::date AS day FROM old_rows n CROSS JOIN performance_rollup_zones z WHERE n.recorded_at IS NOT NULL) k WHERE d.tz = k.tz AND d.release_id = k.release_id AND d.platform_key = k.platform_key AND d.metric_type = k.metric_type AND d.value_kind = k.value_kind AND d.country = k.country AND d.currency = k.currency AND d.day = k.day;
     
-INSERT INTO performance_daily (tz, release_id, platform_key, metric_type, value_kind, day, n_rows, sum_value, first_at, first_id, first_value, last_at, last_id, last_value, drops)
-SELECT tz, release_id, platform_key, metric_type, value_kind, day, count(*), sum(metric_value),
+INSERT INTO performance_daily (tz, release_id, platform_key, metric_type, value_kind, country, currency, day, n_rows, sum_value, first_at, first_id, first_value, last_at, last_id, last_value, drops)
+SELECT tz, release_id, platform_key, metric_type, value_kind, country, currency, day, count(*), sum(metric_value),
        min(recorded_at), max(id) FILTER (WHERE prev IS NULL),
        max(metric_value) FILTER (WHERE prev IS NULL),
        max(recorded_at), max(id) FILTER (WHERE is_last), max(metric_value) FILTER (WHERE is_last),
        count(*) FILTER (WHERE value_kind = 'total' AND metric_value < prev)
 FROM (
     SELECT z.tz, c.release_id, lower(c.platform) AS platform_key, c.metric_type, c.value_kind,
+           c.country, c.currency,
            (c.recorded_at AT TIME ZONE z.tz)::date AS day, c.id, c.metric_value, c.recorded_at,
            lag(c.metric_value) OVER w AS prev, lead(c.id) OVER w IS NULL AS is_last
-    FROM (SELECT DISTINCT z.tz, n.release_id, lower(n.platform) AS platform_key, n.metric_type, n.value_kind, (n.recorded_at AT TIME ZONE z.tz)::date AS day FROM old_rows n CROSS JOIN performance_rollup_zones z WHERE n.recorded_at IS NOT NULL) k JOIN content_performance c ON c.release_id = k.release_id AND c.recorded_at >= ((k.day - 1)::timestamp AT TIME ZONE k.tz) AND c.recorded_at < ((k.day + 2)::timestamp AT TIME ZONE k.tz) AND lower(c.platform) = k.platform_key AND c.metric_type = k.metric_type AND c.value_kind = k.value_kind AND (c.recorded_at AT TIME ZONE k.tz)::date = k.day JOIN performance_rollup_zones z ON z.tz = k.tz
+    FROM (SELECT DISTINCT z.tz, n.release_id, lower(n.platform) AS platform_key, n.metric_type, n.value_kind, n.country, n.currency, (n.recorded_at AT TIME ZONE z.tz)::date AS day FROM old_rows n CROSS JOIN performance_rollup_zones z WHERE n.recorded_at IS NOT NULL) k JOIN content_performance c ON c.release_id = k.release_id AND c.recorded_at >= ((k.day - 1)::timestamp AT TIME ZONE k.tz) AND c.recorded_at < ((k.day + 2)::timestamp AT TIME ZONE k.tz) AND lower(c.platform) = k.platform_key AND c.metric_type = k.metric_type AND c.value_kind = k.value_kind AND c.country = k.country AND c.currency = k.currency AND (c.recorded_at AT TIME ZONE k.tz)::date = k.day JOIN performance_rollup_zones z ON z.tz = k.tz
     WINDOW w AS (
         PARTITION BY c.release_id, (c.recorded_at AT TIME ZONE z.tz)::date, lower(c.platform),
-                     c.metric_type, c.value_kind, z.tz
+                     c.metric_type, c.value_kind, c.country, c.currency, z.tz
         ORDER BY c.recorded_at, c.id)
 ) r
-GROUP BY release_id, day, platform_key, metric_type, value_kind, tz;
+GROUP BY release_id, day, platform_key, metric_type, value_kind, country, currency, tz;
     RETURN NULL;
 END
 $rollup$;
@@ -302,25 +312,26 @@ $rollup$;
 CREATE OR REPLACE FUNCTION perfdash_rollup_update() RETURNS trigger LANGUAGE plpgsql SET jit = off AS $rollup$
 BEGIN
     LOCK TABLE performance_daily IN SHARE ROW EXCLUSIVE MODE;
-    DELETE FROM performance_daily d USING (SELECT DISTINCT z.tz, n.release_id, lower(n.platform) AS platform_key, n.metric_type, n.value_kind, (n.recorded_at AT TIME ZONE z.tz)::date AS day FROM old_rows n CROSS JOIN performance_rollup_zones z WHERE n.recorded_at IS NOT NULL UNION SELECT DISTINCT z.tz, n.release_id, lower(n.platform) AS platform_key, n.metric_type, n.value_kind, (n.recorded_at AT TIME ZONE z.tz)::date AS day FROM new_rows n CROSS JOIN performance_rollup_zones z WHERE n.recorded_at IS NOT NULL) k WHERE d.tz = k.tz AND d.release_id = k.release_id AND d.platform_key = k.platform_key AND d.metric_type = k.metric_type AND d.value_kind = k.value_kind AND d.day = k.day;
+    DELETE FROM performance_daily d USING (SELECT DISTINCT z.tz, n.release_id, lower(n.platform) AS platform_key, n.metric_type, n.value_kind, n.country, n.currency, (n.recorded_at AT TIME ZONE z.tz)::date AS day FROM old_rows n CROSS JOIN performance_rollup_zones z WHERE n.recorded_at IS NOT NULL UNION SELECT DISTINCT z.tz, n.release_id, lower(n.platform) AS platform_key, n.metric_type, n.value_kind, n.country, n.currency, (n.recorded_at AT TIME ZONE z.tz)::date AS day FROM new_rows n CROSS JOIN performance_rollup_zones z WHERE n.recorded_at IS NOT NULL) k WHERE d.tz = k.tz AND d.release_id = k.release_id AND d.platform_key = k.platform_key AND d.metric_type = k.metric_type AND d.value_kind = k.value_kind AND d.country = k.country AND d.currency = k.currency AND d.day = k.day;
     
-INSERT INTO performance_daily (tz, release_id, platform_key, metric_type, value_kind, day, n_rows, sum_value, first_at, first_id, first_value, last_at, last_id, last_value, drops)
-SELECT tz, release_id, platform_key, metric_type, value_kind, day, count(*), sum(metric_value),
+INSERT INTO performance_daily (tz, release_id, platform_key, metric_type, value_kind, country, currency, day, n_rows, sum_value, first_at, first_id, first_value, last_at, last_id, last_value, drops)
+SELECT tz, release_id, platform_key, metric_type, value_kind, country, currency, day, count(*), sum(metric_value),
        min(recorded_at), max(id) FILTER (WHERE prev IS NULL),
        max(metric_value) FILTER (WHERE prev IS NULL),
        max(recorded_at), max(id) FILTER (WHERE is_last), max(metric_value) FILTER (WHERE is_last),
        count(*) FILTER (WHERE value_kind = 'total' AND metric_value < prev)
 FROM (
     SELECT z.tz, c.release_id, lower(c.platform) AS platform_key, c.metric_type, c.value_kind,
+           c.country, c.currency,
            (c.recorded_at AT TIME ZONE z.tz)::date AS day, c.id, c.metric_value, c.recorded_at,
            lag(c.metric_value) OVER w AS prev, lead(c.id) OVER w IS NULL AS is_last
-    FROM (SELECT DISTINCT z.tz, n.release_id, lower(n.platform) AS platform_key, n.metric_type, n.value_kind, (n.recorded_at AT TIME ZONE z.tz)::date AS day FROM old_rows n CROSS JOIN performance_rollup_zones z WHERE n.recorded_at IS NOT NULL UNION SELECT DISTINCT z.tz, n.release_id, lower(n.platform) AS platform_key, n.metric_type, n.value_kind, (n.recorded_at AT TIME ZONE z.tz)::date AS day FROM new_rows n CROSS JOIN performance_rollup_zones z WHERE n.recorded_at IS NOT NULL) k JOIN content_performance c ON c.release_id = k.release_id AND c.recorded_at >= ((k.day - 1)::timestamp AT TIME ZONE k.tz) AND c.recorded_at < ((k.day + 2)::timestamp AT TIME ZONE k.tz) AND lower(c.platform) = k.platform_key AND c.metric_type = k.metric_type AND c.value_kind = k.value_kind AND (c.recorded_at AT TIME ZONE k.tz)::date = k.day JOIN performance_rollup_zones z ON z.tz = k.tz
+    FROM (SELECT DISTINCT z.tz, n.release_id, lower(n.platform) AS platform_key, n.metric_type, n.value_kind, n.country, n.currency, (n.recorded_at AT TIME ZONE z.tz)::date AS day FROM old_rows n CROSS JOIN performance_rollup_zones z WHERE n.recorded_at IS NOT NULL UNION SELECT DISTINCT z.tz, n.release_id, lower(n.platform) AS platform_key, n.metric_type, n.value_kind, n.country, n.currency, (n.recorded_at AT TIME ZONE z.tz)::date AS day FROM new_rows n CROSS JOIN performance_rollup_zones z WHERE n.recorded_at IS NOT NULL) k JOIN content_performance c ON c.release_id = k.release_id AND c.recorded_at >= ((k.day - 1)::timestamp AT TIME ZONE k.tz) AND c.recorded_at < ((k.day + 2)::timestamp AT TIME ZONE k.tz) AND lower(c.platform) = k.platform_key AND c.metric_type = k.metric_type AND c.value_kind = k.value_kind AND c.country = k.country AND c.currency = k.currency AND (c.recorded_at AT TIME ZONE k.tz)::date = k.day JOIN performance_rollup_zones z ON z.tz = k.tz
     WINDOW w AS (
         PARTITION BY c.release_id, (c.recorded_at AT TIME ZONE z.tz)::date, lower(c.platform),
-                     c.metric_type, c.value_kind, z.tz
+                     c.metric_type, c.value_kind, c.country, c.currency, z.tz
         ORDER BY c.recorded_at, c.id)
 ) r
-GROUP BY release_id, day, platform_key, metric_type, value_kind, tz;
+GROUP BY release_id, day, platform_key, metric_type, value_kind, country, currency, tz;
     RETURN NULL;
 END
 $rollup$;

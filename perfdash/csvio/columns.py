@@ -16,7 +16,15 @@ import pandas as pd
 from perfdash.ingest.rules import GUARD_PATTERN, UNGUARD_PATTERN
 
 REQUIRED_COLUMNS = ("platform", "metric_type", "metric_value", "recorded_at")
-OPTIONAL_COLUMNS = ("value_kind", "source_url", "notes", "release_title", "artist_name")
+OPTIONAL_COLUMNS = (
+    "value_kind",
+    "source_url",
+    "notes",
+    "country",
+    "currency",
+    "release_title",
+    "artist_name",
+)
 RELEASE_COLUMNS = ("release_key", "release_id")
 KIND_COLUMNS = ("metric_kind", "lower_is_better")
 EXPORT_COLUMNS = (
@@ -28,6 +36,8 @@ EXPORT_COLUMNS = (
     "value_kind",
     "source_url",
     "notes",
+    "country",
+    "currency",
     "release_title",
     "artist_name",
     *KIND_COLUMNS,

@@ -109,6 +109,19 @@ def validate(
         chunk, "notes", limit=rules.MAX_NOTES, label="Notes", problems=problems, multiline=True
     )
     bad |= bad_text
+    codes = {}
+    for name, rule in (("country", rules.country_code), ("currency", rules.currency_code)):
+        codes[name], bad_code = _code_column(chunk, name, rule, problems)
+        bad |= bad_code
+    bad_money = ~bad & _money_mask(texts["metric_type"], codes["currency"])
+    problems.add(
+        bad_money,
+        lines,
+        "currency",
+        lambda pair: rules.money_problem(*pair) or rules.BAD_CURRENCY,
+        pd.Series(list(zip(texts["metric_type"], codes["currency"], strict=True)), chunk.index),
+    )
+    bad |= bad_money
     extras = {}
     for extra, label in (("release_title", "Title"), ("artist_name", "Artist")):
         if extra in chunk:
@@ -127,12 +140,35 @@ def validate(
             "value_kind": kind,
             "source_url": url,
             "notes": notes,
+            "country": codes["country"],
+            "currency": codes["currency"],
             "__line": lines,
         }
     )
     for extra, values in extras.items():
         out[extra] = values
     return out[~bad]
+
+
+def _code_column(
+    chunk: pd.DataFrame, name: str, rule: Callable, problems: Problems
+) -> tuple[pd.Series, pd.Series]:
+    """(codes, bad mask) of a country or currency column, by ``rule`` once per distinct value
+    (a file has a few hundred countries at most); a missing column is worldwide / none."""
+    if name not in chunk:
+        return pd.Series("", index=chunk.index, dtype=object), pd.Series(False, index=chunk.index)
+    verdicts = per_unique(chunk[name].fillna(""), lambda u: u.map(rule))
+    bad = verdicts.map(lambda v: v[1] is not None)
+    problems.add(bad, chunk["__line"], name, lambda v: v[1], verdicts)
+    return verdicts.map(lambda v: v[0] if v[1] is None else ""), bad
+
+
+def _money_mask(metric_types: pd.Series, currencies: pd.Series) -> pd.Series:
+    """Rows whose metric type and currency break ``rules.money_problem`` (per distinct pair)."""
+    pairs = metric_types.fillna("").str.lower() + "|" + currencies
+    return per_unique_mask(
+        pairs, lambda u: u.map(lambda p: rules.money_problem(*p.rsplit("|", 1)) is not None)
+    )
 
 
 def parse_values(raw: pd.Series) -> tuple[pd.Series, pd.Series]:

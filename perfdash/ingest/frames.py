@@ -21,6 +21,7 @@ from perfdash.ingest.rules import (
     INPUT_FIELDS,
     MAX_ID,
     Rule,
+    money_problem,
     no_release_id,
     no_release_key,
     reading_rules,
@@ -45,6 +46,7 @@ def check_frame(
     for name, rule in reading_rules(tz=tz, now=now).items():
         raw = frame[name] if name in frame else pd.Series(None, index=frame.index, dtype=object)
         columns[name], messages[name] = _per_distinct(raw, rule)
+    messages["currency"] = _money_messages(columns, messages)
     bad = np.zeros(len(frame), dtype=bool)
     for found in messages.values():
         bad |= found != None  # noqa: E711 - elementwise on an object array
@@ -64,9 +66,26 @@ def check_frame(
             "source": source if source in SOURCES else "manual",
             "source_url": columns["source_url"][good],
             "notes": columns["notes"][good],
+            "country": columns["country"][good],
+            "currency": columns["currency"][good],
         }
     )
     return out, errors
+
+
+def _money_messages(columns: dict[str, Any], messages: dict[str, np.ndarray]) -> np.ndarray:
+    """The currency's messages with ``money_problem`` added (once per distinct pair)."""
+    out = messages["currency"].copy()
+    pairs = pd.DataFrame({"m": columns["metric_type"], "c": columns["currency"]})
+    codes, uniques = pd.factorize(pd.MultiIndex.from_frame(pairs.astype(object)))
+    verdicts = np.array(
+        [money_problem(m, c) if c is not None else None for m, c in uniques.tolist()] + [None],
+        dtype=object,
+    )
+    found = verdicts[codes]
+    use = (out == None) & (found != None)  # noqa: E711 - elementwise on an object array
+    out[use] = found[use]
+    return out
 
 
 def _per_distinct(raw: pd.Series, rule: Rule) -> tuple[np.ndarray, np.ndarray]:

@@ -317,6 +317,8 @@ def _add_one(conn: Connection, result: Recorded) -> None:
             recorded_at=v["recorded_at"],
             value_kind=v["value_kind"],
             source=v["source"],
+            country=v.get("country") or "",
+            currency=v.get("currency") or "",
             engine=conn,
         )
     except store.DuplicateMetricError:
@@ -338,6 +340,8 @@ def _edit(conn: Connection, metric_id: int, result: Recorded) -> None:
             value_kind=v["value_kind"],
             source_url=v["source_url"],
             notes=v["notes"],
+            country=v.get("country") or "",
+            currency=v.get("currency") or "",
         )
     except store.DuplicateMetricError:
         result.refused.append(Refusal(0, "recorded_at", DUPLICATE))

@@ -28,14 +28,19 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from perfdash.countries import COUNTRIES, CURRENCIES
 from perfdash.ingest.times import EMPTY_TIME, TIME_HELP, parse_timestamp
 from perfdash.schema.tables import MAX_METRIC_VALUE
 from perfdash.vocab import (
     DISTRIBUTION_STATUSES,
+    MICRO_UNITS,
+    MONEY_METRICS,
+    NO_CURRENCY,
     READING_FIELDS,
     RELEASE_IDENTIFIERS,
     SOURCES,
     VALUE_KINDS,
+    WORLDWIDE,
 )
 
 __all__ = [
@@ -62,6 +67,11 @@ __all__ = [
     "VALUE_PATTERN",
     "Checked",
     "check_record",
+    "country_code",
+    "currency_code",
+    "is_money",
+    "money_problem",
+    "parse_money",
     "check_release",
     "reading_rules",
     "release_key",
@@ -115,6 +125,13 @@ BAD_NUMBER = "Value must be a whole number such as 12345 or 12,345"
 BAD_KIND = "Value kind must be 'total' (lifetime) or 'period' (a count for a period)"
 FUTURE = "Time is in the future; metrics record what already happened"
 KEY_TOO_LONG = "Release key is too long (the limit is 255 characters)"
+BAD_COUNTRY = (
+    "Country must be an ISO 3166-1 two-letter code such as US, DE or BR (empty: worldwide)"
+)
+BAD_CURRENCY = "Currency must be an ISO 4217 three-letter code such as USD, EUR or JPY"
+NEEDS_CURRENCY = "Earnings need a currency (an ISO 4217 code such as USD)"
+NO_CURRENCY_HERE = "Only money metrics (earnings) have a currency; leave it empty"
+BAD_MONEY = "Amount must be a number such as 12.34, with at most 6 decimals"
 
 # The fields of one reading as a script, a file or a form sends them: the stored ones, with the
 # release named by its key or its pk, and without the source (the face sets it).
@@ -232,6 +249,77 @@ def clean_url(raw: Any, *, name: str = "Source URL") -> tuple[str | None, str | 
     return text, None
 
 
+# --------------------------------------------------------------------------- territories, money
+
+
+def country_code(raw: Any) -> tuple[str | None, str | None]:
+    """A reading's country: an ISO 3166-1 alpha-2 code, stored in upper case ("us" -> "US"),
+    or WORLDWIDE ('') when empty; anything else is refused, never guessed."""
+    if raw is None:
+        return WORLDWIDE, None
+    if not isinstance(raw, str):
+        return None, "Must be text"
+    code = raw.strip()
+    if not code:
+        return WORLDWIDE, None
+    code = code.upper()
+    if len(code) != 2 or not code.isascii() or code not in COUNTRIES:
+        return None, BAD_COUNTRY
+    return code, None
+
+
+def currency_code(raw: Any) -> tuple[str | None, str | None]:
+    """A reading's currency: an ISO 4217 code in upper case, or NO_CURRENCY ('') when empty."""
+    if raw is None:
+        return NO_CURRENCY, None
+    if not isinstance(raw, str):
+        return None, "Must be text"
+    code = raw.strip()
+    if not code:
+        return NO_CURRENCY, None
+    code = code.upper()
+    if len(code) != 3 or not code.isascii() or code not in CURRENCIES:
+        return None, BAD_CURRENCY
+    return code, None
+
+
+def is_money(metric_type: str | None) -> bool:
+    """Whether a metric type's values are money (micro-units of a currency)."""
+    return bool(metric_type) and metric_type.strip().lower() in MONEY_METRICS
+
+
+def money_problem(metric_type: str | None, currency: str | None) -> str | None:
+    """The one rule tying the two fields: money has a currency, nothing else has one."""
+    if is_money(metric_type):
+        return None if currency else NEEDS_CURRENCY
+    return NO_CURRENCY_HERE if currency else None
+
+
+def parse_money(raw: Any) -> tuple[int | None, str | None]:
+    """An amount of money as written ("12.34", "0.004512", "1,234.50") to exact micro-units
+    (12340000, 4512, 1234500000): decimal text, never a float, so nothing is rounded."""
+    if isinstance(raw, bool) or raw is None:
+        return None, BAD_MONEY
+    if isinstance(raw, int):
+        text = str(raw)
+    else:
+        text = ascii_digits(str(raw))
+        if text is None:
+            return None, BAD_MONEY
+        text = text.strip().replace(",", "")
+    match = re.fullmatch(r"\+?([0-9]{1,19})(?:\.([0-9]{0,6}))?|\+?\.([0-9]{1,6})", text)
+    if not match:
+        if text.startswith("-"):
+            return None, "Amount must not be negative"
+        return None, BAD_MONEY
+    whole = int(match.group(1) or 0)
+    fraction = (match.group(2) or match.group(3) or "").ljust(6, "0")
+    value = whole * MICRO_UNITS + int(fraction)
+    if value > MAX_VALUE:
+        return None, TOO_LARGE
+    return value, None
+
+
 # --------------------------------------------------------------------------- csv-safe text
 # A spreadsheet runs a cell that starts with = + - @ tab or CR as a formula (CSV injection), so
 # an export puts an apostrophe before such text; the import removes exactly that apostrophe.
@@ -310,6 +398,8 @@ def reading_rules(*, tz: str = "UTC", now: datetime | None = None) -> dict[str, 
         "value_kind": value_kind,
         "source_url": clean_url,
         "notes": lambda raw: clean_text(raw, limit=MAX_NOTES, name="Notes", multiline=True),
+        "country": country_code,
+        "currency": currency_code,
     }
 
 
@@ -342,6 +432,10 @@ def check_record(
             out.errors[name] = error
         else:
             out.values[name] = value
+    if "metric_type" in out.values and "currency" in out.values:
+        problem = money_problem(out.values["metric_type"], out.values["currency"])
+        if problem:
+            out.errors["currency"] = problem
     out.values["source"] = source if source in SOURCES else "manual"
     return out
 
@@ -360,7 +454,15 @@ def shape_errors(record: Any) -> dict[str, str]:
     if not isinstance(record, dict):
         return {"record": "Each record must be a JSON object"}
     errors = {name: "Unknown field" for name in sorted(set(record) - set(INPUT_FIELDS))}
-    for name in ("platform", "metric_type", "source_url", "notes", "value_kind"):
+    for name in (
+        "platform",
+        "metric_type",
+        "source_url",
+        "notes",
+        "value_kind",
+        "country",
+        "currency",
+    ):
         if record.get(name) is not None and not isinstance(record[name], str):
             errors[name] = "Must be text"
     when = record.get("recorded_at")

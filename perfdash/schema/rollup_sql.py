@@ -16,7 +16,7 @@ here needs a new revision.
 
 from __future__ import annotations
 
-ROLLUP_KEY = "tz, release_id, platform_key, metric_type, value_kind, day"
+ROLLUP_KEY = "tz, release_id, platform_key, metric_type, value_kind, country, currency, day"
 ROLLUP_COLUMNS = (
     f"{ROLLUP_KEY}, n_rows, sum_value, first_at, first_id, first_value, "
     "last_at, last_id, last_value, drops"
@@ -44,15 +44,16 @@ SELECT {ROLLUP_KEY}, count(*), sum(metric_value),
        count(*) FILTER (WHERE value_kind = 'total' AND metric_value < prev)
 FROM (
     SELECT z.tz, c.release_id, lower(c.platform) AS platform_key, c.metric_type, c.value_kind,
+           c.country, c.currency,
            (c.recorded_at AT TIME ZONE z.tz)::date AS day, c.id, c.metric_value, c.recorded_at,
            lag(c.metric_value) OVER w AS prev, lead(c.id) OVER w IS NULL AS is_last
     FROM {readings}
     WINDOW w AS (
         PARTITION BY c.release_id, (c.recorded_at AT TIME ZONE z.tz)::date, lower(c.platform),
-                     c.metric_type, c.value_kind, z.tz
+                     c.metric_type, c.value_kind, c.country, c.currency, z.tz
         ORDER BY c.recorded_at, c.id)
 ) r
-GROUP BY release_id, day, platform_key, metric_type, value_kind, tz"""
+GROUP BY release_id, day, platform_key, metric_type, value_kind, country, currency, tz"""
 
 
 def rollup_insert_sql(readings: str) -> str:
@@ -63,7 +64,7 @@ def rollup_insert_sql(readings: str) -> str:
 def _keys_of(rows: str) -> str:
     return (
         "SELECT DISTINCT z.tz, n.release_id, lower(n.platform) AS platform_key, n.metric_type, "
-        "n.value_kind, (n.recorded_at AT TIME ZONE z.tz)::date AS day "
+        "n.value_kind, n.country, n.currency, (n.recorded_at AT TIME ZONE z.tz)::date AS day "
         f"FROM {rows} n CROSS JOIN performance_rollup_zones z WHERE n.recorded_at IS NOT NULL"
     )
 
@@ -75,13 +76,23 @@ _READINGS_OF_KEYS = (
     "AND c.recorded_at >= ((k.day - 1)::timestamp AT TIME ZONE k.tz) "
     "AND c.recorded_at < ((k.day + 2)::timestamp AT TIME ZONE k.tz) "
     "AND lower(c.platform) = k.platform_key AND c.metric_type = k.metric_type "
-    "AND c.value_kind = k.value_kind AND (c.recorded_at AT TIME ZONE k.tz)::date = k.day "
+    "AND c.value_kind = k.value_kind AND c.country = k.country AND c.currency = k.currency "
+    "AND (c.recorded_at AT TIME ZONE k.tz)::date = k.day "
     "JOIN performance_rollup_zones z ON z.tz = k.tz"
 )
 
 _KEY_MATCH = " AND ".join(
     f"d.{col} = k.{col}"
-    for col in ("tz", "release_id", "platform_key", "metric_type", "value_kind", "day")
+    for col in (
+        "tz",
+        "release_id",
+        "platform_key",
+        "metric_type",
+        "value_kind",
+        "country",
+        "currency",
+        "day",
+    )
 )
 
 
@@ -137,10 +148,11 @@ _MERGE_NEW = f"""
                      THEN d.drops + excluded.drops
                           + CASE WHEN d.first_value < excluded.last_value THEN 1 ELSE 0 END
                      ELSE -1 END
-    RETURNING d.tz, d.release_id, d.platform_key, d.metric_type, d.value_kind, d.day, d.drops)
+    RETURNING d.tz, d.release_id, d.platform_key, d.metric_type, d.value_kind, d.country,
+              d.currency, d.day, d.drops)
     SELECT array_agg(tz), array_agg(release_id), array_agg(platform_key), array_agg(metric_type),
-           array_agg(day)
-    INTO k_tz, k_release, k_platform, k_metric, k_day
+           array_agg(country), array_agg(currency), array_agg(day)
+    INTO k_tz, k_release, k_platform, k_metric, k_country, k_currency, k_day
     FROM merged WHERE drops = -1;
     IF k_tz IS NULL THEN
         RETURN NULL;
@@ -149,10 +161,11 @@ _MERGE_NEW = f"""
     -- committed before this one took the row lock).
     WITH k AS (
         SELECT k.*, 'total'::varchar AS value_kind
-        FROM unnest(k_tz, k_release, k_platform, k_metric, k_day)
-             AS k(tz, release_id, platform_key, metric_type, day)
+        FROM unnest(k_tz, k_release, k_platform, k_metric, k_country, k_currency, k_day)
+             AS k(tz, release_id, platform_key, metric_type, country, currency, day)
     ), counted AS (
-        SELECT k.tz, k.release_id, k.platform_key, k.metric_type, k.value_kind, k.day,
+        SELECT k.tz, k.release_id, k.platform_key, k.metric_type, k.value_kind, k.country,
+               k.currency, k.day,
                count(*) FILTER (WHERE r.metric_value < r.prev) AS drops
         FROM k CROSS JOIN LATERAL (
             SELECT c.metric_value,
@@ -162,9 +175,11 @@ _MERGE_NEW = f"""
               AND c.recorded_at >= ((k.day - 1)::timestamp AT TIME ZONE k.tz)
               AND c.recorded_at < ((k.day + 2)::timestamp AT TIME ZONE k.tz)
               AND lower(c.platform) = k.platform_key AND c.metric_type = k.metric_type
-              AND c.value_kind = 'total' AND (c.recorded_at AT TIME ZONE k.tz)::date = k.day
+              AND c.value_kind = 'total' AND c.country = k.country AND c.currency = k.currency
+              AND (c.recorded_at AT TIME ZONE k.tz)::date = k.day
         ) r
-        GROUP BY k.tz, k.release_id, k.platform_key, k.metric_type, k.value_kind, k.day
+        GROUP BY k.tz, k.release_id, k.platform_key, k.metric_type, k.value_kind, k.country,
+                 k.currency, k.day
     )
     UPDATE performance_daily d SET drops = k.drops FROM counted k
     WHERE {_KEY_MATCH} AND d.drops <> k.drops;
@@ -187,7 +202,8 @@ ROLLUP_TRIGGERS_PG: tuple[str, ...] = (
     _function(
         "perfdash_rollup_insert",
         _MERGE_NEW,
-        "DECLARE k_tz text[]; k_release int[]; k_platform text[]; k_metric text[]; k_day date[];\n",
+        "DECLARE k_tz text[]; k_release int[]; k_platform text[]; k_metric text[]; "
+        "k_country text[]; k_currency text[]; k_day date[];\n",
     ),
     _function("perfdash_rollup_delete", _recount_body(_keys_of("old_rows"))),
     _function(

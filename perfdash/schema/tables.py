@@ -12,8 +12,8 @@ Why the additions:
 - ``content_performance.source`` records how a row came in (manual, csv, api, collector);
   rows that existed before perfdash adopted the database are ``legacy``.
 - ``uq_performance_natural`` is a *partial* unique index over the natural key of a reading
-  (release, platform ignoring case, metric, time, kind).  It makes re-imports and repeated
-  collector runs idempotent (``ON CONFLICT DO NOTHING``) while leaving the duplicate rows an
+  (release, platform ignoring case, metric, time, kind, country, currency).  It makes
+  re-imports and repeated collector runs idempotent (``ON CONFLICT DO NOTHING``) while leaving the duplicate rows an
   adopted database may already hold (``source = 'legacy'``) untouched.
 - ``idx_performance_series`` (release_id, metric_type, recorded_at) was dropped in revision
   0007: the covering index below answers its queries and every write paid for it.
@@ -95,6 +95,11 @@ content_performance = Table(
     Column("value_kind", String(10), nullable=False, server_default=text("'total'")),
     Column("source", String(20), nullable=False, server_default=text("'manual'")),
     Column("created_at", DateTime(timezone=True), server_default=func.current_timestamp()),
+    # revision 0015: where the number was heard (ISO 3166-1 alpha-2; '' = worldwide) and, for
+    # money (metric_value in micro-units), its ISO 4217 currency ('' for every other metric).
+    # Empty text, not NULL: both are part of the natural key and the rollup's key.
+    Column("country", String(2), nullable=False, server_default=text("''")),
+    Column("currency", String(3), nullable=False, server_default=text("''")),
     Index("idx_performance_release_id", "release_id"),
     Index("idx_performance_platform", "platform"),
     Index("idx_performance_metric_type", "metric_type"),
@@ -106,7 +111,15 @@ content_performance = Table(
         "idx_performance_release_time",
         "release_id",
         "recorded_at",
-        postgresql_include=["metric_type", "platform", "metric_value", "value_kind", "id"],
+        postgresql_include=[
+            "metric_type",
+            "platform",
+            "metric_value",
+            "value_kind",
+            "id",
+            "country",
+            "currency",
+        ],
     ),
 )
 
@@ -117,6 +130,8 @@ Index(
     content_performance.c.metric_type,
     content_performance.c.recorded_at,
     content_performance.c.value_kind,
+    content_performance.c.country,
+    content_performance.c.currency,
     unique=True,
     postgresql_where=text("source <> 'legacy'"),
     sqlite_where=text("source <> 'legacy'"),
@@ -207,8 +222,8 @@ alerts_sent = Table(
 # --------------------------------------------------------------------------- rollup (0006)
 
 # A per-series daily rollup of content_performance, one row per (time zone, release, platform
-# ignoring case, metric, kind, local day): how many readings, their sum, the oldest and the
-# newest reading (time, id, value) and how many totals dropped below the reading before them
+# ignoring case, metric, kind, country, currency, local day): how many readings, their sum,
+# the oldest and the newest reading (time, id, value) and how many totals dropped below the reading before them
 # within the day.  Every aggregate the dashboard shows (series by day/week/month, baselines,
 # period gains, corrections, the leaderboard) can be computed exactly from these rows, so reads
 # scan one row per series and day instead of one per reading (24x fewer for hourly collection)
@@ -230,6 +245,8 @@ performance_daily = Table(
     Column("platform_key", String(100), primary_key=True),
     Column("metric_type", String(50), primary_key=True),
     Column("value_kind", String(10), primary_key=True),
+    Column("country", String(2), primary_key=True, server_default=text("''")),
+    Column("currency", String(3), primary_key=True, server_default=text("''")),
     Column("day", Date, primary_key=True),
     Column("n_rows", Integer, nullable=False),
     Column("sum_value", Numeric(38, 0), nullable=False),

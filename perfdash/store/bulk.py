@@ -9,6 +9,7 @@ the frame is copied as CSV text written in big blocks, which pandas formats in C
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -71,6 +72,13 @@ def _normalise_frame(frame: pd.DataFrame) -> pd.DataFrame:
     for col in ("source_url", "notes"):
         if col not in frame:
             frame[col] = None
+    for col, pattern in (("country", r"[A-Z]{2}"), ("currency", r"[A-Z]{3}")):
+        if col not in frame:
+            frame[col] = ""
+        frame[col] = frame[col].fillna("")
+        codes = [c for c in frame[col].unique().tolist() if c != ""]
+        if not all(isinstance(c, str) and re.fullmatch(pattern, c) for c in codes):
+            raise InvalidValueError(f"{col} must be an upper-case ISO code or empty")
     missing = {"release_id", "platform", "metric_type", "metric_value", "recorded_at"} - set(frame)
     if missing:
         raise InvalidValueError(f"records lack column(s): {', '.join(sorted(missing))}")
@@ -99,6 +107,7 @@ def _normalise_frame(frame: pd.DataFrame) -> pd.DataFrame:
 _COPY_CHUNK_ROWS = 50_000
 
 _CSV_TEXT_COLUMNS = ("platform", "metric_type", "value_kind", "source", "source_url", "notes")
+# country and currency are checked codes (two or three letters, or empty): never \N
 
 
 def _csv_safe(frame: pd.DataFrame) -> bool:
@@ -153,7 +162,8 @@ def _copy_insert_pg(conn: Connection, frame: pd.DataFrame) -> int:
         "CREATE TEMP TABLE IF NOT EXISTS perfdash_staging ("
         "release_id integer, platform varchar(100), metric_type varchar(50), "
         "metric_value bigint, recorded_at timestamptz, value_kind varchar(10), "
-        "source varchar(20), source_url text, notes text) ON COMMIT DELETE ROWS"
+        "source varchar(20), source_url text, notes text, country varchar(2), "
+        "currency varchar(3)) ON COMMIT DELETE ROWS"
     )
     cols = ", ".join(READING_FIELDS)
     raw = conn.connection.driver_connection

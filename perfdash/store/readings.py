@@ -10,6 +10,7 @@ and ``get_performance_metrics_for_release`` keep the original module's signature
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -41,6 +42,8 @@ def add_performance_metric(
     recorded_at: datetime | None = None,
     value_kind: str = "total",
     source: str = "manual",
+    country: str = "",
+    currency: str = "",
     engine: Engine | Connection | None = None,
 ) -> int:
     """Record one metric and return the new row's id (the original module's entry point)."""
@@ -56,6 +59,8 @@ def add_performance_metric(
             "source": source,
             "source_url": source_url,
             "notes": notes,
+            "country": country,
+            "currency": currency,
         },
         bind,
     )
@@ -95,6 +100,13 @@ def _metric_values(record: dict[str, Any], bind: Engine | Connection) -> dict[st
     source = record.get("source") or "manual"
     if source not in SOURCES:
         raise InvalidValueError(f"source must be one of {', '.join(SOURCES)}")
+    codes = {}
+    for name, pattern in (("country", r"[A-Z]{2}"), ("currency", r"[A-Z]{3}")):
+        codes[name] = record.get(name) or ""
+        if codes[name] and not (
+            isinstance(codes[name], str) and re.fullmatch(pattern, codes[name])
+        ):
+            raise InvalidValueError(f"{name} must be an upper-case ISO code or empty")
     return {
         "release_id": release_id,
         "platform": platform,
@@ -105,6 +117,7 @@ def _metric_values(record: dict[str, Any], bind: Engine | Connection) -> dict[st
         "source": source,
         "source_url": record.get("source_url") or None,
         "notes": record.get("notes") or None,
+        **codes,
     }
 
 

@@ -54,6 +54,8 @@ def readings_page(
             c.source,
             c.source_url,
             c.notes,
+            c.country,
+            c.currency,
         )
         .join(approved_releases, approved_releases.c.id == c.release_id)
         .where(
@@ -181,6 +183,8 @@ def iter_metrics_for_export(
             c.value_kind,
             c.source_url,
             c.notes,
+            c.country,
+            c.currency,
             r.title.label("release_title"),
             r.artist_name,
         )
