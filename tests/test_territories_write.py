@@ -13,8 +13,8 @@ import sqlalchemy as sa
 
 from perfdash import csvio, store
 from perfdash.ingest import rules
-from perfdash.ingest.readings import record_readings
 from perfdash.ingest.frames import check_frame
+from perfdash.ingest.readings import record_readings
 
 NOW = datetime(2026, 6, 1, tzinfo=UTC)
 AT = datetime(2026, 5, 1, 12, tzinfo=UTC)
