@@ -147,6 +147,8 @@ CREATE TABLE content_performance (
 	FOREIGN KEY(release_id) REFERENCES approved_releases (id) ON DELETE CASCADE
 );
 
+CREATE INDEX idx_performance_country ON content_performance (release_id, metric_type) WHERE country <> '';
+
 CREATE INDEX idx_performance_metric_type ON content_performance (metric_type);
 
 CREATE INDEX idx_performance_platform ON content_performance (platform);

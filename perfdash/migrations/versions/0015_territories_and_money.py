@@ -8,7 +8,9 @@ On PostgreSQL 11+ a column with a constant default is added without rewriting th
 They join the natural key (``uq_performance_natural`` is built again with them, so a statement
 line per country is not a duplicate of another country's line) and the daily rollup's key
 (``performance_daily`` gets the two columns in its primary key before ``day``; its rows are
-worldwide rows, '' too).  The covering index ``idx_performance_release_time`` carries them on
+worldwide rows, '' too).  ``idx_performance_country`` is a partial index of the readings
+that have a country (none yet, so it is empty): reads ask it which series are per country.
+The covering index ``idx_performance_release_time`` carries them on
 PostgreSQL, so a release's reads filtered by country stay index-only scans.  Building the two
 indexes again takes about a minute per ten million rows; writes wait meanwhile.
 
@@ -33,6 +35,7 @@ depends_on = None
 
 NATURAL = "uq_performance_natural"
 COVERING = "idx_performance_release_time"
+COUNTRY = "idx_performance_country"
 OLD_INCLUDE = ["metric_type", "platform", "metric_value", "value_kind", "id"]
 OLD_DAILY_KEY = ["tz", "release_id", "platform_key", "metric_type", "value_kind", "day"]
 DAILY_KEY = [*OLD_DAILY_KEY[:5], "country", "currency", "day"]
@@ -95,6 +98,13 @@ def upgrade() -> None:
     op.add_column("content_performance", _empty_text("currency", 3))
     op.drop_index(NATURAL, "content_performance")
     _natural(["country", "currency"])
+    op.create_index(
+        COUNTRY,
+        "content_performance",
+        ["release_id", "metric_type"],
+        postgresql_where=sa.text("country <> ''"),
+        sqlite_where=sa.text("country <> ''"),
+    )
     if not pg:
         op.drop_index("idx_performance_daily_day", table_name="performance_daily")
         op.drop_table("performance_daily")
@@ -136,6 +146,7 @@ def downgrade() -> None:
             f"{marked} readings have a country or a currency; delete them before downgrading"
         )
     pg = bind.dialect.name == "postgresql"
+    op.drop_index(COUNTRY, "content_performance")
     op.drop_index(NATURAL, "content_performance")
     _natural([])
     if pg:
