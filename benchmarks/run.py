@@ -332,7 +332,7 @@ def measure_views(
     the ``heavy_*`` figures.
     """
     period = metrics.period_for("90d", TZ, now=catalog.NOW)
-    fast_ms, naive_ms, fig_ms = [], [], []
+    fast_ms, naive_ms, fig_ms, px_ms = [], [], [], []
     fast_heavy, naive_heavy = [], []
     fast_read = naive_read = 0
     mismatches = 0
@@ -347,6 +347,9 @@ def measure_views(
         views.build_figures(view, TZ)
         fig = (time.perf_counter() - t) * 1000
         t = time.perf_counter()
+        views.px_build_figures(view, TZ)
+        px_fig = (time.perf_counter() - t) * 1000
+        t = time.perf_counter()
         naive = views.naive_release_view(engine, rid, period, TZ)
         slow = (time.perf_counter() - t) * 1000
         if rid in heavy:
@@ -355,6 +358,7 @@ def measure_views(
         if not first_pass:
             continue
         fig_ms.append(fig)
+        px_ms.append(px_fig)
         fast_ms.append(fast)
         naive_ms.append(slow)
         fast_read += view.rows_read
@@ -371,6 +375,9 @@ def measure_views(
         "naive_release_ms_p95": pct(naive_ms, 95),
         "figures_ms_p50": pct(fig_ms, 50),
         "figures_ms_p95": pct(fig_ms, 95),
+        "px_figures_ms_p50": pct(px_ms, 50),
+        "px_figures_ms_p95": pct(px_ms, 95),
+        "figures_vs_px_p95": round(pct(fig_ms, 95) / pct(px_ms, 95), 3) if px_ms else None,
         "heavy_release_view_ms_p50": pct(fast_heavy, 50),
         "heavy_release_view_ms_p95": pct(fast_heavy, 95),
         "heavy_naive_release_ms_p50": pct(naive_heavy, 50),

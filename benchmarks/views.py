@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 import pandas as pd
 import sqlalchemy as sa
@@ -224,32 +223,49 @@ def naive_release_view(engine: sa.Engine, release_id: int, period: Period, tz: s
     )
 
 
-def build_figures(view: View, tz: str, template: str = "plotly_white") -> list[Any]:
-    """The view's figures: the time series of its first metric and the per-platform bars."""
-    import plotly.graph_objects as go
+def _first_metric(view: View) -> tuple[str | None, pd.DataFrame, pd.DataFrame]:
+    """The view's first metric, its per-day gains and its per-platform bars."""
+    if view.gains.empty:
+        return None, view.gains, view.bars
+    metric = sorted(view.gains["metric_type"].unique())[0]
+    part = view.gains[view.gains["metric_type"] == metric]
+    bars = view.bars[view.bars["metric_type"] == metric]
+    return metric, part, bars
 
-    from perfdash.ui.figures import charts as figures
 
-    out = []
-    if not view.gains.empty:
-        metric = sorted(view.gains["metric_type"].unique())[0]
-        part = view.gains[view.gains["metric_type"] == metric]
-        out.append(figures.time_series(part, mode="gain", tz=tz, template=template))
-    fig = go.Figure()
-    for metric, part in view.bars.groupby("metric_type"):
-        fig.add_trace(
-            go.Bar(
-                x=[metrics.platform_label(p) for p in part["platform_key"]],
-                y=part["gain"],
-                name=str(metric),
-                marker_color=[metrics.platform_colour(p) for p in part["platform_key"]],
-            )
-        )
-    fig.update_layout(template=template, barmode="group")
-    out.append(fig)
-    for f in out:
-        f.to_plotly_json()
-    return out
+def build_figures(view: View, tz: str, template: str = "plotly_white") -> list[str]:
+    """The dashboard's figures of the view's first metric (the time series and the platform
+    bars, through the builders the callbacks call), serialised as Dash sends them."""
+    from plotly.io.json import to_json_plotly
+
+    from perfdash.ui.figures import charts
+
+    metric, part, bars = _first_metric(view)
+    if metric is None:
+        return [to_json_plotly(charts.empty_figure(template=template))]
+    breakdown = bars.assign(previous_gain=None, previous_total=None)
+    return [
+        to_json_plotly(charts.time_series(part, mode="gain", tz=tz, template=template)),
+        to_json_plotly(charts.platform_bars(breakdown, metric_type=metric, template=template)),
+    ]
+
+
+def px_build_figures(view: View, tz: str, template: str = "plotly_white") -> list[str]:
+    """The same two figures the way most Dash apps build them, with plotly express (every
+    property validated): the baseline ``figures_ms`` is compared with in the same run."""
+    import plotly.express as px
+    from plotly.io.json import to_json_plotly
+
+    metric, part, bars = _first_metric(view)
+    if metric is None:
+        return [to_json_plotly(px.line(template=template))]
+    line = px.line(
+        part.sort_values("bucket"), x="bucket", y="gain", color="platform_key", template=template
+    )
+    line.update_layout(hovermode="x unified", yaxis_tickformat=",", xaxis_title=f"time ({tz})")
+    bar = px.bar(bars, x="platform_key", y="gain", color="platform_key", template=template)
+    bar.update_layout(yaxis_tickformat=",")
+    return [to_json_plotly(line), to_json_plotly(bar)]
 
 
 LEADERBOARD_SQL = sa.text(

@@ -164,9 +164,13 @@ def test_search_pick_period_granularity_mode_kpi_and_compare(demo_app, start_app
     assert query(dash_duo)["mode"] == ["gain"]  # gains per bucket by default
     choose(dash_duo, "dash-mode", "Running total")
     wait_until(lambda: query(dash_duo).get("mode") == ["total"], message="total in URL")
-    wait_until(weekly_totals, message="weekly totals")
     youtube = views[views["platform"] == "youtube"]
-    assert traces(dash_duo)["YouTube"]["y"][-1] == youtube["metric_value"].iloc[-1]
+    last_total = int(youtube["metric_value"].iloc[-1])
+    # the URL changes first; the chart follows in its own response
+    wait_until(
+        lambda: weekly_totals() and traces(dash_duo)["YouTube"]["y"][-1] == last_total,
+        message="weekly totals",
+    )
 
     # gains per week add up to what the period gained, per platform
     choose(dash_duo, "dash-mode", "Gain per period")
@@ -393,7 +397,14 @@ def test_empty_states_custom_range_and_dark_theme(demo_app, start_app, dash_duo)
         ),
         message="preset dates",
     )
-    wait_until(lambda: len(traces(dash_duo).get("YouTube", {}).get("y", [])) == 7, message="7 days")
+    youtube = readings(engine, "demo-001", "views")
+    youtube = youtube[youtube["platform"] == "youtube"]
+    at = pd.to_datetime(youtube["recorded_at"], utc=True)
+    days = at[(at >= start) & (at < end)].dt.date.nunique()  # 6 before the day's 06:00 reading
+    assert days >= 6
+    wait_until(
+        lambda: len(traces(dash_duo).get("YouTube", {}).get("y", [])) == days, message="7 days"
+    )
     assert query(dash_duo)["period"] == ["7d"] and "from" not in query(dash_duo)
 
     # typing a date makes the period custom, in the URL and on the chart
@@ -407,7 +418,7 @@ def test_empty_states_custom_range_and_dark_theme(demo_app, start_app, dash_duo)
     wait_until(lambda: query(dash_duo).get("from") == [first], message="custom range in URL")
     assert query(dash_duo)["period"] == ["custom"]
     assert checked(dash_duo, "dash-period") == "Custom"
-    wait_until(lambda: len(traces(dash_duo)["YouTube"]["y"]) == 10, message="10 days")
+    wait_until(lambda: len(traces(dash_duo)["YouTube"]["y"]) == days + 3, message="10 days")
 
     # dark theme: every chart follows the switch
     click(dash_duo, "#theme-dark")

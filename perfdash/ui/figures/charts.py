@@ -19,6 +19,7 @@ from perfdash.metrics import (
     platform_colour,
     platform_label,
 )
+from perfdash.ui.figures.assemble import figure, vrect
 
 
 def plain(text: object) -> str:
@@ -36,9 +37,7 @@ ALL_PLATFORMS = "all"  # platform_key of series summed over platforms (readout.A
 
 
 def empty_figure(message: str = EMPTY_TEXT, template: str = "plotly_white") -> go.Figure:
-    fig = go.Figure()
-    fig.update_layout(
-        template=template,
+    layout = dict(
         xaxis={"visible": False},
         yaxis={"visible": False},
         annotations=[
@@ -55,7 +54,7 @@ def empty_figure(message: str = EMPTY_TEXT, template: str = "plotly_white") -> g
         margin={"l": 20, "r": 20, "t": 40, "b": 20},
         height=380,
     )
-    return fig
+    return figure([], layout, template)
 
 
 HOVER_DATES = {
@@ -129,7 +128,9 @@ def time_series(
     release_names = release_names or {}
     many_releases = gains["release_id"].nunique() > 1
     many_metrics = gains["metric_type"].nunique() > 1
-    fig = go.Figure()
+    traces: list[dict] = []
+    previous_parts = _by_line(previous)
+    drops_parts = _by_line(drops)
     dashes = ["solid", "dash", "dot", "dashdot", "longdash"]
     release_order = {rid: i for i, rid in enumerate(sorted(gains["release_id"].unique()))}
     incomplete: set[pd.Timestamp] = set()
@@ -152,60 +153,79 @@ def time_series(
         values = part[column]
         done = part["complete"].astype(bool) if "complete" in part else pd.Series(True, part.index)
         incomplete.update(part["bucket"][~done])
-        before = _previous_values(previous, (rid, pkey, metric), part["bucket"], column)
+        earlier = previous_parts.get((rid, pkey, metric))
+        before = _previous_values(earlier, part["bucket"], column)
         notes = [
             ("" if ok else " · incomplete")
             + ("" if prev is None else f" (previous period: {fmt(prev)})")
             for ok, prev in zip(done, before, strict=True)
         ]
-        fig.add_trace(
-            go.Scatter(
-                x=part["bucket"],
-                y=values,
-                mode="lines+markers" if len(part) < 60 else "lines",
-                name=name,
-                line={"color": colour, "dash": dash},
-                marker={"symbol": ["circle" if ok else "circle-open" for ok in done], "size": 7},
-                customdata=[[fmt(v), note] for v, note in zip(values, notes, strict=True)],
-                hovertemplate=f"{name}: %{{customdata[0]}}%{{customdata[1]}}<extra></extra>",
-            )
+        traces.append(
+            {
+                "type": "scatter",
+                "x": part["bucket"],
+                "y": values,
+                "mode": "lines+markers" if len(part) < 60 else "lines",
+                "name": name,
+                "line": {"color": colour, "dash": dash},
+                "marker": {
+                    "symbol": ["circle" if ok else "circle-open" for ok in done],
+                    "size": 7,
+                },
+                "customdata": [[fmt(v), note] for v, note in zip(values, notes, strict=True)],
+                "hovertemplate": f"{name}: %{{customdata[0]}}%{{customdata[1]}}<extra></extra>",
+            }
         )
-        _previous_line(fig, previous, (rid, pkey, metric), name, column, fmt)
-        flagged, amount = _corrections(part, drops, (rid, pkey, metric))
+        if earlier is not None:
+            traces.append(_previous_line(earlier, name, column, fmt))
+        flagged, amount = _corrections(part, drops_parts.get((rid, pkey, metric)))
         if flagged.any() and not kind.is_score:
-            fig.add_trace(
-                go.Scatter(
-                    x=part["bucket"][flagged],
-                    y=values[flagged],
-                    mode="markers",
-                    name=f"{name}: correction",
-                    marker={"symbol": "x", "size": 11, "color": "#d62728"},
-                    customdata=[format_number(v) for v in amount[flagged]],
-                    hovertemplate="correction: the total dropped by %{customdata}<extra></extra>",
-                    showlegend=False,
-                )
+            traces.append(
+                {
+                    "type": "scatter",
+                    "x": part["bucket"][flagged],
+                    "y": values[flagged],
+                    "mode": "markers",
+                    "name": f"{name}: correction",
+                    "marker": {"symbol": "x", "size": 11, "color": "#d62728"},
+                    "customdata": [format_number(v) for v in amount[flagged]],
+                    "hovertemplate": "correction: the total dropped by %{customdata}<extra></extra>",
+                    "showlegend": False,
+                }
             )
-    _mark_incomplete(fig, sorted(incomplete), granularity)
-    fig.update_layout(
-        template=template,
-        title=plain(title) if title else None,
+    layout = dict(
+        **({"title": {"text": plain(title)}} if title else {}),
+        **_incomplete_bands(sorted(incomplete), granularity),
         hovermode="x unified",
         yaxis={
             "tickformat": ",",
-            "title": plain(axis_title(kind, mode, granularity)),
+            "title": {"text": plain(axis_title(kind, mode, granularity))},
             "rangemode": "normal" if kind.is_score else "tozero",
             "autorange": "reversed" if kind.lower_is_better else True,
         },
-        xaxis={"title": f"time ({tz})", "hoverformat": HOVER_DATES.get(granularity, "%Y-%m-%d")},
+        xaxis={
+            "title": {"text": f"time ({tz})"},
+            "hoverformat": HOVER_DATES.get(granularity, "%Y-%m-%d"),
+        },
         legend={"orientation": "h", "y": -0.2},
         margin={"l": 60, "r": 20, "t": 40, "b": 40},
         height=420,
     )
-    return fig
+    return figure(traces, layout, template)
 
 
-def _mark_incomplete(fig: go.Figure, buckets: list[pd.Timestamp], granularity: str) -> None:
-    """A shaded, dotted-edged band over each run of incomplete buckets, labelled."""
+def _by_line(frame: pd.DataFrame | None) -> dict[tuple, pd.DataFrame]:
+    """``frame``'s rows per (release, platform, metric), each sorted by bucket: one pass
+    instead of a filter of the whole frame per line."""
+    if frame is None or frame.empty:
+        return {}
+    keys = ["release_id", "platform_key", "metric_type"]
+    return {key: part.sort_values("bucket") for key, part in frame.groupby(keys, sort=False)}
+
+
+def _incomplete_bands(buckets: list[pd.Timestamp], granularity: str) -> dict[str, list]:
+    """A shaded, dotted-edged band over each run of incomplete buckets, labelled (the
+    layout's ``shapes`` and ``annotations``; nothing when every bucket is complete)."""
     step = BUCKET_STEPS.get(granularity, pd.DateOffset(days=1))
     runs: list[list[pd.Timestamp]] = []
     for bucket in buckets:
@@ -213,36 +233,14 @@ def _mark_incomplete(fig: go.Figure, buckets: list[pd.Timestamp], granularity: s
             runs[-1][1] = bucket + step
         else:
             runs.append([bucket, bucket + step])
-    for first, last in runs:
-        fig.add_vrect(
-            x0=first,
-            x1=last,
-            fillcolor="rgba(127, 127, 127, 0.15)",
-            line={"width": 1, "dash": "dot", "color": PREVIOUS_COLOUR},
-            layer="below",
-            annotation_text="incomplete",
-            annotation_position="top left",
-            annotation_font={"size": 11, "color": PREVIOUS_COLOUR},
-            name="incomplete",
-        )
+    if not runs:
+        return {}
+    bands = [vrect(first, last, colour=PREVIOUS_COLOUR, label="incomplete") for first, last in runs]
+    return {"shapes": [shape for shape, _ in bands], "annotations": [note for _, note in bands]}
 
 
-def _previous_part(previous: pd.DataFrame | None, key: tuple) -> pd.DataFrame | None:
-    if previous is None or previous.empty:
-        return None
-    part = previous[
-        (previous["release_id"] == key[0])
-        & (previous["platform_key"] == key[1])
-        & (previous["metric_type"] == key[2])
-    ].sort_values("bucket")
-    return None if part.empty else part
-
-
-def _previous_values(
-    previous: pd.DataFrame | None, key: tuple, buckets: pd.Series, column: str
-) -> list:
+def _previous_values(part: pd.DataFrame | None, buckets: pd.Series, column: str) -> list:
     """The previous period's value at each of this line's buckets (None where it had none)."""
-    part = _previous_part(previous, key)
     if part is None:
         return [None] * len(buckets)
     lookup = dict(zip(part["bucket"], part[column], strict=True))
@@ -253,39 +251,25 @@ def _previous_values(
     return out
 
 
-def _previous_line(
-    fig: go.Figure, previous: pd.DataFrame | None, key: tuple, name: str, column: str, fmt
-) -> None:
-    part = _previous_part(previous, key)
-    if part is None:
-        return
-    fig.add_trace(
-        go.Scatter(
-            x=part["bucket"],
-            y=part[column],
-            mode="lines",
-            name=f"{name} (previous period)",
-            line={"color": PREVIOUS_COLOUR, "dash": "dot", "width": 1.5},
-            customdata=[fmt(v) for v in part[column]],
-            hovertemplate=f"{name}, previous period: %{{customdata}}<extra></extra>",
-        )
-    )
+def _previous_line(part: pd.DataFrame, name: str, column: str, fmt) -> dict:
+    return {
+        "type": "scatter",
+        "x": part["bucket"],
+        "y": part[column],
+        "mode": "lines",
+        "name": f"{name} (previous period)",
+        "line": {"color": PREVIOUS_COLOUR, "dash": "dot", "width": 1.5},
+        "customdata": [fmt(v) for v in part[column]],
+        "hovertemplate": f"{name}, previous period: %{{customdata}}<extra></extra>",
+    }
 
 
-def _corrections(
-    part: pd.DataFrame, drops: pd.DataFrame | None, key: tuple
-) -> tuple[pd.Series, pd.Series]:
-    """Which buckets of one line to mark, and by how much the total dropped in each."""
+def _corrections(part: pd.DataFrame, mine: pd.DataFrame | None) -> tuple[pd.Series, pd.Series]:
+    """Which buckets of one line to mark, and by how much the total dropped in each
+    (``mine``: this line's rows of ``store.total_drops``)."""
     flagged = part["correction"].astype(bool)
     amount = (-part["gain"].astype("float64")).where(flagged)
-    if drops is None or drops.empty:
-        return flagged, amount
-    mine = drops[
-        (drops["release_id"] == key[0])
-        & (drops["platform_key"] == key[1])
-        & (drops["metric_type"] == key[2])
-    ]
-    if mine.empty:
+    if mine is None or mine.empty:
         return flagged, amount
     fell = (mine["previous_value"] - mine["metric_value"]).groupby(mine["bucket"]).sum()
     hit = part["bucket"].map(fell).astype("float64")
@@ -319,29 +303,30 @@ def platform_bars(
     fmt = format_level if kind.is_score else format_number
     labels = [plain(platform_label(p)) for p in breakdown["platform_key"]]
     colours = [platform_colour(p) for p in breakdown["platform_key"]]
-    fig = go.Figure()
-    fig.add_trace(
-        go.Bar(
-            x=labels,
-            y=breakdown[now],
-            name="this period",
-            marker={"color": colours},
-            customdata=[fmt(v) for v in breakdown[now]],
-            hovertemplate=_bar_hover(label, what),
-        )
-    )
+    traces = [
+        {
+            "type": "bar",
+            "x": labels,
+            "y": breakdown[now],
+            "name": "this period",
+            "marker": {"color": colours},
+            "customdata": [fmt(v) for v in breakdown[now]],
+            "hovertemplate": _bar_hover(label, what),
+        }
+    ]
     if compare and breakdown[before].notna().any():
-        fig.add_trace(
-            go.Bar(
-                x=labels,
-                y=breakdown[before],
-                name="previous period",
-                marker={"color": PREVIOUS_COLOUR, "pattern": {"shape": "/"}},
-                customdata=[fmt(v) for v in breakdown[before]],
-                hovertemplate=_bar_hover(label, f"{what} (previous period)"),
-            )
+        traces.append(
+            {
+                "type": "bar",
+                "x": labels,
+                "y": breakdown[before],
+                "name": "previous period",
+                "marker": {"color": PREVIOUS_COLOUR, "pattern": {"shape": "/"}},
+                "customdata": [fmt(v) for v in breakdown[before]],
+                "hovertemplate": _bar_hover(label, f"{what} (previous period)"),
+            }
         )
-    return _per_platform_layout(fig, template, label, what, kind, legend=compare)
+    return _per_platform_figure(traces, template, label, what, kind, legend=compare)
 
 
 def platform_share(
@@ -366,26 +351,24 @@ def platform_share(
     growing = breakdown[breakdown["gain"] > 0]
     if growing.empty:
         return empty_figure(f"No {metric_type} gained in this period", template)
-    fig = go.Figure(
-        go.Pie(
-            labels=[plain(platform_label(p)) for p in growing["platform_key"]],
-            values=growing["gain"],
-            hole=0.5,
-            sort=False,
-            marker={"colors": [platform_colour(p) for p in growing["platform_key"]]},
-            customdata=[format_number(v) for v in growing["gain"]],
-            texttemplate="%{label}<br>%{percent}",
-            hovertemplate="%{label}: %{customdata} (%{percent})<extra></extra>",
-        )
-    )
+    donut = {
+        "type": "pie",
+        "labels": [plain(platform_label(p)) for p in growing["platform_key"]],
+        "values": growing["gain"],
+        "hole": 0.5,
+        "sort": False,
+        "marker": {"colors": [platform_colour(p) for p in growing["platform_key"]]},
+        "customdata": [format_number(v) for v in growing["gain"]],
+        "texttemplate": "%{label}<br>%{percent}",
+        "hovertemplate": "%{label}: %{customdata} (%{percent})<extra></extra>",
+    }
     shrinking = breakdown[breakdown["gain"] < 0]
     note = ""
     if not shrinking.empty:
         names = ", ".join(plain(platform_label(p)) for p in shrinking["platform_key"])
         note = f"Not shown (total dropped): {names}"
-    fig.update_layout(
-        template=template,
-        title=f"Share of {metric_type} gained",
+    layout = dict(
+        title={"text": f"Share of {metric_type} gained"},
         showlegend=False,
         margin={"l": 20, "r": 20, "t": 40, "b": 40},
         height=340,
@@ -403,7 +386,7 @@ def platform_share(
         if note
         else [],
     )
-    return fig
+    return figure([donut], layout, template)
 
 
 def release_bars(
@@ -422,20 +405,21 @@ def release_bars(
     fmt = format_level if kind.is_score else format_number
     label = plain(kind.label())
     order = {rid: i for i, rid in enumerate(sorted(breakdown["release_id"].unique()))}
-    fig = go.Figure()
+    traces = []
     for rid, part in breakdown.groupby("release_id", sort=True):
         name = plain(release_names.get(rid, f"#{rid}"))
-        fig.add_trace(
-            go.Bar(
-                x=[plain(platform_label(p)) for p in part["platform_key"]],
-                y=part[column],
-                name=name,
-                marker={"color": FALLBACK_COLOURS[order[rid] % len(FALLBACK_COLOURS)]},
-                customdata=[fmt(v) for v in part[column]],
-                hovertemplate=f"{name}<br>%{{x}}: %{{customdata}}<extra></extra>",
-            )
+        traces.append(
+            {
+                "type": "bar",
+                "x": [plain(platform_label(p)) for p in part["platform_key"]],
+                "y": part[column],
+                "name": name,
+                "marker": {"color": FALLBACK_COLOURS[order[rid] % len(FALLBACK_COLOURS)]},
+                "customdata": [fmt(v) for v in part[column]],
+                "hovertemplate": f"{name}<br>%{{x}}: %{{customdata}}<extra></extra>",
+            }
         )
-    return _per_platform_layout(fig, template, label, what, kind, legend=True)
+    return _per_platform_figure(traces, template, label, what, kind, legend=True)
 
 
 def release_share(
@@ -456,47 +440,46 @@ def release_share(
     if gains.empty:
         return empty_figure(f"No {metric_type} gained in this period", template)
     order = {rid: i for i, rid in enumerate(sorted(breakdown["release_id"].unique()))}
-    fig = go.Figure(
-        go.Pie(
-            labels=[plain(release_names.get(r, f"#{r}")) for r in gains.index],
-            values=list(gains),
-            hole=0.5,
-            sort=False,
-            marker={
-                "colors": [FALLBACK_COLOURS[order[r] % len(FALLBACK_COLOURS)] for r in gains.index]
-            },
-            customdata=[format_number(v) for v in gains],
-            texttemplate="%{percent}",
-            hovertemplate="%{label}: %{customdata} (%{percent})<extra></extra>",
-        )
-    )
-    fig.update_layout(
-        template=template,
-        title=f"Share of {metric_type} gained, by release",
+    donut = {
+        "type": "pie",
+        "labels": [plain(release_names.get(r, f"#{r}")) for r in gains.index],
+        "values": list(gains),
+        "hole": 0.5,
+        "sort": False,
+        "marker": {
+            "colors": [FALLBACK_COLOURS[order[r] % len(FALLBACK_COLOURS)] for r in gains.index]
+        },
+        "customdata": [format_number(v) for v in gains],
+        "texttemplate": "%{percent}",
+        "hovertemplate": "%{label}: %{customdata} (%{percent})<extra></extra>",
+    }
+    layout = dict(
+        title={"text": f"Share of {metric_type} gained, by release"},
         showlegend=True,
         legend={"orientation": "h", "y": -0.1},
         margin={"l": 20, "r": 20, "t": 40, "b": 40},
         height=340,
     )
-    return fig
+    return figure([donut], layout, template)
 
 
-def _per_platform_layout(
-    fig: go.Figure, template: str, label: str, what: str, kind: MetricKind, *, legend: bool
+def _per_platform_figure(
+    traces: list[dict], template: str, label: str, what: str, kind: MetricKind, *, legend: bool
 ) -> go.Figure:
     """The per-platform bars' frame, one for a release and for several side by side."""
-    fig.update_layout(
-        template=template,
-        title=f"{label} per platform" if kind.is_score else f"{label} {what} per platform",
+    layout = dict(
+        title={
+            "text": f"{label} per platform" if kind.is_score else f"{label} {what} per platform"
+        },
         barmode="group",
         showlegend=legend,
         yaxis={
             "tickformat": ",",
-            "title": label if kind.is_score else f"{label} {what}",
+            "title": {"text": label if kind.is_score else f"{label} {what}"},
             "autorange": "reversed" if kind.lower_is_better else True,
         },
         legend={"orientation": "h", "y": -0.2},
         margin={"l": 60, "r": 20, "t": 40, "b": 40},
         height=340,
     )
-    return fig
+    return figure(traces, layout, template)
