@@ -18,7 +18,9 @@ Login policy (``login_required``), decided once by ``create_app``:
 A web session is a row of ``perfdash_sessions``; the signed Flask cookie carries only its random
 id (and the CSRF token).  Every request looks the id up with its user, so signing out, a new
 password or removing the user (which delete the rows) and a changed role count on the next
-request, in every worker: a copied cookie is worth nothing once its session has ended.
+request, in every worker: a copied cookie is worth nothing once its session has ended.  A
+session ends on its own 12 hours after sign-in (``SESSION_LIFETIME``) or after
+``PERFDASH_SESSION_IDLE_MINUTES`` without a request, whichever comes first.
 """
 
 from __future__ import annotations
@@ -266,6 +268,13 @@ def login_session(user: dict[str, Any]) -> None:
     g.pop("perfdash_user", None)
 
 
+def _idle() -> timedelta:
+    """How long a session may go without a request (PERFDASH_SESSION_IDLE_MINUTES)."""
+    from flask import current_app
+
+    return timedelta(minutes=current_app.extensions["perfdash"]["settings"].session_idle_minutes)
+
+
 def _session_id() -> str | None:
     from flask import session
 
@@ -315,7 +324,7 @@ def current_user() -> dict[str, Any] | None:
     if "perfdash_user" in g:
         return g.perfdash_user
     sid = _session_id()
-    user = store.session_user(_engine(), _session_key(sid)) if sid else None
+    user = store.session_user(_engine(), _session_key(sid), idle=_idle()) if sid else None
     g.perfdash_user = user
     return user
 

@@ -13,6 +13,7 @@ failing later on the first request or the first render.
     PERFDASH_SECRET_KEY             secret_key (at least MIN_SECRET_KEY characters)
     PERFDASH_AUTH                   auth: auto, required or off (see ``auth.login_policy``)
     PERFDASH_SECURE_COOKIES         secure_cookies
+    PERFDASH_SESSION_IDLE_MINUTES   session_idle_minutes (a session unused this long ends)
     PERFDASH_SPIKE_FACTOR, _WINDOW_DAYS, _MIN_HISTORY, _MIN_GAIN     spike_rule
     PERFDASH_STALE_HOURS            stale_rule (its fallback when a release has no cadence)
     PERFDASH_PUBLIC_URL             public_url (links in alert messages)
@@ -53,6 +54,8 @@ from perfdash.metrics import SpikeRule, StaleRule
 
 DEFAULT_SQLITE_FILE = "perfdash.sqlite3"
 MIN_SECRET_KEY = 32  # characters; the README's advice and auth's check for signing sessions
+DEFAULT_SESSION_IDLE_MINUTES = 60
+MAX_SESSION_IDLE_MINUTES = 12 * 60  # the absolute lifetime: a longer idle limit would never act
 AUTH_MODES = ("auto", "required", "off")
 POOLER_MODES = ("transaction", "session")
 JOB_EXECUTORS = ("thread", "celery")
@@ -124,6 +127,9 @@ class Settings:
     # forces the Secure flag on the session cookie (otherwise set when the request is HTTPS).
     auth: str = "auto"
     secure_cookies: bool = False
+    # a signed-in session ends after this many minutes without a request (auth.SESSION_LIFETIME
+    # ends it 12 hours after sign-in whatever happens)
+    session_idle_minutes: int = DEFAULT_SESSION_IDLE_MINUTES
     spike_rule: SpikeRule = field(default_factory=SpikeRule)
     stale_rule: StaleRule = field(default_factory=StaleRule)
     public_url: str | None = None
@@ -229,6 +235,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         statement_timeout_ms=int(timeout_raw),
         auth=auth,
         secure_cookies=secure_raw in ("1", "true", "yes"),
+        session_idle_minutes=_session_idle(env),
         spike_rule=_spike_rule(env),
         stale_rule=_stale_rule(env),
         public_url=_optional_text(env, PUBLIC_URL_ENV),
@@ -264,6 +271,16 @@ def _whole(env: Mapping[str, str], name: str, default: int, *, low: int = 0) -> 
     if not raw.isdigit() or int(raw) < low:
         raise ConfigError(f"{name}={raw!r} must be a whole number of at least {low}")
     return int(raw)
+
+
+def _session_idle(env: Mapping[str, str]) -> int:
+    minutes = _whole(env, "PERFDASH_SESSION_IDLE_MINUTES", DEFAULT_SESSION_IDLE_MINUTES, low=1)
+    if minutes > MAX_SESSION_IDLE_MINUTES:
+        raise ConfigError(
+            f"PERFDASH_SESSION_IDLE_MINUTES={minutes} is past the 12-hour lifetime of a session "
+            f"({MAX_SESSION_IDLE_MINUTES} minutes): use at most {MAX_SESSION_IDLE_MINUTES}"
+        )
+    return minutes
 
 
 def _schedule(env: Mapping[str, str], name: str, default: str) -> str | None:

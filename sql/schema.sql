@@ -190,6 +190,7 @@ CREATE TABLE perfdash_sessions (
 	user_id INTEGER NOT NULL, 
 	created_at TIMESTAMP WITH TIME ZONE NOT NULL, 
 	expires_at TIMESTAMP WITH TIME ZONE NOT NULL, 
+	last_seen_at TIMESTAMP WITH TIME ZONE, 
 	PRIMARY KEY (id_hash), 
 	FOREIGN KEY(user_id) REFERENCES perfdash_users (id) ON DELETE CASCADE
 );

@@ -64,7 +64,10 @@ def test_cli_user_commands(sqlite_url, db):
 
     assert runner.invoke(main, ["user", "role", "frank", "admin"], env=env).exit_code == 0
     result = runner.invoke(main, ["user", "list"], env=env)
-    assert result.output.splitlines() == ["frank\tadmin", "grace\tviewer"]
+    assert result.output.splitlines() == [
+        "frank\tadmin\t0 active sessions",
+        "grace\tviewer\t0 active sessions",
+    ]
     assert "scrypt" not in result.output
 
     assert runner.invoke(main, ["user", "remove", "grace"], env=env).exit_code == 0

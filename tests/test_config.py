@@ -207,3 +207,12 @@ def test_only_config_reads_the_environment():
         if re.search(r"os\.environ|os\.getenv|getenv\(", path.read_text())
     }
     assert readers - STILL_READING_THE_ENVIRONMENT == {"perfdash/config.py"}
+
+
+def test_session_idle_minutes():
+    assert load_settings({}).session_idle_minutes == 60
+    assert load_settings({"PERFDASH_SESSION_IDLE_MINUTES": "15"}).session_idle_minutes == 15
+    for bad, words in (("0", "at least 1"), ("abc", "whole number"), ("721", "12-hour")):
+        with pytest.raises(ConfigError, match="PERFDASH_SESSION_IDLE_MINUTES") as caught:
+            load_settings({"PERFDASH_SESSION_IDLE_MINUTES": bad})
+        assert words in str(caught.value)

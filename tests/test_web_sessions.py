@@ -98,3 +98,57 @@ def test_a_forged_or_old_style_cookie_opens_nothing(app):
     ):
         client = replay(app, serializer.dumps(forged))
         assert client.get("/dashboard").status_code == 302, forged
+
+
+def _age_sessions(engine, by) -> None:
+    import sqlalchemy as sa
+
+    from perfdash.schema import sessions
+
+    with engine.begin() as conn:
+        for row in conn.execute(sa.select(sessions.c.id_hash, sessions.c.last_seen_at)).all():
+            seen = store.to_utc(row.last_seen_at)
+            conn.execute(
+                sa.update(sessions)
+                .where(sessions.c.id_hash == row.id_hash)
+                .values(last_seen_at=seen - by, created_at=seen - by)
+            )
+
+
+def test_an_idle_session_ends_in_every_worker(db_url, engine):
+    from datetime import timedelta
+
+    auth.add_user(engine, "alice", PASSWORD, "editor")
+    settings = Settings(
+        database_url=db_url, auth="required", secret_key=SECRET, session_idle_minutes=20
+    )
+    one, two = (create_app(settings, engine=engine) for _ in range(2))  # two workers
+    client, cookie = signed_in(one)
+    other = replay(two, cookie)
+    assert other.get("/dashboard").status_code == 200
+    _age_sessions(engine, timedelta(minutes=15))
+    assert other.get("/dashboard").status_code == 200  # a request in time: seen again
+    _age_sessions(engine, timedelta(minutes=15))  # 15 minutes since that request
+    assert client.get("/dashboard").status_code == 200
+    _age_sessions(engine, timedelta(minutes=21))
+    assert other.post("/_dash-update-component", json={}).status_code == 401
+    assert client.get("/dashboard").status_code == 302
+    assert store.count_sessions(engine, "alice") == 0
+
+
+def test_the_cli_lists_active_sessions_and_signs_a_user_out(app, db_url, engine):
+    _client, cookie = signed_in(app)
+    signed_in(app)
+    thief = replay(app, cookie)
+    runner = CliRunner()
+    listed = runner.invoke(main, ["user", "list", "--database-url", db_url])
+    assert listed.exit_code == 0, listed.output
+    assert listed.output.splitlines() == ["alice\teditor\t2 active sessions, last seen just now"]
+    result = runner.invoke(main, ["user", "sign-out", "alice", "--database-url", db_url])
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == "Signed out 'alice': 2 sessions ended."
+    assert thief.get("/dashboard").status_code == 302
+    listed = runner.invoke(main, ["user", "list", "--database-url", db_url])
+    assert listed.output.splitlines() == ["alice\teditor\t0 active sessions"]
+    missing = runner.invoke(main, ["user", "sign-out", "nobody", "--database-url", db_url])
+    assert missing.exit_code == 1 and "no user named 'nobody'" in missing.output

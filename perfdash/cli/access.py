@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import click
 
 from perfdash import auth, store
@@ -76,7 +78,7 @@ def token_list(database_url: str | None) -> None:
 
 @click.group()
 def user() -> None:
-    """Web users: add, change a password or role, remove, list."""
+    """Web users: add, change a password or role, remove, list, sign out."""
 
 
 @user.command("add")
@@ -144,14 +146,46 @@ def user_remove(name: str, database_url: str | None) -> None:
     click.echo(f"Removed user {name!r}.")
 
 
+@user.command("sign-out")
+@click.argument("name")
+@database_url_option
+def user_sign_out(name: str, database_url: str | None) -> None:
+    """End every session of NAME at once, in every worker (a lost laptop, a shared screen)."""
+    engine = engine_for(settings_for(database_url))
+    with db_errors():
+        if not any(row["username"] == name for row in store.list_users(engine)):
+            raise click.ClickException(f"There is no user named {name!r}")
+        ended = store.end_user_sessions(engine, name)
+    click.echo(f"Signed out {name!r}: {ended} session{'' if ended == 1 else 's'} ended.")
+
+
+def _last_seen(when: datetime | None, now: datetime) -> str:
+    if when is None:
+        return "-"
+    minutes = max(0, int((now - when).total_seconds() // 60))
+    if minutes < 1:
+        return "last seen just now"
+    if minutes < 120:
+        return f"last seen {minutes} min ago"
+    return f"last seen {when:%Y-%m-%d %H:%M} UTC"
+
+
 @user.command("list")
 @database_url_option
 def user_list(database_url: str | None) -> None:
-    """List users and roles (never passwords)."""
-    engine = engine_for(settings_for(database_url))
+    """List users and roles (never passwords), with their active sessions."""
+    settings = settings_for(database_url)
+    engine = engine_for(settings)
+    idle = timedelta(minutes=settings.session_idle_minutes)
     with db_errors():
         rows = store.list_users(engine)
+        active = store.sessions_by_user(engine, idle=idle)
     if not rows:
         click.echo("No users: `perfdash run` on 127.0.0.1 needs no sign-in.")
+    now = datetime.now(UTC)
     for row in rows:
-        click.echo(f"{row['username']}\t{row['role']}")
+        count, seen = active.get(row["username"], (0, None))
+        sessions = f"{count} active session{'' if count == 1 else 's'}"
+        if count:
+            sessions += f", {_last_seen(seen, now)}"
+        click.echo(f"{row['username']}\t{row['role']}\t{sessions}")

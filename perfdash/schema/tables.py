@@ -172,9 +172,10 @@ api_tokens = Table(
     Column("revoked", Boolean, nullable=False, server_default=text("false")),
 )
 
-# Web sign-in sessions (0011).  The signed cookie carries only a random session id; the row
-# is what makes it valid, so signing out, a new password or removing the user ends it in every
-# worker at once.  Only a SHA-256 of the id is stored: a copy of the table opens no session.
+# Web sign-in sessions (0011; last_seen_at 0016).  The signed cookie carries only a random
+# session id; the row is what makes it valid, so signing out, a new password or removing the
+# user ends it in every worker at once.  Only a SHA-256 of the id is stored: a copy of the
+# table opens no session.
 sessions = Table(
     "perfdash_sessions",
     metadata,
@@ -187,6 +188,9 @@ sessions = Table(
     ),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("expires_at", DateTime(timezone=True), nullable=False),
+    # the last request of the session, written at most once a minute (0016): a session idle
+    # past PERFDASH_SESSION_IDLE_MINUTES ends; NULL (a row from before 0016) reads created_at
+    Column("last_seen_at", DateTime(timezone=True)),
     Index("idx_sessions_user_id", "user_id"),
     Index("idx_sessions_expires_at", "expires_at"),
 )

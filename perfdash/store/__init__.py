@@ -155,6 +155,7 @@ from perfdash.store.sessions import (
     end_session,
     end_user_sessions,
     session_user,
+    sessions_by_user,
 )
 from perfdash.store.users import (
     api_token_by_hash,
@@ -268,6 +269,7 @@ __all__ = [
     "search_releases",
     "sent_alert_keys",
     "session_user",
+    "sessions_by_user",
     "set_metric_kind",
     "set_release_archived",
     "set_rollup_zones",
