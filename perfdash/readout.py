@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 from sqlalchemy import Connection
@@ -251,3 +252,54 @@ def risers(board: pd.DataFrame, before: dict[int, float], count: int = 5) -> pd.
         .sort_values(["rise", "release_id"], ascending=[False, True])
         .head(count)
     )
+
+
+@dataclass(frozen=True)
+class Outlook:
+    """A line's forecast, or why there is none (``reason``), for the API and the chart."""
+
+    forecast: metrics.Forecast | None
+    reason: str | None = None
+
+
+def forecasts(
+    conn: Connection,
+    release_ids: Sequence[int],
+    metric: str,
+    platforms: Sequence[str],
+    tz: str,
+    days: int,
+    *,
+    per_platform: bool,
+    today: date | None = None,
+) -> dict[tuple[int, str], Outlook]:
+    """The next ``days`` days (from tomorrow, local to ``tz``) of each release's total: per
+    platform with ``per_platform`` (as one release's chart draws it), else summed over the
+    chosen platforms (``ALL_PLATFORMS``).  Only whole days count: today's bucket is not over.
+    A score (a rank) has no total to forecast: no entries."""
+    kind = metrics.metric_kind(metric, kinds(conn))
+    if kind.is_score or not release_ids:
+        return {}
+    today = today or datetime.now(ZoneInfo(tz)).date()
+    where = dict(metric_types=[metric], platforms=list(platforms) or None)
+    end = metrics.local_midnight(today, tz)
+    series = store.release_series(conn, list(release_ids), end=end, bucket="day", tz=tz, **where)
+    gains = metrics.totals_and_gains(series)
+    if not per_platform:
+        gains = metrics.combine_platforms(gains).assign(platform_key=ALL_PLATFORMS)
+    out: dict[tuple[int, str], Outlook] = {}
+    for (rid, pkey), part in gains.groupby(["release_id", "platform_key"], sort=True):
+        totals = part.set_index(pd.to_datetime(part["bucket"]))["total"].astype("float64")
+        key = (int(rid), str(pkey))
+        try:
+            found = metrics.forecast(
+                totals, days, counter=kind.kind == "counter", start=today + timedelta(days=1)
+            )
+        except ValueError:
+            out[key] = Outlook(None, "its newest number is too old to forecast from")
+            continue
+        if found is None:
+            out[key] = Outlook(None, f"it needs {metrics.FORECAST_MIN_DAYS} days of numbers")
+        else:
+            out[key] = Outlook(found)
+    return out

@@ -9,7 +9,7 @@ otherwise they need a viewer token.
 This module is the route table, so every URL the API answers is listed in one place:
 ``http`` holds the plumbing the resources share, ``releases``, ``readings`` and
 ``annotations`` one resource each, ``jobs`` the background jobs (imports, collection), ``numbers``
-the dashboard's numbers (KPIs, series, leaderboard),
+the dashboard's numbers (KPIs, series, leaderboard), ``forecast`` a release's next days,
 ``openapi`` the document.  ``create_app`` registers
 ``blueprint``.
 """
@@ -20,7 +20,16 @@ from flask import Blueprint, Response, current_app, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from perfdash import store
-from perfdash.api import annotations, http, jobs, numbers, openapi, readings, releases
+from perfdash.api import (
+    annotations,
+    forecast,
+    http,
+    jobs,
+    numbers,
+    openapi,
+    readings,
+    releases,
+)
 
 blueprint = Blueprint("perfdash_api", __name__)
 
@@ -63,6 +72,7 @@ ROUTES = (
     (V1 + "/kpis", numbers.kpis, ("GET",)),
     (V1 + "/series", numbers.series, ("GET",)),
     (V1 + "/leaderboard", numbers.leaderboard, ("GET",)),
+    (V1 + "/forecast", forecast.forecast, ("GET",)),
     (http.CATCH_ALL_RULE, not_found, ("GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")),
 )
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from flask import Response, jsonify
 
-from perfdash.api import http
+from perfdash.api import http, openapi_insights
 from perfdash.api.schemas import components
 
 ISO_TIME = "ISO 8601 (an offset, or the configured time zone)"
@@ -46,6 +46,7 @@ def spec() -> dict[str, Any]:
             **_annotation_paths(),
             **_job_paths(),
             **_number_paths(),
+            **openapi_insights.paths(),
         },
     }
 

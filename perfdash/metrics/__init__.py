@@ -11,6 +11,7 @@ numbers.  Callers use ``metrics.x``; the modules split the rules by concern:
 - ``spikes``: the spike rule behind alerts
 - ``launches``: releases aligned by days since launch, the median launch
 - ``staleness``: the newest number's time and source, stale against its own schedule
+- ``projection``: ``forecast``, the next days of a lifetime total, with an 80 % band and its own backtest
 
 Module names differ from the functions they hold (``kpi`` holds ``kpis``, ``staleness``
 holds ``freshness``) so that ``metrics.kpis`` is always the function, never the module.
@@ -61,6 +62,9 @@ from perfdash.metrics.platforms import (
     platform_key,
     platform_label,
 )
+from perfdash.metrics.projection import METHOD as FORECAST_METHOD
+from perfdash.metrics.projection import MIN_DAYS as FORECAST_MIN_DAYS
+from perfdash.metrics.projection import Backtest, Forecast, daily_totals, forecast
 from perfdash.metrics.spikes import SPIKE_COLUMNS, SpikeRule, detect_spikes
 from perfdash.metrics.staleness import (
     SOURCE_LABELS,
@@ -77,6 +81,8 @@ __all__ = [
     "BREAKDOWN_COLUMNS",
     "CHART_BACKGROUNDS",
     "FALLBACK_COLOURS",
+    "FORECAST_METHOD",
+    "FORECAST_MIN_DAYS",
     "GAIN_COLUMNS",
     "KNOWN_METRIC_TYPES",
     "KNOWN_PLATFORMS",
@@ -88,6 +94,8 @@ __all__ = [
     "PREVIOUS_COLOUR",
     "SOURCE_LABELS",
     "SPIKE_COLUMNS",
+    "Backtest",
+    "Forecast",
     "Freshness",
     "Kpi",
     "LaunchComparison",
@@ -104,7 +112,9 @@ __all__ = [
     "combined_freshness",
     "compare_to_median",
     "contrast_ratio",
+    "daily_totals",
     "detect_spikes",
+    "forecast",
     "format_gain",
     "format_level",
     "format_number",

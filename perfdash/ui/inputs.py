@@ -210,6 +210,7 @@ KINDS: dict[str, tuple[str, Check]] = {
     "dash-metric.value": ("metric", choice(50)),
     "dash-granularity.value": ("granularity", choice()),
     "dash-mode.value": ("mode", choice()),
+    "dash-forecast.value": ("forecast", choice()),
     "dash-view.active_tab": ("view", choice()),
     "dash-lb-metric.value": ("leaderboard metric", choice(50)),
     "dash-query.data": ("view", text(4000)),

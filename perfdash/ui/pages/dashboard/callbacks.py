@@ -15,13 +15,13 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
-from dash import Dash, Input, Output, State, clientside_callback, ctx, no_update
+from dash import Dash, Input, Output, State, clientside_callback, ctx, html, no_update
 
 from perfdash import metrics, store
 from perfdash.ui import components, context
 from perfdash.ui.components import THEME_STORE, page_view
 from perfdash.ui.figures import charts
-from perfdash.ui.pages.dashboard import data, records, render
+from perfdash.ui.pages.dashboard import data, outlook, records, render
 from perfdash.ui.pages.dashboard.state import (
     DEFAULT_PERIOD,
     ViewState,
@@ -51,6 +51,7 @@ CONTROLS = [
     Input("dash-view", "active_tab"),
     Input("dash-lb-metric", "value"),
     Input("dash-archived", "value"),
+    Input("dash-forecast", "value"),
 ]
 SYNC_URL = """function(search, synced) {
     const skip = window.dash_clientside.no_update;
@@ -253,8 +254,19 @@ def _register_release_view(app: Dash) -> None:
                 return empty, render.no_match(state, period, tz)
             marks = annotations.chart_marks(conn, state.releases)
             note = freshness.chart_note(conn, state.releases, tz)
-        fig = annotations.mark_chart(_series(line, names, state, kind, tz, template), marks, tz)
-        return fig, f"{describe_period(period, tz)} · {note}"
+            fig, ahead = outlook.draw(
+                conn,
+                _series(line, names, state, kind, tz, template),
+                line,
+                state,
+                kind,
+                period,
+                names,
+                tz,
+            )
+        fig = annotations.mark_chart(fig, marks, tz)
+        text = f"{describe_period(period, tz)} · {note}"
+        return fig, [text, html.Div(ahead, id="dash-forecast-note")] if ahead else text
 
 
 def _series(

@@ -16,6 +16,7 @@ from perfdash.ui.components import page_view
 from perfdash.ui.pages.dashboard import data, records, render
 from perfdash.ui.pages.dashboard.data import Controls
 from perfdash.ui.pages.dashboard.state import (
+    FORECASTS,
     GRANULARITIES,
     PERIODS,
     ViewState,
@@ -232,7 +233,7 @@ def _release_view(state: ViewState) -> html.Div:
     return html.Div(
         [
             dcc.Loading(html.Div(id="dash-kpis", className="mb-3"), type="dot"),
-            dbc.Row([dbc.Col(mode, md=6)]),
+            dbc.Row([dbc.Col(mode, md=6), dbc.Col(_forecast_control(state), md=6)]),
             dcc.Loading(
                 [
                     dcc.Graph(id="dash-series", config={"displaylogo": False}),
@@ -250,6 +251,24 @@ def _release_view(state: ViewState) -> html.Div:
             ),
             records.section(),
         ]
+    )
+
+
+def _forecast_control(state: ViewState) -> html.Div:
+    """Off, or the next 7 / 28 / 90 days drawn dotted after today, in a shaded 80 % band."""
+    return html.Div(
+        [
+            html.Span("Forecast ", className="small text-muted me-2"),
+            dbc.RadioItems(
+                id="dash-forecast",
+                options=[{"label": "off", "value": "0"}]
+                + [{"label": f"{d} days", "value": str(d)} for d in FORECASTS[1:]],
+                value=str(state.forecast),
+                inline=True,
+                className="d-inline-block",
+            ),
+        ],
+        title="A forecast from a damped trend of the daily gains, with its 80 % band",
     )
 
 

@@ -28,6 +28,7 @@ PERIODS = [
 GRANULARITIES = ("day", "week", "month")
 MODES = ("total", "gain")
 VIEWS = ("release", "leaderboard")
+FORECASTS = (0, 7, 28, 90)  # days of forecast drawn after today; 0: none
 DEFAULT_PERIOD = "90d"
 
 
@@ -47,6 +48,7 @@ class ViewState:
     mode: str = "gain"  # gain per bucket: a running total from zero flattens mature releases
     view: str = "release"
     leaderboard_metric: str | None = None
+    forecast: int = 0  # days of forecast drawn dotted after today (FORECASTS)
 
 
 def _date(text: str | None) -> date | None:
@@ -104,6 +106,7 @@ def parse_query(query: dict[str, list[str]]) -> ViewState:
         mode=mode if mode in MODES else "gain",
         view=view if view in VIEWS else "release",
         leaderboard_metric=one("lbmetric") or None,
+        forecast=_forecast(one("forecast")),
     )
 
 
@@ -192,7 +195,15 @@ def to_query(state: ViewState) -> str:
         pairs.append(("view", state.view))
     if state.leaderboard_metric:
         pairs.append(("lbmetric", state.leaderboard_metric))
+    if state.forecast:
+        pairs.append(("forecast", str(state.forecast)))
     return "?" + urlencode(pairs)
+
+
+def _forecast(value: object) -> int:
+    """A forecast length the dashboard offers (anything else: none)."""
+    text = str(value or "0")
+    return int(text) if text.isdigit() and int(text) in FORECASTS else 0
 
 
 def state_from_controls(
@@ -208,6 +219,7 @@ def state_from_controls(
     view: str | None,
     lb_metric: str | None,
     archived: bool | None = False,
+    forecast: Any = 0,
 ) -> ViewState:
     """The controls' values as a ViewState (what the callbacks receive, normalised)."""
     if isinstance(releases, int | str):
@@ -225,6 +237,7 @@ def state_from_controls(
         view=view if view in VIEWS else "release",
         leaderboard_metric=lb_metric,
         archived=bool(archived),
+        forecast=_forecast(forecast),
     )
 
 

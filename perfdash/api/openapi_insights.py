@@ -1,0 +1,104 @@
+"""The OpenAPI paths of what perfdash learns from the numbers: forecasts (and, beside them,
+whatever reads the catalog rather than records it).  ``openapi.spec`` adds them; kept apart so
+neither module grows past a screenful of scrolling."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from perfdash.api.forecast import DEFAULT_DAYS, MAX_DAYS
+
+
+def _error(description: str) -> dict[str, Any]:
+    return {
+        "description": description,
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+    }
+
+
+def _read(summary: str, answer: dict[str, Any], parameters: list[dict[str, Any]]) -> dict:
+    return {
+        "summary": summary,
+        "parameters": parameters,
+        "security": [{}, {"bearerAuth": []}],
+        "responses": {
+            "200": answer,
+            "400": _error("A bad parameter (named in details)"),
+            "401": _error("No token, or an unknown or revoked token"),
+            "403": _error("The token's role is not enough"),
+        },
+    }
+
+
+def _param(name: str, about: str, schema: dict[str, Any], required: bool = False) -> dict:
+    return {
+        "name": name,
+        "in": "query",
+        "description": about,
+        "required": required,
+        "schema": schema,
+    }
+
+
+def paths() -> dict[str, Any]:
+    number = {"type": "number", "nullable": True}
+    point = {
+        "type": "object",
+        "properties": {
+            "date": {"type": "string", "format": "date"},
+            "value": {"type": "integer", "description": "the forecast total at the day's end"},
+            "low": {"type": "integer", "description": "the 80 % band's low edge"},
+            "high": {"type": "integer", "description": "the 80 % band's high edge"},
+        },
+    }
+    forecast = {
+        "type": "object",
+        "properties": {
+            "release_key": {"type": "string"},
+            "metric": {"type": "string"},
+            "kind": {"type": "string", "enum": ["counter", "audience"]},
+            "platform": {"type": "string", "description": "all: summed over platforms"},
+            "days": {"type": "integer"},
+            "time_zone": {"type": "string"},
+            "last_day": {"type": "string", "nullable": True, "format": "date"},
+            "last_total": {"type": "integer", "nullable": True},
+            "points": {"type": "array", "items": point},
+            "method": {"type": "string"},
+            "backtest": {
+                "type": "object",
+                "properties": {
+                    "mape_28d": {**number, "description": "mean abs. error of the 28-day gain"},
+                    "band_coverage": {**number, "description": "how often the band held"},
+                    "origins": {"type": "integer"},
+                },
+            },
+            "message": {"type": "string", "nullable": True},
+        },
+    }
+    release = _param(
+        "release", "A release key or id.", {"type": "string", "maxLength": 255}, required=True
+    )
+    get = _read(
+        "The next days of a release's total, with an 80 % band and the method's backtest",
+        {
+            "description": "Day by day from tomorrow (local); no points and a message when "
+            "the release has too few days of numbers",
+            "content": {"application/json": {"schema": forecast}},
+        },
+        [
+            release,
+            _param(
+                "metric",
+                "Default: views, else streams, else the first.",
+                {"type": "string", "maxLength": 50},
+            ),
+            _param("platform", "One platform; none: summed over all.", {"type": "string"}),
+            _param(
+                "days",
+                f"Days ahead (default {DEFAULT_DAYS}).",
+                {"type": "integer", "minimum": 1, "maximum": MAX_DAYS},
+            ),
+        ],
+    )
+    get["responses"]["404"] = _error("No release with that key or id")
+    return {"/forecast": {"get": get}}
