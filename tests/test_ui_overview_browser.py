@@ -39,6 +39,14 @@ def test_the_overview_is_the_first_page_and_opens_a_release(demo_app, start_app,
         ".map(e => Math.round(e.getBoundingClientRect().top));"
     )
     wait_until(lambda: len(tops()) == 7 and len(set(tops())) == 1, message="one row of 7 cards")
+    # each card's number on one line and inside its card (never "+1,151,68" over "1")
+    fits = dash_duo.driver.execute_script(
+        "return Array.from(document.querySelectorAll('.ov-kpi .ov-kpi-main')).map(e => {"
+        " const s = getComputedStyle(e);"
+        " const lines = Math.round(e.getBoundingClientRect().height / parseFloat(s.lineHeight));"
+        " return lines === 1 && e.scrollWidth <= e.clientWidth; });"
+    )
+    assert fits == [True] * 7, fits
 
     # the catalog's gain per day, one line per platform
     def platforms():

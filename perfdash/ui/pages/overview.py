@@ -91,7 +91,7 @@ def kpi_strip(kpis: list[metrics.Kpi], has_previous: bool) -> html.Div | dbc.Ale
         change = metrics.change_text(kpi) if has_previous else ""
         body = [
             html.Div(kpi.metric_kind.label(), className="small text-uppercase text-muted"),
-            html.Div(main, className="ov-kpi-main fs-4 fw-bold"),
+            html.Div(main, className="ov-kpi-main fw-bold"),
             html.Div(word, className="small text-muted"),
             html.Div(change, className=f"ov-kpi-change small {colour}"),
         ]
