@@ -59,6 +59,11 @@ RELEASE_IDENTIFIERS: dict[str, str] = {
     "deezer_artist_id": "Deezer artist id",
 }
 
+# The industry's codes of a release (perfdash.ingest.codes reads them), with their labels:
+# the ISRC of the recording and the UPC / EAN of the product it is sold in.  Unique where set;
+# distributors' statements name releases by them.
+RELEASE_CODES: dict[str, str] = {"isrc": "ISRC", "upc": "UPC / EAN"}
+
 # Roles of users and API tokens, weakest first: a role may do what every role before it may.
 ROLES = ("viewer", "editor", "admin")
 
@@ -102,6 +107,7 @@ __all__ = [
     "MONEY_METRICS",
     "NO_CURRENCY",
     "READING_FIELDS",
+    "RELEASE_CODES",
     "RELEASE_IDENTIFIERS",
     "ROLES",
     "SOURCES",

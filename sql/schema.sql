@@ -21,6 +21,8 @@ CREATE TABLE approved_releases (
 	deezer_track_id VARCHAR(255), 
 	deezer_artist_id VARCHAR(255), 
 	archived_at TIMESTAMP WITH TIME ZONE, 
+	isrc VARCHAR(12), 
+	upc VARCHAR(13), 
 	PRIMARY KEY (id), 
 	UNIQUE (release_id)
 );
@@ -28,6 +30,10 @@ CREATE TABLE approved_releases (
 CREATE INDEX idx_approved_releases_distribution_status ON approved_releases (distribution_status);
 
 CREATE INDEX idx_approved_releases_release_id ON approved_releases (release_id);
+
+CREATE UNIQUE INDEX uq_approved_releases_isrc ON approved_releases (isrc);
+
+CREATE UNIQUE INDEX uq_approved_releases_upc ON approved_releases (upc);
 
 CREATE TABLE perfdash_api_tokens (
 	id SERIAL NOT NULL, 

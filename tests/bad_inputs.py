@@ -194,7 +194,7 @@ class FaceCase:
         return self.field in RELEASE_CASE_FIELDS
 
 
-RELEASE_CASE_FIELDS = ("release_key", "title", "artist_name")
+RELEASE_CASE_FIELDS = ("release_key", "title", "artist_name", "isrc", "upc")
 
 
 @dataclass(frozen=True)
@@ -337,6 +337,25 @@ FACE_CASES: list[FaceCase] = [
     _refuse("artist-bel", "artist_name", "A\x07", "artist", "control characters"),
     _refuse("artist-surrogate", "artist_name", "A\ud800", ""),
     _exact("artist-at", "artist_name", "@artist"),
+    # --- a release's industry codes: separators dropped, parts and the check digit checked
+    _exact("isrc-dashes", "isrc", "US-RC1-76-07839", "USRC17607839"),
+    _exact("isrc-lower-spaces", "isrc", " us rc1 76 07839 ", "USRC17607839"),
+    _exact("isrc-fullwidth", "isrc", "\uff35\uff33RC17607839", "USRC17607839"),
+    _refuse("isrc-11", "isrc", "USRC1760783", "isrc", "12 characters"),
+    _refuse("isrc-digit-country", "isrc", "1SRC17607839", "isrc", "country (2 letters)"),
+    _refuse("isrc-letter-year", "isrc", "USRC1A607839", "isrc", "year (2 digits)"),
+    _refuse("isrc-bel", "isrc", "US\x07RC17607839", "isrc"),
+    _refuse("isrc-zero-width", "isrc", "USRC\u200b17607839", "isrc"),
+    _refuse("isrc-huge", "isrc", "U" * 5000, "isrc", "too long"),
+    _refuse("isrc-json-number", "isrc", 17607839, "must be text"),
+    _exact("upc-a", "upc", "036000291452"),
+    _exact("upc-ean13", "upc", "4006381333931"),
+    _exact("upc-dashes", "upc", "0-36000-29145-2", "036000291452"),
+    _refuse("upc-check-digit", "upc", "036000291453", "upc", "check digit", "ends in 2"),
+    _refuse("upc-11-digits", "upc", "03600029145", "upc", "12 digits"),
+    _refuse("upc-letters", "upc", "03600029145X", "upc", "12 digits"),
+    _refuse("upc-superscript", "upc", "03600029145\u00b2", "upc", "12 digits"),
+    _refuse("upc-json-number", "upc", 36000291452, "must be text"),
 ]
 
 assert len({c.id for c in FACE_CASES}) == len(FACE_CASES)

@@ -60,7 +60,7 @@ ROUTES = (
     ("/healthz", healthz, ("GET",)),
     (V1 + "/openapi.json", openapi.document, ("GET",)),
     (V1 + "/releases", releases.releases, ("GET", "POST")),
-    (V1 + "/releases/<int:release_id>", releases.release_detail, ("GET",)),
+    (V1 + "/releases/<int:release_id>", releases.release_detail, ("GET", "PATCH")),
     (V1 + "/metrics", readings.readings, ("GET", "POST")),
     (V1 + "/metrics/<int:metric_id>", readings.reading_detail, ("GET", "DELETE")),
     (V1 + "/annotations", annotations.list_annotations, ("GET",)),

@@ -167,7 +167,9 @@ def _release_paths() -> dict[str, Any]:
                     "400": _error("A bad parameter"),
                 },
                 parameters=[
-                    _query("q", "Text in title, artist or key.", maxLength=255),
+                    _query("q", "Text in title, artist, key, ISRC or UPC.", maxLength=255),
+                    _query("isrc", "The release holding this ISRC (dashes allowed)."),
+                    _query("upc", "The release holding this UPC-A / EAN-13."),
                     *_page_params(),
                 ],
             ),
@@ -176,7 +178,7 @@ def _release_paths() -> dict[str, Any]:
                 {
                     "201": _answer("Created", _ref("Release")),
                     "400": _error("A bad field; nothing written"),
-                    "409": _error("The release key exists already"),
+                    "409": _error("The release key, ISRC or UPC is another release's"),
                     "413": _error("Body too large"),
                     "415": _error("Body is not JSON"),
                 },
@@ -188,7 +190,20 @@ def _release_paths() -> dict[str, Any]:
                 "One release",
                 {"200": _answer("The release", _ref("Release")), "404": _error("No such release")},
                 parameters=[_path_id("release_id")],
-            )
+            ),
+            "patch": _write(
+                "Change the fields a release's JSON object names",
+                {
+                    "200": _answer("The release as stored", _ref("Release")),
+                    "400": _error("A bad field; nothing written"),
+                    "404": _error("No such release"),
+                    "409": _error("The release key, ISRC or UPC is another release's"),
+                    "413": _error("Body too large"),
+                    "415": _error("Body is not JSON"),
+                },
+                parameters=[_path_id("release_id")],
+                requestBody=_body(_ref("ReleasePatch")),
+            ),
         },
     }
 

@@ -1,4 +1,5 @@
-"""/api/v1/releases: list, create and read the catalog's releases.
+"""/api/v1/releases: list, create, read and change the catalog's releases; find one by its
+ISRC or UPC (``?isrc=`` / ``?upc=``, read as every face reads them: dashes and spaces dropped).
 
 A release is known to scripts by its ``release_key`` (the workflow's text key, stored in
 ``approved_releases.release_id``) and by perfdash's integer ``id``.  Creating one checks the
@@ -14,8 +15,9 @@ from flask import Response, jsonify, request
 
 from perfdash import store
 from perfdash.api import http
-from perfdash.ingest.releases import RELEASE_INPUT_FIELDS, save_release
-from perfdash.vocab import RELEASE_IDENTIFIERS
+from perfdash.ingest.codes import check_code
+from perfdash.ingest.releases import RELEASE_INPUT_FIELDS, SavedRelease, save_release
+from perfdash.vocab import RELEASE_CODES, RELEASE_IDENTIFIERS
 
 
 def release_out(row: dict[str, Any]) -> dict[str, Any]:
@@ -30,6 +32,7 @@ def release_out(row: dict[str, Any]) -> dict[str, Any]:
         "video_url": row.get("video_url"),
     }
     out.update({name: row.get(name) for name in RELEASE_IDENTIFIERS})
+    out.update({name: row.get(name) for name in RELEASE_CODES})
     return out
 
 
@@ -45,6 +48,9 @@ def list_releases() -> Response:
     query = request.args.get("q", "")
     if len(query) > 255:
         raise http.ApiError(400, "q is longer than 255 characters", [{"field": "q"}])
+    codes = _code_args()
+    if codes:
+        return jsonify(data=_by_codes(codes), next_cursor=None)
     rows = store.releases_page(http.engine(), query=query, after_id=after, limit=limit + 1)
     shown, next_cursor = http.page(rows, limit)
     return jsonify(data=[release_out(r) for r in shown], next_cursor=next_cursor)
@@ -58,20 +64,71 @@ def create_release() -> Response:
     http.unknown_fields(body, RELEASE_INPUT_FIELDS)
     engine = http.engine()
     saved = save_release(engine, None, body, tz=http.settings().tz)
-    if saved.conflict:
-        raise http.ApiError(409, saved.errors["release_key"])
-    if saved.id is None:
-        details = [{"field": f, "message": m} for f, m in saved.errors.items()]
-        raise http.ApiError(400, "The release is not valid; nothing was written", details)
+    _refused(saved)
     release = store.get_release(engine, saved.id)
     return http.created(release_out(release), f"{http.API_PREFIX}/releases/{saved.id}")
 
 
+def _refused(saved: SavedRelease) -> None:
+    """A save that wrote nothing as its answer: 409 for a key, ISRC or UPC another release
+    holds (the message names it), 400 with a message per field otherwise."""
+    details = [{"field": f, "message": m} for f, m in saved.errors.items()]
+    if saved.conflict:
+        raise http.ApiError(409, next(iter(saved.errors.values())), details)
+    if saved.id is None:
+        if not saved.errors:  # the release went meanwhile
+            raise http.ApiError(404, saved.message)
+        raise http.ApiError(400, "The release is not valid; nothing was written", details)
+
+
+def _code_args() -> dict[str, str]:
+    """``isrc`` / ``upc`` of a lookup, read as the release rules read them (400 if not a code)."""
+    codes = {}
+    for name in RELEASE_CODES:
+        raw = request.args.get(name)
+        if raw is None or raw.strip() == "":
+            continue
+        code, error = check_code(name, raw)
+        if error:
+            raise http.ApiError(400, error, [{"field": name, "message": error}])
+        codes[name] = code
+    return codes
+
+
+def _by_codes(codes: dict[str, str]) -> list[dict[str, Any]]:
+    """The releases holding every given code (an ISRC and a UPC together must meet on one)."""
+    engine = http.engine()
+    found: set[int] | None = None
+    for name, code in codes.items():
+        ids = set(store.release_ids_for_codes(engine, name, [code]).values())
+        found = ids if found is None else found & ids
+    return [release_out(store.get_release(engine, pk)) for pk in sorted(found or ())]
+
+
 def release_detail(release_id: int) -> Response:
     """One release by perfdash's integer id (the API's ``release_id``; ``release_key`` is the
-    workflow's text key)."""
+    workflow's text key); PATCH changes the fields it names."""
+    if request.method == "PATCH":
+        return update_release(release_id)
     http.require("viewer")
     release = store.get_release(http.engine(), release_id) if release_id <= http.MAX_ID else None
     if release is None:
         raise http.ApiError(404, f"No release with id {release_id}")
     return jsonify(release_out(release))
+
+
+def update_release(release_id: int) -> Response:
+    """Change the fields the JSON object names (the others stay); an empty text clears one."""
+    http.require("editor")
+    body = http.json_body()
+    if not isinstance(body, dict):
+        raise http.ApiError(400, "The body must be a JSON object of the fields to change")
+    http.unknown_fields(body, RELEASE_INPUT_FIELDS)
+    engine = http.engine()
+    current = store.get_release(engine, release_id) if release_id <= http.MAX_ID else None
+    if current is None:
+        raise http.ApiError(404, f"No release with id {release_id}")
+    fields = {"release_key": current["release_id"], **body}
+    saved = save_release(engine, release_id, fields, tz=http.settings().tz)
+    _refused(saved)
+    return jsonify(release_out(store.get_release(engine, release_id)))

@@ -10,7 +10,13 @@ from __future__ import annotations
 from typing import Any
 
 from perfdash import store
-from perfdash.vocab import DISTRIBUTION_STATUSES, RELEASE_IDENTIFIERS, SOURCES, VALUE_KINDS
+from perfdash.vocab import (
+    DISTRIBUTION_STATUSES,
+    RELEASE_CODES,
+    RELEASE_IDENTIFIERS,
+    SOURCES,
+    VALUE_KINDS,
+)
 
 
 def components() -> dict[str, Any]:
@@ -22,6 +28,11 @@ def components() -> dict[str, Any]:
             "ReleaseInput": {
                 "type": "object",
                 "required": ["release_key"],
+                "additionalProperties": False,
+                "properties": _release_input(),
+            },
+            "ReleasePatch": {
+                "type": "object",
                 "additionalProperties": False,
                 "properties": _release_input(),
             },
@@ -89,6 +100,7 @@ def _release() -> dict[str, Any]:
         "track_url": _text_or_null(),
         "video_url": _text_or_null(),
         **{name: _text_or_null() for name in RELEASE_IDENTIFIERS},
+        **{name: _text_or_null() for name in RELEASE_CODES},
     }
 
 
@@ -105,6 +117,18 @@ def _release_input() -> dict[str, Any]:
         "track_url": {"type": "string", "description": "http(s) URL; empty means none"},
         "video_url": {"type": "string", "description": "http(s) URL; empty means none"},
         **{name: {"type": "string", "maxLength": 255} for name in RELEASE_IDENTIFIERS},
+        "isrc": {
+            "type": "string",
+            "maxLength": 64,
+            "description": "12 characters (country, registrant, year, designation); dashes "
+            "and spaces are dropped; unique; empty clears it",
+        },
+        "upc": {
+            "type": "string",
+            "maxLength": 64,
+            "description": "UPC-A (12 digits) or EAN-13 with a right check digit; unique; "
+            "empty clears it",
+        },
     }
     _nullable(props, [name for name in props if name != "release_key"])
     return props

@@ -24,6 +24,8 @@ OPTIONAL_COLUMNS = (
     "currency",
     "release_title",
     "artist_name",
+    "isrc",
+    "upc",
 )
 RELEASE_COLUMNS = ("release_key", "release_id")
 KIND_COLUMNS = ("metric_kind", "lower_is_better")
@@ -40,6 +42,8 @@ EXPORT_COLUMNS = (
     "currency",
     "release_title",
     "artist_name",
+    "isrc",
+    "upc",
     *KIND_COLUMNS,
 )
 DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab"}

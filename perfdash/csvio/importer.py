@@ -258,7 +258,12 @@ def _create_missing(
     firsts = good[good["key"].isin(wanted)].drop_duplicates("key").set_index("key")
     for key in wanted:
         fields: dict[str, Any] = {"release_key": key}
-        for col, target in (("release_title", "title"), ("artist_name", "artist_name")):
+        for col, target in (
+            ("release_title", "title"),
+            ("artist_name", "artist_name"),
+            ("isrc", "isrc"),
+            ("upc", "upc"),
+        ):
             if col in firsts and isinstance(firsts.at[key, col], str):
                 fields[target] = firsts.at[key, col]
         saved = save_release(conn, None, fields)

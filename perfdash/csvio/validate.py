@@ -17,6 +17,7 @@ import pandas as pd
 from perfdash.csvio.columns import per_unique, per_unique_mask, unguard_formulas
 from perfdash.csvio.report import MAX_PROBLEMS, ImportReport, Problem
 from perfdash.ingest import rules
+from perfdash.ingest.codes import check_code
 from perfdash.ingest.times import (
     BEFORE_2000,
     EMPTY_TIME,
@@ -25,7 +26,7 @@ from perfdash.ingest.times import (
     dst_message,
     parse_times,
 )
-from perfdash.vocab import VALUE_KINDS
+from perfdash.vocab import RELEASE_CODES, VALUE_KINDS
 
 _MAX_DIGITS = str(rules.MAX_VALUE)
 
@@ -63,7 +64,8 @@ def validate(
     """Parse and check one chunk; returns the good rows (problems go into ``report``).
 
     The rows come back as the store's columns plus ``key`` (the release key or number as
-    text) and ``__line``; ``release_title``/``artist_name`` when the file has them.
+    text) and ``__line``; ``release_title``/``artist_name``, ``isrc``/``upc`` (bare) when the
+    file has them.
     """
     problems = Problems(report)
     lines = chunk["__line"]
@@ -130,6 +132,11 @@ def validate(
             )
             bad |= bad_text
 
+    for code in RELEASE_CODES:
+        if code in chunk:
+            extras[code], bad_code = release_code_column(chunk, code, problems)
+            bad |= bad_code
+
     out = pd.DataFrame(
         {
             "key": key,
@@ -169,6 +176,22 @@ def _money_mask(metric_types: pd.Series, currencies: pd.Series) -> pd.Series:
     return per_unique_mask(
         pairs, lambda u: u.map(lambda p: rules.money_problem(*p.rsplit("|", 1)) is not None)
     )
+
+
+def release_code_column(
+    chunk: pd.DataFrame, name: str, problems: Problems
+) -> tuple[pd.Series, pd.Series]:
+    """(bare ISRC / UPC with None for empty, bad mask) of column ``name``, read by
+    ``ingest.codes`` once per distinct value, so a file and a form say the same."""
+    lines = chunk["__line"]
+    checked = per_unique(
+        chunk[name], lambda u: u.map(lambda v: check_code(name, rules.csv_unsafe(v)))
+    )
+    codes = checked.map(lambda pair: pair[0])
+    errors = checked.map(lambda pair: pair[1])
+    bad = errors.notna()
+    problems.add(bad, lines, name, lambda message: message, errors)
+    return codes, bad
 
 
 def parse_values(raw: pd.Series) -> tuple[pd.Series, pd.Series]:

@@ -3,7 +3,8 @@
 
 Fields are named as the API and the CSV export name them (``RELEASE_INPUT_FIELDS``:
 ``release_key``, ``title``, ``artist_name``, ``approved_at``, ``distribution_status``,
-``track_url``, ``video_url`` and the platform identifiers); errors come back under those names.
+``track_url``, ``video_url``, the platform identifiers, ``isrc`` and ``upc``); errors come back
+under those names.  An ISRC or UPC another release holds is a conflict naming that release.
 """
 
 from __future__ import annotations
@@ -64,6 +65,8 @@ def save_release(
         else:
             store.update_release(bind, pk, release_id=key, **values)
             verb = "Updated"
+    except store.DuplicateCodeError as exc:  # the ISRC or UPC names another release
+        return SavedRelease(None, {exc.field: str(exc)}, "Nothing was saved.", conflict=True)
     except store.DuplicateReleaseError:
         taken = {"release_key": f"A release with key {key!r} already exists"}
         return SavedRelease(None, taken, "Nothing was saved.", conflict=True)

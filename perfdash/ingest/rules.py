@@ -29,6 +29,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from perfdash.countries import COUNTRIES, CURRENCIES
+from perfdash.ingest.codes import check_code
 from perfdash.ingest.times import EMPTY_TIME, TIME_HELP, parse_timestamp
 from perfdash.schema.tables import MAX_METRIC_VALUE
 from perfdash.vocab import (
@@ -37,6 +38,7 @@ from perfdash.vocab import (
     MONEY_METRICS,
     NO_CURRENCY,
     READING_FIELDS,
+    RELEASE_CODES,
     RELEASE_IDENTIFIERS,
     SOURCES,
     VALUE_KINDS,
@@ -485,6 +487,7 @@ RELEASE_URLS = {"track_url": "Track URL", "video_url": "Video URL"}
 RELEASE_INPUT_FIELDS = (
     "release_key",
     *RELEASE_TEXT,
+    *RELEASE_CODES,
     "approved_at",
     "distribution_status",
     *RELEASE_URLS,
@@ -519,6 +522,10 @@ def check_release(fields: dict[str, Any], *, tz: str = "UTC", creating: bool = T
         if name in fields and name not in out.errors:
             url, error = clean_url(fields[name], name=label)
             _keep(out, name, url, error)
+    for name in RELEASE_CODES:  # ISRC and UPC: separators dropped, the check digit checked
+        if name in fields and name not in out.errors:
+            code, error = check_code(name, fields[name])
+            _keep(out, name, code, error)
 
     status = fields.get("distribution_status")
     if "distribution_status" not in out.errors and (status or creating):

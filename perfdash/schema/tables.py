@@ -71,8 +71,14 @@ approved_releases = Table(
     # set when an editor archives the release: kept with its readings, left out of pickers
     # and the leaderboard unless asked for
     Column("archived_at", DateTime(timezone=True)),
+    # the recording's ISRC (12 characters) and the product's UPC-A / EAN-13, bare (revision
+    # 0017): unique where set, what distributors' statements are matched by
+    Column("isrc", String(12)),
+    Column("upc", String(13)),
     Index("idx_approved_releases_release_id", "release_id"),
     Index("idx_approved_releases_distribution_status", "distribution_status"),
+    Index("uq_approved_releases_isrc", "isrc", unique=True),
+    Index("uq_approved_releases_upc", "upc", unique=True),
 )
 
 content_performance = Table(

@@ -8,6 +8,7 @@ write ``store.x``; the modules are by noun:
     engine        engines, transactions, error translation, UTC on both backends
     errors        what the store raises (PerformanceDbError and its kinds) and WriteResult
     releases      approved_releases: writes, lookups, search, pages, launch dates
+    codes         releases by ISRC / UPC (uniqueness, matching) and by artist and title
     readings      one reading at a time: record, correct, delete, read back, pickers' lists
     bulk          many readings in one transaction (COPY on PostgreSQL)
     records       readings listed with their release: API pages, the table, the CSV export
@@ -53,6 +54,7 @@ from perfdash.store.annotations import (
 )
 from perfdash.store.blocks import BUCKETS
 from perfdash.store.bulk import insert_metrics
+from perfdash.store.codes import code_holder, release_ids_for_codes, release_names
 from perfdash.store.drops import DROP_COLUMNS, total_drops
 from perfdash.store.engine import (
     apply_schema,
@@ -68,6 +70,7 @@ from perfdash.store.errors import (
     DatabaseNotUpgradedError,
     DatabaseRefusedError,
     DatabaseUnavailableError,
+    DuplicateCodeError,
     DuplicateMetricError,
     DuplicateReleaseError,
     InvalidValueError,
@@ -177,6 +180,7 @@ __all__ = [
     "DatabaseNotUpgradedError",
     "DatabaseRefusedError",
     "DatabaseUnavailableError",
+    "DuplicateCodeError",
     "DuplicateMetricError",
     "DuplicateReleaseError",
     "EXPORT_CHUNK_ROWS",
@@ -199,6 +203,7 @@ __all__ = [
     "claim_alert",
     "claim_job",
     "clear_metric_kind",
+    "code_holder",
     "count_metrics",
     "count_records",
     "count_releases",
@@ -256,8 +261,10 @@ __all__ = [
     "recent_reading_times",
     "release_alert_claim",
     "release_freshness",
+    "release_ids_for_codes",
     "release_ids_for_keys",
     "release_label",
+    "release_names",
     "release_series",
     "releases_page",
     "releases_with_identifiers",

@@ -42,6 +42,14 @@ class DuplicateReleaseError(PerformanceDbError):
     """A release key that already exists."""
 
 
+class DuplicateCodeError(DuplicateReleaseError):
+    """An ISRC or UPC that another release already holds; ``field`` names which."""
+
+    def __init__(self, message: str, field: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
 class DuplicateMetricError(PerformanceDbError):
     """The same reading (release, platform, metric, time, kind) is already stored."""
 

@@ -187,6 +187,8 @@ def iter_metrics_for_export(
             c.currency,
             r.title.label("release_title"),
             r.artist_name,
+            r.isrc,
+            r.upc,
         )
         .select_from(content_performance.join(approved_releases, r.id == c.release_id))
         .order_by(r.release_id, c.recorded_at, c.id)

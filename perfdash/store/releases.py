@@ -9,6 +9,7 @@ wherever the two meet.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -20,9 +21,10 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
 from perfdash.schema import approved_releases, content_performance
+from perfdash.store.codes import _check_codes_free
 from perfdash.store.engine import _begin, _db_ts, to_utc
 from perfdash.store.errors import DuplicateReleaseError, InvalidValueError, UnknownReleaseError
-from perfdash.vocab import DISTRIBUTION_STATUSES, RELEASE_IDENTIFIERS
+from perfdash.vocab import DISTRIBUTION_STATUSES, RELEASE_CODES, RELEASE_IDENTIFIERS
 
 RELEASE_FIELDS = (
     "release_id",
@@ -37,6 +39,7 @@ RELEASE_FIELDS = (
     "track_url",
     "video_url",
     *RELEASE_IDENTIFIERS,
+    *RELEASE_CODES,
 )
 
 
@@ -59,7 +62,8 @@ def release_label(release: dict[str, Any]) -> str:
 
 
 def create_release(bind: Engine | Connection, release_key: str, **fields: Any) -> int:
-    """Insert a release and return its id; a key that exists raises DuplicateReleaseError."""
+    """Insert a release and return its id; a key that exists raises DuplicateReleaseError, an
+    ISRC or UPC another release holds DuplicateCodeError (naming that release)."""
     values = _release_values({"release_id": release_key, **fields}, bind)
     with _begin(bind) as conn:
         exists = conn.execute(
@@ -67,6 +71,7 @@ def create_release(bind: Engine | Connection, release_key: str, **fields: Any) -
         ).first()
         if exists:
             raise DuplicateReleaseError(f"A release with key {release_key!r} already exists")
+        _check_codes_free(conn, values, None)
         try:
             with conn.begin_nested():
                 return conn.execute(
@@ -93,6 +98,7 @@ def update_release(bind: Engine | Connection, release_pk: int, /, **fields: Any)
             ).first()
             if other:
                 raise DuplicateReleaseError(f"A release with key {key!r} already exists")
+        _check_codes_free(conn, values, release_pk)
         done = conn.execute(
             approved_releases.update().where(approved_releases.c.id == release_pk).values(**values)
         )
@@ -128,6 +134,7 @@ def _release_values(fields: dict[str, Any], bind: Engine | Connection) -> dict[s
         "suno_clip_id",
         "luma_generation_id",
         *RELEASE_IDENTIFIERS,
+        *RELEASE_CODES,
     ):
         if isinstance(values.get(name), str):
             values[name] = values[name].strip() or None
@@ -232,15 +239,25 @@ def search_releases(
 
 
 def _release_matches(query: str) -> sa.ColumnElement:
-    """Title, artist or key contains ``query`` (case-insensitive; % and _ taken literally)."""
+    """Title, artist or key contains ``query`` (case-insensitive; % and _ taken literally),
+    or the ISRC / UPC does, read as a code (``US-RC1-76`` finds ``USRC176...``)."""
     needle = query.strip()
-    escaped = needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    pattern = f"%{escaped}%"
-    return sa.or_(
+    pattern = f"%{_escape_like(needle)}%"
+    code = _escape_like(re.sub(r"[\s\-.]+", "", needle).upper())
+    found = [
         approved_releases.c.title.ilike(pattern, escape="\\"),
         approved_releases.c.artist_name.ilike(pattern, escape="\\"),
         approved_releases.c.release_id.ilike(pattern, escape="\\"),
-    )
+    ]
+    if len(code) >= 3:
+        found += [
+            approved_releases.c[name].like(f"%{code}%", escape="\\") for name in RELEASE_CODES
+        ]
+    return sa.or_(*found)
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _last_activity() -> sa.ScalarSelect:

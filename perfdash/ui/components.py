@@ -37,20 +37,32 @@ def release_option(release: Mapping[str, Any], *, with_key: bool = False) -> dic
     """A release as a dropdown option; ``with_key`` adds the workflow key, for forms that write.
 
     The browser filters the options the server sent by what the user typed, so the option's
-    ``search`` text carries title, artist and key: a release found by its key is not filtered
-    away for want of the key in its label.
+    ``search`` text carries title, artist, key, ISRC and UPC: a release found by its key or
+    code is not filtered away for want of it in its label.
     """
     label = store.release_label(dict(release))
     if with_key:
         label = f"{label} ({release['release_id']})"
     if release.get("archived_at"):
         label = f"{label} · archived"
-    words = (release.get("title"), release.get("artist_name"), release.get("release_id"))
+    words = (
+        release.get("title"),
+        release.get("artist_name"),
+        release.get("release_id"),
+        release.get("isrc"),
+        _isrc_parts(release.get("isrc")),
+        release.get("upc"),
+    )
     return {
         "label": label,
         "value": release["id"],
         "search": " ".join(str(w) for w in words if w),
     }
+
+
+def _isrc_parts(isrc: str | None) -> str | None:
+    """An ISRC as it is usually written, US-RC1-76-07839, so typing it so finds it too."""
+    return f"{isrc[:2]}-{isrc[2:5]}-{isrc[5:7]}-{isrc[7:]}" if isrc and len(isrc) == 12 else None
 
 
 def release_options(

@@ -268,6 +268,8 @@ KINDS: dict[str, tuple[str, Check]] = {
     "entry-rel-artist.value": ("artist", string),
     "entry-rel-approved.value": ("approved", string),
     "entry-rel-status.value": ("status", string),
+    "entry-rel-isrc.value": ("ISRC", string),
+    "entry-rel-upc.value": ("UPC", string),
     "entry-rel-youtube_video_id.value": ("YouTube video id", string),
     "entry-rel-spotify_track_id.value": ("Spotify track id", string),
     "entry-rel-spotify_artist_id.value": ("Spotify artist id", string),

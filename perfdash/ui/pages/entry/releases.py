@@ -1,5 +1,6 @@
-"""The release editor: create a release, or pick one and change its key, names, status and the
-platform identifiers the collectors read.
+"""The release editor: create a release, or pick one and change its key, names, status, its
+ISRC and UPC (what distributors' statements are matched by) and the platform identifiers the
+collectors read.
 
 The write is ``ingest.releases.save_release`` (the API's and the CSV import's too), with the
 form's field names mapped to the ingest ones (``save_form``); the editor role is checked on the
@@ -17,11 +18,19 @@ from perfdash import auth, store
 from perfdash.ingest.releases import save_release
 from perfdash.ui import components, context
 from perfdash.ui.errors import message_of
-from perfdash.vocab import DISTRIBUTION_STATUSES, RELEASE_IDENTIFIERS
+from perfdash.vocab import DISTRIBUTION_STATUSES, RELEASE_CODES, RELEASE_IDENTIFIERS
 
 NEW_RELEASE = "__new__"
-RELEASE_FORM = ["key", "title", "artist", "approved", "status", *RELEASE_IDENTIFIERS]
-EMPTY_FORM = ("", "", "", None, "pending", *[""] * len(RELEASE_IDENTIFIERS))
+RELEASE_FORM = [
+    "key",
+    "title",
+    "artist",
+    "approved",
+    "status",
+    *RELEASE_CODES,
+    *RELEASE_IDENTIFIERS,
+]
+EMPTY_FORM = ("", "", "", None, "pending", *[""] * (len(RELEASE_CODES) + len(RELEASE_IDENTIFIERS)))
 # The form's short field names (its component ids) -> the names ingest and the API use.
 INGEST_NAMES = {
     "key": "release_key",
@@ -29,6 +38,7 @@ INGEST_NAMES = {
     "artist": "artist_name",
     "approved": "approved_at",
     "status": "distribution_status",
+    **{column: column for column in RELEASE_CODES},
     **{column: column for column in RELEASE_IDENTIFIERS},
 }
 FORM_NAMES = {ingest: form for form, ingest in INGEST_NAMES.items()}
@@ -89,6 +99,11 @@ def section(options: list[dict]) -> html.Div:
         value="pending",
     )
     approved = dbc.Input(id="entry-rel-approved", type="datetime-local")
+    hints = {"isrc": "e.g. US-RC1-76-07839", "upc": "12 or 13 digits"}
+    codes = [
+        _field(label, dbc.Input(id=f"entry-rel-{col}", placeholder=hints[col]), col, md=3)
+        for col, label in RELEASE_CODES.items()
+    ]
     identifiers = [
         _field(label, dbc.Input(id=f"entry-rel-{col}"), col, md=3)
         for col, label in RELEASE_IDENTIFIERS.items()
@@ -112,6 +127,8 @@ def section(options: list[dict]) -> html.Div:
                     _field("Status", status, "status"),
                 ]
             ),
+            html.H6("Industry codes (distributors' statements are matched by them)"),
+            dbc.Row(codes),
             html.H6("Platform identifiers (used by collectors)"),
             dbc.Row(identifiers),
             dbc.Button("Save release", id="entry-rel-save", color="primary"),
@@ -129,6 +146,7 @@ def _form_values(release: dict, tz: str) -> tuple:
         release.get("artist_name") or "",
         approved.astimezone(ZoneInfo(tz)).strftime("%Y-%m-%dT%H:%M") if approved else None,
         release.get("distribution_status") or "pending",
+        *[release.get(c) or "" for c in RELEASE_CODES],
         *[release.get(c) or "" for c in RELEASE_IDENTIFIERS],
     )
 
