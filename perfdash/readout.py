@@ -238,19 +238,30 @@ def catalog_line(
     )
 
 
-def risers(board: pd.DataFrame, before: dict[int, float], count: int = 5) -> pd.DataFrame:
-    """The releases of ``board`` whose gain grew most over the previous period's."""
-    if board.empty:
-        return board.assign(rise=pd.Series(dtype="float64"))
-    rise = [
-        float(g) - float(before.get(int(r), 0))
-        for r, g in zip(board["release_id"], board["gain"], strict=True)
-    ]
-    out = board.assign(rise=rise)
-    return (
-        out[out["rise"] > 0]
-        .sort_values(["rise", "release_id"], ascending=[False, True])
-        .head(count)
+def risers(
+    conn: Connection,
+    kind: metrics.MetricKind,
+    period: metrics.Period,
+    previous: metrics.Period | None,
+    platforms: Sequence[str] = (),
+    count: int = 5,
+    archived: bool = False,
+) -> pd.DataFrame:
+    """The catalog's releases (all of them, not the top gainers only) whose gain on the chosen
+    platforms grew most over the previous period's; none for a score (a level has no gain)
+    or without a previous period."""
+    if kind.is_score or previous is None or period.start is None:
+        return pd.DataFrame(columns=store.RISER_COLUMNS)
+    return store.risers(
+        conn,
+        kind.metric_type,
+        start=period.start,
+        end=period.read_end,
+        previous_start=previous.start,
+        previous_end=previous.read_end,
+        platforms=list(platforms) or None,
+        limit=count,
+        archived=archived,
     )
 
 

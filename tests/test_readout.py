@@ -51,8 +51,77 @@ def test_the_catalog_line_adds_releases_per_platform_and_day(engine):
     assert line["complete"].all() and set(line["release_id"]) == {0}
 
 
-def test_risers_are_the_biggest_growth_over_the_previous_gain():
-    board = pd.DataFrame({"release_id": [1, 2, 3, 4], "gain": [100, 90, 50, 10]})
-    before = {1: 95, 2: 10, 3: 60}  # 4 had nothing before: all of its gain is growth
-    assert readout.risers(board, before, 3)["release_id"].tolist() == [2, 4, 1]
-    assert readout.risers(board.iloc[0:0], {}).empty
+def test_risers_come_from_the_whole_catalog_and_follow_the_platform(engine):
+    """Sixty releases gain more than the riser: it is far off the top 50, and still the first
+    riser (10 -> 5,000 beats 90,000 -> 91,000); a platform filter reads that platform only."""
+    small = store.create_release(engine, "small")
+    big = [store.create_release(engine, f"big-{i:02d}") for i in range(60)]
+    rows = []
+    for i, r in enumerate(big):  # +10,000 + i, then +10,000 + 2i: a rise of i
+        rows += [
+            (r, "YouTube", 100_000 * i, T(2026, 1, 1, 12)),
+            (r, "YouTube", 100_000 * i + 10_000 + i, T(2026, 1, 15, 12)),
+            (r, "YouTube", 100_000 * i + 20_000 + 3 * i + (i == 7) * 3_000, T(2026, 1, 29, 12)),
+        ]
+    rows += [
+        (small, "YouTube", 100, T(2026, 1, 1, 12)),
+        (small, "YouTube", 110, T(2026, 1, 15, 12)),  # +10 in the first fortnight
+        (small, "YouTube", 5_110, T(2026, 1, 29, 12)),  # +5,000 in the second
+        (small, "TikTok", 1_000, T(2026, 1, 15, 12)),
+        (small, "TikTok", 1_000, T(2026, 1, 29, 12)),  # TikTok: no growth
+    ]
+    store.insert_metrics(
+        engine,
+        [
+            dict(release_id=r, platform=p, metric_type="views", metric_value=v, recorded_at=t)
+            for r, p, v, t in rows
+        ],
+    )
+    period = metrics.period_for(
+        "custom", "UTC", start_date=T(2026, 1, 16).date(), end_date=T(2026, 1, 29).date()
+    )
+    previous = period.previous("UTC")
+    assert previous.start == T(2026, 1, 2)
+    kind = metrics.metric_kind("views")
+    with store.transaction(engine) as conn:
+        board, _ = readout.leaderboard(conn, kind, period, previous, limit=50)
+        rising = readout.risers(conn, kind, period, previous, count=3)
+        youtube = readout.risers(conn, kind, period, previous, ["youtube"], count=3)
+        tiktok = readout.risers(conn, kind, period, previous, ["tiktok"], count=3)
+        ranks = readout.risers(conn, metrics.metric_kind("rank"), period, previous)
+    assert small not in board["release_id"].tolist()  # not among the top 50 gainers
+    # small rose by 4,990, big-07 by 3,007, then big-59 by 59
+    assert rising["release_id"].tolist() == [small, big[7], big[59]]
+    assert rising["rise"].tolist() == [4_990, 3_007, 59]
+    assert rising["previous_gain"].tolist() == [10, 10_007, 10_059]
+    assert youtube["release_id"].tolist() == rising["release_id"].tolist()
+    assert tiktok.empty and ranks.empty
+
+
+def test_risers_leave_archived_releases_out_unless_asked(engine):
+    a = store.create_release(engine, "rel-a")
+    b = store.create_release(engine, "rel-b")
+    store.insert_metrics(
+        engine,
+        [
+            dict(
+                release_id=r, platform="YouTube", metric_type="views", metric_value=v, recorded_at=t
+            )
+            for r, v, t in (
+                (a, 0, T(2026, 1, 1, 12)),
+                (a, 500, T(2026, 1, 10, 12)),
+                (b, 0, T(2026, 1, 1, 12)),
+                (b, 900, T(2026, 1, 10, 12)),
+            )
+        ],
+    )
+    store.set_release_archived(engine, b, True)
+    period = metrics.period_for(
+        "custom", "UTC", start_date=T(2026, 1, 5).date(), end_date=T(2026, 1, 12).date()
+    )
+    kind = metrics.metric_kind("views")
+    with store.transaction(engine) as conn:
+        shown = readout.risers(conn, kind, period, period.previous("UTC"))
+        every = readout.risers(conn, kind, period, period.previous("UTC"), archived=True)
+    assert shown["release_id"].tolist() == [a]
+    assert every["release_id"].tolist() == [b, a]

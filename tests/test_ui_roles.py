@@ -42,6 +42,7 @@ READ_ONLY = {
     "csv_import.ready",
     "overview.overview",
     "overview.attention",
+    "overview.query",
     "csv_import.poll",
     "collect_now.poll",
     "alerts.alerts_list",

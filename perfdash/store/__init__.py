@@ -14,6 +14,7 @@ write ``store.x``; the modules are by noun:
     records       readings listed with their release: API pages, the table, the CSV export
     series        a release's series by bucket, totals before a moment
     periods       a period's gains, totals and corrections; the leaderboard
+    risers        the releases whose gain grew most over the previous period's
     drops         readings where a lifetime total fell
     rollup        the daily rollup's zones and which zone serves a read
     rollup_reads  the statements that read the rollup instead of the readings
@@ -145,6 +146,7 @@ from perfdash.store.releases import (
     set_release_archived,
     update_release,
 )
+from perfdash.store.risers import RISER_COLUMNS, risers
 from perfdash.store.rollup import (
     rollup_differences,
     rollup_zone_for,
@@ -194,6 +196,7 @@ __all__ = [
     "PerformanceDbError",
     "RECORD_COLUMNS",
     "RELEASE_FIELDS",
+    "RISER_COLUMNS",
     "SERIES_COLUMNS",
     "UnknownReleaseError",
     "WriteResult",
@@ -269,6 +272,7 @@ __all__ = [
     "releases_page",
     "releases_with_identifiers",
     "revoke_api_token",
+    "risers",
     "rollup_differences",
     "rollup_zone_for",
     "rollup_zones",

@@ -98,11 +98,12 @@ def leaderboard(
     start: datetime | None = None,
     platforms: Sequence[str] | None = None,
     release_ids: Sequence[int] | None = None,
-    limit: int = 10,
+    limit: int | None = 10,
     by: str = "gain",
     archived: bool = False,
 ) -> pd.DataFrame:
     """The releases that gained most of ``metric_type`` in [start, end), summed over platforms.
+    ``limit`` is 1 to 500 rows, or None for every release with a reading in the period.
 
     Archived releases are left out unless ``archived`` asks for them too.
 
@@ -118,7 +119,7 @@ def leaderboard(
     sub, params = _period_aggregates(
         bind, release_ids, start, end, [metric_type], platforms, active_only=True
     )
-    limit = max(1, min(int(limit), 500))
+    limit = None if limit is None else max(1, min(int(limit), 500))
     if by != "gain":
         stmt = _leaderboard_select_level(sub, limit, by == "level_asc", archived)
         with _begin(bind) as conn:
@@ -149,7 +150,7 @@ def _listed(archived: bool) -> sa.ColumnElement:
     return sa.true() if archived else approved_releases.c.archived_at.is_(None)
 
 
-def _leaderboard_select(sub: sa.Subquery, limit: int, archived: bool = False) -> sa.Select:
+def _leaderboard_select(sub: sa.Subquery, limit: int | None, archived: bool = False) -> sa.Select:
     ar = approved_releases.c
     gain = func.sum(sub.c.gain)
     total = func.sum(sub.c.total)
@@ -179,7 +180,7 @@ LEADERBOARD_ORDERS = ("gain", "level", "level_asc")
 
 
 def _leaderboard_select_level(
-    sub: sa.Subquery, limit: int, ascending: bool, archived: bool = False
+    sub: sa.Subquery, limit: int | None, ascending: bool, archived: bool = False
 ) -> sa.Select:
     """A score's leaderboard: the mean level over the release's platforms, best first.  The
     gain column is a count of the series (a score has no gain to sum; nothing overflows)."""
@@ -208,7 +209,9 @@ _HALF = 2**32
 _LOW = _HALF - 1
 
 
-def _leaderboard_select_split(sub: sa.Subquery, limit: int, archived: bool = False) -> sa.Select:
+def _leaderboard_select_split(
+    sub: sa.Subquery, limit: int | None, archived: bool = False
+) -> sa.Select:
     """The leaderboard on SQLite, whose sum() stops with "integer overflow" past 2^63 - 1 (a
     release with one platform's total near the maximum and any other platform's reading).
 

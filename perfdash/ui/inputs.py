@@ -297,6 +297,8 @@ KINDS: dict[str, tuple[str, Check]] = {
     "collect-now-job.data": ("collection job", job_id),
     # the overview
     "ov-period.value": ("period", choice()),
+    "ov-platform.value": ("platform", texts(100)),
+    "ov-query.data": ("view", text(4000)),
     # alerts and launches
     "alerts-window.value": ("window", whole),
     "launch-releases.value": ("releases", record_ids),

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 import dash_bootstrap_components as dbc
 import pandas as pd
-from dash import Dash, Input, Output, dcc, html
+from dash import Dash, Input, Output, State, clientside_callback, dcc, html, no_update
 
 from perfdash import alerts, metrics, readout, store
 from perfdash.ui import components, context
@@ -29,10 +29,18 @@ ALERT_DAYS = 7
 
 
 def layout(query: dict[str, list[str]]) -> html.Div:
-    period = (query.get("period") or [DEFAULT_PERIOD])[0]
-    period = period if period in dict(PERIODS) else DEFAULT_PERIOD
+    """The overview for a URL query (``?period=28d&platform=youtube``); what the URL asks for
+    that cannot be shown is said at the top, not dropped without a word."""
+    asked = (query.get("period") or [DEFAULT_PERIOD])[0]
+    period = asked if asked in dict(PERIODS) else DEFAULT_PERIOD
+    with store.transaction(context.read_engine()) as conn:
+        keys = store.list_platform_keys(conn)
+    wanted = [p.strip().lower() for p in query.get("platform", []) if p.strip()]
+    problems = [] if asked == period else [f"period {asked!r} is not one of 7d, 28d, 90d"]
+    problems += [f"platform {p!r} has no readings" for p in wanted if p not in keys]
     return html.Div(
         [
+            _problems(problems),
             html.Div(
                 [
                     html.H4("Catalog overview", className="d-inline me-3"),
@@ -46,6 +54,18 @@ def layout(query: dict[str, list[str]]) -> html.Div:
                 ],
                 className="mb-2",
             ),
+            html.Div(
+                dcc.Dropdown(
+                    id="ov-platform",
+                    options=[{"label": metrics.platform_label(k), "value": k} for k in keys],
+                    value=[p for p in dict.fromkeys(wanted) if p in keys],
+                    multi=True,
+                    placeholder="All platforms",
+                    clearable=True,
+                ),
+                className="mb-2 ov-platform-filter",
+                title="Platforms (all when empty)",
+            ),
             html.Div(id="ov-when", className="text-muted small mb-2"),
             dcc.Loading(html.Div(id="ov-kpis", className="mb-3"), type="dot"),
             dcc.Loading(dcc.Graph(id="ov-chart", config={"displaylogo": False}), type="default"),
@@ -58,16 +78,46 @@ def layout(query: dict[str, list[str]]) -> html.Div:
             ),
             dbc.Row(
                 [
-                    dbc.Col([html.H5(f"Alerts, last {ALERT_DAYS} days"), html.Div(id="ov-alerts")]),
+                    dbc.Col(
+                        [
+                            html.H5(f"Alerts, last {ALERT_DAYS} days, every platform"),
+                            html.Div(id="ov-alerts"),
+                        ]
+                    ),
                     dbc.Col([html.H5("Freshness"), html.Div(id="ov-stale")]),
                 ]
             ),
+            dcc.Store(id="ov-query"),
+            dcc.Store(id=components.page_view("overview")),
+            html.Div(id="ov-url-sync", hidden=True),
         ]
     )
 
 
-def _release_href(release_id: int, period: str) -> str:
-    return "/dashboard?" + urlencode({"release": release_id, "period": period})
+def _problems(problems: list[str]) -> dbc.Alert | None:
+    if not problems:
+        return None
+    return dbc.Alert(
+        [
+            html.Strong("This link asks for something that cannot be shown: "),
+            html.Ul([html.Li(p) for p in problems], className="mb-0"),
+        ],
+        color="warning",
+        id="ov-url-problems",
+        dismissable=True,
+    )
+
+
+def overview_query(preset: str | None, platforms: list[str] | None) -> str:
+    """The overview's view as its URL's query string."""
+    pairs = [("period", preset or DEFAULT_PERIOD)] + [("platform", p) for p in platforms or []]
+    return "?" + urlencode(pairs)
+
+
+def _release_href(release_id: int, period: str, platforms: list[str] | None = None) -> str:
+    """The release's own view on the dashboard, for the same period and platforms."""
+    pairs = [("release", release_id), ("period", period)]
+    return "/dashboard?" + urlencode(pairs + [("platform", p) for p in platforms or []])
 
 
 def kpi_strip(kpis: list[metrics.Kpi], has_previous: bool) -> html.Div | dbc.Alert:
@@ -112,6 +162,7 @@ def release_list(
     kind: metrics.MetricKind,
     css: str,
     suffix: str = "",
+    platforms: list[str] | None = None,
 ) -> html.Div | html.Ol:
     """Ranked releases, each a link to its own view."""
     if board.empty:
@@ -127,7 +178,9 @@ def release_list(
             html.Li(
                 [
                     dcc.Link(
-                        name, href=_release_href(int(r.release_id), period), className="ov-link"
+                        name,
+                        href=_release_href(int(r.release_id), period, platforms),
+                        className="ov-link",
                     ),
                     html.Span(f" {shown} {kind.metric_type}{suffix}", className="text-muted small"),
                 ],
@@ -158,30 +211,61 @@ def alert_list(found: list[alerts.Alert], period: str) -> html.Div:
 
 def register(app: Dash) -> None:
     @app.callback(
+        Output("ov-query", "data"),
+        Input("ov-period", "value"),
+        Input("ov-platform", "value"),
+        State("ov-query", "data"),
+    )
+    def query(preset, platforms, current):
+        shown = overview_query(preset, platforms)
+        return no_update if shown == current else shown
+
+    clientside_callback(
+        components.SYNC_URL,
+        Output(components.page_view("overview"), "data"),
+        Output("url", "search"),
+        Output("url", "href"),
+        Output("ov-url-sync", "children"),
+        Input("ov-query", "data"),
+        State("ov-url-sync", "children"),
+    )
+
+    @app.callback(
         Output("ov-when", "children"),
         Output("ov-kpis", "children"),
         Output("ov-chart", "figure"),
         Output("ov-top", "children"),
         Output("ov-risers", "children"),
         Input("ov-period", "value"),
+        Input("ov-platform", "value"),
         Input(THEME_STORE, "data"),
     )
-    def overview(preset, template):
+    def overview(preset, platforms, template):
         tz = context.settings().tz
         template = template or "plotly_white"
-        period = metrics.period_for(preset or DEFAULT_PERIOD, tz)
+        preset = preset or DEFAULT_PERIOD
+        platforms = list(platforms or [])
+        period = metrics.period_for(preset, tz)
         previous = period.previous(tz)
         with store.transaction(context.read_engine()) as conn:
-            numbers = readout.summary(conn, None, [], period, previous)
+            numbers = readout.summary(conn, None, platforms, period, previous)
             metric = _headline([k.metric_type for k in numbers.kpis])
             kind = metrics.metric_kind(metric or "", numbers.overrides)
-            line = readout.catalog_line(conn, metric, period, "day", tz) if metric else None
-            board, before = (
-                readout.leaderboard(conn, kind, period, previous, limit=50)
+            line = (
+                readout.catalog_line(conn, metric, period, "day", tz, platforms)
+                if metric and not kind.is_score
+                else None
+            )
+            board, _ = (
+                readout.leaderboard(conn, kind, period, previous, platforms, limit=TOP)
                 if metric
                 else (pd.DataFrame(), {})
             )
-        when = f"Whole catalog, {_describe(period, tz)}, compared with the period before."
+            rising = readout.risers(conn, kind, period, previous, platforms, TOP)
+        where = ", ".join(metrics.platform_label(p) for p in platforms) or "every platform"
+        when = (
+            f"Whole catalog on {where}, {_describe(period, tz)}, compared with the period before."
+        )
         if line is None or line.empty:
             chart = charts.empty_figure("No numbers in this period yet", template)
         else:
@@ -194,14 +278,21 @@ def register(app: Dash) -> None:
                 title=f"Catalog: {charts.axis_title(kind, 'gain', 'day')}, by platform",
                 kind=kind,
             )
-        top = board.head(TOP)
-        rising = readout.risers(board, before, TOP) if not kind.is_score else board.iloc[0:0]
+        column = "total" if kind.is_score else "gain"
         return (
             when,
             kpi_strip(numbers.kpis, previous is not None),
             chart,
-            release_list(top, preset, "total" if kind.is_score else "gain", kind, "ov-top-item"),
-            release_list(rising, preset, "rise", kind, "ov-riser", " more than the period before"),
+            release_list(board, preset, column, kind, "ov-top-item", platforms=platforms),
+            release_list(
+                rising,
+                preset,
+                "rise",
+                kind,
+                "ov-riser",
+                " more than the period before",
+                platforms=platforms,
+            ),
         )
 
     @app.callback(

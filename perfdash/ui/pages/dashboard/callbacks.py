@@ -19,7 +19,7 @@ from dash import Dash, Input, Output, State, clientside_callback, ctx, html, no_
 
 from perfdash import metrics, store
 from perfdash.ui import components, context
-from perfdash.ui.components import THEME_STORE, page_view
+from perfdash.ui.components import SYNC_URL, THEME_STORE, page_view
 from perfdash.ui.figures import charts
 from perfdash.ui.pages.dashboard import data, outlook, records, render
 from perfdash.ui.pages.dashboard.state import (
@@ -53,15 +53,6 @@ CONTROLS = [
     Input("dash-archived", "value"),
     Input("dash-forecast", "value"),
 ]
-SYNC_URL = """function(search, synced) {
-    const skip = window.dash_clientside.no_update;
-    if (!search) { return [skip, skip, skip, skip]; }
-    const view = window.location.pathname + search;
-    if (!synced && window.location.search !== search) {
-        window.history.replaceState(window.history.state, '', view);
-    }
-    return [view, search, window.location.origin + view, 'synced'];
-}"""
 
 
 def register(app: Dash) -> None:
