@@ -140,6 +140,8 @@ def build(today: datetime | None = None, seed: int = 7) -> tuple[pd.DataFrame, p
                     )
                 )
     metrics = pd.concat(rows, ignore_index=True)
+    # snapshots are taken at 06:00 UTC: before then, today's has not happened yet
+    metrics = metrics[metrics["recorded_at"] <= pd.Timestamp(today)].reset_index(drop=True)
     metrics["value_kind"] = "total"
     metrics["source"] = "demo"
     metrics["source_url"] = None

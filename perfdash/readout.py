@@ -314,3 +314,67 @@ def forecasts(
         else:
             out[key] = Outlook(found)
     return out
+
+
+@dataclass(frozen=True)
+class Artist:
+    """One artist's view: its releases (``store.artist_releases``) and every metric's KPI over
+    them (``summary``: counters and audiences summed over the releases, scores averaged)."""
+
+    name: str
+    releases: list[dict]
+    summary: Summary
+
+    @property
+    def release_ids(self) -> list[int]:
+        return [int(r["id"]) for r in self.releases]
+
+    def shares(self, metric_type: str) -> pd.DataFrame:
+        """Each release's gain, total and share of the artist's gain of ``metric_type``."""
+        kind = metrics.metric_kind(metric_type, self.summary.overrides)
+        found = metrics.release_shares(
+            self.summary.current, metric_type, kind, self.summary.previous
+        )
+        listed = found["release_id"].tolist()
+        quiet = [i for i in self.release_ids if i not in listed]  # no reading of it at all
+        if not quiet:
+            return found
+        rest = pd.DataFrame(
+            [(i, None, None, None, None, False) for i in quiet], columns=metrics.RELEASE_COLUMNS
+        )
+        return pd.concat([found, rest], ignore_index=True) if not found.empty else rest
+
+
+def artist(
+    conn: Connection,
+    name: str,
+    platforms: Sequence[str],
+    period: metrics.Period,
+    previous: metrics.Period | None,
+) -> Artist | None:
+    """The artist's releases and KPIs over the period; None when no release has that name."""
+    releases = store.artist_releases(conn, name)
+    if not releases:
+        return None
+    ids = [int(r["id"]) for r in releases]
+    return Artist(name, releases, summary(conn, ids, platforms, period, previous))
+
+
+def artist_board(
+    conn: Connection,
+    kind: metrics.MetricKind,
+    period: metrics.Period,
+    previous: metrics.Period | None,
+    platforms: Sequence[str] = (),
+    limit: int | None = None,
+) -> pd.DataFrame:
+    """Artists ranked for one metric over the period (``metrics.artist_board``), with the
+    previous period's numbers beside each."""
+    where = dict(metric_types=[kind.metric_type], platforms=list(platforms) or None)
+    current = store.period_gains(conn, None, start=period.start, end=period.read_end, **where)
+    before = None
+    if previous is not None:
+        before = store.period_gains(
+            conn, None, start=previous.start, end=previous.read_end, **where
+        )
+    return metrics.artist_board(current, store.release_artists(conn), kind, before, limit)

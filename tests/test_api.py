@@ -328,6 +328,8 @@ def test_served_document_names_the_resources_and_the_enforced_batch_limit(api_en
         "/series",
         "/leaderboard",
         "/forecast",
+        "/artists",
+        "/artists/{name}",
     }
     assert (
         doc["paths"]["/metrics"]["post"]["requestBody"]["content"]["application/json"]["schema"][

@@ -47,6 +47,8 @@ READ_ONLY = {
     "collect_now.poll",
     "alerts.alerts_list",
     "launches.launch_chart",
+    "artists.query_string",
+    "artists.artist_view",
     "annotations.list_notes",
     "annotations.date_from_click",
     "users.refresh_users",

@@ -10,6 +10,7 @@ This module is the route table, so every URL the API answers is listed in one pl
 ``http`` holds the plumbing the resources share, ``releases``, ``readings`` and
 ``annotations`` one resource each, ``jobs`` the background jobs (imports, collection), ``numbers``
 the dashboard's numbers (KPIs, series, leaderboard), ``forecast`` a release's next days,
+``artists`` the artist pages' numbers,
 ``openapi`` the document.  ``create_app`` registers
 ``blueprint``.
 """
@@ -22,6 +23,7 @@ from werkzeug.exceptions import HTTPException
 from perfdash import store
 from perfdash.api import (
     annotations,
+    artists,
     forecast,
     http,
     jobs,
@@ -73,6 +75,8 @@ ROUTES = (
     (V1 + "/series", numbers.series, ("GET",)),
     (V1 + "/leaderboard", numbers.leaderboard, ("GET",)),
     (V1 + "/forecast", forecast.forecast, ("GET",)),
+    (V1 + "/artists", artists.artists, ("GET",)),
+    (V1 + "/artists/<path:name>", artists.artist_detail, ("GET",)),
     (http.CATCH_ALL_RULE, not_found, ("GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")),
 )
 

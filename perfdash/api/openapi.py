@@ -14,9 +14,20 @@ from typing import Any
 from flask import Response, jsonify
 
 from perfdash.api import http, openapi_insights
+from perfdash.api.openapi_blocks import ISO_TIME
+from perfdash.api.openapi_blocks import answer as _answer
+from perfdash.api.openapi_blocks import body as _body
+from perfdash.api.openapi_blocks import error as _error
+from perfdash.api.openapi_blocks import json as _json
+from perfdash.api.openapi_blocks import page_of as _page_of
+from perfdash.api.openapi_blocks import page_params as _page_params
+from perfdash.api.openapi_blocks import path_id as _path_id
+from perfdash.api.openapi_blocks import query as _query
+from perfdash.api.openapi_blocks import read as _read
+from perfdash.api.openapi_blocks import ref as _ref
+from perfdash.api.openapi_blocks import write as _write
+from perfdash.api.openapi_roster import roster_paths
 from perfdash.api.schemas import components
-
-ISO_TIME = "ISO 8601 (an offset, or the configured time zone)"
 
 
 def document() -> Response:
@@ -47,6 +58,7 @@ def spec() -> dict[str, Any]:
             **_job_paths(),
             **_number_paths(),
             **openapi_insights.paths(),
+            **roster_paths(),
         },
     }
 
@@ -58,100 +70,6 @@ def _version() -> str:
         return version("perfdash")
     except PackageNotFoundError:  # run from a source tree that was never installed
         return "0+unknown"
-
-
-# --------------------------------------------------------------------------- building blocks
-
-
-def _ref(name: str) -> dict[str, str]:
-    return {"$ref": f"#/components/schemas/{name}"}
-
-
-def _json(schema: dict[str, Any]) -> dict[str, Any]:
-    return {"application/json": {"schema": schema}}
-
-
-def _answer(description: str, schema: dict[str, Any]) -> dict[str, Any]:
-    return {"description": description, "content": _json(schema)}
-
-
-def _error(description: str) -> dict[str, Any]:
-    return _answer(description, _ref("Error"))
-
-
-def _body(schema: dict[str, Any]) -> dict[str, Any]:
-    return {"required": True, "content": _json(schema)}
-
-
-def _page_of(name: str) -> dict[str, Any]:
-    return {
-        "type": "object",
-        "properties": {
-            "data": {"type": "array", "items": _ref(name)},
-            "next_cursor": {"type": "string", "nullable": True},
-        },
-    }
-
-
-def _page_params() -> list[dict[str, Any]]:
-    return [
-        {
-            "name": "limit",
-            "in": "query",
-            "description": f"Rows per page (default {http.DEFAULT_PAGE}, max {http.MAX_PAGE}).",
-            "schema": {"type": "integer", "minimum": 1, "maximum": http.MAX_PAGE},
-        },
-        {
-            "name": "cursor",
-            "in": "query",
-            "description": "next_cursor of the previous page.",
-            "schema": {"type": "integer", "minimum": 0},
-        },
-    ]
-
-
-def _query(name: str, about: str | None = None, **schema: Any) -> dict[str, Any]:
-    """A text query parameter; ``schema`` adds to its schema (an enum, a maximum length)."""
-    param: dict[str, Any] = {"name": name, "in": "query", "schema": {"type": "string", **schema}}
-    if about:
-        param["description"] = about
-    return param
-
-
-def _path_id(name: str) -> dict[str, Any]:
-    return {
-        "name": name,
-        "in": "path",
-        "required": True,
-        "schema": {"type": "integer", "minimum": 0},
-    }
-
-
-def _auth_errors() -> dict[str, Any]:
-    return {
-        "401": _error("No token, or an unknown or revoked token"),
-        "403": _error("The token's role is not enough"),
-    }
-
-
-def _read(summary: str, responses: dict[str, Any], **more: Any) -> dict[str, Any]:
-    """An operation anyone may call while login is off (a viewer token once it is on)."""
-    return {
-        "summary": summary,
-        **more,
-        "security": [{}, {"bearerAuth": []}],
-        "responses": {**responses, **_auth_errors()},
-    }
-
-
-def _write(summary: str, responses: dict[str, Any], **more: Any) -> dict[str, Any]:
-    """An operation that needs an editor's token."""
-    return {
-        "summary": summary,
-        **more,
-        "security": [{"bearerAuth": []}],
-        "responses": {**responses, **_auth_errors()},
-    }
 
 
 # --------------------------------------------------------------------------- paths

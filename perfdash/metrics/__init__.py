@@ -10,6 +10,7 @@ numbers.  Callers use ``metrics.x``; the modules split the rules by concern:
 - ``kpi``: KPI cards, the per-platform breakdown, the leaderboard's trend, number texts
 - ``spikes``: the spike rule behind alerts
 - ``launches``: releases aligned by days since launch, the median launch
+- ``artists``: an artist's releases side by side, their shares, artists ranked
 - ``staleness``: the newest number's time and source, stale against its own schedule
 - ``projection``: ``forecast``, the next days of a lifetime total, with an 80 % band and its own backtest
 
@@ -17,6 +18,7 @@ Module names differ from the functions they hold (``kpi`` holds ``kpis``, ``stal
 holds ``freshness``) so that ``metrics.kpis`` is always the function, never the module.
 """
 
+from perfdash.metrics.artists import BOARD_COLUMNS, RELEASE_COLUMNS, artist_board, release_shares
 from perfdash.metrics.gains import GAIN_COLUMNS, combine_platforms, totals_and_gains
 from perfdash.metrics.kinds import MetricKind, metric_kind, metric_kinds
 from perfdash.metrics.kpi import (
@@ -38,6 +40,7 @@ from perfdash.metrics.launches import (
     LaunchComparison,
     align_launches,
     compare_to_median,
+    launch_days,
     median_launch_curve,
 )
 from perfdash.metrics.periods import (
@@ -78,6 +81,7 @@ from perfdash.metrics.staleness import (
 )
 
 __all__ = [
+    "BOARD_COLUMNS",
     "BREAKDOWN_COLUMNS",
     "CHART_BACKGROUNDS",
     "FALLBACK_COLOURS",
@@ -92,6 +96,7 @@ __all__ = [
     "PLATFORM_COLOURS",
     "PLATFORM_LABELS",
     "PREVIOUS_COLOUR",
+    "RELEASE_COLUMNS",
     "SOURCE_LABELS",
     "SPIKE_COLUMNS",
     "Backtest",
@@ -104,6 +109,7 @@ __all__ = [
     "SpikeRule",
     "StaleRule",
     "align_launches",
+    "artist_board",
     "bucket_bounds",
     "bucket_complete",
     "change_text",
@@ -121,6 +127,7 @@ __all__ = [
     "freshness",
     "freshness_by_metric",
     "kpis",
+    "launch_days",
     "local_midnight",
     "median_launch_curve",
     "metric_kind",
@@ -133,6 +140,7 @@ __all__ = [
     "platform_colour",
     "platform_key",
     "platform_label",
+    "release_shares",
     "stale_hours_by_release",
     "totals_and_gains",
     "trend_arrow",

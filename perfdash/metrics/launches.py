@@ -13,6 +13,22 @@ LAUNCH_HORIZONS = (7, 28, 90)
 LAUNCH_COLUMNS = ["release_id", "day", "gain", "total"]
 
 
+def launch_days(launches: pd.DataFrame, tz: str) -> dict[int, pd.Timestamp]:
+    """Launch day per release (``store.launch_dates``' frame) as a naive local midnight in
+    ``tz``: the approval date, or the first metric when there is no approval date or it is
+    later than the first metric (an adopted database stamps rows with the time they were
+    copied)."""
+    out = {}
+    for r in launches.itertuples():
+        at = r.approved_at
+        if pd.isna(at) or (not pd.isna(r.first_at) and r.first_at < at):
+            at = r.first_at
+        if pd.isna(at):
+            continue
+        out[int(r.release_id)] = at.tz_convert(tz).tz_localize(None).normalize()
+    return out
+
+
 def align_launches(
     combined: pd.DataFrame, day0: dict[int, pd.Timestamp], horizon: int = 28
 ) -> pd.DataFrame:

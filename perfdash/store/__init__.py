@@ -9,6 +9,7 @@ write ``store.x``; the modules are by noun:
     errors        what the store raises (PerformanceDbError and its kinds) and WriteResult
     releases      approved_releases: writes, lookups, search, pages, launch dates
     codes         releases by ISRC / UPC (uniqueness, matching) and by artist and title
+    artists       the artist names on releases, each with its releases
     readings      one reading at a time: record, correct, delete, read back, pickers' lists
     bulk          many readings in one transaction (COPY on PostgreSQL)
     records       readings listed with their release: API pages, the table, the CSV export
@@ -53,6 +54,7 @@ from perfdash.store.annotations import (
     get_annotation,
     list_annotations,
 )
+from perfdash.store.artists import artist_releases, list_artists, release_artists
 from perfdash.store.blocks import BUCKETS
 from perfdash.store.bulk import insert_metrics
 from perfdash.store.codes import code_holder, release_ids_for_codes, release_names
@@ -203,6 +205,7 @@ __all__ = [
     "add_performance_metric",
     "api_token_by_hash",
     "apply_schema",
+    "artist_releases",
     "claim_alert",
     "claim_job",
     "clear_metric_kind",
@@ -248,6 +251,7 @@ __all__ = [
     "leaderboard",
     "list_annotations",
     "list_api_tokens",
+    "list_artists",
     "list_metric_types",
     "list_platform_keys",
     "list_users",
@@ -263,6 +267,7 @@ __all__ = [
     "readings_page",
     "recent_reading_times",
     "release_alert_claim",
+    "release_artists",
     "release_freshness",
     "release_ids_for_codes",
     "release_ids_for_keys",

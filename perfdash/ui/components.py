@@ -36,6 +36,20 @@ SYNC_URL = """function(search, synced) {
 }"""
 
 
+# A page's view query into the shell's URL, a new history entry per change (so Back undoes
+# it); the first one replaces the entry the page was opened with.  Outputs: the page's view
+# store, url.search, url.href and the page's "synced" marker (its State).
+SYNC_URL = """function(search, synced) {
+    const skip = window.dash_clientside.no_update;
+    if (!search) { return [skip, skip, skip, skip]; }
+    const view = window.location.pathname + search;
+    if (!synced && window.location.search !== search) {
+        window.history.replaceState(window.history.state, '', view);
+    }
+    return [view, search, window.location.origin + view, 'synced'];
+}"""
+
+
 def page_view(page: str) -> dict[str, str]:
     """The id of the store in which ``page`` keeps the URL (path and query) it shows now.
 

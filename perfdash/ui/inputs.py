@@ -328,6 +328,11 @@ KINDS: dict[str, tuple[str, Check]] = {
     "admin-token-revoke.n_clicks": ("revoke token", count),
     "admin-token-cancel.n_clicks": ("keep token", count),
     "admin-token-confirm.n_clicks": ("confirm revoke", count),
+    # artists
+    "art-artist.value": ("artist", choice(255)),
+    "art-period.value": ("period", choice()),
+    "art-metric.value": ("metric", choice(50)),
+    "art-query.data": ("view", text(4000)),
 }
 
 

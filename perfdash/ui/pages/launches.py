@@ -26,21 +26,6 @@ DEFAULT_HORIZON = 28
 LISTED = 1000  # releases offered (the picker has no server-side search)
 
 
-def _day0(launches: pd.DataFrame, tz: str) -> dict[int, pd.Timestamp]:
-    """Launch day per release in ``tz``: the approval date, or the first metric when there is
-    no approval date or it is later than the first metric (an adopted database stamps rows
-    with the time they were copied)."""
-    out = {}
-    for r in launches.itertuples():
-        at = r.approved_at
-        if pd.isna(at) or (not pd.isna(r.first_at) and r.first_at < at):
-            at = r.first_at
-        if pd.isna(at):
-            continue
-        out[int(r.release_id)] = at.tz_convert(tz).tz_localize(None).normalize()
-    return out
-
-
 def layout(query: dict[str, list[str]]) -> html.Div:
     """The page; ``?release=1,2`` and ``?metric=`` choose what it compares."""
     with store.transaction(context.read_engine()) as conn:
@@ -142,7 +127,13 @@ def _read(conn: Connection, release_ids: list[int], metric: str, tz: str) -> tup
     series = store.release_series(conn, None, metric_types=[metric], bucket="day", tz=tz)
     names = _names(launches, release_ids)
     notes = store.list_annotations(conn, list(names), include_catalog=False)
-    return _day0(launches, tz), series, names, notes, freshness.chart_note(conn, release_ids, tz)
+    return (
+        metrics.launch_days(launches, tz),
+        series,
+        names,
+        notes,
+        freshness.chart_note(conn, release_ids, tz),
+    )
 
 
 def register(app: Dash) -> None:
