@@ -240,3 +240,37 @@ def test_this_and_the_previous_period_have_distinct_colours_on_bars():
     now, before = charts.platform_bars(BREAKDOWN, metric_type="views", compare=True).data
     assert before.marker.color == metrics.PREVIOUS_COLOUR
     assert metrics.PREVIOUS_COLOUR not in list(now.marker.color)
+
+
+def test_a_long_title_is_broken_into_lines_that_fit_a_phone():
+    assert charts.title_text("Neon Tides: views gained per day") == (
+        "Neon Tides: views gained per day"
+    )
+    long = charts.title_text("Last Transmission — The Circuit Saints: views gained per day")
+    assert long == "Last Transmission —<br>The Circuit Saints:<br>views gained per day"
+    assert all(len(line) <= charts.TITLE_WIDTH for line in long.split("<br>"))
+    many = charts.title_text(
+        "Paper Satellites — Kiro & The Static vs City of Mirrors — The Circuit Saints vs "
+        "Last Transmission — The Circuit Saints: views gained per week"
+    )
+    lines = many.split("<br>")
+    assert len(lines) == 3 and lines[-1] == "views gained per week"  # what is drawn stays
+    assert lines[1].endswith("…")
+    assert charts.title_text("<b>" + "x" * 40 + "</b>: level").startswith("&lt;b&gt;")
+    # the layout's top margin makes room for every line
+    fig = charts.time_series(
+        pd.DataFrame(
+            {
+                "release_id": [1],
+                "platform_key": ["youtube"],
+                "metric_type": ["views"],
+                "bucket": [pd.Timestamp("2026-01-01")],
+                "total": [10],
+                "gain": [10],
+                "correction": [False],
+                "complete": [True],
+            }
+        ),
+        title="Last Transmission — The Circuit Saints: views gained per day",
+    )
+    assert fig.layout.title.text == long and fig.layout.margin.t == 40 + 2 * 20

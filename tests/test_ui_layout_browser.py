@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from browser import wait_until
 
+from perfdash import store
+
 TIMEOUT = 30
 
 
@@ -107,4 +109,57 @@ def test_layout_at_desktop_middle_and_phone_widths(demo_app, start_app, dash_duo
     assert not box(dash_duo, "#dash-metric")["shown"]
     dash_duo.find_element("#dash-filters-toggle").click()
     wait_until(lambda: box(dash_duo, "#dash-metric")["shown"], timeout=TIMEOUT, message="filters")
+    assert dash_duo.get_logs() == []
+
+
+def _titles_fit(dash_duo, graph: str) -> list[dict]:
+    """Each title line of a chart and whether it ends inside the chart's drawing."""
+    return dash_duo.driver.execute_script(
+        "const g = document.querySelector(arguments[0]); if (!g) return [];"
+        "const svg = g.querySelector('.main-svg'); if (!svg) return [];"
+        "const edge = svg.getBoundingClientRect();"
+        "return Array.from(g.querySelectorAll('.gtitle')).map(t => {"
+        " const r = t.getBoundingClientRect();"
+        " return {text: t.textContent, left: r.left, right: r.right, edge: edge.right,"
+        "  inside: r.width > 0 && r.left >= edge.left && r.right <= edge.right}; });",
+        f"#{graph}",
+    )
+
+
+def test_long_chart_titles_fit_a_phone(demo_app, start_app, dash_duo, tmp_path):
+    """At 390 px the longest demo release's chart titles, the per-platform bars' and the
+    overview's are broken into lines that end inside the chart (Plotly cuts, never wraps)."""
+    engine = demo_app.server.extensions["perfdash"]["engine"]
+    release = store.get_release_by_key(engine, "demo-026")["id"]  # the longest title + artist
+    other = store.get_release_by_key(engine, "demo-004")["id"]
+    resize(dash_duo, 390, 844)
+    start_app(demo_app, f"/dashboard?release={release}&period=90d")
+    for graph in ("dash-series", "dash-bars"):
+        wait_until(
+            lambda graph=graph: _titles_fit(dash_duo, graph),
+            timeout=TIMEOUT,
+            message=f"{graph} drawn",
+        )
+        titles = _titles_fit(dash_duo, graph)
+        assert all(t["inside"] for t in titles), titles
+    series = _titles_fit(dash_duo, "dash-series")[0]["text"]
+    assert "Last Transmission" in series and "views gained per" in series
+    dash_duo.driver.save_screenshot(str(tmp_path / "phone-dashboard.png"))
+    # two releases: a longer subject, the words saying what is drawn kept whole
+    dash_duo.driver.get(
+        dash_duo.driver.current_url.split("?")[0] + f"?release={release}&release={other}"
+    )
+    wait_until(
+        lambda: " vs" in " ".join(t["text"] for t in _titles_fit(dash_duo, "dash-series")),
+        timeout=TIMEOUT,
+        message="two releases drawn",
+    )
+    titles = _titles_fit(dash_duo, "dash-series")
+    assert all(t["inside"] for t in titles), titles
+    assert "views gained per" in titles[0]["text"]
+    dash_duo.driver.get(dash_duo.driver.current_url.split("/dashboard")[0] + "/overview")
+    wait_until(lambda: _titles_fit(dash_duo, "ov-chart"), timeout=TIMEOUT, message="overview")
+    titles = _titles_fit(dash_duo, "ov-chart")
+    assert all(t["inside"] for t in titles), titles
+    dash_duo.driver.save_screenshot(str(tmp_path / "phone-overview.png"))
     assert dash_duo.get_logs() == []

@@ -6,6 +6,8 @@ separators, and hover text with exact values, so a reader never has to guess.
 
 from __future__ import annotations
 
+import textwrap
+
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -30,6 +32,57 @@ def plain(text: object) -> str:
     that, as text ("&" stays as it is, so "Kiro & The Static" needs no decoding anywhere).
     """
     return str(text).replace("<", "&lt;").replace(">", "&gt;")
+
+
+TITLE_WIDTH = 34  # characters of a title line: Plotly does not wrap, and a phone is 390 px
+TITLE_LINES = 3
+
+
+def title_text(text: object, width: int = TITLE_WIDTH) -> str:
+    """A chart title as lines that fit a phone's width (Plotly cuts a long title at the
+    figure's edge instead of wrapping it): what the chart is about, then what it shows
+    ("Last Transmission —" / "The Circuit Saints:" / "views gained per day"), broken at spaces,
+    three lines at most; a subject too long for them ends in an ellipsis (the legend names
+    every line), never the words saying what is drawn.  Escaped like any user text."""
+    text = " ".join(str(text).split())
+    if len(text) <= width:
+        return plain(text)
+    head, sep, tail = text.rpartition(": ")
+    if not sep:
+        head, tail = text, ""
+    shows = _fit(_wrap(tail, width), TITLE_LINES - 1, width) if tail else []
+    about = _fit(_wrap(head + sep.strip(), width), TITLE_LINES - len(shows), width)
+    return "<br>".join(plain(line) for line in about + shows)
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    """Lines of at most ``width``, broken after "—" (title — artist) and "vs" (releases side
+    by side) before any other space, so a name is not split in the middle when avoidable."""
+    pieces = [p for p in text.replace(" — ", " —\n").replace(" vs ", " vs\n").split("\n") if p]
+    lines: list[str] = []
+    for piece in pieces:
+        for line in textwrap.wrap(piece, width, break_long_words=True, break_on_hyphens=False):
+            if lines and len(lines[-1]) + 1 + len(line) <= width:
+                lines[-1] = f"{lines[-1]} {line}"
+            else:
+                lines.append(line)
+    return lines
+
+
+def _fit(lines: list[str], most: int, width: int) -> list[str]:
+    """At most ``most`` lines, the last one ending in an ellipsis when some were left out."""
+    if len(lines) <= most:
+        return lines
+    last = lines[most - 1][: width - 1].rstrip()
+    return [*lines[: most - 1], last + "…"]
+
+
+def with_title(layout: dict, text: object) -> dict:
+    """``layout`` with its title wrapped (``title_text``) and a top margin with room for it."""
+    wrapped = title_text(text)
+    margin = dict(layout.get("margin") or {})
+    margin["t"] = margin.get("t", 40) + 20 * wrapped.count("<br>")
+    return {**layout, "title": {"text": wrapped}, "margin": margin}
 
 
 EMPTY_TEXT = "No data for this selection"
@@ -194,7 +247,6 @@ def time_series(
                 }
             )
     layout = dict(
-        **({"title": {"text": plain(title)}} if title else {}),
         **_incomplete_bands(sorted(incomplete), granularity),
         hovermode="x unified",
         yaxis={
@@ -211,7 +263,7 @@ def time_series(
         margin={"l": 60, "r": 20, "t": 40, "b": 40},
         height=420,
     )
-    return figure(traces, layout, template)
+    return figure(traces, with_title(layout, title) if title else layout, template)
 
 
 def _by_line(frame: pd.DataFrame | None) -> dict[tuple, pd.DataFrame]:
@@ -368,7 +420,6 @@ def platform_share(
         names = ", ".join(plain(platform_label(p)) for p in shrinking["platform_key"])
         note = f"Not shown (total dropped): {names}"
     layout = dict(
-        title={"text": f"Share of {metric_type} gained"},
         showlegend=False,
         margin={"l": 20, "r": 20, "t": 40, "b": 40},
         height=340,
@@ -386,7 +437,7 @@ def platform_share(
         if note
         else [],
     )
-    return figure([donut], layout, template)
+    return figure([donut], with_title(layout, f"Share of {metric_type} gained"), template)
 
 
 def release_bars(
@@ -454,13 +505,14 @@ def release_share(
         "hovertemplate": "%{label}: %{customdata} (%{percent})<extra></extra>",
     }
     layout = dict(
-        title={"text": f"Share of {metric_type} gained, by release"},
         showlegend=True,
         legend={"orientation": "h", "y": -0.1},
         margin={"l": 20, "r": 20, "t": 40, "b": 40},
         height=340,
     )
-    return figure([donut], layout, template)
+    return figure(
+        [donut], with_title(layout, f"Share of {metric_type} gained, by release"), template
+    )
 
 
 def _per_platform_figure(
@@ -468,9 +520,6 @@ def _per_platform_figure(
 ) -> go.Figure:
     """The per-platform bars' frame, one for a release and for several side by side."""
     layout = dict(
-        title={
-            "text": f"{label} per platform" if kind.is_score else f"{label} {what} per platform"
-        },
         barmode="group",
         showlegend=legend,
         yaxis={
@@ -482,4 +531,5 @@ def _per_platform_figure(
         margin={"l": 60, "r": 20, "t": 40, "b": 40},
         height=340,
     )
-    return figure(traces, layout, template)
+    title = f"{label} per platform" if kind.is_score else f"{label} {what} per platform"
+    return figure(traces, with_title(layout, title), template)

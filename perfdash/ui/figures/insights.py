@@ -17,7 +17,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from perfdash.metrics import FALLBACK_COLOURS, format_number
-from perfdash.ui.figures.charts import plain
+from perfdash.ui.figures.charts import plain, title_text
 
 NOTES_TRACE = "Notes"
 APPROVED_TRACE = "Approved"
@@ -221,7 +221,7 @@ def launch_figure(
         )
     fig.update_layout(
         template=template,
-        title=f"{metric_type}: first {horizon} days after launch ({what})",
+        title={"text": title_text(f"{metric_type}: first {horizon} days after launch ({what})")},
         xaxis={
             "title": "days since launch (day 0 = approval date)",
             "range": [-0.5, horizon - 0.5],
@@ -229,7 +229,7 @@ def launch_figure(
         yaxis={"title": f"{metric_type} {what}", "tickformat": ",", "rangemode": "tozero"},
         hovermode="closest",
         legend={"orientation": "h", "y": -0.2},
-        margin={"l": 60, "r": 20, "t": 50, "b": 40},
+        margin={"l": 60, "r": 20, "t": 70, "b": 40},
         height=440,
     )
     return fig
