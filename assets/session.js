@@ -4,7 +4,9 @@
      the outage banner says so and since when the numbers on the page are stale, and the page
      is greyed.  A later callback answered while /healthz says the database is back clears it.
    - 400/413 with a JSON {"error": ...} from the request checks (web/limits.py, ui/inputs.py):
-     the message goes to the page's error banner, with the request id. */
+     the message goes beside the refused field when the answer names one ("field") and the page
+     has a place for it (an element "<field>-error"), to the page's error banner otherwise,
+     with the request id. */
 (function () {
     var original = window.fetch;
     if (!original) { return; }
@@ -53,6 +55,12 @@
     function showRefusal(response) {
         response.clone().json().then(function (body) {
             if (!body || !body.error) { return; }
+            // a refused field's words go beside it, where the form shows its own messages
+            var feedback = body.field ? body.field + '-error' : null;
+            if (feedback && document.getElementById(feedback)) {
+                setProps(feedback, {children: body.error});
+                return;
+            }
             var text = body.error + (body.request_id ? ' (request id ' + body.request_id + ')' : '');
             setProps('page-error', {children: text, is_open: true});
         }).catch(function () { /* not JSON: nothing to show */ });

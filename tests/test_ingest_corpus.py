@@ -289,8 +289,6 @@ def _pairs() -> list:
                 continue  # a file holds text only
             if case.field == "release_id" and face not in ("ingest", "api"):
                 continue  # a file names releases by text; the form's picker is its callback's
-            if face == "form" and case.field == "value_kind":
-                continue  # the form offers the two kinds as a choice, with no free text
             pairs.append(pytest.param(case, face, id=f"{case.id}-{face}"))
     return pairs
 

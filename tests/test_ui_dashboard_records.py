@@ -1,5 +1,5 @@
-"""The records table's pieces that need no browser: the sort order a browser may send (any
-value, since it is a store the page holds) and the rows it draws."""
+"""The records table's pieces that need no browser: the sort order and page a browser may
+send (refused before the callback when the table never sets them) and the rows it draws."""
 
 from __future__ import annotations
 
@@ -53,26 +53,55 @@ def context_engine(app):
     return app.server.extensions["perfdash"]["engine"]
 
 
-def test_a_tampered_page_and_sort_still_draw_a_page_not_an_error(demo_app):
-    client = demo_app.server.test_client()
-    client.get("/dashboard")
-    release = store.get_release_by_key(context_engine(demo_app), "demo-003")["id"]
-    response = call_callback(
+def _page(client, app, release, sort, page):
+    return call_callback(
         client,
-        demo_app,
+        app,
         "records.page",
         {
             "dash-query.data": f"?release={release}&period=all",
-            "dash-table-sort.data": {"column": ["metric_value"], "direction": "up"},
-            "dash-table-page.data": "abc",
+            "dash-table-sort.data": sort,
+            "dash-table-page.data": page,
         },
         changed=["dash-table-next.n_clicks"],
     )
-    assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("sort", "page", "words"),
+    [
+        ({"column": ["metric_value"], "direction": "up"}, 0, "table sort must be"),
+        ({"column": "id; DROP TABLE x", "direction": "asc"}, 0, "table sort must be"),
+        ({"column": "platform", "direction": "sideways"}, 0, "table sort must be"),
+        ({"column": "platform", "direction": "asc", "x": 1}, 0, "table sort must be"),
+        ("metric_value", 0, "table sort must be"),
+        (None, "abc", "table page must be a page number"),
+        (None, -1, "table page must be a page number"),
+        (None, 1.5, "table page must be a page number"),
+        (None, True, "table page must be a page number"),
+        (None, 2**40, "table page must be a page number"),
+    ],
+)
+def test_a_tampered_page_or_sort_is_refused_naming_the_store(demo_app, sort, page, words):
+    client = demo_app.server.test_client()
+    release = store.get_release_by_key(context_engine(demo_app), "demo-003")["id"]
+    response = _page(client, demo_app, release, sort, page)
+    assert response.status_code == 400, response.get_data(as_text=True)[:300]
+    message = response.get_json()["error"]
+    assert message.startswith(words) and "Nothing was changed" in message, message
+
+
+def test_the_pages_and_sorts_the_table_sets_draw_their_page(demo_app):
+    client = demo_app.server.test_client()
+    release = store.get_release_by_key(context_engine(demo_app), "demo-003")["id"]
+    response = _page(client, demo_app, release, {"column": "metric_value", "direction": "asc"}, 2)
+    assert response.status_code == 200, response.get_data(as_text=True)[:300]
     out = response.get_json()["response"]
-    assert "page 2 of" in out["dash-table-note"]["children"]  # "abc" read as page 1, then next
-    assert len(out["dash-table-rows"]["data"]) == 25
-    assert out["dash-table-prev"]["disabled"] is False
+    assert "page 4 of" in out["dash-table-note"]["children"]  # page index 2, then next
+    values = [row["metric_value"] for row in out["dash-table-rows"]["data"]]
+    assert len(values) == 25 and values == sorted(values)
+    response = _page(client, demo_app, release, None, None)
+    assert "page 2 of" in response.get_json()["response"]["dash-table-note"]["children"]
 
 
 def test_the_export_names_each_rows_metric_kind(demo_app):

@@ -109,6 +109,69 @@ def test_the_reading_form_refuses_wrong_types_and_writes_nothing(
     assert store.count_metrics(engine) == 1
 
 
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"entry-platform.value": ["YouTube"]}, "entry-platform"),
+        ({"entry-metric_value.value": [5]}, "entry-metric_value"),
+        ({"entry-release_id.value": "abc"}, "entry-release_id"),
+        ({"entry-value_kind.value": {"kind": "total"}}, "entry-value_kind"),
+        ({"entry-editing.data": "abc"}, "entry-editing"),  # a store: no place, the banner
+        ({"entry-submit.n_clicks": "1"}, "entry-submit"),
+    ],
+)
+def test_a_refusal_names_the_component_it_belongs_to(app, release, changes, field):
+    """assets/session.js puts the words beside ``<field>-error`` when the page has one."""
+    client = app.server.test_client()
+    response = call_callback(client, app, "metric_form.submit", form(release, **changes))
+    assert response.status_code == 400
+    assert response.get_json()["field"] == field
+
+
+def test_a_refusal_of_no_one_field_names_none(app, release):
+    client = app.server.test_client()
+    body = {"output": "x.children", "inputs": "x"}
+    response = client.post("/_dash-update-component", json=body)
+    assert response.status_code == 400 and "field" not in response.get_json()
+    edit = call_callback(
+        client,
+        app,
+        "metric_form.edit",
+        {'{"index":["ALL"],"type":"entry-edit"}.n_clicks': pattern_input("entry-edit", "abc")},
+        changed=[pattern_id("entry-edit", "abc") + ".n_clicks"],
+    )
+    assert edit.status_code == 400 and "field" not in edit.get_json()
+
+
+def test_every_form_field_has_a_place_for_its_refusal():
+    """The entry page's fields and the notes' each have an ``<id>-error`` element (the metric
+    kinds' too: tests/test_ui_field_refusal_browser.py)."""
+    from perfdash.ui.pages.entry import metric_form, releases
+    from perfdash.ui.panels import annotations
+
+    ids: set[str] = set()
+
+    def walk(node) -> None:
+        if hasattr(node, "id") and isinstance(getattr(node, "id", None), str):
+            ids.add(node.id)
+        children = getattr(node, "children", None)
+        for child in children if isinstance(children, list) else [children]:
+            if child is not None and not isinstance(child, str | int | float):
+                walk(child)
+
+    for part in (
+        metric_form.section("UTC", []),
+        releases.section([]),
+        annotations.panel(),
+    ):
+        walk(part)
+    fields = [f"entry-{f}" for f in metric_form.ERROR_FIELDS]
+    fields += [f"entry-rel-{f}" for f in releases.RELEASE_FORM]
+    fields += ["ann-date", "ann-text"]
+    missing = [f for f in fields if f not in ids or f"{f}-error" not in ids]
+    assert missing == [], missing
+
+
 def test_an_edit_button_index_that_is_no_row_is_refused(app, engine, release):
     client = app.server.test_client()
     for index in ("abc", 2**40, True, -1):

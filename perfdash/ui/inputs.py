@@ -157,6 +157,34 @@ def amount(value: Any) -> str | None:
     return f"must be a whole number such as 12345, not {_shown(value)}"
 
 
+def page_number(value: Any) -> str | None:
+    """A table's page index as its own store holds it: a whole number from 0, or nothing."""
+    if value is None or (_is_int(value) and 0 <= value <= MAX_ID):
+        return None
+    return f"must be a page number from 0 to {MAX_ID:,}, not {_shown(value)}"
+
+
+def table_sort(value: Any) -> str | None:
+    """A table's sort as its header clicks set it: {"column": one of the records table's
+    columns, "direction": "asc" or "desc"}, or nothing (newest first)."""
+    from perfdash.ui.pages.dashboard.render import TABLE_COLUMNS  # the table's own columns
+
+    if value is None:
+        return None
+    columns = [c for c, _ in TABLE_COLUMNS]
+    if (
+        not isinstance(value, dict)
+        or set(value) != {"column", "direction"}
+        or value["column"] not in columns
+        or value["direction"] not in ("asc", "desc")
+    ):
+        return (
+            f'must be {{"column": one of {", ".join(columns)}, "direction": "asc" or "desc"}}, '
+            f"not {_shown(value)}"
+        )
+    return None
+
+
 def job_id(value: Any) -> str | None:
     """A job's or an upload's id (hex), or nothing."""
     if value is None:
@@ -214,10 +242,9 @@ KINDS: dict[str, tuple[str, Check]] = {
     "dash-view.active_tab": ("view", choice()),
     "dash-lb-metric.value": ("leaderboard metric", choice(50)),
     "dash-query.data": ("view", text(4000)),
-    # the readings table's own stores: records.py reads a value it does not offer as the
-    # default page and order (its tests hold that), so they are not refused here
-    "dash-table-page.data": ("page", anything),
-    "dash-table-sort.data": ("sort", anything),
+    # the readings table's own stores: a page or an order the table never sets is refused
+    "dash-table-page.data": ("table page", page_number),
+    "dash-table-sort.data": ("table sort", table_sort),
     "dash-table-rows.data": ("table", records),
     "dash-table-prev.n_clicks": ("previous page", count),
     "dash-table-next.n_clicks": ("next page", count),
@@ -344,8 +371,15 @@ def kind_key(component_id: Any, prop: Any) -> str:
 
 
 def _item_problem(item: Any) -> str | None:
+    refused = _item_refusal(item)
+    return refused[0] if refused else None
+
+
+def _item_refusal(item: Any) -> tuple[str, str | None] | None:
+    """Why one input is refused, and the plain component id it belongs to (None for a pattern
+    id or a malformed item): the page shows the words beside that field when it has one."""
     if not isinstance(item, dict) or "id" not in item or not isinstance(item.get("property"), str):
-        return "The request names its inputs wrongly. Nothing was changed."
+        return "The request names its inputs wrongly. Nothing was changed.", None
     component_id = item["id"]
     key = kind_key(component_id, item["property"])
     label, check = KINDS.get(key, (key, None))
@@ -354,9 +388,10 @@ def _item_problem(item: Any) -> str | None:
         and "index" in component_id
         and (problem := pattern_index(component_id["index"]))
     ):
-        return f"{label}: the row {problem}. Nothing was changed."
+        return f"{label}: the row {problem}. Nothing was changed.", None
     if check is not None and (problem := check(item.get("value"))):
-        return f"{label} {problem}. Nothing was changed."
+        field = component_id if isinstance(component_id, str) else None
+        return f"{label} {problem}. Nothing was changed.", field
     return None
 
 
@@ -383,18 +418,24 @@ def _changed_problem(changed: Any) -> str | None:
 
 def body_problem(body: Any) -> str | None:
     """Why a callback request's JSON is refused, naming the field; None when it may run."""
+    refused = body_refusal(body)
+    return refused[0] if refused else None
+
+
+def body_refusal(body: Any) -> tuple[str, str | None] | None:
+    """``body_problem`` and the component id of the refused field, when it is one field."""
     if not isinstance(body, dict):
-        return "The request is not a callback. Nothing was changed."
+        return "The request is not a callback. Nothing was changed.", None
     if problem := _changed_problem(body.get("changedPropIds")):
-        return problem
+        return problem, None
     for part in ("inputs", "state"):
         items = body.get(part) or []
         if not isinstance(items, list):
-            return "The request names its inputs wrongly. Nothing was changed."
+            return "The request names its inputs wrongly. Nothing was changed.", None
         for item in items:
             for one in item if isinstance(item, list) else [item]:  # an ALL input is a list
-                if problem := _item_problem(one):
-                    return problem
+                if refused := _item_refusal(one):
+                    return refused
     return None
 
 
@@ -414,12 +455,24 @@ def shape_problem(body: dict[str, Any], callback_map: dict[str, Any]) -> str | N
 
 
 def check_body(callback_map: dict[str, Any]):
-    """``before_request`` for Dash's callback route (after ``web.limits`` parsed the JSON)."""
+    """``before_request`` for Dash's callback route (after ``web.limits`` parsed the JSON).
+
+    The answer names the refused component (``field``): assets/session.js shows the words
+    beside it when the page has a place for them (an element ``<id>-error``), in the page's
+    banner otherwise.
+    """
     if request.path != DASH_CALLBACK or request.method != "POST":
         return None
     body = request.get_json(silent=True)
-    problem = body_problem(body) or shape_problem(body, callback_map)
-    return refusal(400, problem) if problem else None
+    refused = body_refusal(body)
+    if refused is None and (problem := shape_problem(body, callback_map)):
+        refused = problem, None
+    if refused is None:
+        return None
+    answer, status = refusal(400, refused[0])
+    if refused[1] is not None:
+        answer["field"] = refused[1]
+    return answer, status
 
 
 def install(app: Dash) -> None:

@@ -36,20 +36,26 @@ def panel() -> html.Div:
             dbc.Row(
                 [
                     dbc.Col(
-                        dbc.Input(
-                            id="ann-date",
-                            placeholder="Date, e.g. 2026-03-01 (or click the chart)",
-                            type="text",
-                        ),
+                        [
+                            dbc.Input(
+                                id="ann-date",
+                                placeholder="Date, e.g. 2026-03-01 (or click the chart)",
+                                type="text",
+                            ),
+                            html.Div(id="ann-date-error", className="form-feedback-error"),
+                        ],
                         md=3,
                     ),
                     dbc.Col(
-                        dbc.Input(
-                            id="ann-text",
-                            placeholder="What happened (playlist add, TikTok campaign…)",
-                            maxlength=store.MAX_ANNOTATION_TEXT,
-                            type="text",
-                        ),
+                        [
+                            dbc.Input(
+                                id="ann-text",
+                                placeholder="What happened (playlist add, TikTok campaign…)",
+                                maxlength=store.MAX_ANNOTATION_TEXT,
+                                type="text",
+                            ),
+                            html.Div(id="ann-text-error", className="form-feedback-error"),
+                        ],
                         md=5,
                     ),
                     dbc.Col(
@@ -128,6 +134,8 @@ def register(app: Dash, *, releases: str, chart: str) -> None:
         Output("ann-result", "children"),
         Output(VERSION, "data"),
         Output("ann-text", "value"),
+        Output("ann-date-error", "children"),  # a refused value's words (session.js) go
+        Output("ann-text-error", "children"),
         Input("ann-add", "n_clicks"),
         State(releases, "value"),
         State("ann-date", "value"),
@@ -137,6 +145,9 @@ def register(app: Dash, *, releases: str, chart: str) -> None:
         prevent_initial_call=True,
     )
     def add_note(_clicks, release_value, when, text, catalog, version):
+        return *_add_note(release_value, when, text, catalog, version), "", ""
+
+    def _add_note(release_value, when, text, catalog, version) -> tuple:
         try:
             auth.require_role("editor")
         except auth.PermissionDenied as exc:

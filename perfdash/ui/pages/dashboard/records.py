@@ -117,7 +117,9 @@ def _row(row: dict) -> html.Tr:
 
 
 def sort_order(sort: dict | None) -> list[tuple[str, str]]:
-    """The store's sort order; anything but a table column and asc/desc sorts newest first."""
+    """The store's sort order (newest first when there is none).  A sort the table never sets
+    is refused before the callback runs (``ui.inputs.table_sort``); anything else reaching
+    here still sorts newest first rather than naming a column the table does not have."""
     sort = sort if isinstance(sort, dict) else {}
     column, direction = sort.get("column"), sort.get("direction")
     known = isinstance(column, str) and column in dict(render.TABLE_COLUMNS)
@@ -156,7 +158,7 @@ def register(app: Dash) -> None:
         if not state.releases:
             return [], [], 0, "", True, True
         step = {"dash-table-prev": -1, "dash-table-next": 1}.get(ctx.triggered_id)
-        shown_before = current if isinstance(current, int) else 0  # a store the browser holds
+        shown_before = current or 0  # ui.inputs refused any page the table never sets
         wanted = shown_before + step if step else 0  # new filters or order: the first page
         tz = context.settings().tz
         period, _ = window(state, tz)

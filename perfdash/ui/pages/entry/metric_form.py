@@ -29,6 +29,9 @@ FIELDS = [
     "source_url",
     "notes",
 ]
+# every field with a message under it: the kind too (a radio group, but a crafted value of it
+# is refused by ingest like any other, and the words belong beside it)
+ERROR_FIELDS = [*FIELDS, "value_kind"]
 
 
 def _field(label: str, control, field: str, help_text: str | None = None, md: int = 6) -> dbc.Col:
@@ -180,7 +183,7 @@ def register(app: Dash) -> None:
 def _register_save(app: Dash) -> None:
     @app.callback(
         Output("entry-result", "children"),
-        *[Output(f"entry-{f}-error", "children") for f in FIELDS],
+        *[Output(f"entry-{f}-error", "children") for f in ERROR_FIELDS],
         Output("entry-last-id", "data"),
         Output("entry-editing", "data"),
         Output("entry-changed", "data"),
@@ -195,20 +198,21 @@ def _register_save(app: Dash) -> None:
     def submit(n_clicks, confirm_clicks, *values):
         confirmed = isinstance(ctx.triggered_id, dict)
         if not (any(confirm_clicks or []) if confirmed else n_clicks):
-            return (no_update,) * (len(FIELDS) + 4)
+            return (no_update,) * (len(ERROR_FIELDS) + 4)
         *form, kind, editing, changed = values
         record = {**dict(zip(FIELDS, form, strict=True)), "value_kind": kind}
         try:
             auth.require_role("editor")
         except auth.PermissionDenied as exc:
-            return components.denied(exc), *[""] * len(FIELDS), no_update, no_update, no_update
+            blank = [""] * len(ERROR_FIELDS)
+            return components.denied(exc), *blank, no_update, no_update, no_update
         tz = context.settings().tz
         if editing is None and not confirmed:
             low = below_last_total(context.engine(), record, tz=tz)
             if low is not None:
-                return _confirm_low(record, *low, tz), *[""] * len(FIELDS), *(no_update,) * 3
+                return _confirm_low(record, *low, tz), *[""] * len(ERROR_FIELDS), *(no_update,) * 3
         row_id, errors, message = save_reading(context.engine(), record, tz=tz, edit=editing)
-        texts = [errors.get(f, "") for f in FIELDS]
+        texts = [errors.get(f, "") for f in ERROR_FIELDS]
         if row_id is None:
             failed = dbc.Alert(message, color="danger", id="entry-failed")
             return failed, *texts, no_update, no_update, no_update

@@ -51,6 +51,15 @@ def _read() -> tuple[dict[str, tuple[str, bool]], list[str]]:
         return store.metric_kind_overrides(conn), store.list_metric_types(conn)
 
 
+FEEDBACK = ("entry-mk-type", "entry-mk-kind", "entry-mk-lower")
+
+
+def _feedback(field: str) -> html.Div:
+    """Where a value of ``field`` refused before the callback runs is shown (session.js); a
+    save clears it."""
+    return html.Div(id=f"{field}-error", className="form-feedback-error")
+
+
 def section() -> html.Div:
     overrides, types = _read()
     names = sorted(set(types) | set(overrides))
@@ -72,6 +81,7 @@ def section() -> html.Div:
                                 options=[{"label": n, "value": n} for n in names],
                                 placeholder="Choose a metric type",
                             ),
+                            _feedback("entry-mk-type"),
                         ],
                         md=4,
                     ),
@@ -82,11 +92,13 @@ def section() -> html.Div:
                                 id="entry-mk-kind",
                                 options=[{"label": t, "value": k} for k, t in KIND_LABELS.items()],
                             ),
+                            _feedback("entry-mk-kind"),
                             dbc.Checkbox(
                                 id="entry-mk-lower",
                                 label="Lower is better (a rank or chart position)",
                                 value=False,
                             ),
+                            _feedback("entry-mk-lower"),
                         ],
                         md=6,
                     ),
@@ -117,6 +129,7 @@ def register(app: Dash) -> None:
     @app.callback(
         Output("entry-mk-result", "children"),
         Output("entry-mk-list", "children"),
+        *[Output(f"{field}-error", "children") for field in FEEDBACK],
         Input("entry-mk-save", "n_clicks"),
         State("entry-mk-type", "value"),
         State("entry-mk-kind", "value"),
@@ -125,33 +138,36 @@ def register(app: Dash) -> None:
     )
     def save_kind(n_clicks, metric_type, kind, lower):
         if not n_clicks:
-            return no_update, no_update
-        try:
-            auth.require_role("editor")
-        except auth.PermissionDenied as exc:
-            return components.denied(exc), no_update
-        if not metric_type or not kind:
-            missing = "metric type" if not metric_type else "kind"
-            return dbc.Alert(
-                f"Choose a {missing}.", color="danger", id="entry-mk-failed"
-            ), no_update
-        user = auth.current_user() or {}
-        try:
-            row = store.set_metric_kind(
-                context.engine(),
-                metric_type,
-                kind,
-                lower_is_better=bool(lower),
-                updated_by=user.get("username"),
-            )
-        except store.PerformanceDbError as exc:
-            return dbc.Alert(
-                f"Nothing was saved: {exc}", color="danger", id="entry-mk-failed"
-            ), no_update
-        lower_text = ", lower is better" if row["lower_is_better"] else ""
-        saved = dbc.Alert(
-            f"{row['metric_type']} is now read as a {row['kind']}{lower_text}.",
-            color="success",
-            id="entry-mk-saved",
+            return no_update, no_update, *[no_update] * len(FEEDBACK)
+        return *_save_kind(metric_type, kind, lower), *[""] * len(FEEDBACK)
+
+
+def _save_kind(metric_type, kind, lower) -> tuple:
+    """The save's message and the refreshed table (field messages are cleared by the caller)."""
+    try:
+        auth.require_role("editor")
+    except auth.PermissionDenied as exc:
+        return components.denied(exc), no_update
+    if not metric_type or not kind:
+        missing = "metric type" if not metric_type else "kind"
+        return dbc.Alert(f"Choose a {missing}.", color="danger", id="entry-mk-failed"), no_update
+    user = auth.current_user() or {}
+    try:
+        row = store.set_metric_kind(
+            context.engine(),
+            metric_type,
+            kind,
+            lower_is_better=bool(lower),
+            updated_by=user.get("username"),
         )
-        return saved, kinds_table(*_read())
+    except store.PerformanceDbError as exc:
+        return dbc.Alert(
+            f"Nothing was saved: {exc}", color="danger", id="entry-mk-failed"
+        ), no_update
+    lower_text = ", lower is better" if row["lower_is_better"] else ""
+    saved = dbc.Alert(
+        f"{row['metric_type']} is now read as a {row['kind']}{lower_text}.",
+        color="success",
+        id="entry-mk-saved",
+    )
+    return saved, kinds_table(*_read())
