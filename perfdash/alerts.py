@@ -48,6 +48,34 @@ def release_stale_hours(
     return metrics.stale_hours_by_release(times, ids, rule)
 
 
+def stale_release_texts(
+    engine: Engine | Connection,
+    tz: str,
+    rule: metrics.StaleRule,
+    *,
+    now: datetime | None = None,
+) -> list[str]:
+    """Each stale release as "name: newest number ... (older than its schedule allows)",
+    judged against its own collection schedule: what /alerts, the overview and digests list."""
+    hours = release_stale_hours(engine, None, rule)
+    newest = store.release_freshness(engine)
+    if newest.empty:
+        return []
+    labels = {r["id"]: store.release_label(r) for r in store.search_releases(engine, limit=1000)}
+    out = []
+    for r in newest.itertuples():
+        judged = metrics.freshness(
+            r.newest_at,
+            r.source,
+            tz,
+            now=now,
+            stale_after_hours=hours.get(int(r.release_id), rule.fallback_hours),
+        )
+        if judged.stale:
+            out.append(f"{labels.get(r.release_id, r.release_id)}: {judged.text()}")
+    return out
+
+
 @dataclass(frozen=True)
 class SpikeItem:
     platform: str

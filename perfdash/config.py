@@ -31,10 +31,13 @@ failing later on the first request or the first render.
     PERFDASH_JOB_QUEUE, _STALE_SECONDS, _REDELIVER_SECONDS   job_queue, job_stale_seconds,
                                     job_redeliver_seconds
     PERFDASH_COLLECT_SCHEDULE, PERFDASH_ALERTS_SCHEDULE     collect_schedule, alerts_schedule
+    PERFDASH_DIGEST_SCHEDULE        digest_schedule (digests to their subscribers, perfdash.digests)
+    PERFDASH_SMTP_URL               smtp_url: smtp://user:password@host:587?starttls=1&from=a@b.c
+                                    (smtps:// for TLS from the start) for emailed digests
     PERFDASH_MAX_UPLOAD_MB          max_upload_mb (the largest CSV file the page or the API takes)
                                     (cron strings in UTC for `perfdash worker --beat`)
 
-Secrets (the session key, the webhook URL, the collectors' keys) are left out of ``repr``, so
+Secrets (the session key, the webhook URL, the SMTP URL, the collectors' keys) are left out of ``repr``, so
 logging a Settings value never prints them.
 """
 
@@ -65,6 +68,7 @@ DEFAULT_POOL_SIZE = 2
 DEFAULT_MAX_OVERFLOW = 2
 DEFAULT_COLLECT_SCHEDULE = "15 6 * * *"  # daily 06:15 UTC
 DEFAULT_ALERTS_SCHEDULE = "45 6 * * *"  # after the collection
+DEFAULT_DIGEST_SCHEDULE = "0 7 * * *"  # after the alerts; a week's digest goes on Mondays
 DEFAULT_MAX_UPLOAD_MB = 50
 _CRON_FIELD = re.compile(r"^[0-9*,/\-]+$|^[A-Za-z]{3}(-[A-Za-z]{3})?$")
 PUBLIC_URL_ENV = "PERFDASH_PUBLIC_URL"
@@ -150,6 +154,9 @@ class Settings:
     job_redeliver_seconds: int = 600
     collect_schedule: str | None = DEFAULT_COLLECT_SCHEDULE
     alerts_schedule: str | None = DEFAULT_ALERTS_SCHEDULE
+    digest_schedule: str | None = DEFAULT_DIGEST_SCHEDULE
+    # where emailed digests go out (perfdash.digests.deliver); it may carry a password
+    smtp_url: str | None = field(default=None, repr=False)
     # the largest file the page's upload and POST /api/v1/imports take (web.limits)
     max_upload_mb: int = DEFAULT_MAX_UPLOAD_MB
 
@@ -338,6 +345,8 @@ def _deployment(env: Mapping[str, str]) -> dict[str, object]:
         "job_redeliver_seconds": _whole(env, "PERFDASH_JOB_REDELIVER_SECONDS", 600, low=1),
         "collect_schedule": _schedule(env, "PERFDASH_COLLECT_SCHEDULE", DEFAULT_COLLECT_SCHEDULE),
         "alerts_schedule": _schedule(env, "PERFDASH_ALERTS_SCHEDULE", DEFAULT_ALERTS_SCHEDULE),
+        "digest_schedule": _schedule(env, "PERFDASH_DIGEST_SCHEDULE", DEFAULT_DIGEST_SCHEDULE),
+        "smtp_url": _optional_text(env, "PERFDASH_SMTP_URL"),
         "max_upload_mb": _whole(env, "PERFDASH_MAX_UPLOAD_MB", DEFAULT_MAX_UPLOAD_MB, low=1),
     }
 

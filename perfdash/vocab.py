@@ -67,6 +67,11 @@ RELEASE_CODES: dict[str, str] = {"isrc": "ISRC", "upc": "UPC / EAN"}
 # Roles of users and API tokens, weakest first: a role may do what every role before it may.
 ROLES = ("viewer", "editor", "admin")
 
+# Digests: the catalog's report for a day or a week, by email (PERFDASH_SMTP_URL) or to a Slack
+# incoming webhook (perfdash.digests).
+DIGEST_CHANNELS = ("email", "slack")
+DIGEST_PERIODS = ("day", "week")
+
 # A reading as it is written: the columns of content_performance a write supplies (``id`` and
 # ``created_at`` are the database's).  ``release_id`` is the integer id of approved_releases;
 # the text key a person types is a release's ``release_key`` wherever readings are shown.

@@ -191,6 +191,20 @@ CREATE TABLE perfdash_annotations (
 
 CREATE INDEX idx_annotations_release_at ON perfdash_annotations (release_id, at);
 
+CREATE TABLE perfdash_digest_subscriptions (
+	id SERIAL NOT NULL, 
+	user_id INTEGER NOT NULL, 
+	channel VARCHAR(10) NOT NULL, 
+	target TEXT NOT NULL, 
+	period VARCHAR(10) NOT NULL, 
+	created_at TIMESTAMP WITH TIME ZONE DEFAULT CURRENT_TIMESTAMP, 
+	PRIMARY KEY (id), 
+	CONSTRAINT uq_digest_subscription UNIQUE (user_id, channel, target, period), 
+	FOREIGN KEY(user_id) REFERENCES perfdash_users (id) ON DELETE CASCADE
+);
+
+CREATE INDEX idx_digest_subscriptions_user_id ON perfdash_digest_subscriptions (user_id);
+
 CREATE TABLE perfdash_sessions (
 	id_hash VARCHAR(64) NOT NULL, 
 	user_id INTEGER NOT NULL, 
@@ -204,6 +218,16 @@ CREATE TABLE perfdash_sessions (
 CREATE INDEX idx_sessions_expires_at ON perfdash_sessions (expires_at);
 
 CREATE INDEX idx_sessions_user_id ON perfdash_sessions (user_id);
+
+CREATE TABLE perfdash_digests_sent (
+	id SERIAL NOT NULL, 
+	subscription_id INTEGER NOT NULL, 
+	period_key VARCHAR(40) NOT NULL, 
+	sent_at TIMESTAMP WITH TIME ZONE DEFAULT CURRENT_TIMESTAMP, 
+	PRIMARY KEY (id), 
+	CONSTRAINT uq_digest_sent UNIQUE (subscription_id, period_key), 
+	FOREIGN KEY(subscription_id) REFERENCES perfdash_digest_subscriptions (id) ON DELETE CASCADE
+);
 
 -- the rollup's triggers (perfdash/schema/rollup_sql.py; revision 0006, functions replaced in 0008 and 0013)
 

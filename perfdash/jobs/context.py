@@ -16,7 +16,7 @@ from perfdash.config import Settings
 
 log = logging.getLogger(__name__)
 
-KINDS = ("import", "collect", "alerts")
+KINDS = ("import", "collect", "alerts", "digest")
 STATES = ("queued", "running", "done", "failed")
 
 

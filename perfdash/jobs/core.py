@@ -21,6 +21,7 @@ STOPPED = {
     "import": "The import stopped (its process died); nothing was written. Start it again.",
     "collect": "The collection stopped (its process died). Readings already written are kept.",
     "alerts": "The alert run stopped (its process died); alerts not sent will go next time.",
+    "digest": "The digest run stopped (its process died); digests not sent will go next time.",
 }
 
 

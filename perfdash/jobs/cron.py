@@ -14,7 +14,11 @@ LOOKBACK_MINUTES = 59
 
 def schedules(settings: Settings) -> dict[str, str]:
     """The schedules that are on: name -> cron string (UTC)."""
-    table = {"collect": settings.collect_schedule, "alerts": settings.alerts_schedule}
+    table = {
+        "collect": settings.collect_schedule,
+        "alerts": settings.alerts_schedule,
+        "digest": settings.digest_schedule,
+    }
     return {name: cron for name, cron in table.items() if cron}
 
 

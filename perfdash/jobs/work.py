@@ -114,4 +114,18 @@ def run_alerts(ctx: JobContext, job: dict[str, Any], reporter: Reporter) -> Resu
     return ("failed" if report.failed else "done"), {"lines": [line], "failed": bool(report.failed)}
 
 
-WORK = {"import": run_import, "collect": run_collect, "alerts": run_alerts}
+def run_digest(ctx: JobContext, job: dict[str, Any], reporter: Reporter) -> Result:
+    """Send the day's digests and, once a week has ended, the week's, each subscriber once
+    (what ``perfdash digest --send`` does for both periods)."""
+    from perfdash import digests
+
+    lines, failed = [], False
+    for name in ("day", "week"):
+        report = digests.send_digests(ctx.engine, ctx.settings, name)
+        reporter.progress({name: len(report.sent)})
+        lines.append(report.line())
+        failed = failed or bool(report.failed)
+    return ("failed" if failed else "done"), {"lines": lines, "failed": failed}
+
+
+WORK = {"import": run_import, "collect": run_collect, "alerts": run_alerts, "digest": run_digest}

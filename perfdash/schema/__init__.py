@@ -2,6 +2,7 @@
 the rollup's trigger DDL (``rollup_sql``).  The store, the migrations' autogenerate and
 `perfdash db sql` read them from here."""
 
+from perfdash.schema.digests import digest_subscriptions, digests_sent
 from perfdash.schema.rollup_sql import ROLLUP_TRIGGERS_PG
 from perfdash.schema.tables import (
     MAX_METRIC_VALUE,
@@ -28,6 +29,8 @@ __all__ = [
     "api_tokens",
     "approved_releases",
     "content_performance",
+    "digest_subscriptions",
+    "digests_sent",
     "jobs",
     "metadata",
     "metric_kinds",

@@ -24,6 +24,7 @@ write ``store.x``; the modules are by noun:
     sessions      web sign-in sessions, ended in every worker at once
     annotations   dated notes on releases or the catalog
     alert_claims  which alerts were delivered, claimed once across workers
+    digests       digest subscriptions and each digest's claim, sent once across workers
     freshness     how recent each release's and metric's numbers are
     metric_kinds  the kinds editors gave metric types (counter, audience, score)
     jobs          background jobs' rows and the uploads they import, any host's to read
@@ -58,6 +59,14 @@ from perfdash.store.artists import artist_releases, list_artists, release_artist
 from perfdash.store.blocks import BUCKETS
 from perfdash.store.bulk import insert_metrics
 from perfdash.store.codes import code_holder, release_ids_for_codes, release_names
+from perfdash.store.digests import (
+    add_digest_subscription,
+    claim_digest,
+    digests_sent_for,
+    list_digest_subscriptions,
+    release_digest_claim,
+    remove_digest_subscription,
+)
 from perfdash.store.drops import DROP_COLUMNS, total_drops
 from perfdash.store.engine import (
     apply_schema,
@@ -202,11 +211,13 @@ __all__ = [
     "SERIES_COLUMNS",
     "UnknownReleaseError",
     "WriteResult",
+    "add_digest_subscription",
     "add_performance_metric",
     "api_token_by_hash",
     "apply_schema",
     "artist_releases",
     "claim_alert",
+    "claim_digest",
     "claim_job",
     "clear_metric_kind",
     "code_holder",
@@ -229,6 +240,7 @@ __all__ = [
     "delete_release",
     "delete_upload",
     "delete_user",
+    "digests_sent_for",
     "end_session",
     "end_user_sessions",
     "engine_from_settings",
@@ -252,6 +264,7 @@ __all__ = [
     "list_annotations",
     "list_api_tokens",
     "list_artists",
+    "list_digest_subscriptions",
     "list_metric_types",
     "list_platform_keys",
     "list_users",
@@ -268,6 +281,7 @@ __all__ = [
     "recent_reading_times",
     "release_alert_claim",
     "release_artists",
+    "release_digest_claim",
     "release_freshness",
     "release_ids_for_codes",
     "release_ids_for_keys",
@@ -276,6 +290,7 @@ __all__ = [
     "release_series",
     "releases_page",
     "releases_with_identifiers",
+    "remove_digest_subscription",
     "revoke_api_token",
     "risers",
     "rollup_differences",

@@ -61,18 +61,10 @@ def catalog(bind: Bind, tz: str) -> html.Div | dbc.Alert:
     summary = metrics.combined_freshness(
         newest.sort_values("newest_at").tail(1), hours, tz, fallback_hours=rule.fallback_hours
     )
-    labels = {r["id"]: store.release_label(r) for r in store.search_releases(bind, limit=1000)}
-    stale = []
-    for r in newest.itertuples():
-        judged = metrics.freshness(
-            r.newest_at,
-            r.source,
-            tz,
-            stale_after_hours=hours.get(int(r.release_id), rule.fallback_hours),
-        )
-        if judged.stale:
-            name = labels.get(r.release_id, r.release_id)
-            stale.append(html.Li(f"{name}: {judged.text()}", className="freshness-stale"))
+    stale = [
+        html.Li(text, className="freshness-stale")
+        for text in alerts.stale_release_texts(bind, tz, rule)
+    ]
     return html.Div(
         [
             html.P(f"Catalog: {summary.text()}"),
