@@ -115,15 +115,18 @@ def test_the_digest_says_what_the_dashboard_says(demo_db):
         )
         same = readout.summary(conn, None, [], found.period, found.previous)
         kind = metrics.metric_kind("views", same.overrides)
-        board, before = readout.leaderboard(conn, kind, found.period, found.previous, limit=50)
+        board, _ = readout.leaderboard(conn, kind, found.period, found.previous, limit=50)
+        rising = readout.risers(conn, kind, found.period, found.previous)
     assert [k.metric_type for k in found.kpis] == [k.metric_type for k in same.kpis]
     assert [k.gain for k in found.kpis] == [k.gain for k in same.kpis]
     assert found.headline == "views"
     assert [e.release_id for e in found.top] == board["release_id"].head(5).tolist()
     assert found.top[0].text == f"{metrics.format_gain(board['gain'].iloc[0])} views"
-    assert [e.release_id for e in found.risers] == readout.risers(board, before)[
-        "release_id"
-    ].tolist()
+    assert [e.release_id for e in found.risers] == rising["release_id"].tolist()
+    assert (
+        found.risers[0].text
+        == f"{metrics.format_gain(rising['rise'].iloc[0])} views more than the period before"
+    )
     text = text_body(found, "https://perfdash.example")
     views = next(k for k in found.kpis if k.metric_type == "views")
     assert f"views: {metrics.format_gain(views.gain)} gained" in text

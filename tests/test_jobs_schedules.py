@@ -40,7 +40,10 @@ def test_the_slot_a_firing_belongs_to(cron, now, slot):
 
 def test_schedules_come_from_settings_into_celery_beat():
     settings = Settings(
-        database_url="sqlite://", redis_url="redis://127.0.0.1:6379/0", alerts_schedule=None
+        database_url="sqlite://",
+        redis_url="redis://127.0.0.1:6379/0",
+        alerts_schedule=None,
+        digest_schedule=None,
     )
     assert schedules(settings) == {"collect": "15 6 * * *"}
     beat = make_celery(settings).conf.beat_schedule

@@ -98,10 +98,10 @@ def build_digest(
     metric = _headline([k.metric_type for k in numbers.kpis])
     kind = metrics.metric_kind(metric or "", numbers.overrides)
     line = pd.DataFrame()
-    board, before = pd.DataFrame(), {}
+    board = pd.DataFrame()
     if metric and not kind.is_score:
         line = readout.catalog_line(conn, metric, period, "day", tz)
-        board, before = readout.leaderboard(conn, kind, period, previous, limit=50)
+        board, _ = readout.leaderboard(conn, kind, period, previous, limit=TOP)
     view = {"period": "custom", **_dates(period, tz), "metric": metric or ""}
     top = [
         Entry(
@@ -112,7 +112,7 @@ def build_digest(
         )
         for r in board.head(TOP).itertuples()
     ]
-    rising = readout.risers(board, before, TOP) if not board.empty else board
+    rising = readout.risers(conn, kind, period, previous, (), TOP) if metric else board
     risers = [
         Entry(
             int(r.release_id),
