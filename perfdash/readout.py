@@ -11,7 +11,7 @@ dashboard draws the results (``ui/pages/dashboard``), the API serialises them
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -19,6 +19,8 @@ import pandas as pd
 from sqlalchemy import Connection
 
 from perfdash import metrics, store
+from perfdash.countries import country_alpha3, country_name
+from perfdash.vocab import MONEY_METRICS
 
 ALL_PLATFORMS = "all"  # the platform_key of a series summed over platforms
 
@@ -87,16 +89,32 @@ def summary(
     platforms: Sequence[str],
     period: metrics.Period,
     previous: metrics.Period | None,
+    country: str | None = None,
 ) -> Summary:
-    """Every metric's KPI over the releases (None: the catalog) and platforms (empty: all)."""
-    where = dict(platforms=list(platforms) or None)
+    """Every metric's KPI over the releases (None: the catalog) and platforms (empty: all),
+    in one ``country`` or all territories (``store.territories``); money has a KPI per
+    currency (``Kpi.currency``), never one summed across currencies."""
+    where = dict(platforms=list(platforms) or None, country=country)
     ids = None if release_ids is None else list(release_ids)
     current = store.period_gains(conn, ids, start=period.start, end=period.read_end, **where)
     before = None
     if previous is not None:
         before = store.period_gains(conn, ids, start=previous.start, end=previous.read_end, **where)
     overrides = kinds(conn)
-    return Summary(metrics.period_kpis(current, before, overrides), current, before, overrides)
+    found = metrics.period_kpis(current, before, overrides)
+    for money in MONEY_METRICS:
+        for currency in store.view_currencies(conn, ids, money):
+            each = dict(where, metric_types=[money], currency=currency)
+            now = store.period_gains(conn, ids, start=period.start, end=period.read_end, **each)
+            then = None
+            if previous is not None:
+                then = store.period_gains(
+                    conn, ids, start=previous.start, end=previous.read_end, **each
+                )
+            found += [
+                replace(k, currency=currency) for k in metrics.period_kpis(now, then, overrides)
+            ]
+    return Summary(found, current, before, overrides)
 
 
 def line(
@@ -108,13 +126,21 @@ def line(
     granularity: str,
     tz: str,
     previous: metrics.Period | None = None,
+    country: str | None = None,
+    currency: str | None = None,
 ) -> Line:
     """The metric's buckets (local to ``tz``), totals/gains, corrections and completeness, and
-    with ``previous`` the previous period's line shifted onto this one."""
-    series, gains, drops = _line(conn, release_ids, metric, platforms, period, granularity, tz)
+    with ``previous`` the previous period's line shifted onto this one; in one ``country`` or
+    all territories, money in one ``currency``."""
+    place = dict(country=country, currency=currency)
+    series, gains, drops = _line(
+        conn, release_ids, metric, platforms, period, granularity, tz, **place
+    )
     before = None
     if previous is not None and not series.empty:
-        _, before, _ = _line(conn, release_ids, metric, platforms, previous, granularity, tz)
+        _, before, _ = _line(
+            conn, release_ids, metric, platforms, previous, granularity, tz, **place
+        )
         shift = pd.Timedelta(days=round((period.start - previous.start).total_seconds() / 86400))
         before = before.assign(bucket=before["bucket"] + shift)
     return Line(series, gains, drops, before)
@@ -128,8 +154,12 @@ def _line(
     period: metrics.Period,
     granularity: str,
     tz: str,
+    country: str | None = None,
+    currency: str | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    where = dict(metric_types=[metric], platforms=list(platforms) or None)
+    where = dict(
+        metric_types=[metric], platforms=list(platforms) or None, country=country, currency=currency
+    )
     bucket = dict(start=period.start, end=period.read_end, bucket=granularity, tz=tz)
     series = store.release_series(conn, release_ids, **bucket, **where)
     baseline = (
@@ -180,13 +210,22 @@ def leaderboard(
     platforms: Sequence[str] = (),
     limit: int = 10,
     archived: bool = False,
+    country: str | None = None,
+    currency: str | None = None,
 ) -> tuple[pd.DataFrame, dict[int, float]]:
     """The top releases in the period on the chosen platforms, and the same releases' numbers
     in the previous period: by gain for a counter or an audience (compared with the previous
     gain), by level for a score (best first; compared with the previous period's level).
     Archived releases only with ``archived``."""
     by = "gain" if not kind.is_score else ("level_asc" if kind.lower_is_better else "level")
-    where = dict(platforms=list(platforms) or None, by=by, limit=limit, archived=archived)
+    where = dict(
+        platforms=list(platforms) or None,
+        by=by,
+        limit=limit,
+        archived=archived,
+        country=country,
+        currency=currency,
+    )
     board = store.leaderboard(
         conn, kind.metric_type, start=period.start, end=period.read_end, **where
     )
@@ -213,12 +252,16 @@ def catalog_line(
     granularity: str,
     tz: str,
     platforms: Sequence[str] = (),
+    country: str | None = None,
+    currency: str | None = None,
 ) -> pd.DataFrame:
     """The whole catalog's gain of ``metric`` per platform and bucket: each release's gains
     (from its own baseline) added up per platform, with each bucket's completeness; the frame
     has ``time_series``' columns (``release_id`` 0 stands for the catalog).  Only for a
     counter or an audience: a score's levels do not add up (callers refuse one)."""
-    where = dict(metric_types=[metric], platforms=list(platforms) or None)
+    where = dict(
+        metric_types=[metric], platforms=list(platforms) or None, country=country, currency=currency
+    )
     bucket = dict(start=period.start, end=period.end, bucket=granularity, tz=tz)
     series = store.release_series(conn, None, **bucket, **where)
     if series.empty:
@@ -378,3 +421,63 @@ def artist_board(
             conn, None, start=previous.start, end=previous.read_end, **where
         )
     return metrics.artist_board(current, store.release_artists(conn), kind, before, limit)
+
+
+@dataclass(frozen=True)
+class Places:
+    """Where a metric was heard in the period: each country's per-country count (``top``:
+    country, name, alpha3, value, share; largest first) and whether any country reading
+    exists for the view at all (``any_country``: otherwise the page says what to import)."""
+
+    top: pd.DataFrame
+    any_country: bool
+
+
+def places(
+    conn: Connection,
+    release_ids: Sequence[int] | None,
+    metric: str,
+    platforms: Sequence[str],
+    period: metrics.Period,
+    currency: str | None = None,
+) -> Places:
+    """The top countries of ``metric`` over the releases (None: the catalog) in the period."""
+    ids = None if release_ids is None else list(release_ids)
+    top = store.top_countries(
+        conn,
+        ids,
+        metric,
+        start=period.start,
+        end=period.read_end,
+        platforms=list(platforms) or None,
+        currency=currency,
+    )
+    whole = sum(int(v) for v in top["value"]) if not top.empty else 0
+    top = top.assign(
+        name=[country_name(c) for c in top["country"]],
+        alpha3=[country_alpha3(c) for c in top["country"]],
+        share=[(int(v) / whole if whole else 0.0) for v in top["value"]],
+    )
+    return Places(top, store.has_country_readings(conn, ids))
+
+
+def stream_rates(
+    conn: Connection,
+    release_ids: Sequence[int] | None,
+    platforms: Sequence[str],
+    period: metrics.Period,
+    country: str | None = None,
+) -> dict[str, float | None]:
+    """Per currency: micro-units earned per stream where earnings and streams both exist
+    (``metrics.per_stream_rate``), in one country or all territories."""
+    ids = None if release_ids is None else list(release_ids)
+    where = dict(
+        start=period.start, end=period.read_end, platforms=list(platforms) or None, country=country
+    )
+    streams = store.period_gains(conn, ids, metric_types=["streams"], **where)
+    out: dict[str, float | None] = {}
+    for money in MONEY_METRICS:
+        for currency in store.view_currencies(conn, ids, money):
+            paid = store.period_gains(conn, ids, metric_types=[money], currency=currency, **where)
+            out[currency] = metrics.per_stream_rate(paid, streams)
+    return out

@@ -118,6 +118,7 @@ def test_kpis_match_the_dashboards_cards(world):
         "total": 12,
         "previous_gain": None,
         "change": -28,
+        "currency": None,
     }
     shown = _dashboard(world, "callbacks.summary", f"?release={a}&{VIEW}&metric=views")
     cards = {n["props"]["data-metric"]: n for n in _nodes(shown) if "data-metric" in n["props"]}

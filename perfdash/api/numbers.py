@@ -21,6 +21,7 @@ from flask import Response, jsonify, request
 
 from perfdash import metrics, readout, store
 from perfdash.api import http
+from perfdash.ingest import rules
 from perfdash.ingest.annotations import find_release
 
 DEFAULT_DAYS = "90d"
@@ -67,6 +68,27 @@ def _metric() -> str | None:
     if metric is not None and len(metric) > store.MAX_METRIC_TYPE:
         raise _bad("metric", f"longer than {store.MAX_METRIC_TYPE} characters")
     return metric or None
+
+
+def _country() -> str | None:
+    """``country``: one ISO 3166-1 alpha-2 code; absent or empty: all territories."""
+    code, error = rules.country_code(request.args.get("country"))
+    if error:
+        raise _bad("country", error)
+    return code or None
+
+
+def _currency(metric: str | None) -> str | None:
+    """``currency`` for money (``earnings``): an ISO 4217 code; money is never summed across
+    currencies, so a money metric needs one, and any other metric has none."""
+    code, error = rules.currency_code(request.args.get("currency"))
+    if error:
+        raise _bad("currency", error)
+    if rules.is_money(metric) and not code:
+        raise _bad("currency", rules.NEEDS_CURRENCY)
+    if code and not rules.is_money(metric):
+        raise _bad("currency", rules.NO_CURRENCY_HERE)
+    return code or None
 
 
 def _platforms() -> list[str]:
@@ -164,6 +186,7 @@ def kpi_out(kpi: metrics.Kpi) -> dict[str, Any]:
         "total": _number(kpi.total),
         "previous_gain": _number(kpi.previous_gain),
         "change": _number(kpi.change),
+        "currency": kpi.currency or None,
     }
 
 
@@ -172,12 +195,14 @@ def kpis() -> Response:
     http.require("viewer")
     tz = http.settings().tz
     period, previous = _window(tz)
+    country = _country()
     with store.transaction(http.engine()) as conn:
         releases = _releases(conn)
         ids = [r["id"] for r in releases] or None
-        numbers = readout.summary(conn, ids, _platforms(), period, previous)
+        numbers = readout.summary(conn, ids, _platforms(), period, previous, country=country)
     return jsonify(
         **_span(period, previous, tz),
+        country=country,
         releases=[r["release_id"] for r in releases],
         kpis=[kpi_out(k) for k in metrics.order_kpis(numbers.kpis)],
     )
@@ -193,6 +218,7 @@ def series() -> Response:
     mode = _choice("mode", MODES, "gain")
     period, _ = _window(tz)
     platforms = _platforms()
+    country = _country()
     with store.transaction(http.engine()) as conn:
         releases = _releases(conn)
         ids = [r["id"] for r in releases]
@@ -200,11 +226,14 @@ def series() -> Response:
         metric = _metric() or _default_metric(types)
         if metric is None:
             return jsonify(**_span(period, None, tz), series=[])
+        place = dict(country=country, currency=_currency(metric))
         kind = metrics.metric_kind(metric, readout.kinds(conn))
         if not releases:
-            gains = _catalog_gains(conn, kind, mode, period, granularity, tz, platforms)
+            gains = _catalog_gains(conn, kind, mode, period, granularity, tz, platforms, place)
         else:
-            gains = readout.line(conn, ids, metric, platforms, period, granularity, tz).gains
+            gains = readout.line(
+                conn, ids, metric, platforms, period, granularity, tz, **place
+            ).gains
     keys = {r["id"]: r["release_id"] for r in releases}
     out = []
     if not gains.empty:
@@ -236,11 +265,13 @@ def series() -> Response:
         kind=kind.kind,
         lower_is_better=kind.lower_is_better,
         catalog=not releases,
+        country=country,
+        currency=place["currency"],
         series=out,
     )
 
 
-def _catalog_gains(conn, kind, mode, period, granularity, tz, platforms):
+def _catalog_gains(conn, kind, mode, period, granularity, tz, platforms, place):
     """The catalog's gains per platform, as the overview's chart draws them; refused for a
     score (levels do not add up) and for running totals (the catalog keeps none)."""
     if kind.is_score:
@@ -252,7 +283,7 @@ def _catalog_gains(conn, kind, mode, period, granularity, tz, platforms):
         )
     if mode != "gain":
         raise _bad("mode", "the catalog's series are gains per bucket; name a release for totals")
-    return readout.catalog_line(conn, kind.metric_type, period, granularity, tz, platforms)
+    return readout.catalog_line(conn, kind.metric_type, period, granularity, tz, platforms, **place)
 
 
 def leaderboard() -> Response:
@@ -263,13 +294,23 @@ def leaderboard() -> Response:
     limit = http.int_arg("limit", 10, low=1, high=MAX_LEADERBOARD)
     archived = http.int_arg("archived", 0, low=0, high=1) == 1
     period, previous = _window(tz)
+    country = _country()
     with store.transaction(http.engine()) as conn:
         metric = _metric() or _default_metric(store.list_metric_types(conn))
         if metric is None:
             return jsonify(**_span(period, previous, tz), metric=None, rows=[])
+        currency = _currency(metric)
         kind = metrics.metric_kind(metric, readout.kinds(conn))
         board, before = readout.leaderboard(
-            conn, kind, period, previous, _platforms(), limit, archived=archived
+            conn,
+            kind,
+            period,
+            previous,
+            _platforms(),
+            limit,
+            archived=archived,
+            country=country,
+            currency=currency,
         )
     rows = []
     for r in board.itertuples():
@@ -291,6 +332,8 @@ def leaderboard() -> Response:
         metric=metric,
         kind=kind.kind,
         lower_is_better=kind.lower_is_better,
+        country=country,
+        currency=currency,
         rows=rows,
     )
 

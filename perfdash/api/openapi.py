@@ -318,6 +318,22 @@ def _number_paths() -> dict[str, Any]:
         "explode": True,
     }
     platform = {**release, "name": "platform", "description": "Repeat for several; none: all."}
+    country = _query(
+        "country",
+        "One country (ISO 3166-1 alpha-2, e.g. DE): its series only. Absent: all territories"
+        " (per release and platform the worldwide series, else the sum of its countries).",
+        maxLength=2,
+    )
+    currency = _query(
+        "currency",
+        "For money (earnings): the ISO 4217 code (e.g. USD); money is never summed across"
+        " currencies. Refused for any other metric.",
+        maxLength=3,
+    )
+    place = {
+        "country": {"type": "string", "nullable": True, "description": "null: all territories"},
+        "currency": {"type": "string", "nullable": True, "description": "money's currency"},
+    }
     days = [
         _query(
             "from",
@@ -350,6 +366,12 @@ def _number_paths() -> dict[str, Any]:
             "total": {**number, "description": "a score's level"},
             "previous_gain": number,
             "change": number,
+            "currency": {
+                "type": "string",
+                "nullable": True,
+                "description": "money: the ISO 4217 code of gain and total, in micro-units"
+                " (a millionth of the unit); one KPI per currency. null otherwise",
+            },
         },
     }
     point = {
@@ -396,6 +418,7 @@ def _number_paths() -> dict[str, Any]:
                             "type": "object",
                             "properties": {
                                 **span,
+                                "country": place["country"],
                                 "releases": {"type": "array", "items": {"type": "string"}},
                                 "kpis": {"type": "array", "items": kpi},
                             },
@@ -404,7 +427,7 @@ def _number_paths() -> dict[str, Any]:
                     **bad,
                     **unknown,
                 },
-                parameters=[release, platform, *days],
+                parameters=[release, platform, country, *days],
             )
         },
         "/series": {
@@ -427,6 +450,7 @@ def _number_paths() -> dict[str, Any]:
                                     "type": "boolean",
                                     "description": "No release named: the catalog's gains",
                                 },
+                                **place,
                                 "series": {"type": "array", "items": line},
                             },
                         },
@@ -438,6 +462,8 @@ def _number_paths() -> dict[str, Any]:
                     release,
                     _query("metric", "Default: views, else streams, else the first.", maxLength=50),
                     platform,
+                    country,
+                    currency,
                     *days,
                     _query("granularity", "Bucket size.", enum=["day", "week", "month"]),
                     _query("mode", "gain (default) or total.", enum=["gain", "total"]),
@@ -457,6 +483,7 @@ def _number_paths() -> dict[str, Any]:
                                 "metric": {"type": "string", "nullable": True},
                                 "kind": {"type": "string"},
                                 "lower_is_better": {"type": "boolean"},
+                                **place,
                                 "rows": {"type": "array", "items": row},
                             },
                         },
@@ -466,6 +493,8 @@ def _number_paths() -> dict[str, Any]:
                 parameters=[
                     _query("metric", "Default: views, else streams, else the first.", maxLength=50),
                     platform,
+                    country,
+                    currency,
                     *days,
                     {
                         "name": "limit",

@@ -147,6 +147,14 @@ def _metric() -> dict[str, Any]:
         "source": {"type": "string", "enum": list(SOURCES)},
         "source_url": _text_or_null(),
         "notes": _text_or_null(),
+        "country": {
+            "type": "string",
+            "description": "ISO 3166-1 alpha-2; empty: worldwide",
+        },
+        "currency": {
+            "type": "string",
+            "description": "money (earnings): ISO 4217, metric_value in micro-units; else empty",
+        },
         "metric_kind": {
             "type": "string",
             "enum": ["counter", "audience", "score"],
@@ -188,9 +196,32 @@ def _metric_record() -> dict[str, Any]:
             "default": "total",
             "description": "total = lifetime total at recorded_at; period = count for a period.",
         },
+        "country": {
+            "type": "string",
+            "maxLength": 2,
+            "example": "DE",
+            "description": "ISO 3166-1 alpha-2 (any case); empty or absent: worldwide.",
+        },
+        "currency": {
+            "type": "string",
+            "maxLength": 3,
+            "example": "USD",
+            "description": "Money (earnings) only, and required there: ISO 4217; metric_value"
+            " is then in micro-units (12.34 USD is 12340000).",
+        },
     }
     _nullable(
-        props, ("release_key", "release_id", "recorded_at", "source_url", "notes", "value_kind")
+        props,
+        (
+            "release_key",
+            "release_id",
+            "recorded_at",
+            "source_url",
+            "notes",
+            "value_kind",
+            "country",
+            "currency",
+        ),
     )
     return props
 

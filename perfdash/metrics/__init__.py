@@ -43,6 +43,7 @@ from perfdash.metrics.launches import (
     launch_days,
     median_launch_curve,
 )
+from perfdash.metrics.money import format_money, per_stream_rate
 from perfdash.metrics.periods import (
     PERIOD_PRESETS,
     Period,
@@ -123,6 +124,7 @@ __all__ = [
     "forecast",
     "format_gain",
     "format_level",
+    "format_money",
     "format_number",
     "freshness",
     "freshness_by_metric",
@@ -133,6 +135,7 @@ __all__ = [
     "metric_kind",
     "metric_kinds",
     "order_kpis",
+    "per_stream_rate",
     "period_between",
     "period_for",
     "period_kpis",

@@ -15,6 +15,7 @@ import pandas as pd
 
 from perfdash.exact import FLOAT_EXACT, exact_sum, format_count, int_column, whole
 from perfdash.metrics.kinds import MetricKind, Overrides, metric_kind
+from perfdash.metrics.money import format_money
 from perfdash.metrics.platforms import KNOWN_METRIC_TYPES
 
 BREAKDOWN_COLUMNS = ["platform_key", "gain", "total", "previous_gain", "previous_total"]
@@ -40,6 +41,8 @@ class Kpi:
     kind: str = "counter"
     lower_is_better: bool = False
     previous_total: float | None = None
+    # money: the ISO 4217 code its micro-units are in (one card per currency); '' otherwise
+    currency: str = ""
 
     @property
     def metric_kind(self) -> MetricKind:
@@ -186,6 +189,9 @@ def change_text(kpi: Kpi) -> str:
         return f"{step} since the previous period{word}"
     pct = kpi.change_pct
     pct_text = f" ({pct:+.1f}%)" if pct is not None else ""
+    if kpi.currency:
+        step = ("+" if kpi.change >= 0 else "") + format_money(int(kpi.change), kpi.currency)
+        return f"{step}{pct_text} vs previous period"
     return f"{format_gain(kpi.change)}{pct_text} vs previous period"
 
 

@@ -27,6 +27,7 @@ write ``store.x``; the modules are by noun:
     digests       digest subscriptions and each digest's claim, sent once across workers
     freshness     how recent each release's and metric's numbers are
     metric_kinds  the kinds editors gave metric types (counter, audience, score)
+    territories   which countries and currency a read counts; the top countries
     jobs          background jobs' rows and the uploads they import, any host's to read
 
 Rules kept here so nobody else has to remember them:
@@ -173,6 +174,12 @@ from perfdash.store.sessions import (
     session_user,
     sessions_by_user,
 )
+from perfdash.store.territories import (
+    TOP_COUNTRY_COLUMNS,
+    has_country_readings,
+    top_countries,
+    view_currencies,
+)
 from perfdash.store.users import (
     api_token_by_hash,
     count_users,
@@ -209,6 +216,7 @@ __all__ = [
     "RELEASE_FIELDS",
     "RISER_COLUMNS",
     "SERIES_COLUMNS",
+    "TOP_COUNTRY_COLUMNS",
     "UnknownReleaseError",
     "WriteResult",
     "add_digest_subscription",
@@ -253,6 +261,7 @@ __all__ = [
     "get_release",
     "get_release_by_key",
     "get_user",
+    "has_country_readings",
     "has_user_data",
     "insert_metrics",
     "iter_metrics_for_export",
@@ -305,6 +314,7 @@ __all__ = [
     "set_release_archived",
     "set_rollup_zones",
     "to_utc",
+    "top_countries",
     "total_drops",
     "totals_before",
     "transaction",
@@ -312,4 +322,5 @@ __all__ = [
     "update_release",
     "update_user",
     "upload_exists",
+    "view_currencies",
 ]

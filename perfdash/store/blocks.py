@@ -16,6 +16,7 @@ from sqlalchemy.engine import Connection, Engine
 from perfdash.schema import content_performance
 from perfdash.store.engine import _db_ts, _is_pg
 from perfdash.store.errors import InvalidValueError
+from perfdash.store.territories import _Territory, _territory_where
 
 BUCKETS = ("hour", "day", "week", "month")
 
@@ -39,9 +40,12 @@ def _filters(
     platforms: Sequence[str] | None,
     start: datetime | None,
     end: datetime | None,
+    territory: _Territory | None = None,
 ) -> list[sa.ColumnElement]:
+    """The view's filters; ``territory`` (aggregates) adds which countries and currency count,
+    without it (listings of readings) every reading of the view is listed."""
     c = content_performance.c
-    where: list[sa.ColumnElement] = []
+    where: list[sa.ColumnElement] = [] if territory is None else _territory_where(territory)
     if release_ids is not None:
         where.append(c.release_id.in_([int(r) for r in release_ids]))
     if metric_types:

@@ -14,6 +14,8 @@ from sqlalchemy.engine import Connection, Engine
 from perfdash.schema import content_performance
 from perfdash.store.blocks import _bucket_expr, _filters
 from perfdash.store.engine import _begin, _db_ts, _is_pg, _tuples
+from perfdash.store.territories import _WORLDWIDE_ONLY, _Territory, _territory_where
+from perfdash.vocab import NO_CURRENCY
 
 DROP_COLUMNS = [
     "release_id",
@@ -36,16 +38,23 @@ def total_drops(
     platforms: Sequence[str] | None = None,
     bucket: str = "day",
     tz: str = "UTC",
+    country: str | None = None,
+    currency: str | None = None,
 ) -> pd.DataFrame:
     """Readings in [start, end) where a lifetime total fell below the reading before it.
+
+    Lifetime totals count worldwide, or in the one ``country`` asked for (``store.territories``).
 
     A platform correction can hide inside a week or month bucket (the bucket's last total is
     still higher than the one before), so the chart marks these readings at their bucket
     instead of relying on bucket-to-bucket gains alone.  ``bucket`` is as in
     ``release_series``; the reading before may lie before ``start``.
     """
+    where_in = _Territory(country or None, currency or NO_CURRENCY)
     if _is_pg(bind) and start is not None:
-        inner = _readings_with_previous_pg(bind, release_ids, start, end, metric_types, platforms)
+        inner = _readings_with_previous_pg(
+            bind, release_ids, start, end, metric_types, platforms, where_in
+        )
         inner = select(
             *[inner.c[k] for k in ("release_id", "platform_key", "metric_type")],
             _bucket_expr(bind, bucket, tz, inner.c.recorded_at).label("bucket"),
@@ -54,7 +63,9 @@ def total_drops(
             inner.c.previous_value,
         ).subquery("readings")
     else:
-        inner = _readings_with_previous(bind, release_ids, end, metric_types, platforms, bucket, tz)
+        inner = _readings_with_previous(
+            bind, release_ids, end, metric_types, platforms, bucket, tz, where_in
+        )
     r = inner.c
     where = [r.previous_value.is_not(None), r.metric_value < r.previous_value]
     if start is not None:
@@ -81,6 +92,7 @@ def _readings_with_previous_pg(
     end: datetime,
     metric_types: Sequence[str] | None,
     platforms: Sequence[str] | None,
+    territory: _Territory = _WORLDWIDE_ONLY,
 ) -> sa.Subquery:
     """The period's total readings with the reading before each (same as the window over all
     history, which sorted a heavy release's whole year): ``lag`` within the period, and for a
@@ -102,7 +114,7 @@ def _readings_with_previous_pg(
         )
         .where(
             c.value_kind == "total",
-            *_filters(bind, release_ids, metric_types, platforms, start, end),
+            *_filters(bind, release_ids, metric_types, platforms, start, end, territory),
         )
         .subquery("period_readings")
     )
@@ -115,6 +127,7 @@ def _readings_with_previous_pg(
             func.lower(b.c.platform) == p.platform_key,
             b.c.metric_type == p.metric_type,
             b.c.value_kind == "total",
+            *_territory_where(territory, b.c),
             b.c.recorded_at < _db_ts(bind, start),
         )
         .order_by(b.c.recorded_at.desc(), b.c.id.desc())
@@ -139,6 +152,7 @@ def _readings_with_previous(
     platforms: Sequence[str] | None,
     bucket: str,
     tz: str,
+    territory: _Territory = _WORLDWIDE_ONLY,
 ) -> sa.Subquery:
     c = content_performance.c
     pkey = func.lower(c.platform)
@@ -156,7 +170,7 @@ def _readings_with_previous(
         )
         .where(
             c.value_kind == "total",
-            *_filters(bind, release_ids, metric_types, platforms, None, end),
+            *_filters(bind, release_ids, metric_types, platforms, None, end, territory),
         )
         .subquery("readings")
     )

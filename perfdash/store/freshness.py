@@ -106,7 +106,12 @@ def metric_freshness(
                 _pd.metric_type,
                 _newest(_pd.last_id, _pd.last_at, _pd.last_id).label("newest_id"),
             )
-            .where(*_rollup_where(_RollupShape(True, False, bool(platforms), False, False)))
+            .where(
+                *_rollup_where(
+                    _RollupShape(True, False, bool(platforms), False, False),
+                    every_territory=True,
+                )
+            )
             .group_by(_pd.release_id, _pd.metric_type)
             .subquery("newest")
         )

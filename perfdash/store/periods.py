@@ -25,6 +25,7 @@ from perfdash.store.blocks import _filters, _gains_from_grouped, _grouped_from_j
 from perfdash.store.engine import _begin, _db_ts, _is_pg, _one_transaction, _tuples
 from perfdash.store.rollup import rollup_zone_for
 from perfdash.store.rollup_reads import _period_gains_rollup, _rollup_query
+from perfdash.store.territories import _WORLDWIDE_ONLY, _Territory, _territory
 
 PERIOD_GAIN_COLUMNS = [
     "release_id",
@@ -48,14 +49,22 @@ def period_gains(
     start: datetime | None = None,
     metric_types: Sequence[str] | None = None,
     platforms: Sequence[str] | None = None,
+    country: str | None = None,
+    currency: str | None = None,
 ) -> pd.DataFrame:
     """Gain in [start, end), total at the end and corrections per (release, platform, metric).
+
+    ``country``: that country's series only; None: all territories by the rule of
+    ``store.territories``.  ``currency``: the money of that currency (none: no money).
 
     The one query behind the KPI cards, the per-platform bars and the platform share (see
     ``_period_aggregates`` for the rules).  ``release_ids=None`` means the whole catalog.
     A series with readings only before the period has gain 0 and its last total.
     """
-    sub, params = _period_aggregates(bind, release_ids, start, end, metric_types, platforms)
+    territory = _territory(bind, country, currency, release_ids, metric_types, platforms)
+    sub, params = _period_aggregates(
+        bind, release_ids, start, end, metric_types, platforms, territory=territory
+    )
     # a rollup subquery is built once per shape: so is the statement around it
     stmt = (_period_gains_select_cached if params else _period_gains_select)(sub)
     with _begin(bind) as conn:
@@ -75,6 +84,9 @@ def _period_gains_select(sub: sa.Subquery) -> sa.Select:
         sub.c.release_id, sub.c.platform_key, sub.c.metric_type
     )
 
+
+# a series: its readings are counted apart from every other's (see store.territories)
+_KEYS = ("release_id", "platform_key", "metric_type", "value_kind", "country", "currency")
 
 _period_gains_select_cached = functools.lru_cache(maxsize=128)(_period_gains_select)
 
@@ -101,6 +113,8 @@ def leaderboard(
     limit: int | None = 10,
     by: str = "gain",
     archived: bool = False,
+    country: str | None = None,
+    currency: str | None = None,
 ) -> pd.DataFrame:
     """The releases that gained most of ``metric_type`` in [start, end), summed over platforms.
     ``limit`` is 1 to 500 rows, or None for every release with a reading in the period.
@@ -116,8 +130,16 @@ def leaderboard(
     """
     if by not in LEADERBOARD_ORDERS:
         raise ValueError(f"unknown leaderboard order {by!r}")
+    territory = _territory(bind, country, currency, release_ids, [metric_type], platforms)
     sub, params = _period_aggregates(
-        bind, release_ids, start, end, [metric_type], platforms, active_only=True
+        bind,
+        release_ids,
+        start,
+        end,
+        [metric_type],
+        platforms,
+        active_only=True,
+        territory=territory,
     )
     limit = None if limit is None else max(1, min(int(limit), 500))
     if by != "gain":
@@ -264,6 +286,7 @@ def _period_aggregates(
     metric_types: Sequence[str] | None,
     platforms: Sequence[str] | None,
     active_only: bool = False,
+    territory: _Territory = _WORLDWIDE_ONLY,
 ) -> tuple[sa.Subquery, dict[str, Any]]:
     """Per (release, platform, metric): what a period [start, end) added and where it ended,
     as a subquery and the parameters to execute it with.
@@ -282,7 +305,9 @@ def _period_aggregates(
     """
     zone = rollup_zone_for(bind, start, end)
     if zone:  # same columns and values from one row per series and day
-        shape, params = _rollup_query(zone, release_ids, metric_types, platforms, start, end)
+        shape, params = _rollup_query(
+            zone, release_ids, metric_types, platforms, start, end, territory
+        )
         return _period_gains_rollup(shape, active_only), params
     c = content_performance.c
     pkey = func.lower(c.platform)
@@ -290,7 +315,7 @@ def _period_aggregates(
         in_period: sa.ColumnElement = sa.literal_column("1")
     else:
         in_period = sa.case((c.recorded_at >= _db_ts(bind, start), 1), else_=0)
-    series = [c.release_id, pkey, c.metric_type, c.value_kind]
+    series = [c.release_id, pkey, c.metric_type, c.value_kind, c.country, c.currency]
     inner = (
         select(
             c.release_id,
@@ -310,7 +335,7 @@ def _period_aggregates(
             .over(partition_by=series, order_by=[c.recorded_at, c.id])
             .label("prev"),
         )
-        .where(*_filters(bind, release_ids, metric_types, platforms, None, end))
+        .where(*_filters(bind, release_ids, metric_types, platforms, None, end, territory))
         .subquery("readings")
     )
     r = inner.c
@@ -348,7 +373,9 @@ def _period_aggregates(
         .subquery("grouped")
     )
     if _is_pg(bind):  # same columns and values without sorting all history
-        grouped = _period_grouped_pg(bind, release_ids, start, end, metric_types, platforms)
+        grouped = _period_grouped_pg(
+            bind, release_ids, start, end, metric_types, platforms, territory
+        )
     return _gains_from_grouped(grouped), {}
 
 
@@ -359,6 +386,7 @@ def _period_grouped_pg(
     end: datetime,
     metric_types: Sequence[str] | None,
     platforms: Sequence[str] | None,
+    territory: _Territory = _WORLDWIDE_ONLY,
 ) -> sa.Subquery:
     """The ``grouped`` step of ``_period_aggregates`` (same columns, same values) in two parts.
 
@@ -369,13 +397,15 @@ def _period_grouped_pg(
     """
     c = content_performance.c
     pkey = func.lower(c.platform)
-    series = [c.release_id, pkey, c.metric_type, c.value_kind]
+    series = [c.release_id, pkey, c.metric_type, c.value_kind, c.country, c.currency]
     readings = (
         select(
             c.release_id,
             pkey.label("platform_key"),
             c.metric_type,
             c.value_kind,
+            c.country,
+            c.currency,
             c.metric_value,
             c.recorded_at,
             c.id,
@@ -383,11 +413,11 @@ def _period_grouped_pg(
             .over(partition_by=series, order_by=[c.recorded_at, c.id])
             .label("prev"),
         )
-        .where(*_filters(bind, release_ids, metric_types, platforms, start, end))
+        .where(*_filters(bind, release_ids, metric_types, platforms, start, end, territory))
         .subquery("readings_in")
     )
     r = readings.c
-    keys_in = [r.release_id, r.platform_key, r.metric_type, r.value_kind]
+    keys_in = [r.release_id, r.platform_key, r.metric_type, r.value_kind, r.country, r.currency]
     dropped = sa.case((sa.and_(r.prev.is_not(None), r.metric_value < r.prev), 1), else_=0)
     inside = (
         select(
@@ -405,7 +435,7 @@ def _period_grouped_pg(
     i = inside.c
     if start is None:
         joined = select(
-            *[i[k] for k in ("release_id", "platform_key", "metric_type", "value_kind")],
+            *[i[k] for k in _KEYS],
             i.latest,
             i.first,
             i.s_in,
@@ -422,15 +452,17 @@ def _period_grouped_pg(
                 pkey.label("platform_key"),
                 c.metric_type,
                 c.value_kind,
+                c.country,
+                c.currency,
                 _newest(c.metric_value).label("h_last"),
                 func.sum(c.metric_value).label("s_before"),
             )
-            .where(*_filters(bind, release_ids, metric_types, platforms, None, start))
+            .where(*_filters(bind, release_ids, metric_types, platforms, None, start, territory))
             .group_by(*series)
             .subquery("history")
         )
         h = before.c
-        names = ("release_id", "platform_key", "metric_type", "value_kind")
+        names = _KEYS
         joined = (
             select(
                 *[func.coalesce(i[k], h[k]).label(k) for k in names],

@@ -21,10 +21,13 @@ from perfdash.schema import approved_releases, performance_daily
 from perfdash.store.blocks import BUCKETS, _gains_from_grouped, _grouped_from_joined, _newest
 from perfdash.store.errors import InvalidValueError
 from perfdash.store.rollup import _local_midnight_day
+from perfdash.store.territories import _WORLDWIDE_ONLY, _Territory
+from perfdash.vocab import WORLDWIDE
 
 _pd = performance_daily.c
 
-_SERIES_KEY = ("release_id", "platform_key", "metric_type", "value_kind")
+# a series: its days are counted apart from every other's (see store.territories)
+_SERIES_KEY = ("release_id", "platform_key", "metric_type", "value_kind", "country", "currency")
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,8 @@ class _RollupShape:
     platforms: bool
     first_day: bool
     end_day: bool
+    country: bool = False  # one country (else all territories)
+    scope: bool = False  # all territories, with per-country series to count
 
 
 def _rollup_query(
@@ -47,10 +52,20 @@ def _rollup_query(
     platforms: Sequence[str] | None,
     start: datetime | None,
     end: datetime | None,
+    territory: _Territory = _WORLDWIDE_ONLY,
 ) -> tuple[_RollupShape, dict[str, Any]]:
     first_day = None if start is None else _local_midnight_day(start, zone)
     end_day = None if end is None else _local_midnight_day(end, zone)
-    params: dict[str, Any] = {"zone": zone, "first_day": first_day, "end_day": end_day}
+    params: dict[str, Any] = {
+        "zone": zone,
+        "first_day": first_day,
+        "end_day": end_day,
+        "currency": territory.currency,
+    }
+    if territory.country is not None:
+        params["country"] = territory.country
+    elif territory.scope:
+        params["scope"] = list(territory.scope)
     if release_ids is not None:
         params["release_ids"] = [int(r) for r in release_ids]
     if metric_types:
@@ -63,15 +78,41 @@ def _rollup_query(
         bool(platforms),
         first_day is not None,
         end_day is not None,
+        territory.country is not None,
+        territory.country is None and bool(territory.scope),
     )
     return shape, params
 
 
+def _rollup_territory(shape: _RollupShape, table: Any) -> list[sa.ColumnElement]:
+    """``store.territories._territory_where`` on rollup rows, with the values as parameters."""
+    where = [table.currency == sa.bindparam("currency")]
+    if shape.country:
+        where.append(table.country == sa.bindparam("country"))
+    elif shape.scope:
+        scoped = sa.tuple_(table.release_id, table.platform_key, table.metric_type).in_(
+            sa.bindparam("scope", expanding=True)
+        )
+        where.append(
+            sa.or_(table.country == WORLDWIDE, sa.and_(table.value_kind == "period", scoped))
+        )
+    else:
+        where.append(table.country == WORLDWIDE)
+    return where
+
+
 def _rollup_where(
-    shape: _RollupShape, *, until_first_day: bool = False, table: Any = _pd
+    shape: _RollupShape,
+    *,
+    until_first_day: bool = False,
+    table: Any = _pd,
+    every_territory: bool = False,
 ) -> list[sa.ColumnElement]:
-    """The shape's filters; ``until_first_day``: the history before the period instead."""
+    """The shape's filters; ``until_first_day``: the history before the period instead;
+    ``every_territory``: rows of every country and currency (how fresh the numbers are)."""
     where: list[sa.ColumnElement] = [table.tz == sa.bindparam("zone")]
+    if not every_territory:
+        where += _rollup_territory(shape, table)
     if shape.releases:
         where.append(table.release_id.in_(sa.bindparam("release_ids", expanding=True)))
     if shape.metrics:
@@ -96,7 +137,7 @@ def _rollup_series(shape: _RollupShape, *, total_only: bool = False) -> sa.CTE:
     scan).  A heavy release has a few series but a row per series and day; reading its history
     only to find the newest day before a period took 3 ms of a 4 ms query.
     """
-    order = [_pd.platform_key, _pd.metric_type, _pd.value_kind]
+    order = [_pd.platform_key, _pd.metric_type, _pd.value_kind, _pd.country, _pd.currency]
     rel = approved_releases.alias("rel")
     first = (
         select(_pd.release_id, *order)
@@ -112,20 +153,20 @@ def _rollup_series(shape: _RollupShape, *, total_only: bool = False) -> sa.CTE:
         .cte("series", recursive=True)
     )
     d = performance_daily.alias("d")
+    rest = _SERIES_KEY[1:]
     after = (
-        select(d.c.release_id, d.c.platform_key, d.c.metric_type, d.c.value_kind)
+        select(*[d.c[k] for k in _SERIES_KEY])
         .where(
             d.c.tz == sa.bindparam("zone"),
             d.c.release_id == found.c.release_id,
-            sa.tuple_(d.c.platform_key, d.c.metric_type, d.c.value_kind)
-            > sa.tuple_(found.c.platform_key, found.c.metric_type, found.c.value_kind),
+            sa.tuple_(*[d.c[k] for k in rest]) > sa.tuple_(*[found.c[k] for k in rest]),
         )
-        .order_by(d.c.platform_key, d.c.metric_type, d.c.value_kind)
+        .order_by(*[d.c[k] for k in rest])
         .limit(1)
         .lateral("next_series")
     )
     found = found.union_all(select(*after.c).select_from(found.join(after, sa.true())))
-    where = []
+    where = _rollup_territory(shape, found.c)
     if total_only:
         where.append(found.c.value_kind == "total")
     if shape.metrics:

@@ -24,6 +24,7 @@ from perfdash.store.blocks import _bucket_expr, _filters, _newest
 from perfdash.store.engine import _begin, _is_pg, _one_transaction, _tuples
 from perfdash.store.rollup import rollup_zone_for
 from perfdash.store.rollup_reads import _release_series_rollup, _rollup_query, _totals_before_rollup
+from perfdash.store.territories import _WORLDWIDE_ONLY, _Territory, _territory
 
 SERIES_COLUMNS = [
     "release_id",
@@ -49,8 +50,13 @@ def release_series(
     end: datetime | None = None,
     bucket: str = "day",
     tz: str = "UTC",
+    country: str | None = None,
+    currency: str | None = None,
 ) -> pd.DataFrame:
     """One row per (release, platform, metric, kind, bucket), aggregated in SQL.
+
+    ``country`` and ``currency`` as in ``period_gains``: the countries of all territories
+    that count are per-period counts, summed in their bucket.
 
     ``last_value`` is the newest reading in the bucket (what a lifetime total was at the end of
     it), ``sum_value`` the sum of the readings (what per-period counts add up to).  ``bucket``
@@ -60,12 +66,18 @@ def release_series(
     b = _bucket_expr(bind, bucket, tz).label("bucket")
     pkey = func.lower(c.platform)
     part = [c.release_id, pkey, c.metric_type, c.value_kind, b]
+    territory = _territory(bind, country, currency, release_ids, metric_types, platforms)
     if bucket != "hour" and rollup_zone_for(bind, start, end, tz=tz):
-        shape, params = _rollup_query(tz, release_ids, metric_types, platforms, start, end)
+        shape, params = _rollup_query(
+            tz, release_ids, metric_types, platforms, start, end, territory
+        )
         return _series_frame(bind, _release_series_rollup(shape, bucket), params)
     if _is_pg(bind):
         return _series_frame(
-            bind, _release_series_pg(bind, part, release_ids, metric_types, platforms, start, end)
+            bind,
+            _release_series_pg(
+                bind, part, release_ids, metric_types, platforms, start, end, territory
+            ),
         )
     inner = (
         select(
@@ -82,7 +94,7 @@ def release_series(
             func.sum(c.metric_value).over(partition_by=part).label("sum_value"),
             func.count().over(partition_by=part).label("n_rows"),
         )
-        .where(*_filters(bind, release_ids, metric_types, platforms, start, end))
+        .where(*_filters(bind, release_ids, metric_types, platforms, start, end, territory))
         .subquery()
     )
     stmt = (
@@ -125,6 +137,7 @@ def _release_series_pg(
     platforms: Sequence[str] | None,
     start: datetime | None,
     end: datetime | None,
+    territory: _Territory = _WORLDWIDE_ONLY,
 ) -> sa.Select:
     """release_series on PostgreSQL: one GROUP BY over an index-only range scan of
     idx_performance_release_time (same rows and values as the window version)."""
@@ -142,7 +155,7 @@ def _release_series_pg(
             func.count().label("n_rows"),
             func.max(c.recorded_at).label("last_at"),
         )
-        .where(*_filters(bind, release_ids, metric_types, platforms, start, end))
+        .where(*_filters(bind, release_ids, metric_types, platforms, start, end, territory))
         .group_by(*part)
         .order_by(release_id, sa.literal_column("platform_key"), metric_type, b, value_kind)
     )
@@ -156,6 +169,8 @@ def totals_before(
     *,
     metric_types: Sequence[str] | None = None,
     platforms: Sequence[str] | None = None,
+    country: str | None = None,
+    currency: str | None = None,
 ) -> pd.DataFrame:
     """The last lifetime total before ``before`` per (release, platform, metric).
 
@@ -163,9 +178,12 @@ def totals_before(
     """
     c = content_performance.c
     pkey = func.lower(c.platform)
+    territory = _territory(bind, country, currency, release_ids, metric_types, platforms)
     zone = rollup_zone_for(bind, before)
     if zone:
-        shape, params = _rollup_query(zone, release_ids, metric_types, platforms, None, before)
+        shape, params = _rollup_query(
+            zone, release_ids, metric_types, platforms, None, before, territory
+        )
         return _baseline_frame(bind, _totals_before_rollup(shape), params)
     if _is_pg(bind):
         # One hash aggregate over the index-only scan instead of sorting all history.
@@ -179,7 +197,7 @@ def totals_before(
             )
             .where(
                 c.value_kind == "total",
-                *_filters(bind, release_ids, metric_types, platforms, None, before),
+                *_filters(bind, release_ids, metric_types, platforms, None, before, territory),
             )
             .group_by(c.release_id, pkey, c.metric_type)
             .order_by(c.release_id, sa.literal_column("platform_key"), c.metric_type)
@@ -201,7 +219,7 @@ def totals_before(
         )
         .where(
             c.value_kind == "total",
-            *_filters(bind, release_ids, metric_types, platforms, None, before),
+            *_filters(bind, release_ids, metric_types, platforms, None, before, territory),
         )
         .subquery()
     )

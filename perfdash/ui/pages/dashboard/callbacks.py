@@ -21,7 +21,7 @@ from perfdash import metrics, store
 from perfdash.ui import components, context
 from perfdash.ui.components import SYNC_URL, THEME_STORE, page_view
 from perfdash.ui.figures import charts
-from perfdash.ui.pages.dashboard import data, outlook, records, render
+from perfdash.ui.pages.dashboard import data, outlook, places, records, render
 from perfdash.ui.pages.dashboard.state import (
     DEFAULT_PERIOD,
     ViewState,
@@ -52,6 +52,7 @@ CONTROLS = [
     Input("dash-lb-metric", "value"),
     Input("dash-archived", "value"),
     Input("dash-forecast", "value"),
+    Input("dash-country", "value"),
 ]
 
 
@@ -60,6 +61,7 @@ def register(app: Dash) -> None:
     _register_controls(app)
     _register_release_view(app)
     records.register(app)
+    places.register(app)
     _register_leaderboard(app)
     annotations.register(app, releases="dash-release", chart="dash-series")
 
@@ -202,6 +204,7 @@ def _register_release_view(app: Dash) -> None:
             platforms = list(state.platforms) or None
             fresh = freshness.by_metric(conn, state.releases, platforms, tz) if kpis else {}
             names = data.names(conn, state.releases) if len(state.releases) > 1 else {}
+            rates = data.stream_rates(conn, state, period) if _money(kpis) else {}
         kind = metrics.metric_kind(state.metric or "", numbers.overrides)
         if names:  # several releases: each on its own, never summed
             split = numbers.breakdown_by_release(kind.metric_type)
@@ -212,7 +215,7 @@ def _register_release_view(app: Dash) -> None:
             )
         breakdown = numbers.breakdown(kind.metric_type)
         return (
-            render.kpi_section(kpis, previous is not None, fresh),
+            render.kpi_section(kpis, previous is not None, fresh, rates),
             charts.platform_bars(breakdown, kind=kind, compare=state.compare, template=template),
             charts.platform_share(breakdown, kind=kind, template=template),
         )
@@ -260,6 +263,10 @@ def _register_release_view(app: Dash) -> None:
         return fig, [text, html.Div(ahead, id="dash-forecast-note")] if ahead else text
 
 
+def _money(kpis: list[metrics.Kpi]) -> bool:
+    return any(k.currency for k in kpis)
+
+
 def _series(
     line: data.Line,
     names: dict[int, str],
@@ -299,7 +306,13 @@ def _register_leaderboard(app: Dash) -> None:
         with store.transaction(context.read_engine()) as conn:
             kind = metrics.metric_kind(metric, data.kinds(conn))
             board, before = data.leaderboard(
-                conn, kind, period, previous, state.platforms, archived=state.archived
+                conn,
+                kind,
+                period,
+                previous,
+                state.platforms,
+                archived=state.archived,
+                country=state.country,
             )
         return render.leaderboard_view(
             board, before, state, kind, period, tz, data.LEADERBOARD_SIZE

@@ -83,7 +83,16 @@ def period_gains(
     conn: Connection, state: ViewState, period: metrics.Period, previous: metrics.Period | None
 ) -> readout.Summary:
     """Each metric's KPI over the view's releases and platforms, now and in the previous period."""
-    return readout.summary(conn, state.releases, state.platforms, period, previous)
+    return readout.summary(
+        conn, state.releases, state.platforms, period, previous, country=state.country
+    )
+
+
+def stream_rates(
+    conn: Connection, state: ViewState, period: metrics.Period
+) -> dict[str, float | None]:
+    """Per currency, the earnings per stream of the view (``readout.stream_rates``)."""
+    return readout.stream_rates(conn, state.releases, state.platforms, period, state.country)
 
 
 def line(
@@ -104,6 +113,7 @@ def line(
         state.granularity,
         tz,
         previous if state.compare else None,
+        country=state.country,
     )
 
 
@@ -142,8 +152,17 @@ def leaderboard(
     previous: metrics.Period | None,
     platforms: Sequence[str] = (),
     archived: bool = False,
+    country: str | None = None,
 ) -> tuple[pd.DataFrame, dict[int, float]]:
-    """The top releases (see ``readout.leaderboard``), ``LEADERBOARD_SIZE`` of them."""
+    """The top releases (see ``readout.leaderboard``), ``LEADERBOARD_SIZE`` of them, in one
+    country or all territories."""
     return readout.leaderboard(
-        conn, kind, period, previous, platforms, LEADERBOARD_SIZE, archived=archived
+        conn,
+        kind,
+        period,
+        previous,
+        platforms,
+        LEADERBOARD_SIZE,
+        archived=archived,
+        country=country,
     )

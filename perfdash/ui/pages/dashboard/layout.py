@@ -13,7 +13,7 @@ from dash import dcc, html
 from perfdash import store
 from perfdash.ui import context
 from perfdash.ui.components import page_view
-from perfdash.ui.pages.dashboard import data, records, render
+from perfdash.ui.pages.dashboard import data, places, records, render
 from perfdash.ui.pages.dashboard.data import Controls
 from perfdash.ui.pages.dashboard.state import (
     FORECASTS,
@@ -122,7 +122,7 @@ def _filters(state: ViewState, c: Controls, tz: str) -> html.Div:
     return html.Div(
         [
             dbc.Button(
-                "Filters: releases, metric, period ▾",
+                "Filters: releases, metric, country, period ▾",
                 id="dash-filters-toggle",
                 color="secondary",
                 outline=True,
@@ -162,16 +162,24 @@ def _pickers(state: ViewState, c: Controls) -> dbc.Row:
         multi=True,
         placeholder="All platforms",
     )
+    country = dcc.Dropdown(
+        id="dash-country",
+        options=places.country_options(),
+        value=state.country,
+        placeholder="All territories",
+        searchable=True,
+    )
     return dbc.Row(
         [
             _control(
                 "Releases (pick several to compare)",
                 html.Div([releases, archived]),
-                6,
+                5,
                 "dash-release",
             ),
-            _control("Metric", metric, 3, "dash-metric"),
+            _control("Metric", metric, 2, "dash-metric"),
             _control("Platforms (all when empty)", platforms, 3, "dash-platform"),
+            _control("Country", country, 2, "dash-country"),
         ],
         className="g-3",
     )
@@ -249,6 +257,7 @@ def _release_view(state: ViewState) -> html.Div:
                 ],
                 className="mb-3",
             ),
+            places.panel(),
             records.section(),
         ]
     )

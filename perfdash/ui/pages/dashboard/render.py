@@ -81,14 +81,18 @@ def no_match(state: ViewState, period: metrics.Period, tz: str) -> dbc.Alert:
 
 
 def kpi_section(
-    kpis: list[metrics.Kpi], has_previous: bool, freshness: dict[str, metrics.Freshness] | str
+    kpis: list[metrics.Kpi],
+    has_previous: bool,
+    freshness: dict[str, metrics.Freshness] | str,
+    rates: Mapping[str, float | None] | None = None,
 ) -> html.Div | None:
-    """The KPI cards, each stating how fresh its own numbers are (or the setting's error)."""
+    """The KPI cards, each stating how fresh its own numbers are (or the setting's error);
+    money cards (one per currency) with the per-stream rate where streams exist too."""
     if not kpis:
         return None
     return html.Div(
         [
-            kpi_cards(kpis, has_previous, freshness if isinstance(freshness, dict) else {}),
+            kpi_cards(kpis, has_previous, freshness if isinstance(freshness, dict) else {}, rates),
             html.Div(freshness, className="kpi-config-error small text-danger")
             if isinstance(freshness, str)
             else None,
@@ -100,21 +104,30 @@ def kpi_cards(
     kpis: list[metrics.Kpi],
     has_previous: bool,
     freshness: Mapping[str, metrics.Freshness] | None = None,
+    rates: Mapping[str, float | None] | None = None,
 ) -> html.Div:
-    """One card per metric: gain in the period, total at its end, change vs previous, and
+    """One card per metric (money: per currency): gain in the period, total at its end, change vs previous, and
     how fresh its own numbers are (newest reading, source, time zone; a stale badge when a
     release's newest number is older than its collection schedule allows)."""
     cards = []
     freshness = freshness or {}
     for kpi in kpis:
         change = metrics.change_text(kpi) if has_previous else "all time: nothing to compare"
+        label = kpi.metric_kind.label() + (f" ({kpi.currency})" if kpi.currency else "")
         body = [
-            html.Div(
-                kpi.metric_kind.label(), className="kpi-metric text-uppercase small text-muted"
-            ),
+            html.Div(label, className="kpi-metric text-uppercase small text-muted"),
             *_kpi_numbers(kpi),
             html.Div(change, className=f"kpi-change small {_change_colour(kpi, has_previous)}"),
         ]
+        rate = (rates or {}).get(kpi.currency) if kpi.currency else None
+        if rate is not None:
+            body.append(
+                html.Div(
+                    ["Per stream ", metrics.format_money(round(rate), kpi.currency, decimals=6)],
+                    className="kpi-rate small",
+                    title="Earnings / streams over the releases and platforms that have both",
+                )
+            )
         if kpi.corrections:
             body.append(
                 dbc.Badge(
@@ -142,6 +155,7 @@ def kpi_cards(
                 dbc.Card(dbc.CardBody(body), className="h-100"),
                 className="kpi",
                 **{"data-metric": kpi.metric_type},
+                **({"data-currency": kpi.currency} if kpi.currency else {}),
             )
         )
     return kpi_grid(cards)
@@ -208,6 +222,14 @@ def _kpi_numbers(kpi: metrics.Kpi) -> list:
             html.Div("level at the end of the period", className="small text-muted"),
         ]
     gained = "gained in the period" if kpi.kind == "counter" else "net change in the period"
+    if kpi.currency:  # money: in its currency, exact micro-units rounded to its minor units
+        gain = None if kpi.gain is None else metrics.format_money(kpi.gain, kpi.currency)
+        total = metrics.format_money(kpi.total, kpi.currency)
+        return [
+            html.H3(gain or "–", className="kpi-gain mb-0"),
+            html.Div("earned in the period", className="small text-muted"),
+            html.Div(["Total ", html.Span(total, className="kpi-total")], className="small"),
+        ]
     return [
         html.H3(metrics.format_gain(kpi.gain), className="kpi-gain mb-0"),
         html.Div(gained, className="small text-muted"),

@@ -1,7 +1,7 @@
 """The dashboard's view as a value: what the URL query says, what the controls say, and the
 periods they cover.
 
-The whole view (releases, period, filters, granularity, total/gain, tab) lives in the URL query
+The whole view (releases, period, filters, country, granularity, total/gain, tab) lives in the URL query
 string, so a link or a reload shows the same thing: ``parse_query`` reads it into a
 ``ViewState``, ``to_query`` writes it back.  Everything here is pure: no request, no database.
 """
@@ -15,6 +15,7 @@ from urllib.parse import parse_qs, urlencode
 from zoneinfo import ZoneInfo
 
 from perfdash import metrics
+from perfdash.ingest.rules import country_code
 from perfdash.ui.inputs import MAX_ID
 
 PERIODS = [
@@ -49,6 +50,7 @@ class ViewState:
     view: str = "release"
     leaderboard_metric: str | None = None
     forecast: int = 0  # days of forecast drawn dotted after today (FORECASTS)
+    country: str | None = None  # one ISO 3166-1 country; None: all territories
 
 
 def _date(text: str | None) -> date | None:
@@ -107,6 +109,7 @@ def parse_query(query: dict[str, list[str]]) -> ViewState:
         view=view if view in VIEWS else "release",
         leaderboard_metric=one("lbmetric") or None,
         forecast=_forecast(one("forecast")),
+        country=country_code(one("country"))[0] or None,
     )
 
 
@@ -148,6 +151,11 @@ def url_problems(query: dict[str, list[str]]) -> list[str]:
         text = one(key)
         if text is not None and text not in allowed:
             problems.append(f"{key} {text!r} is not one of {', '.join(allowed)}")
+    country = one("country")
+    if country is not None and country_code(country)[1]:
+        problems.append(
+            f"country {country[:20]!r} is not an ISO 3166-1 code; all territories are shown"
+        )
     if any(p.startswith(("period", "from", "to", "a custom")) for p in problems):
         problems.append(f"the period shown is the default, {default}")
     return problems
@@ -197,6 +205,8 @@ def to_query(state: ViewState) -> str:
         pairs.append(("lbmetric", state.leaderboard_metric))
     if state.forecast:
         pairs.append(("forecast", str(state.forecast)))
+    if state.country:
+        pairs.append(("country", state.country))
     return "?" + urlencode(pairs)
 
 
@@ -220,6 +230,7 @@ def state_from_controls(
     lb_metric: str | None,
     archived: bool | None = False,
     forecast: Any = 0,
+    country: str | None = None,
 ) -> ViewState:
     """The controls' values as a ViewState (what the callbacks receive, normalised)."""
     if isinstance(releases, int | str):
@@ -238,6 +249,7 @@ def state_from_controls(
         leaderboard_metric=lb_metric,
         archived=bool(archived),
         forecast=_forecast(forecast),
+        country=country_code(country)[0] or None,
     )
 
 
@@ -253,6 +265,7 @@ def release_link(state: ViewState, release_id: int) -> str:
             granularity=state.granularity,
             mode=state.mode,
             leaderboard_metric=state.leaderboard_metric,
+            country=state.country,
         )
     )
 

@@ -1,0 +1,143 @@
+"""Where the view's metric was heard: a world map and the top countries of the releases (none
+picked: the whole catalog) in the period, with their own callback.
+
+Only per-country readings have a country: the countries add up what statements and exports
+gave per country, never a worldwide number (docs/numbers.md "Territories").  Without any
+per-country reading the panel says what to import.
+"""
+
+from __future__ import annotations
+
+import dash_bootstrap_components as dbc
+from dash import Dash, Input, Output, dcc, get_asset_url, html, no_update
+
+from perfdash import metrics, readout, store
+from perfdash.countries import COUNTRIES
+from perfdash.ingest.rules import is_money
+from perfdash.ui import context
+from perfdash.ui.components import THEME_STORE
+from perfdash.ui.figures import maps
+from perfdash.ui.pages.dashboard.state import view_of, window
+
+TOP_SHOWN = 15
+
+
+def country_options() -> list[dict[str, str]]:
+    """Every country for the filter, by name, with its code (typing either finds it)."""
+    return [
+        {"label": f"{name} ({code})", "value": code}
+        for code, (_, name) in sorted(COUNTRIES.items(), key=lambda item: item[1][1])
+    ]
+
+
+def panel() -> dbc.Card:
+    graph = dcc.Graph(
+        id="places-map",
+        config={"displaylogo": False, "topojsonURL": get_asset_url(maps.TOPOJSON_ASSETS)},
+    )
+    return dbc.Card(
+        dbc.CardBody(
+            [
+                html.H5("Where it is heard", className="card-title"),
+                dbc.Row(
+                    [
+                        dbc.Col(dcc.Loading(graph), md=7),
+                        dbc.Col(dcc.Loading(html.Div(id="places-table")), md=5),
+                    ],
+                    className="g-3",
+                ),
+            ]
+        ),
+        className="mb-3",
+        id="places-panel",
+    )
+
+
+def register(app: Dash) -> None:
+    @app.callback(
+        Output("places-map", "figure"),
+        Output("places-table", "children"),
+        Input("dash-query", "data"),
+        Input(THEME_STORE, "data"),
+    )
+    def places_view(query, template):
+        state = view_of(query)
+        if state.view != "release":
+            return no_update, no_update
+        template = template or "plotly_white"
+        metric = state.metric or "streams"
+        period, _ = window(state, context.settings().tz)
+        ids = list(state.releases) or None
+        with store.transaction(context.read_engine()) as conn:
+            currencies = store.view_currencies(conn, ids, metric) if is_money(metric) else []
+            currency = currencies[0] if currencies else None
+            found = readout.places(conn, ids, metric, state.platforms, period, currency)
+        if not found.any_country:
+            return maps.world_map(found.top, metric, template=template), no_countries(ids)
+        return (
+            maps.world_map(found.top, metric, currency=currency, template=template),
+            top_table(found.top, metric, currency, state.country),
+        )
+
+
+def no_countries(release_ids: list[int] | None) -> dbc.Alert:
+    """The empty state: what to import to see countries."""
+    whose = "these releases" if release_ids else "the catalog"
+    return dbc.Alert(
+        [
+            html.Strong(f"No per-country numbers for {whose} yet. "),
+            "Import a distributor statement (DistroKid, TuneCore, CD Baby) or a CSV file with a ",
+            html.Code("country"),
+            " column (ISO codes such as US, DE, BR) on the ",
+            html.A("Data entry", href="/entry"),
+            " tab, and the map and the top countries show where the music is heard.",
+        ],
+        color="info",
+        id="places-empty",
+        className="mb-0",
+    )
+
+
+def top_table(top, metric: str, currency: str | None, chosen: str | None) -> html.Div | dbc.Alert:
+    """The top countries: rank, country, the exact value, its share of the countries."""
+    if top.empty:
+        return dbc.Alert(
+            f"No per-country {metric} in this period.", color="light", id="places-none"
+        )
+    rows = []
+    for rank, r in enumerate(top.head(TOP_SHOWN).itertuples(), start=1):
+        value = metrics.format_money(int(r.value), currency) if currency else f"{int(r.value):,}"
+        rows.append(
+            html.Tr(
+                [
+                    html.Td(rank),
+                    html.Td(f"{r.name} ({r.country})"),
+                    html.Td(value, className="text-end"),
+                    html.Td(f"{r.share:.1%}", className="text-end"),
+                ],
+                className="table-active" if r.country == chosen else None,
+            )
+        )
+    more = len(top) - TOP_SHOWN
+    note = (
+        f"Per-country {metric} only (a worldwide figure has no country)"
+        + (f"; {more} more countries" if more > 0 else "")
+        + (f"; in {currency}" if currency else "")
+        + "."
+    )
+    head = html.Thead(
+        html.Tr(
+            [
+                html.Th("#"),
+                html.Th("Country"),
+                html.Th(metric, className="text-end"),
+                html.Th("Share", className="text-end"),
+            ]
+        )
+    )
+    return html.Div(
+        [
+            dbc.Table([head, html.Tbody(rows)], size="sm", hover=True, id="places-top"),
+            html.Div(note, className="text-muted small"),
+        ]
+    )
