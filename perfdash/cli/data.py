@@ -23,18 +23,23 @@ from perfdash.cli.common import database_url_option, db_errors, engine_for, sett
 @click.option(
     "--create-missing",
     is_flag=True,
-    help="Create releases whose release_key is not in the database (in the same transaction).",
+    help="Create releases whose release_key is not in the database, or that no line of an "
+    "export matched (in the same transaction).",
 )
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @database_url_option
 def import_(
     file: str, dry_run: bool, create_missing: bool, quiet: bool, database_url: str | None
 ) -> None:
-    """Import metrics from a CSV file, all-or-nothing (columns as `perfdash export` writes).
+    """Import metrics from a CSV file, all-or-nothing (columns as `perfdash export` writes),
+    or an export of Spotify for Artists, Apple Music for Artists, YouTube Studio, DistroKid,
+    TuneCore or CD Baby, recognised from its header (--dry-run shows how each column maps).
 
     Columns: release_key (or release_id), platform, metric_type, metric_value, recorded_at,
     value_kind, source_url, notes.  Comma, semicolon or tab separated, UTF-8 with or without
     BOM; times without a zone are read in PERFDASH_TZ.  Importing a file again adds nothing.
+    An export's lines are matched to releases by ISRC, then UPC, then artist and title;
+    --create-missing creates the unmatched ones.
     """
     from perfdash import csvio
 
@@ -66,10 +71,22 @@ def import_(
             progress=progress,
             tz=settings.tz,
         )
+    exported = report.format_key != "perfdash"
+    if exported and not report.fatal:
+        click.echo(f"Recognised: {report.format_label}", err=not dry_run)
+        if dry_run:
+            for name, meaning in report.column_map:
+                click.echo(f"  {name} -> {meaning}")
     for line in report.problem_lines(limit=50):
         click.echo(line, err=True)
     if report.unknown_keys and not create_missing:
-        click.echo("Unknown release keys: " + ", ".join(report.unknown_keys[:50]), err=True)
+        what = (
+            "Unmatched releases (by ISRC, UPC, then artist and title)"
+            if exported
+            else ("Unknown release keys")
+        )
+        joined = ("; " if exported else ", ").join(report.unknown_keys[:50])
+        click.echo(f"{what}: {joined}", err=True)
     if report.created_keys:
         click.echo(f"Created {len(report.created_keys):,} release(s).")
     if not report.ok:

@@ -26,6 +26,7 @@ import pandas as pd
 from sqlalchemy.engine import Connection, Engine
 
 from perfdash import store
+from perfdash.csvio import formats, statements
 from perfdash.csvio.columns import EXPORT_COLUMNS
 from perfdash.csvio.reader import (
     Source,
@@ -59,14 +60,17 @@ def import_csv(
     tz: str = "UTC",
     now: datetime | None = None,
     chunksize: int = CHUNK_ROWS,
+    filename: str | None = None,
 ) -> ImportReport:
     """Check (``dry_run``) or import a CSV file of metrics, all-or-nothing.
 
     ``source`` is a path, the file's bytes or a binary file object.  File-level problems
     (encoding, header) come back as ``report.fatal``; row problems as ``report.problems`` with
     their file line.  ``progress(rows_done, rows_total)`` is called after every chunk.
+    ``filename`` names an upload (a Spotify for Artists song timeline names its song there).
     """
     fh, name, close = open_binary(source)
+    name = filename or name
     report = ImportReport(
         filename=os.path.basename(name), dry_run=dry_run, create_missing=create_missing
     )
@@ -103,22 +107,34 @@ def _run(
             "The file is empty; it needs a header line (" + ", ".join(EXPORT_COLUMNS[:8]) + ")"
         )
     names, report.delimiter = read_header(fh)
-    release_col, report.ignored_columns = check_columns(names)
+    fmt = formats.detect(names)
+    if fmt is None:
+        release_col, report.ignored_columns = check_columns(names, formats.known_labels())
+    else:
+        release_col = None
+        report.format_key, report.format_label = fmt.key, fmt.label
+        report.column_map = list(fmt.columns.items())
     total = max(newlines - 1, 0)
     if progress:
         progress(0, total)
+    now = now or datetime.now(UTC)
     checked = _checked_chunks(
         fh,
         report.delimiter,
         release_col,
         tz=tz,
-        now=now or datetime.now(UTC),
+        now=now,
         chunksize=chunk_rows(shape.size, newlines, chunksize),
         multiline=quotes,
+        fmt=fmt,
+        ctx=formats.Context(report.filename, _today(now, tz)),
     )
     try:
         with store.transaction(engine) as conn:
-            _stream(conn, checked, report, release_col, total=total, progress=progress)
+            if fmt is None:
+                _stream(conn, checked, report, release_col, total=total, progress=progress)
+            else:
+                _stream_export(conn, checked, report, total=total, progress=progress)
             if report.dry_run or not report.ok:
                 raise _Rollback
             report.committed = True
@@ -189,6 +205,35 @@ def _stream(
     report.releases = sorted(touched)[:MAX_LISTED_KEYS]
 
 
+def _stream_export(
+    conn: Connection,
+    checked: Iterator[tuple[pd.DataFrame | None, ImportReport]],
+    report: ImportReport,
+    *,
+    total: int,
+    progress: Progress | None,
+) -> None:
+    """An export's chunks: releases matched, counts of one key added up, written."""
+    state = statements.Statement()
+    for good, part in _prefetch(checked):
+        report.merge(part)
+        if good is None:
+            continue
+        if not report.preview:
+            report.preview = _preview(good)
+        statements.stream_chunk(conn, good, report, state)
+        if progress:
+            progress(min(report.rows, total) if total else report.rows, total)
+    statements.finish(conn, state, report)
+
+
+def _today(now: datetime, tz: str) -> str:
+    """The day a table of totals is read on, in the configured zone."""
+    from zoneinfo import ZoneInfo
+
+    return now.astimezone(ZoneInfo(tz)).strftime("%Y-%m-%d")
+
+
 def _resolve(conn: Connection, new: list[str], release_col: str, ids: dict[str, int]) -> None:
     """Add the ids of the chunk's release keys (or numbers) seen for the first time."""
     if not new:
@@ -209,6 +254,8 @@ def _checked_chunks(
     now: datetime,
     chunksize: int,
     multiline: bool,
+    fmt: formats.Format | None = None,
+    ctx: formats.Context | None = None,
 ) -> Iterator[tuple[pd.DataFrame | None, ImportReport]]:
     """Each chunk of the file parsed and checked: (good rows or None when the chunk is blank,
     a report of this chunk alone: its row count and problems, merged in order by the caller).
@@ -220,6 +267,8 @@ def _checked_chunks(
         if raw.empty:
             yield None, part
             continue
+        if fmt is not None:  # an export: its lines as readings, each with its file line
+            raw = fmt.translate(raw, ctx).reset_index(drop=True)
         yield validate(raw, release_col, tz=tz, now=now, report=part), part
 
 
@@ -280,7 +329,7 @@ def _preview(good: pd.DataFrame) -> list[dict[str, Any]]:
     return [
         {
             "line": int(r["__line"]),
-            "release": r["key"],
+            "release": r["key"] or r.get("release_title") or r.get("isrc") or "",
             "platform": r["platform"],
             "metric_type": r["metric_type"],
             "metric_value": int(r["metric_value"]),

@@ -145,7 +145,7 @@ def read_header(fh: IO[bytes]) -> tuple[list[str], str]:
     return [_column_name(n) for n in names], delimiter
 
 
-def check_columns(names: list[str]) -> tuple[str, list[str]]:
+def check_columns(names: list[str], known: str = "") -> tuple[str, list[str]]:
     """Which release column the file uses and which columns are ignored."""
     if not any(n for n in names):
         raise CsvImportError("Line 1 is empty: the file needs a header line")
@@ -160,6 +160,7 @@ def check_columns(names: list[str]) -> tuple[str, list[str]]:
         raise CsvImportError(
             f"Line 1 (the header) lacks column(s): {', '.join(missing)}. Expected: "
             + ", ".join(EXPORT_COLUMNS[:8])
+            + (f"; or the header of an export perfdash reads ({known})" if known else "")
         )
     known = set(REQUIRED_COLUMNS) | set(OPTIONAL_COLUMNS) | set(RELEASE_COLUMNS)
     known |= set(KIND_COLUMNS)  # the export's word on each metric's kind: read, not imported

@@ -44,6 +44,10 @@ class ImportReport:
     release_count: int = 0
     ignored_columns: list[str] = field(default_factory=list)
     preview: list[dict[str, Any]] = field(default_factory=list)
+    # the format recognised from the header and what each of its columns is read as
+    format_key: str = "perfdash"
+    format_label: str = "perfdash's own format"
+    column_map: list[tuple[str, str]] = field(default_factory=list)
     committed: bool = False
     fatal: str | None = None
 
@@ -75,7 +79,8 @@ class ImportReport:
             verb = "will be created" if self.create_missing else "are unknown"
             if self.committed and self.create_missing:
                 verb = "were created"
-            parts.append(f"{len(self.unknown_keys):,} release key(s) {verb}")
+            noun = "release key(s)" if self.format_key == "perfdash" else "unmatched release(s)"
+            parts.append(f"{len(self.unknown_keys):,} {noun} {verb}")
         if self.ignored_columns:
             parts.append(f"ignored column(s): {', '.join(self.ignored_columns)}")
         head = "; ".join(parts) + "."
@@ -84,7 +89,8 @@ class ImportReport:
             if self.problem_count:
                 why.append(f"{self.problem_count:,} problem(s)")
             if self.unknown_keys and not self.create_missing:
-                why.append(f"unknown release keys ({create_hint})")
+                what = "release keys" if self.format_key == "perfdash" else "unmatched releases"
+                why.append(f"unknown {what} ({create_hint})")
             return f"{head} Nothing was imported: {' and '.join(why)}."
         if self.dry_run:
             return f"{head} Dry run: nothing was written."

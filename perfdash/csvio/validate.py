@@ -59,7 +59,7 @@ class Problems:
 
 
 def validate(
-    chunk: pd.DataFrame, release_col: str, *, tz: str, now: datetime, report: ImportReport
+    chunk: pd.DataFrame, release_col: str | None, *, tz: str, now: datetime, report: ImportReport
 ) -> pd.DataFrame:
     """Parse and check one chunk; returns the good rows (problems go into ``report``).
 
@@ -69,7 +69,11 @@ def validate(
     """
     problems = Problems(report)
     lines = chunk["__line"]
-    key, bad = _release_column(chunk, release_col, problems)
+    if release_col is None:  # an export's lines: their releases are matched afterwards
+        key = pd.Series("", index=chunk.index, dtype=object)
+        bad = pd.Series(False, index=chunk.index)
+    else:
+        key, bad = _release_column(chunk, release_col, problems)
 
     texts = {}
     for name, label, limit in (("platform", "Platform", 100), ("metric_type", "Metric type", 50)):
@@ -125,7 +129,11 @@ def validate(
     )
     bad |= bad_money
     extras = {}
-    for extra, label in (("release_title", "Title"), ("artist_name", "Artist")):
+    for extra, label in (
+        ("release_title", "Title"),
+        ("artist_name", "Artist"),
+        ("youtube_video_id", "YouTube video id"),
+    ):
         if extra in chunk:
             extras[extra], bad_text = _text_column(
                 chunk, extra, limit=rules.MAX_NAME, label=label, problems=problems

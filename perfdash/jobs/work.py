@@ -42,6 +42,7 @@ def run_import(ctx: JobContext, job: dict[str, Any], reporter: Reporter) -> Resu
         create_missing=bool(params.get("create_missing")),
         progress=lambda done, total: reporter.progress({"done": done, "total": total}),
         tz=params.get("tz") or ctx.settings.tz,
+        filename=upload["filename"] or None,
     )
     if upload["filename"]:
         report.filename = upload["filename"]

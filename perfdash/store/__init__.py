@@ -58,7 +58,7 @@ from perfdash.store.annotations import (
 )
 from perfdash.store.artists import artist_releases, list_artists, release_artists
 from perfdash.store.blocks import BUCKETS
-from perfdash.store.bulk import insert_metrics
+from perfdash.store.bulk import add_to_readings, insert_metrics
 from perfdash.store.codes import code_holder, release_ids_for_codes, release_names
 from perfdash.store.digests import (
     add_digest_subscription,
@@ -221,6 +221,7 @@ __all__ = [
     "WriteResult",
     "add_digest_subscription",
     "add_performance_metric",
+    "add_to_readings",
     "api_token_by_hash",
     "apply_schema",
     "artist_releases",

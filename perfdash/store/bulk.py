@@ -15,11 +15,12 @@ from typing import Any
 
 import pandas as pd
 import psycopg
+import sqlalchemy as sa
 from sqlalchemy.dialects import sqlite as sqlite_dialect
 from sqlalchemy.engine import Connection, Engine
 
 from perfdash.schema import MAX_METRIC_VALUE, content_performance
-from perfdash.store.engine import _begin, _is_pg
+from perfdash.store.engine import _begin, _db_ts, _is_pg
 from perfdash.store.errors import InvalidValueError, UnknownReleaseError, WriteResult
 from perfdash.store.releases import existing_release_ids
 from perfdash.vocab import READING_FIELDS, SOURCES, VALUE_KINDS
@@ -200,3 +201,42 @@ def _executemany_insert_sqlite(conn: Connection, frame: pd.DataFrame) -> int:
                     r[k] = None
         written += conn.execute(stmt, chunk).rowcount
     return written
+
+
+def add_to_readings(conn: Connection, frame: pd.DataFrame) -> int:
+    """Add each row's value to the stored reading with its natural key (release, platform
+    ignoring case, metric, time, kind, country, currency): the second part of a count an
+    import met in two places of one file (a statement's lines of one sale month).  Returns
+    the readings changed; the rollup's update trigger counts the change."""
+    if frame.empty:
+        return 0
+    frame = _normalise_frame(frame)
+    c = content_performance.c
+    stmt = (
+        content_performance.update()
+        .where(
+            c.release_id == sa.bindparam("r"),
+            sa.func.lower(c.platform) == sa.func.lower(sa.bindparam("p")),
+            c.metric_type == sa.bindparam("m"),
+            c.recorded_at == sa.bindparam("t"),
+            c.value_kind == sa.bindparam("k"),
+            c.country == sa.bindparam("c"),
+            c.currency == sa.bindparam("cur"),
+            c.source != "legacy",
+        )
+        .values(metric_value=c.metric_value + sa.bindparam("v"))
+    )
+    rows = [
+        {
+            "r": int(row.release_id),
+            "p": row.platform,
+            "m": row.metric_type,
+            "t": _db_ts(conn, row.recorded_at.to_pydatetime()),
+            "k": row.value_kind,
+            "c": row.country,
+            "cur": row.currency,
+            "v": int(row.metric_value),
+        }
+        for row in frame.itertuples(index=False)
+    ]
+    return conn.execute(stmt, rows).rowcount

@@ -118,6 +118,8 @@ def preview(report: csvio.ImportReport) -> Any:
             id="entry-import-summary",
         )
     ]
+    if report.column_map:
+        parts.append(_format(report))
     if report.ignored_columns:
         parts.append(html.P(f"Ignored column(s): {', '.join(report.ignored_columns)}"))
     if report.preview:
@@ -137,8 +139,13 @@ def preview(report: csvio.ImportReport) -> Any:
         parts.append(
             dbc.Alert(
                 [
-                    html.Strong(f"{len(report.unknown_keys):,} unknown release key(s): "),
-                    ", ".join(report.unknown_keys),
+                    html.Strong(
+                        f"{len(report.unknown_keys):,} unknown release key(s): "
+                        if not report.column_map
+                        else f"{len(report.unknown_keys):,} release(s) no line matched "
+                        "(by ISRC, UPC, then artist and title): "
+                    ),
+                    "; ".join(report.unknown_keys),
                     html.Div(
                         "Import stays off until you tick “Create the unknown releases in the "
                         "same import” below, or add those releases first (Releases, above)."
@@ -149,6 +156,34 @@ def preview(report: csvio.ImportReport) -> Any:
             )
         )
     return html.Div(parts)
+
+
+def _format(report: csvio.ImportReport) -> html.Div:
+    """The export recognised from the header and what each of its columns is read as."""
+    return html.Div(
+        [
+            html.P(
+                [html.Strong("Recognised: "), report.format_label],
+                id="entry-import-format",
+                className="mb-1",
+            ),
+            dbc.Table(
+                [
+                    html.Thead(html.Tr([html.Th("Column in the file"), html.Th("Read as")])),
+                    html.Tbody(
+                        [
+                            html.Tr([html.Td(name), html.Td(meaning)])
+                            for name, meaning in report.column_map
+                        ]
+                    ),
+                ],
+                size="sm",
+                bordered=True,
+                id="entry-import-mapping",
+                className="mb-3",
+            ),
+        ]
+    )
 
 
 def _first_rows(rows: list[dict[str, Any]]) -> dbc.Table:
@@ -208,7 +243,9 @@ def register(app: Dash) -> None:
         if too_big:
             fatal = dbc.Alert(too_big, color="danger", id="entry-import-fatal")
             return fatal, None, True, "", None, 0
-        report = csvio.import_csv(context.engine(), data, dry_run=True, tz=context.settings().tz)
+        report = csvio.import_csv(
+            context.engine(), data, dry_run=True, tz=context.settings().tz, filename=filename
+        )
         report.filename = filename or report.filename
         can_import = report.fatal is None and report.problem_count == 0 and report.rows > 0
         if previous:  # the preview this one replaces was abandoned: its file goes
