@@ -84,6 +84,7 @@ for rule, view, methods in ROUTES:
     blueprint.add_url_rule(rule, view_func=view, methods=list(methods))
 
 blueprint.before_request(http.limit_body)
+blueprint.before_request(http.check_args)
 blueprint.register_error_handler(http.ApiError, http.api_error_response)
 blueprint.register_error_handler(store.DatabaseUnavailableError, http.db_down_response)
 blueprint.register_error_handler(store.PerformanceDbError, http.db_error_response)

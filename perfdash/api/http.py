@@ -146,6 +146,29 @@ def limit_body() -> Response | None:
     return None
 
 
+def check_args() -> None:
+    """Refuse a NUL (or a lone surrogate) in any query parameter or path part, naming it,
+    before a route reads it: PostgreSQL cannot compare text holding NUL and would refuse the
+    statement, SQLite would just find nothing; one answer on both, for every route."""
+    if not is_api_request():
+        return
+    named = [(f"query parameter {name!r}", value) for name, value in request.args.items(multi=True)]
+    named += [(f"path part {name!r}", v) for name, v in (request.view_args or {}).items()]
+    for where, value in named:
+        if isinstance(value, str) and (problem := _bad_arg(value)):
+            raise ApiError(400, f"The {where} {problem}; nothing was read")
+
+
+def _bad_arg(value: str) -> str | None:
+    if "\x00" in value:
+        return "holds a NUL character"
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return "holds a character that is not valid Unicode (a lone surrogate)"
+    return None
+
+
 # --------------------------------------------------------------------------- the app's state
 
 
