@@ -34,7 +34,7 @@ from flask import has_request_context
 from perfdash import auth
 from perfdash.ui import errors
 from perfdash.ui.components import PAGE_VIEW, THEME_STORE
-from perfdash.ui.pages import admin, alerts, artists, dashboard, entry, launches, overview
+from perfdash.ui.pages import admin, alerts, artists, dashboard, digests, entry, launches, overview
 
 Query = dict[str, list[str]]
 
@@ -68,6 +68,7 @@ PAGES = (
     Page("/alerts", "Alerts", alerts),
     Page("/launches", "Launches", launches),
     Page("/artists", "Artists", artists),
+    Page("/digests", "Digests", digests),
     Page("/admin", "Admin", admin, role="admin"),
 )
 HOME = PAGES[0]
