@@ -113,7 +113,9 @@ def test_map_top_countries_and_the_country_filter(places_app, start_app, dash_du
     # all territories: the worldwide 100, not 100 + 60 + 25 + 15
     wait_until(lambda: "100" in streams_gain(dash_duo), message="the worldwide KPI")
     assert "200" not in streams_gain(dash_duo)
-    if os.environ.get("PERFDASH_SCREENSHOTS"):
+    if os.environ.get("PERFDASH_SCREENSHOTS"):  # to look at: the panel in view
+        panel = dash_duo.find_element("#places-panel")
+        dash_duo.driver.execute_script(SCROLL, panel)
         dash_duo.driver.save_screenshot(os.environ["PERFDASH_SCREENSHOTS"] + "/places.png")
 
     element = dash_duo.find_element("#dash-country")
@@ -139,6 +141,7 @@ def test_map_top_countries_and_the_country_filter(places_app, start_app, dash_du
     empty = dash_duo.wait_for_element("#places-empty", timeout=TIMEOUT)
     assert "Import a distributor statement" in empty.text and "country" in empty.text
     if os.environ.get("PERFDASH_SCREENSHOTS"):
+        dash_duo.driver.execute_script(SCROLL, empty)
         dash_duo.driver.save_screenshot(os.environ["PERFDASH_SCREENSHOTS"] + "/places-390.png")
     assert dash_duo.get_logs() in ([], None) or all(
         "cdn.plot.ly" not in str(entry) for entry in dash_duo.get_logs()
