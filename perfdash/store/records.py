@@ -78,6 +78,8 @@ RECORD_COLUMNS = [
     "metric_type",
     "metric_value",
     "value_kind",
+    "country",
+    "currency",
     "source",
     "notes",
 ]
@@ -95,6 +97,8 @@ def _record_columns() -> dict[str, sa.ColumnElement]:
         "metric_type": c.metric_type,
         "metric_value": c.metric_value,
         "value_kind": c.value_kind,
+        "country": c.country,
+        "currency": c.currency,
         "source": c.source,
         "notes": c.notes,
     }

@@ -18,6 +18,13 @@ from perfdash.ui.figures.charts import empty_figure, plain
 TOPOJSON_ASSETS = "topojson/"
 
 
+def no_map(template: str = "plotly_white") -> go.Figure:
+    """The map's place while no reading has a country: small, the panel's alert explains."""
+    fig = empty_figure("No countries yet", template)
+    fig.update_layout(height=120)
+    return fig
+
+
 def world_map(
     top: pd.DataFrame, metric: str, *, currency: str | None = None, template: str = "plotly_white"
 ) -> go.Figure:

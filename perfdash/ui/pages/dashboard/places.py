@@ -72,8 +72,8 @@ def register(app: Dash) -> None:
             currencies = store.view_currencies(conn, ids, metric) if is_money(metric) else []
             currency = currencies[0] if currencies else None
             found = readout.places(conn, ids, metric, state.platforms, period, currency)
-        if not found.any_country:
-            return maps.world_map(found.top, metric, template=template), no_countries(ids)
+        if not found.any_country:  # no map to draw: the alert says what to import
+            return maps.no_map(template), no_countries(ids)
         return (
             maps.world_map(found.top, metric, currency=currency, template=template),
             top_table(found.top, metric, currency, state.country),

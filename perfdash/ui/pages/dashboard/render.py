@@ -22,6 +22,8 @@ TABLE_COLUMNS = [
     ("metric_type", "Metric"),
     ("metric_value", "Value"),
     ("value_kind", "Kind"),
+    ("country", "Country"),
+    ("currency", "Currency"),
     ("source", "Source"),
     ("notes", "Notes"),
 ]
