@@ -1,7 +1,7 @@
 """A realistic demo catalog, deterministic for a given seed and day.
 
 Thirty releases by four artists, a year of daily lifetime-total snapshots on six platforms with
-launch-then-decay growth, two viral spikes (``VIRAL``) and one platform correction where a
+launch-then-decay growth, prompts whose genre really moves a launch (``GENRES``), two viral spikes (``VIRAL``) and one platform correction where a
 YouTube view count drops (``CORRECTION``), so every chart and rule has something to show.
 Demo release keys start with ``demo-`` and rows carry ``source = 'demo'``, which is how
 ``perfdash demo`` tells them from real data.  The catalog is written like any other input:
@@ -66,6 +66,24 @@ PLATFORM_METRICS: dict[str, list[tuple[str, float]]] = {
 }
 VIRAL = {"demo-007": 200, "demo-019": 300}  # release key -> day index of the spike
 CORRECTION = ("demo-003", "YouTube", "views", 150)  # release, platform, metric, day index
+# The prompts' genre really moves a launch (lofi launches bigger, orchestral smaller), their
+# mood and video scene do not: the What works page has a true effect and a true null to show.
+GENRES = {"lofi": 2.2, "orchestral": 0.5, "synthwave": 1.0}  # genre -> launch multiplier
+MOODS = ["rainy", "sunny"]
+SCENES = ["neon city streets at night", "desert road at dusk"]
+
+
+def prompts(i: int) -> tuple[dict, float]:
+    """Release ``i``'s generation fields and its genre's launch multiplier."""
+    genre = list(GENRES)[i % len(GENRES)]
+    mood = MOODS[(i // 3) % 2]
+    fields = {
+        "track_prompt": f"{genre} track, {mood} mood, soft vocals",
+        "video_prompt": f"{SCENES[i % 2]}, slow camera",
+        "suno_clip_id": f"suno-demo-{i:04d}",
+        "luma_generation_id": f"luma-demo-{i:04d}" if i % 4 != 3 else "",
+    }
+    return fields, GENRES[genre]
 
 
 @dataclass(frozen=True)
@@ -89,6 +107,7 @@ def build(today: datetime | None = None, seed: int = 7) -> tuple[pd.DataFrame, p
         artist = ARTISTS[i % len(ARTISTS)]
         start_day = int(i * 10 + rng.integers(0, 5)) if i else 0
         approved = first_day + timedelta(days=start_day) - timedelta(hours=6)
+        generated, boost = prompts(i)
         releases.append(
             {
                 "release_id": key,
@@ -103,13 +122,14 @@ def build(today: datetime | None = None, seed: int = 7) -> tuple[pd.DataFrame, p
                 "lastfm_artist": artist,
                 "lastfm_track": title,
                 "deezer_track_id": str(3_135_556 + i),
+                **generated,
             }
         )
         days = 365 - start_day
         if days <= 0:
             continue
         t = np.arange(days)
-        popularity = rng.lognormal(mean=7.5, sigma=0.8)
+        popularity = rng.lognormal(mean=7.5, sigma=0.8) * boost
         # launch peak, decay to a long tail, weekly rhythm, noise
         base = popularity * (0.15 + np.exp(-t / rng.uniform(12, 40)))
         weekly = 1 + 0.12 * np.sin(2 * np.pi * (t + i) / 7)

@@ -481,3 +481,30 @@ def stream_rates(
             paid = store.period_gains(conn, ids, metric_types=[money], currency=currency, **where)
             out[currency] = metrics.per_stream_rate(paid, streams)
     return out
+
+
+@dataclass(frozen=True)
+class WhatWorks:
+    """The terms' effects on launches (``metrics.term_effects``), over how many releases, and
+    the catalog's median outcome they are read against."""
+
+    terms: pd.DataFrame
+    releases: int
+    median: float | None
+
+
+def what_works(
+    conn: Connection, metric: str, day: int, tz: str, *, today: date | None = None
+) -> WhatWorks:
+    """Which prompt terms and generation attributes go with launches above or below the
+    catalog's median: each release's ``metric`` total ``day`` days after its launch (summed
+    over platforms), for releases launched at least ``day`` days ago."""
+    today = today or datetime.now(ZoneInfo(tz)).date()
+    day0 = metrics.launch_days(store.launch_dates(conn), tz)
+    series = store.release_series(conn, None, metric_types=[metric], bucket="day", tz=tz)
+    combined = metrics.combine_platforms(metrics.totals_and_gains(series))
+    aligned = metrics.align_launches(combined, day0, horizon=day + 1)
+    outcomes = metrics.launch_outcomes(aligned, day0, day, pd.Timestamp(today))
+    terms = metrics.prompt_terms(store.release_prompts(conn))
+    median = float(outcomes.median()) if len(outcomes) else None
+    return WhatWorks(metrics.term_effects(terms, outcomes), len(outcomes), median)

@@ -26,6 +26,7 @@ from perfdash.api import (
     artists,
     forecast,
     http,
+    insights,
     jobs,
     numbers,
     openapi,
@@ -77,6 +78,7 @@ ROUTES = (
     (V1 + "/forecast", forecast.forecast, ("GET",)),
     (V1 + "/artists", artists.artists, ("GET",)),
     (V1 + "/artists/<path:name>", artists.artist_detail, ("GET",)),
+    (V1 + "/insights/prompts", insights.prompts, ("GET",)),
     (http.CATCH_ALL_RULE, not_found, ("GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")),
 )
 

@@ -1,5 +1,5 @@
-"""The OpenAPI paths of what perfdash learns from the numbers: forecasts (and, beside them,
-whatever reads the catalog rather than records it).  ``openapi.spec`` adds them; kept apart so
+"""The OpenAPI paths of what perfdash learns from the numbers: forecasts and what works in
+the prompts (whatever reads the catalog rather than records it).  ``openapi.spec`` adds them; kept apart so
 neither module grows past a screenful of scrolling."""
 
 from __future__ import annotations
@@ -101,4 +101,62 @@ def paths() -> dict[str, Any]:
         ],
     )
     get["responses"]["404"] = _error("No release with that key or id")
-    return {"/forecast": {"get": get}}
+    return {"/forecast": {"get": get}, "/insights/prompts": {"get": _prompts()}}
+
+
+def _prompts() -> dict[str, Any]:
+    term = {
+        "type": "object",
+        "properties": {
+            "term": {
+                "type": "string",
+                "description": "track: word, video: two words, or an attribute",
+            },
+            "n": {"type": "integer", "description": "releases with the term"},
+            "effect": {"type": "number", "description": "typical launch with vs without, minus 1"},
+            "ci_low": {"type": "number", "description": "95 % bootstrap interval, low edge"},
+            "ci_high": {"type": "number", "description": "95 % bootstrap interval, high edge"},
+            "above": {"type": "integer", "description": "of n, launched above the median"},
+            "also": {
+                "type": "array",
+                "items": {"type": "string"},
+                "description": "other terms on exactly the same releases",
+            },
+        },
+    }
+    answer = {
+        "type": "object",
+        "properties": {
+            "metric": {"type": "string", "nullable": True},
+            "day": {"type": "integer"},
+            "releases": {"type": "integer", "description": "releases with a launch outcome"},
+            "median": {"type": "number", "nullable": True},
+            "min_releases": {"type": "integer"},
+            "caveat": {"type": "string"},
+            "terms": {"type": "array", "items": term},
+        },
+    }
+    op = _read(
+        "Prompt terms and generation attributes against launches (association, not cause)",
+        {
+            "description": "Terms in at least min_releases releases, biggest effect first",
+            "content": {
+                "application/json": {"schema": answer},
+                "text/csv": {"schema": {"type": "string"}},
+            },
+        },
+        [
+            _param(
+                "metric",
+                "Default: views, else streams, else the first.",
+                {"type": "string", "maxLength": 50},
+            ),
+            _param(
+                "day",
+                "Launches compared by their total this many days after launch (default 7).",
+                {"type": "integer", "enum": [7, 28]},
+            ),
+            _param("format", "json (default) or csv.", {"type": "string", "enum": ["json", "csv"]}),
+        ],
+    )
+    return op

@@ -19,6 +19,9 @@ from perfdash.ingest.codes import check_code
 from perfdash.ingest.releases import RELEASE_INPUT_FIELDS, SavedRelease, save_release
 from perfdash.vocab import RELEASE_CODES, RELEASE_IDENTIFIERS
 
+# what the release was generated from (the platform's prompts and generation ids)
+GENERATION_FIELDS = ("track_prompt", "video_prompt", "suno_clip_id", "luma_generation_id")
+
 
 def release_out(row: dict[str, Any]) -> dict[str, Any]:
     out = {
@@ -33,6 +36,7 @@ def release_out(row: dict[str, Any]) -> dict[str, Any]:
     }
     out.update({name: row.get(name) for name in RELEASE_IDENTIFIERS})
     out.update({name: row.get(name) for name in RELEASE_CODES})
+    out.update({name: row.get(name) for name in GENERATION_FIELDS})
     return out
 
 

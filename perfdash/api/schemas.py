@@ -89,6 +89,9 @@ def _error() -> dict[str, Any]:
     }
 
 
+GENERATION = ("track_prompt", "video_prompt", "suno_clip_id", "luma_generation_id")
+
+
 def _release() -> dict[str, Any]:
     return {
         "id": {"type": "integer"},
@@ -101,6 +104,7 @@ def _release() -> dict[str, Any]:
         "video_url": _text_or_null(),
         **{name: _text_or_null() for name in RELEASE_IDENTIFIERS},
         **{name: _text_or_null() for name in RELEASE_CODES},
+        **{name: _text_or_null() for name in GENERATION},
     }
 
 
@@ -129,6 +133,14 @@ def _release_input() -> dict[str, Any]:
             "description": "UPC-A (12 digits) or EAN-13 with a right check digit; unique; "
             "empty clears it",
         },
+        "track_prompt": {
+            "type": "string",
+            "maxLength": 4000,
+            "description": "what the music was generated from (What works reads its words)",
+        },
+        "video_prompt": {"type": "string", "maxLength": 4000},
+        "suno_clip_id": {"type": "string", "maxLength": 255},
+        "luma_generation_id": {"type": "string", "maxLength": 255},
     }
     _nullable(props, [name for name in props if name != "release_key"])
     return props

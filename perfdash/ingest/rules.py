@@ -482,7 +482,13 @@ RELEASE_TEXT = {
     "title": "Title",
     "artist_name": "Artist",
     **RELEASE_IDENTIFIERS,
+    "suno_clip_id": "Suno clip id",
+    "luma_generation_id": "Luma generation id",
 }
+GENERATION_IDS = ("suno_clip_id", "luma_generation_id")
+# what the music and the video were generated from: several lines, kept as written
+RELEASE_PROMPTS = {"track_prompt": "Track prompt", "video_prompt": "Video prompt"}
+MAX_PROMPT = 4000
 RELEASE_URLS = {"track_url": "Track URL", "video_url": "Video URL"}
 RELEASE_INPUT_FIELDS = (
     "release_key",
@@ -491,6 +497,7 @@ RELEASE_INPUT_FIELDS = (
     "approved_at",
     "distribution_status",
     *RELEASE_URLS,
+    *RELEASE_PROMPTS,
 )
 
 
@@ -515,8 +522,15 @@ def check_release(fields: dict[str, Any], *, tz: str = "UTC", creating: bool = T
     for name, label in RELEASE_TEXT.items():
         if name in fields and name not in out.errors:
             text, error = clean_text(
-                fields[name], limit=MAX_NAME, name=label, key=name in RELEASE_IDENTIFIERS
+                fields[name],
+                limit=MAX_NAME,
+                name=label,
+                key=name in RELEASE_IDENTIFIERS or name in GENERATION_IDS,
             )
+            _keep(out, name, text, error)
+    for name, label in RELEASE_PROMPTS.items():
+        if name in fields and name not in out.errors:
+            text, error = clean_text(fields[name], limit=MAX_PROMPT, name=label, multiline=True)
             _keep(out, name, text, error)
     for name, label in RELEASE_URLS.items():
         if name in fields and name not in out.errors:

@@ -11,6 +11,7 @@ numbers.  Callers use ``metrics.x``; the modules split the rules by concern:
 - ``spikes``: the spike rule behind alerts
 - ``launches``: releases aligned by days since launch, the median launch
 - ``artists``: an artist's releases side by side, their shares, artists ranked
+- ``wording``: prompt terms and attributes against launches (what works), with intervals
 - ``staleness``: the newest number's time and source, stale against its own schedule
 - ``projection``: ``forecast``, the next days of a lifetime total, with an 80 % band and its own backtest
 
@@ -80,6 +81,15 @@ from perfdash.metrics.staleness import (
     freshness_by_metric,
     stale_hours_by_release,
 )
+from perfdash.metrics.wording import CAVEAT as PROMPT_CAVEAT
+from perfdash.metrics.wording import MIN_RELEASES as PROMPT_MIN_RELEASES
+from perfdash.metrics.wording import REPS as PROMPT_REPS
+from perfdash.metrics.wording import (
+    TERM_COLUMNS,
+    launch_outcomes,
+    prompt_terms,
+    term_effects,
+)
 
 __all__ = [
     "BOARD_COLUMNS",
@@ -97,9 +107,13 @@ __all__ = [
     "PLATFORM_COLOURS",
     "PLATFORM_LABELS",
     "PREVIOUS_COLOUR",
+    "PROMPT_CAVEAT",
+    "PROMPT_MIN_RELEASES",
+    "PROMPT_REPS",
     "RELEASE_COLUMNS",
     "SOURCE_LABELS",
     "SPIKE_COLUMNS",
+    "TERM_COLUMNS",
     "Backtest",
     "Forecast",
     "Freshness",
@@ -130,6 +144,7 @@ __all__ = [
     "freshness_by_metric",
     "kpis",
     "launch_days",
+    "launch_outcomes",
     "local_midnight",
     "median_launch_curve",
     "metric_kind",
@@ -140,11 +155,13 @@ __all__ = [
     "period_for",
     "period_kpis",
     "platform_breakdown",
+    "prompt_terms",
     "platform_colour",
     "platform_key",
     "platform_label",
     "release_shares",
     "stale_hours_by_release",
+    "term_effects",
     "totals_and_gains",
     "trend_arrow",
 ]

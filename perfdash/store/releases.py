@@ -361,3 +361,14 @@ def delete_demo_data(bind: Engine | Connection) -> int:
         return conn.execute(
             approved_releases.delete().where(approved_releases.c.release_id.like("demo-%"))
         ).rowcount
+
+
+def release_prompts(bind: Engine | Connection) -> pd.DataFrame:
+    """Per release: its pk and what it was generated from (track and video prompts, the Suno
+    clip and Luma generation ids), for reading which prompts go with which launches."""
+    r = approved_releases.c
+    columns = ["track_prompt", "video_prompt", "suno_clip_id", "luma_generation_id"]
+    stmt = select(r.id, *(r[c] for c in columns)).order_by(r.id)
+    with _begin(bind) as conn:
+        rows = conn.execute(stmt).all()
+    return pd.DataFrame(rows, columns=["release_id", *columns])

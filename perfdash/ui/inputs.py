@@ -333,6 +333,11 @@ KINDS: dict[str, tuple[str, Check]] = {
     "launch-metric.value": ("metric", choice(50)),
     "launch-horizon.value": ("horizon", whole),
     "launch-mode.value": ("mode", choice()),
+    # what works
+    "ww-metric.value": ("metric", choice(50)),
+    "ww-day.value": ("day", choice()),
+    "ww-export.n_clicks": ("export", count),
+    "ww-rows.data": ("terms", records),
     # the admin page: users
     "admin-users-version.data": ("users version", count),
     "admin-user-add.n_clicks": ("add user", count),

@@ -34,7 +34,17 @@ from flask import has_request_context
 from perfdash import auth
 from perfdash.ui import errors
 from perfdash.ui.components import PAGE_VIEW, THEME_STORE
-from perfdash.ui.pages import admin, alerts, artists, dashboard, digests, entry, launches, overview
+from perfdash.ui.pages import (
+    admin,
+    alerts,
+    artists,
+    dashboard,
+    digests,
+    entry,
+    launches,
+    overview,
+    what_works,
+)
 
 Query = dict[str, list[str]]
 
@@ -69,6 +79,7 @@ PAGES = (
     Page("/launches", "Launches", launches),
     Page("/artists", "Artists", artists),
     Page("/digests", "Digests", digests),
+    Page("/what-works", "What works", what_works),
     Page("/admin", "Admin", admin, role="admin"),
 )
 HOME = PAGES[0]
