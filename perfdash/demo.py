@@ -19,6 +19,7 @@ import pandas as pd
 from sqlalchemy.engine import Engine
 
 from perfdash import store
+from perfdash.ingest.goals import save_goal
 from perfdash.ingest.readings import record_readings
 from perfdash.ingest.releases import save_release
 
@@ -71,6 +72,7 @@ CORRECTION = ("demo-003", "YouTube", "views", 150)  # release, platform, metric,
 GENRES = {"lofi": 2.2, "orchestral": 0.5, "synthwave": 1.0}  # genre -> launch multiplier
 MOODS = ["rainy", "sunny"]
 SCENES = ["neon city streets at night", "desert road at dusk"]
+GOAL_RELEASE = "demo-001"  # the demo's goal: on track for its views by 150 days from now
 
 
 def prompts(i: int) -> tuple[dict, float]:
@@ -180,9 +182,25 @@ def load(engine: Engine, *, today: datetime | None = None, replace: bool = True)
             if rec["release_id"] not in known:
                 _create(conn, rec)
         result = record_readings(conn, metrics.drop(columns="source"), source="demo")
+        if result.ok:
+            _goal(conn, metrics, (today or datetime.now(UTC)).date())
     if not result.ok:  # the generator and the rules disagree: a bug, never a user's input
         raise ValueError(f"The demo catalog breaks a rule: {result.refused[0]}")
     return DemoSummary(len(releases), result.written)
+
+
+def _goal(conn, metrics: pd.DataFrame, today) -> None:
+    """A goal the first release is on track for: its views summed over platforms plus about
+    100 days of its recent daily gain, rounded, by 150 days from now."""
+    views = metrics[(metrics["release_key"] == GOAL_RELEASE) & (metrics["metric_type"] == "views")]
+    daily = views.groupby("recorded_at")["metric_value"].sum().sort_index()
+    per_day = (daily.iloc[-1] - daily.iloc[-29]) / 28
+    target = int(round((daily.iloc[-1] + 100 * per_day) / 10_000) * 10_000)
+    fields = {"release": GOAL_RELEASE, "metric": "views", "target": target}
+    fields["by"] = (today + timedelta(days=150)).isoformat()
+    saved = save_goal(conn, fields, today=today, created_by="demo")
+    if not saved.ok:
+        raise ValueError(f"The demo goal breaks a rule: {saved.errors}")
 
 
 def _create(conn, rec: dict) -> int:

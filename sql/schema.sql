@@ -205,6 +205,26 @@ CREATE TABLE perfdash_digest_subscriptions (
 
 CREATE INDEX idx_digest_subscriptions_user_id ON perfdash_digest_subscriptions (user_id);
 
+CREATE TABLE perfdash_goals (
+	id SERIAL NOT NULL, 
+	scope VARCHAR(10) NOT NULL, 
+	release_id INTEGER, 
+	artist_name VARCHAR(255), 
+	tag VARCHAR(100), 
+	metric_type VARCHAR(50) NOT NULL, 
+	target BIGINT NOT NULL, 
+	due_on DATE, 
+	first_days INTEGER, 
+	created_at TIMESTAMP WITH TIME ZONE DEFAULT CURRENT_TIMESTAMP, 
+	created_by VARCHAR(100), 
+	PRIMARY KEY (id), 
+	FOREIGN KEY(release_id) REFERENCES approved_releases (id) ON DELETE CASCADE
+);
+
+CREATE INDEX idx_goals_artist ON perfdash_goals (artist_name);
+
+CREATE INDEX idx_goals_release ON perfdash_goals (release_id);
+
 CREATE TABLE perfdash_sessions (
 	id_hash VARCHAR(64) NOT NULL, 
 	user_id INTEGER NOT NULL, 

@@ -330,6 +330,9 @@ def test_served_document_names_the_resources_and_the_enforced_batch_limit(api_en
         "/forecast",
         "/artists",
         "/artists/{name}",
+        "/insights/prompts",
+        "/goals",
+        "/goals/{goal_id}",
     }
     assert (
         doc["paths"]["/metrics"]["post"]["requestBody"]["content"]["application/json"]["schema"][

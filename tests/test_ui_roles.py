@@ -14,6 +14,7 @@ from __future__ import annotations
 import base64
 import time
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 import pytest
@@ -49,6 +50,9 @@ READ_ONLY = {
     "launches.launch_chart",
     "artists.query_string",
     "artists.artist_view",
+    "what_works.terms",
+    "what_works.export",  # a download of what the page shows
+    "goals.show",
     "annotations.list_notes",
     "annotations.date_from_click",
     "users.refresh_users",
@@ -176,6 +180,26 @@ def _delete_note(w):
     )
 
 
+def _add_goal(w):
+    return {
+        "goal-add.n_clicks": 1,
+        "dash-release.value": [w["release"]],
+        "goal-for.value": "release",
+        "goal-metric.value": "views",
+        "goal-target.value": "1,000,000",
+        "goal-when.value": "by",
+        "goal-value.value": "2099-03-01",
+    }
+
+
+def _remove_goal(w):
+    key = '{"index":["ALL"],"type":"goal-delete"}.n_clicks'
+    return (
+        {key: pattern_input("goal-delete", w["goal"])},
+        [f"{pattern_id('goal-delete', w['goal'])}.n_clicks"],
+    )
+
+
 def _entry_delete_button(w):
     key = '{"index":["ALL"],"type":"entry-delete"}.n_clicks'
     return (
@@ -221,6 +245,8 @@ WRITES: dict[str, tuple[Callable, bool]] = {
     "csv_import.confirm": (_confirm, True),  # the import runs as a job
     "annotations.add_note": (_add_note, True),
     "annotations.delete_note": (_delete_note, True),
+    "goals.add": (_add_goal, True),
+    "goals.remove": (_remove_goal, True),
     "metric_kinds.save_kind": (_metric_kind, True),
     "release_admin.archive": (_archive, True),
     "release_admin.delete": (_delete_release, True),
@@ -257,6 +283,14 @@ def world(sqlite_url, tmp_path, monkeypatch):
         note = store.create_annotation(
             engine, release, store.to_utc("2026-01-02T00:00:00Z"), "launch day"
         )
+    goal = store.create_goal(
+        engine,
+        scope="release",
+        release_id=release,
+        metric_type="views",
+        target=5000,
+        due_on=date(2099, 1, 1),
+    )
     settings = Settings(
         database_url=sqlite_url,
         auth="required",
@@ -264,7 +298,14 @@ def world(sqlite_url, tmp_path, monkeypatch):
         collector_env=CollectorEnv(closed_port),
     )
     app = create_app(settings, engine=engine)
-    yield {"app": app, "engine": engine, "release": release, "metric": metric, "note": note}
+    yield {
+        "app": app,
+        "engine": engine,
+        "release": release,
+        "metric": metric,
+        "note": note,
+        "goal": goal,
+    }
     engine.dispose()
 
 

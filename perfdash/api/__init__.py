@@ -25,6 +25,7 @@ from perfdash.api import (
     annotations,
     artists,
     forecast,
+    goals,
     http,
     insights,
     jobs,
@@ -79,6 +80,8 @@ ROUTES = (
     (V1 + "/artists", artists.artists, ("GET",)),
     (V1 + "/artists/<path:name>", artists.artist_detail, ("GET",)),
     (V1 + "/insights/prompts", insights.prompts, ("GET",)),
+    (V1 + "/goals", goals.goals_route, ("GET", "POST")),
+    (V1 + "/goals/<int:goal_id>", goals.delete_goal, ("DELETE",)),
     (http.CATCH_ALL_RULE, not_found, ("GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")),
 )
 

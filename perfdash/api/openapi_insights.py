@@ -101,7 +101,108 @@ def paths() -> dict[str, Any]:
         ],
     )
     get["responses"]["404"] = _error("No release with that key or id")
-    return {"/forecast": {"get": get}, "/insights/prompts": {"get": _prompts()}}
+    return {
+        "/forecast": {"get": get},
+        "/insights/prompts": {"get": _prompts()},
+        **_goals(),
+    }
+
+
+def _goals() -> dict[str, Any]:
+    day = {"type": "string", "format": "date", "nullable": True}
+    goal = {
+        "type": "object",
+        "properties": {
+            "id": {"type": "integer"},
+            "scope": {"type": "string", "enum": ["release", "artist", "tag"]},
+            "release_key": {"type": "string", "nullable": True},
+            "artist": {"type": "string", "nullable": True},
+            "metric": {"type": "string"},
+            "target": {"type": "integer"},
+            "by": day,
+            "first_days": {"type": "integer", "nullable": True},
+            "goal": {"type": "string"},
+            "current": {"type": "integer"},
+            "share": {"type": "number"},
+            "ends": day,
+            "status": {
+                "type": "string",
+                "enum": ["reached", "missed", "on track", "off track", "no forecast"],
+            },
+            "reached_on": day,
+            "projected": day,
+            "projected_soonest": day,
+            "projected_latest": day,
+            "text": {"type": "string"},
+        },
+    }
+    body = {
+        "type": "object",
+        "properties": {
+            "release": {"type": "string", "maxLength": 255, "description": "key or id"},
+            "artist": {"type": "string", "maxLength": 255},
+            "metric": {"type": "string", "maxLength": 50},
+            "target": {"type": "integer", "minimum": 1},
+            "by": {"type": "string", "format": "date"},
+            "first_days": {"type": "integer", "minimum": 1, "maximum": 3650},
+        },
+        "additionalProperties": False,
+    }
+    write_errors = {
+        "401": _error("No token, or an unknown or revoked token"),
+        "403": _error("The token's role is not enough"),
+    }
+    listing = _read(
+        "Every goal with its progress and the projected day of reaching it",
+        {
+            "description": "The goals",
+            "content": {
+                "application/json": {
+                    "schema": {
+                        "type": "object",
+                        "properties": {"data": {"type": "array", "items": goal}},
+                    }
+                }
+            },
+        },
+        [],
+    )
+    del listing["responses"]["400"]
+    create = {
+        "summary": "Set a goal for a release or an artist (editor)",
+        "security": [{"bearerAuth": []}],
+        "requestBody": {"required": True, "content": {"application/json": {"schema": body}}},
+        "responses": {
+            "201": {
+                "description": "The goal, with its progress",
+                "content": {
+                    "application/json": {"schema": {"type": "object", "properties": {"data": goal}}}
+                },
+            },
+            "400": _error("A bad field (named in details); nothing was saved"),
+            "413": _error("The body is too large"),
+            "415": _error("Not JSON"),
+            **write_errors,
+        },
+    }
+    remove = {
+        "summary": "Remove a goal (editor)",
+        "security": [{"bearerAuth": []}],
+        "parameters": [
+            {
+                "name": "goal_id",
+                "in": "path",
+                "required": True,
+                "schema": {"type": "integer", "minimum": 0},
+            }
+        ],
+        "responses": {
+            "204": {"description": "Removed"},
+            "404": _error("No goal with that id"),
+            **write_errors,
+        },
+    }
+    return {"/goals": {"get": listing, "post": create}, "/goals/{goal_id}": {"delete": remove}}
 
 
 def _prompts() -> dict[str, Any]:

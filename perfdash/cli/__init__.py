@@ -13,7 +13,7 @@ import sys
 
 import click
 
-from perfdash.cli import access, data, digests, insights, kinds, releases, server, worker
+from perfdash.cli import access, data, digests, goals, insights, kinds, releases, server, worker
 from perfdash.cli.server import schema_sql
 
 
@@ -35,6 +35,7 @@ for command in (
     insights.annotate,
     insights.alerts,
     digests.digest,
+    goals.goal,
     kinds.metric_kind,
     releases.release,
     worker.worker,

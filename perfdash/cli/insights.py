@@ -11,6 +11,7 @@ import click
 from perfdash import alerts as alerting
 from perfdash import store
 from perfdash.cli.common import database_url_option, db_errors, engine_for, settings_for
+from perfdash.goals import goal_alerts
 from perfdash.ingest.annotations import add_annotation
 
 
@@ -119,6 +120,7 @@ def alerts(
         found = alerting.build_alerts(
             engine, since=first_day, tz=settings.tz, rule=settings.spike_rule
         )
+        found = [*found, *goal_alerts(engine, settings.tz)]
     base_url = settings.public_url
     for alert in found:
         if as_json:

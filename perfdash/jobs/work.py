@@ -96,14 +96,17 @@ def run_collect(ctx: JobContext, job: dict[str, Any], reporter: Reporter) -> Res
 
 
 def run_alerts(ctx: JobContext, job: dict[str, Any], reporter: Reporter) -> Result:
-    """Find the spikes of the last 30 days and post the new ones to the webhook, each once
-    (what ``perfdash alerts --notify`` does)."""
+    """Find the spikes of the last 30 days and the goals reached or fallen off track, and post
+    the new ones to the webhook, each once (what ``perfdash alerts --notify`` does)."""
     from perfdash import alerts
 
     settings = ctx.settings
+    from perfdash.goals import goal_alerts
+
     found = alerts.build_alerts(
         ctx.engine, since=alerts.default_since(), tz=settings.tz, rule=settings.spike_rule
     )
+    found = [*found, *goal_alerts(ctx.engine, settings.tz)]  # goals reached or off track
     reporter.progress({"alerts": len(found)})
     if not settings.alert_webhook:
         return "done", {"lines": [f"{len(found)} alert(s); no PERFDASH_ALERT_WEBHOOK to post to"]}

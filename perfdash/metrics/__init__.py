@@ -12,6 +12,7 @@ numbers.  Callers use ``metrics.x``; the modules split the rules by concern:
 - ``launches``: releases aligned by days since launch, the median launch
 - ``artists``: an artist's releases side by side, their shares, artists ranked
 - ``wording``: prompt terms and attributes against launches (what works), with intervals
+- ``targets``: a goal's progress and when the forecast reaches it
 - ``staleness``: the newest number's time and source, stale against its own schedule
 - ``projection``: ``forecast``, the next days of a lifetime total, with an 80 % band and its own backtest
 
@@ -81,6 +82,8 @@ from perfdash.metrics.staleness import (
     freshness_by_metric,
     stale_hours_by_release,
 )
+from perfdash.metrics.targets import Progress, goal_end
+from perfdash.metrics.targets import progress as goal_progress
 from perfdash.metrics.wording import CAVEAT as PROMPT_CAVEAT
 from perfdash.metrics.wording import MIN_RELEASES as PROMPT_MIN_RELEASES
 from perfdash.metrics.wording import REPS as PROMPT_REPS
@@ -121,6 +124,7 @@ __all__ = [
     "LaunchComparison",
     "MetricKind",
     "Period",
+    "Progress",
     "SpikeRule",
     "StaleRule",
     "align_launches",
@@ -142,6 +146,8 @@ __all__ = [
     "format_number",
     "freshness",
     "freshness_by_metric",
+    "goal_end",
+    "goal_progress",
     "kpis",
     "launch_days",
     "launch_outcomes",

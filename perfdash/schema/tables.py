@@ -360,3 +360,30 @@ metric_kinds = Table(
     Column("updated_at", DateTime(timezone=True), server_default=func.current_timestamp()),
     Column("updated_by", String(100)),
 )
+
+# Targets a person set ("1,000,000 views by 2027-03-01", "100,000 streams in the first 28
+# days") for a release, an artist (by ``approved_releases.artist_name``) or a tag: exactly one of
+# ``release_id``, ``artist_name``, ``tag`` is set (``scope`` says which).  ``due_on`` (a local
+# day) for a target by a date, ``first_days`` for one counted from the launch.
+goals = Table(
+    "perfdash_goals",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("scope", String(10), nullable=False),
+    Column(
+        "release_id",
+        Integer,
+        ForeignKey("approved_releases.id", ondelete="CASCADE"),
+        nullable=True,
+    ),
+    Column("artist_name", String(255)),
+    Column("tag", String(100)),
+    Column("metric_type", String(50), nullable=False),
+    Column("target", BigInteger, nullable=False),
+    Column("due_on", Date),
+    Column("first_days", Integer),
+    Column("created_at", DateTime(timezone=True), server_default=func.current_timestamp()),
+    Column("created_by", String(100)),
+    Index("idx_goals_release", "release_id"),
+    Index("idx_goals_artist", "artist_name"),
+)

@@ -23,6 +23,7 @@ write ``store.x``; the modules are by noun:
     users         web accounts and API tokens
     sessions      web sign-in sessions, ended in every worker at once
     annotations   dated notes on releases or the catalog
+    goals         targets per release, artist or tag
     alert_claims  which alerts were delivered, claimed once across workers
     digests       digest subscriptions and each digest's claim, sent once across workers
     freshness     how recent each release's and metric's numbers are
@@ -92,6 +93,14 @@ from perfdash.store.errors import (
     WriteResult,
 )
 from perfdash.store.freshness import metric_freshness, recent_reading_times, release_freshness
+from perfdash.store.goals import (
+    GOAL_SCOPES,
+    artist_release_ids,
+    create_goal,
+    delete_goal,
+    get_goal,
+    list_goals,
+)
 from perfdash.store.jobs import (
     claim_job,
     create_job,
@@ -205,6 +214,7 @@ __all__ = [
     "DuplicateMetricError",
     "DuplicateReleaseError",
     "EXPORT_CHUNK_ROWS",
+    "GOAL_SCOPES",
     "InvalidValueError",
     "LEADERBOARD_COLUMNS",
     "LEADERBOARD_ORDERS",
@@ -225,6 +235,7 @@ __all__ = [
     "add_to_readings",
     "api_token_by_hash",
     "apply_schema",
+    "artist_release_ids",
     "artist_releases",
     "claim_alert",
     "claim_digest",
@@ -238,6 +249,7 @@ __all__ = [
     "count_users",
     "create_annotation",
     "create_api_token",
+    "create_goal",
     "create_job",
     "create_release",
     "create_session",
@@ -245,6 +257,7 @@ __all__ = [
     "default_engine",
     "delete_annotation",
     "delete_demo_data",
+    "delete_goal",
     "delete_metric",
     "delete_old_jobs",
     "delete_release",
@@ -257,6 +270,7 @@ __all__ = [
     "existing_release_ids",
     "finish_job",
     "get_annotation",
+    "get_goal",
     "get_job",
     "get_metric",
     "get_performance_metrics_for_release",
@@ -276,6 +290,7 @@ __all__ = [
     "list_api_tokens",
     "list_artists",
     "list_digest_subscriptions",
+    "list_goals",
     "list_metric_types",
     "list_platform_keys",
     "list_users",

@@ -258,6 +258,15 @@ KINDS: dict[str, tuple[str, Check]] = {
     "ann-catalog.value": ("whole catalog", flag),
     "ann-version.data": ("notes version", count),
     "{ann-delete}.n_clicks": ("delete note", count),
+    # goals on the dashboard
+    "goal-add.n_clicks": ("set goal", count),
+    "goal-for.value": ("goal for", choice()),
+    "goal-metric.value": ("goal metric", string),
+    "goal-target.value": ("goal target", string),
+    "goal-when.value": ("goal when", choice()),
+    "goal-value.value": ("goal day or days", string),
+    "goal-version.data": ("goals version", count),
+    "{goal-delete}.n_clicks": ("remove goal", count),
     # data entry: one reading
     "entry-release_id.value": ("release", record_id),
     "entry-release_id.search_value": ("release search", text(200)),

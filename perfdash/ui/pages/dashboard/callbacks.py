@@ -36,7 +36,7 @@ from perfdash.ui.pages.dashboard.state import (
     view_of,
     window,
 )
-from perfdash.ui.panels import annotations, freshness
+from perfdash.ui.panels import annotations, freshness, goals
 
 CONTROLS = [
     Input("dash-release", "value"),
@@ -64,6 +64,7 @@ def register(app: Dash) -> None:
     places.register(app)
     _register_leaderboard(app)
     annotations.register(app, releases="dash-release", chart="dash-series")
+    goals.register(app, releases="dash-release")
 
 
 def _register_controls(app: Dash) -> None:

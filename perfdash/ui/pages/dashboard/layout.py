@@ -25,7 +25,7 @@ from perfdash.ui.pages.dashboard.state import (
     resolve_period,
     url_problems,
 )
-from perfdash.ui.panels import annotations
+from perfdash.ui.panels import annotations, goals
 
 
 def layout(query: dict[str, list[str]]) -> html.Div:
@@ -250,6 +250,7 @@ def _release_view(state: ViewState) -> html.Div:
                 type="default",
             ),
             annotations.panel(),
+            goals.panel(),
             dbc.Row(
                 [
                     dbc.Col(_graph("dash-bars"), md=7),

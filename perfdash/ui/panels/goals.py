@@ -1,0 +1,187 @@
+"""Goals beside the release they are for: each goal of the chosen releases and their artists
+with a progress bar, its status and the projected day (``perfdash.goals``, the read path the
+API and the command line share), and a form to set one (``ingest.goals``' rules).
+
+The panel reads its page's release picker by the id the page hands to ``register``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import dash_bootstrap_components as dbc
+from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
+
+from perfdash import auth, goals, store
+from perfdash.ingest.goals import save_goal
+from perfdash.ui import components, context
+
+VERSION = "goal-version"  # moves on after every change so the list redraws
+COLOURS = {
+    "reached": "success",
+    "on track": "info",
+    "off track": "warning",
+    "missed": "danger",
+    "no forecast": "secondary",
+}
+
+
+def panel() -> html.Div:
+    """The goals of the chosen releases and the form to set one."""
+    form = dbc.Row(
+        [
+            dbc.Col(
+                dbc.Select(
+                    id="goal-for",
+                    options=[
+                        {"label": "this release", "value": "release"},
+                        {"label": "its artist", "value": "artist"},
+                    ],
+                    value="release",
+                ),
+                md=2,
+            ),
+            dbc.Col(dbc.Input(id="goal-metric", placeholder="metric, e.g. views"), md=2),
+            dbc.Col(dbc.Input(id="goal-target", placeholder="target, e.g. 1,000,000"), md=2),
+            dbc.Col(
+                dbc.Select(
+                    id="goal-when",
+                    options=[
+                        {"label": "by the day", "value": "by"},
+                        {"label": "in the first N days", "value": "first_days"},
+                    ],
+                    value="by",
+                ),
+                md=2,
+            ),
+            dbc.Col(dbc.Input(id="goal-value", placeholder="2027-03-01 or 28"), md=2),
+            dbc.Col(dbc.Button("Set goal", id="goal-add", color="secondary"), md=2),
+        ],
+        className="g-2",
+    )
+    return html.Div(
+        [
+            dcc.Store(id=VERSION, data=0),
+            html.H6("Goals", className="mt-2"),
+            html.Div(id="goal-list"),
+            form,
+            html.Div(id="goal-result", className="small mt-1"),
+        ],
+        id="goal-panel",
+        className="mb-3",
+    )
+
+
+def _item(view: goals.GoalView) -> html.Div:
+    p = view.progress
+    return html.Div(
+        [
+            html.Div(
+                [
+                    html.Span(f"{view.subject}: {view.what}", className="fw-bold goal-what"),
+                    " ",
+                    dbc.Badge(
+                        p.status, color=COLOURS.get(p.status, "secondary"), className="goal-status"
+                    ),
+                    html.Button(
+                        "×",
+                        id={"type": "goal-delete", "index": view.goal["id"]},
+                        className="btn btn-link btn-sm p-0 ms-2 text-danger",
+                        title="Remove this goal",
+                        n_clicks=0,
+                    ),
+                ]
+            ),
+            dbc.Progress(value=round(100 * p.share), className="my-1", style={"height": "8px"}),
+            html.Div(p.text(), className="small text-muted goal-progress"),
+        ],
+        className="goal-item mb-2",
+        **{"data-goal": str(view.goal["id"])},
+    )
+
+
+def goal_list(release_ids: list[int]) -> list:
+    """The goals of the releases and of their artists, each with its progress."""
+    if not release_ids:
+        return [html.Div("Pick a release to see its goals.", className="small text-muted")]
+    tz = context.settings().tz
+    with store.transaction(context.read_engine()) as conn:
+        artists = sorted(
+            {
+                r["artist_name"]
+                for r in map(lambda i: store.get_release(conn, i), release_ids)
+                if r and r.get("artist_name")
+            }
+        )
+        found = goals.views(conn, tz, release_ids=release_ids, artists=artists)
+    if not found:
+        return [
+            html.Div(
+                "No goals yet: set one below, e.g. 1,000,000 views by a day.",
+                className="small text-muted",
+                id="goal-none",
+            )
+        ]
+    return [_item(v) for v in found]
+
+
+def register(app: Dash, *, releases: str) -> None:
+    @app.callback(Output("goal-list", "children"), Input(releases, "value"), Input(VERSION, "data"))
+    def show(release_value, _version):
+        return goal_list(components.chosen_ids(release_value))
+
+    @app.callback(
+        Output("goal-result", "children"),
+        Output(VERSION, "data"),
+        Input("goal-add", "n_clicks"),
+        State(releases, "value"),
+        State("goal-for", "value"),
+        State("goal-metric", "value"),
+        State("goal-target", "value"),
+        State("goal-when", "value"),
+        State("goal-value", "value"),
+        State(VERSION, "data"),
+        prevent_initial_call=True,
+    )
+    def add(_clicks, release_value, scope, metric, target, when, value, version):
+        try:
+            auth.require_role("editor")
+        except auth.PermissionDenied as exc:
+            return dbc.Alert(str(exc), color="danger", className="py-1"), no_update
+        ids = components.chosen_ids(release_value)
+        if not ids:
+            return dbc.Alert("Pick a release first", color="warning", className="py-1"), no_update
+        fields = {
+            "metric": metric,
+            "target": target,
+            ("first_days" if when == "first_days" else "by"): value,
+        }
+        with store.transaction(context.engine()) as conn:
+            if scope == "artist":
+                release = store.get_release(conn, ids[0]) or {}
+                fields["artist"] = release.get("artist_name") or ""
+            else:
+                fields["release"] = ids[0]
+            today = datetime.now(ZoneInfo(context.settings().tz)).date()
+            saved = save_goal(conn, fields, today=today, created_by="dashboard")
+        if not saved.ok:
+            return dbc.Alert(saved.message, color="danger", className="py-1"), no_update
+        return saved.message, (version or 0) + 1
+
+    @app.callback(
+        Output(VERSION, "data", allow_duplicate=True),
+        Input({"type": "goal-delete", "index": ALL}, "n_clicks"),
+        State(VERSION, "data"),
+        prevent_initial_call=True,
+    )
+    def remove(clicks, version):
+        trigger = ctx.triggered_id
+        if not trigger or not any(clicks or []):
+            return no_update
+        try:
+            auth.require_role("editor")
+        except auth.PermissionDenied:
+            return no_update
+        store.delete_goal(context.engine(), trigger["index"])
+        return (version or 0) + 1

@@ -1,0 +1,77 @@
+"""Goals on the dashboard in headless Chromium: an editor (local, login off) sets a goal for the
+picked release, reads its progress bar, status and projected day, sees a bad goal refused by
+field, and removes the goal."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time, timedelta
+
+from browser import wait_until as _wait_until
+
+from perfdash import create_app, store
+from perfdash.config import Settings
+from perfdash.migrations import upgrade
+
+TIMEOUT = 30
+
+
+def wait_until(condition, *, message: str) -> None:
+    _wait_until(condition, timeout=TIMEOUT, message=message)
+
+
+def _type(dash_duo, selector: str, text: str) -> None:
+    box = dash_duo.find_element(selector)
+    dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", box)
+    box.clear()
+    box.send_keys(text)
+
+
+def test_set_read_and_remove_a_goal_on_the_dashboard(sqlite_url, start_app, dash_duo):
+    engine = store.make_engine(sqlite_url)
+    upgrade(engine)
+    rel = store.create_release(engine, "rel-a", title="Neon Tides", artist_name="Nova Vale")
+    today = datetime.now(UTC).date()
+    store.insert_metrics(
+        engine,
+        [
+            dict(
+                release_id=rel,
+                platform="YouTube",
+                metric_type="views",
+                metric_value=1000 * n,
+                recorded_at=datetime.combine(today - timedelta(days=61 - n), time(12), tzinfo=UTC),
+            )
+            for n in range(1, 61)
+        ],
+    )
+    app = create_app(Settings(database_url=sqlite_url, tz="UTC"), engine=engine)
+    start_app(app, f"/dashboard?release={rel}&period=28d")
+    wait_until(lambda: dash_duo.find_elements("#goal-none"), message="the empty goals list")
+    assert "No goals yet" in dash_duo.find_element("#goal-none").text
+
+    by = (today + timedelta(days=60)).isoformat()
+    _type(dash_duo, "#goal-metric", "views")
+    _type(dash_duo, "#goal-target", "9O,000")  # a letter O: refused by field
+    _type(dash_duo, "#goal-value", by)
+    dash_duo.find_element("#goal-add").click()
+    wait_until(
+        lambda: "Nothing was saved" in dash_duo.find_element("#goal-result").text,
+        message="the refusal",
+    )
+    assert "target" in dash_duo.find_element("#goal-result").text
+    assert store.list_goals(engine) == []
+
+    _type(dash_duo, "#goal-target", "90,000")
+    dash_duo.find_element("#goal-add").click()
+    wait_until(lambda: dash_duo.find_elements(".goal-item"), message="the goal in the list")
+    assert "saved for rel-a: 90,000 views by" in dash_duo.find_element("#goal-result").text
+    assert dash_duo.find_element(".goal-what").text == f"Neon Tides: 90,000 views by {by}"
+    assert dash_duo.find_element(".goal-status").text == "on track"
+    progress = dash_duo.find_element(".goal-progress").text
+    assert progress.startswith("60,000 of 90,000 (67%): on track, projected ")
+    bar = dash_duo.find_element(".goal-item .progress-bar")
+    assert bar.get_attribute("aria-valuenow") == "67"
+
+    dash_duo.find_element(".goal-item button").click()
+    wait_until(lambda: dash_duo.find_elements("#goal-none"), message="the goal removed")
+    assert store.list_goals(engine) == []
