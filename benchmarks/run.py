@@ -1,6 +1,7 @@
 """perfdash benchmark: ingest and dashboard speed against the original module's patterns.
 
     python benchmarks/run.py [--rows N] [--database-url URL] [--keep] [--import-only]
+    python benchmarks/run.py --distrokid [--rows N] [--rounds R]   (a DistroKid statement)
 
 Creates a scratch PostgreSQL database ``perfdash_bench_<random>`` on the server of URL,
 migrates it, generates a catalog (benchmarks/catalog.py) as CSV, measures every path in the
@@ -589,6 +590,25 @@ def _server_version(engine: sa.Engine) -> str:
         return conn.execute(sa.text("SHOW server_version")).scalar_one()
 
 
+def run_distrokid(admin_url: str, lines: int, rounds: int) -> dict[str, Any]:
+    """A DistroKid statement of ``lines`` lines: perfdash's import against raw COPY of the
+    same readings, in a scratch database (benchmarks/distrokid.py)."""
+    from benchmarks import distrokid
+
+    name, url = create_scratch(admin_url)
+    try:
+        engine = store.make_engine(url, statement_timeout_ms=0)
+        upgrade(engine)
+        store.set_rollup_zones(engine, [TZ])
+        engine.dispose()
+        with tempfile.TemporaryDirectory(prefix="perfdash_dk_") as tmp:
+            out = distrokid.measure(url, Path(tmp), lines, rounds, sys.modules[__name__])
+        out["machine"] = machine(store.make_engine(url))
+        return out
+    finally:
+        drop_scratch(admin_url, name)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
@@ -617,6 +637,11 @@ def main(argv: list[str] | None = None) -> int:
         default=1,
         help="measure the writes this many times in turn (medians; the ratios of each round)",
     )
+    parser.add_argument(
+        "--distrokid",
+        action="store_true",
+        help="measure only a DistroKid statement of --rows lines: import vs raw COPY",
+    )
     parser.add_argument("--child-import", nargs=2, metavar=("URL", "CSV"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child_import:
@@ -641,6 +666,9 @@ def main(argv: list[str] | None = None) -> int:
     url = args.database_url
     if not url.startswith("postgresql"):
         parser.error("the benchmark needs PostgreSQL (postgresql+psycopg://...)")
+    if args.distrokid:
+        print(json.dumps(run_distrokid(url, args.rows, max(1, args.rounds)), indent=2))
+        return 0
     result = run(
         args.rows,
         url,

@@ -301,3 +301,15 @@ def test_a_bom_is_read_and_utf16_is_refused_clearly(engine, catalog):
 def test_an_unknown_header_names_the_formats_perfdash_reads(engine):
     report = csvio.import_csv(engine, b"Foo,Bar\n1,2\n", now=NOW)
     assert "lacks column(s)" in report.fatal and "DistroKid bank details" in report.fatal
+
+
+def test_the_benchmark_statement_imports_as_the_readings_it_copies(engine, tmp_path):
+    from benchmarks import distrokid
+
+    ids = distrokid.create_releases(engine, 3)
+    tsv, copy_csv = distrokid.write_files(tmp_path, 120, ids)
+    assert formats.detect(_header(tsv)).key == "distrokid"
+    report = csvio.import_csv(engine, tsv, now=NOW, tz="UTC")
+    assert report.committed, report.problem_lines()
+    copied = copy_csv.read_text().splitlines()
+    assert report.written == len(copied) == 240
