@@ -3,6 +3,8 @@ Chromium; the delete question names how many readings go, and the database says 
 
 from __future__ import annotations
 
+import time
+
 from browser import pick, wait_until
 
 from perfdash import store
@@ -21,6 +23,52 @@ def click(dash_duo, selector: str) -> None:
 def pick_in_editor(dash_duo, text: str) -> None:
     dash_duo.driver.execute_script(SCROLL, dash_duo.find_element("#entry-rel-pick"))
     pick(dash_duo, "entry-rel-pick", text)
+
+
+def options_for(dash_duo, text: str) -> str:
+    """What the editor's picker offers once ``text`` is typed (the server's search answered)."""
+    dash_duo.driver.execute_script(SCROLL, dash_duo.find_element("#entry-rel-pick"))
+    dash_duo.find_element("#entry-rel-pick").click()
+    search = dash_duo.wait_for_element(".dash-dropdown-content input.dash-dropdown-search")
+    search.send_keys(text)
+
+    def shown() -> str:
+        return " | ".join(
+            o.text for o in dash_duo.find_elements(".dash-dropdown-content .dash-dropdown-option")
+        )
+
+    time.sleep(2)  # the server's answer replaces the first list
+    return shown()
+
+
+def test_the_editors_picker_searches_the_whole_catalog_on_the_server(demo_app, start_app, dash_duo):
+    """Eighty releases more than the fifty the picker lists first: the oldest is found by its
+    key, its title and its artist; archived ones stay hidden."""
+    engine = demo_app.server.extensions["perfdash"]["engine"]
+    for i in range(80):
+        store.create_release(engine, f"bulk-{i:03d}", title=f"Filler {i:03d}")
+    store.create_release(
+        engine, "zz-hidden-key", title="Cellar Tapes", artist_name="Quiet Northern Band"
+    )
+    gone = store.create_release(engine, "zz-gone", title="Old Cellar Song")
+    store.set_release_archived(engine, gone, True)
+    start_app(demo_app, "/entry")
+    dash_duo.wait_for_element("#entry-rel-save", timeout=TIMEOUT)
+    for text in ("zz-hidden", "Cellar Tapes", "Northern Band"):
+        offered = options_for(dash_duo, text)
+        assert "Cellar Tapes — Quiet Northern Band (zz-hidden-key)" in offered, offered
+        assert "Old Cellar Song" not in offered
+        dash_duo.driver.find_element("tag name", "body").send_keys("\ue00c")
+        dash_duo.driver.refresh()
+        dash_duo.wait_for_element("#entry-rel-save", timeout=TIMEOUT)
+    pick_in_editor(dash_duo, "zz-hidden")
+    wait_until(
+        lambda: dash_duo.find_element("#entry-rel-key").get_attribute("value") == "zz-hidden-key",
+        timeout=TIMEOUT,
+        message="the found release in the form",
+    )
+    assert dash_duo.find_element("#entry-rel-title").get_attribute("value") == "Cellar Tapes"
+    assert dash_duo.get_logs() == []
 
 
 def test_archive_restore_and_delete_a_release(demo_app, start_app, dash_duo):
@@ -54,9 +102,13 @@ def test_archive_restore_and_delete_a_release(demo_app, start_app, dash_duo):
     ]
     assert listed and str(glass["id"]) not in listed
 
-    # restored: back in the pickers
+    # the editor's picker hides it too, until "include archived releases" is on
     dash_duo.driver.get(f"{base}/entry")
     dash_duo.wait_for_element("#entry-rel-save", timeout=TIMEOUT)
+    assert "Glass Horizon" not in options_for(dash_duo, "Glass")
+    dash_duo.driver.find_element("tag name", "body").send_keys("\ue00c")
+    click(dash_duo, "#entry-rel-show-archived")
+    # restored: back in the pickers
     pick_in_editor(dash_duo, "Glass Horizon")
     click(dash_duo, "#entry-rel-restore")
     dash_duo.wait_for_contains_text("#entry-rel-archived", "Restored demo-002", timeout=TIMEOUT)

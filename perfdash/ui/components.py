@@ -141,15 +141,24 @@ def chosen_ids(value: Any) -> list[int]:
 
 
 def register_search(
-    app: Dash, picker: str, *, with_key: bool = False, archived_from: str | None = None
+    app: Dash,
+    picker: str,
+    *,
+    with_key: bool = False,
+    archived_from: str | None = None,
+    first: Sequence[dict[str, Any]] = (),
+    shared: bool = False,
 ) -> None:
-    """Server-side search for the dropdown ``picker`` (one release or several): the chosen
-    releases first, then what the store finds for the typed text; archived releases too when
-    the switch ``archived_from`` is on."""
+    """Server-side search for the dropdown ``picker`` (one release or several): ``first`` (a
+    fixed choice such as "New release"), the chosen releases, then what the store finds for
+    the typed text (title, artist, key, codes); archived releases too when the switch
+    ``archived_from`` is on.  ``shared``: other callbacks write the options too (a save)."""
     extra = [State(archived_from, "value")] if archived_from else []
+    fixed = list(first)
+    fixed_values = {o["value"] for o in fixed}
 
     @app.callback(
-        Output(picker, "options"),
+        Output(picker, "options", allow_duplicate=shared),
         Input(picker, "search_value"),
         State(picker, "value"),
         State(picker, "options"),
@@ -166,7 +175,7 @@ def register_search(
         found = release_options(
             context.engine(), search_value, with_key=with_key, archived=bool(archived)
         )
-        return kept + [o for o in found if o["value"] not in chosen]
+        return fixed + kept + [o for o in found if o["value"] not in chosen | fixed_values]
 
 
 def denied(exc: auth.PermissionDenied) -> dbc.Alert:

@@ -292,6 +292,9 @@ KINDS: dict[str, tuple[str, Check]] = {
     "entry-delete-target.data": ("row to delete", record_id),
     # data entry: releases
     "entry-rel-pick.value": ("release", release_or_new),
+    "entry-rel-pick.search_value": ("release search", text(200)),
+    "entry-rel-pick.options": ("release options", records),
+    "entry-rel-show-archived.value": ("include archived releases", flag),
     "entry-rel-save.n_clicks": ("save release", count),
     "entry-rel-archive.n_clicks": ("archive release", count),
     "entry-rel-restore.n_clicks": ("restore release", count),

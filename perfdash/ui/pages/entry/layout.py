@@ -29,7 +29,7 @@ def layout(query: dict[str, list[str]]) -> html.Div:
         options, found = components.picker_options(
             conn, [int(wanted)] if wanted.isdigit() else [], with_key=True
         )
-        editable, _ = components.picker_options(conn, [], with_key=True, archived=True)
+        editable, _ = components.picker_options(conn, [], with_key=True)
     return html.Div(
         [
             dcc.Store(id="entry-last-id"),

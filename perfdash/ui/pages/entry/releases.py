@@ -76,11 +76,12 @@ def _choices(options: list[dict]) -> list[dict]:
     return [{"label": "New release", "value": NEW_RELEASE}, *options]
 
 
-def editor_options(conn, chosen: int | None = None) -> list[dict]:
-    """The editor's picker: "New release", then every release, archived ones too (the editor
-    is where they are restored)."""
+def editor_options(conn, chosen: int | None = None, archived: bool = False) -> list[dict]:
+    """The editor's picker: "New release", the chosen release, then the most recently active
+    releases (the rest are found by the server search as one types); archived ones only
+    with the switch on (the editor is where they are restored), or when chosen."""
     options, _ = components.picker_options(
-        conn, [chosen] if chosen else [], with_key=True, archived=True
+        conn, [chosen] if chosen else [], with_key=True, archived=archived
     )
     return _choices(options)
 
@@ -92,6 +93,13 @@ def section(options: list[dict]) -> html.Div:
         value=NEW_RELEASE,
         clearable=False,
         searchable=True,
+        placeholder="Search by title, artist or release key",
+    )
+    archived = dbc.Switch(
+        id="entry-rel-show-archived",
+        label="include archived releases (to restore one)",
+        value=False,
+        className="small mt-1 mb-0",
     )
     status = dbc.Select(
         id="entry-rel-status",
@@ -113,7 +121,14 @@ def section(options: list[dict]) -> html.Div:
             html.H4("Releases", className="mt-5"),
             dbc.Row(
                 dbc.Col(
-                    [dbc.Label("Create or edit", html_for="entry-rel-pick"), picker],
+                    [
+                        dbc.Label(
+                            "Create or edit (type a title, artist or key)",
+                            html_for="entry-rel-pick",
+                        ),
+                        picker,
+                        archived,
+                    ],
                     md=6,
                     className="mb-3",
                 )
@@ -152,6 +167,27 @@ def _form_values(release: dict, tz: str) -> tuple:
 
 
 def register(app: Dash) -> None:
+    components.register_search(
+        app,
+        "entry-rel-pick",
+        with_key=True,
+        archived_from="entry-rel-show-archived",
+        first=_choices([]),
+        shared=True,
+    )
+
+    @app.callback(
+        Output("entry-rel-pick", "options", allow_duplicate=True),
+        Input("entry-rel-show-archived", "value"),
+        State("entry-rel-pick", "value"),
+        prevent_initial_call=True,
+    )
+    def archived_options(archived, pk):
+        """The switch shows (or hides again) the archived releases at once, before any typing."""
+        chosen = None if pk in (None, NEW_RELEASE) else int(pk)
+        with store.transaction(context.engine()) as conn:
+            return editor_options(conn, chosen, archived=bool(archived))
+
     @app.callback(
         *[Output(f"entry-rel-{f}", "value") for f in RELEASE_FORM],
         *[Output(f"entry-rel-{f}-error", "children", allow_duplicate=True) for f in RELEASE_FORM],
@@ -204,6 +240,6 @@ def register(app: Dash) -> None:
             return failed, *texts, no_update, no_update, no_update
         with store.transaction(engine) as conn:
             options, _ = components.picker_options(conn, [new_pk], with_key=True)
-            editable = editor_options(conn, new_pk)
+            editable = editor_options(conn, new_pk)  # the saved one, then the recent
         saved = dbc.Alert(message, color="success", id="entry-rel-saved")
         return saved, *texts, editable, new_pk, options
