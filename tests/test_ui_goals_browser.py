@@ -75,3 +75,48 @@ def test_set_read_and_remove_a_goal_on_the_dashboard(sqlite_url, start_app, dash
     dash_duo.find_element(".goal-item button").click()
     wait_until(lambda: dash_duo.find_elements("#goal-none"), message="the goal removed")
     assert store.list_goals(engine) == []
+
+
+def test_an_artists_goal_shows_on_the_artist_page_and_beside_its_release(
+    sqlite_url, start_app, dash_duo
+):
+    from perfdash.ingest.goals import save_goal
+
+    engine = store.make_engine(sqlite_url)
+    upgrade(engine)
+    today = datetime.now(UTC).date()
+    rows = []
+    for key, title, per_day in (("rel-a", "Neon Tides", 1000), ("rel-b", "Glass Horizon", 500)):
+        rel = store.create_release(engine, key, title=title, artist_name="Nova Vale")
+        rows += [
+            dict(
+                release_id=rel,
+                platform="YouTube",
+                metric_type="views",
+                metric_value=per_day * n,
+                recorded_at=datetime.combine(today - timedelta(days=61 - n), time(12), tzinfo=UTC),
+            )
+            for n in range(1, 61)
+        ]
+    store.insert_metrics(engine, rows)
+    by = (today + timedelta(days=5)).isoformat()
+    saved = save_goal(
+        engine,
+        {"artist": "Nova Vale", "metric": "views", "target": "200,000", "by": by},
+        today=today,
+    )
+    assert saved.ok, saved.errors
+    app = create_app(Settings(database_url=sqlite_url, tz="UTC"), engine=engine)
+    start_app(app, "/artists?artist=Nova+Vale&metric=views")
+    wait_until(lambda: dash_duo.find_elements("#art-goals .goal-item"), message="artist goals")
+    assert dash_duo.find_element("#art-goals .goal-what").text == (
+        f"Nova Vale: 200,000 views by {by}"
+    )
+    assert dash_duo.find_element("#art-goals .goal-status").text == "off track"
+    text = dash_duo.find_element("#art-goals .goal-progress").text
+    assert text.startswith("90,000 of 200,000 (45%): off track")
+    assert not dash_duo.find_elements("#art-goals .goal-item button")  # removed elsewhere
+
+    dash_duo.driver.get(dash_duo.server_url + "/dashboard?release=1&period=28d")
+    wait_until(lambda: dash_duo.find_elements("#goal-list .goal-item"), message="dashboard goals")
+    assert "Nova Vale: 200,000 views by" in dash_duo.find_element("#goal-list .goal-what").text

@@ -21,6 +21,7 @@ from perfdash.ui import components, context
 from perfdash.ui.components import SYNC_URL, THEME_STORE, page_view
 from perfdash.ui.figures import charts
 from perfdash.ui.figures import insights as figures
+from perfdash.ui.panels import goals
 
 PERIODS = [("7d", "7 days"), ("28d", "28 days"), ("90d", "90 days"), ("12m", "12 months")]
 DEFAULT_PERIOD = "28d"
@@ -344,6 +345,7 @@ def _artist_block(conn, found: readout.Artist, kind: metrics.MetricKind, preset:
                 id="art-dashboard-link",
             ),
             release_table(found, kind, preset),
+            goals.artist_goals(conn, found.name, context.settings().tz),
         ]
     )
 

@@ -105,7 +105,7 @@ def _table(rows: list[dict]) -> dbc.Table:
                 html.Th("Releases", className="text-end"),
                 html.Th("Typical launch vs without", className="text-end"),
                 html.Th("95 % interval", className="text-end"),
-                html.Th("Above the median", className="text-end"),
+                html.Th("Above the median", className="text-end d-none d-md-table-cell"),
             ]
         )
     )
@@ -130,7 +130,9 @@ def _table(rows: list[dict]) -> dbc.Table:
                         ],
                         className="text-end ww-interval text-nowrap",
                     ),
-                    html.Td(f"{r['above']} of {r['n']}", className="text-end"),
+                    html.Td(
+                        f"{r['above']} of {r['n']}", className="text-end d-none d-md-table-cell"
+                    ),
                 ],
                 **{"data-term": r["term"]},
             )

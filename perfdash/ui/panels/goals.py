@@ -73,7 +73,7 @@ def panel() -> html.Div:
     )
 
 
-def _item(view: goals.GoalView) -> html.Div:
+def _item(view: goals.GoalView, removable: bool = True) -> html.Div:
     p = view.progress
     return html.Div(
         [
@@ -90,7 +90,9 @@ def _item(view: goals.GoalView) -> html.Div:
                         className="btn btn-link btn-sm p-0 ms-2 text-danger",
                         title="Remove this goal",
                         n_clicks=0,
-                    ),
+                    )
+                    if removable
+                    else None,
                 ]
             ),
             dbc.Progress(value=round(100 * p.share), className="my-1", style={"height": "8px"}),
@@ -124,6 +126,25 @@ def goal_list(release_ids: list[int]) -> list:
             )
         ]
     return [_item(v) for v in found]
+
+
+def artist_goals(conn, name: str, tz: str) -> html.Div:
+    """An artist's own goals with their progress (read only: goals are set and removed on the
+    dashboard, with ``perfdash goal`` or through the API), for the artist page."""
+    today = datetime.now(ZoneInfo(tz)).date()
+    found = goals.views(conn, tz, release_ids=[], artists=[name], today=today)
+    body = (
+        [_item(v, removable=False) for v in found]
+        if found
+        else [
+            html.Div(
+                "No goals for this artist: set one on the dashboard (its artist) or with "
+                "perfdash goal add --artist.",
+                className="small text-muted",
+            )
+        ]
+    )
+    return html.Div([html.H6("Goals", className="mt-3"), *body], id="art-goals")
 
 
 def register(app: Dash, *, releases: str) -> None:
