@@ -90,3 +90,33 @@ def callback_body(
         or [f"{i['id']}.{i['property']}" for i in inputs if isinstance(i, dict)],
     }
     return body
+
+
+VIEW_CALLBACK = "callbacks.render_view"  # the dashboard's one callback for every change
+
+
+def view_values(query: str, extra: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The dashboard view callback's inputs as a page built for the URL ``query`` holds them
+    (a preset's dates are the callback's to fill in), with ``extra`` "id.prop" values."""
+    from perfdash.ui.pages.dashboard.state import view_of
+
+    state = view_of(query)
+    values: dict[str, Any] = {
+        "dash-release.value": list(state.releases),
+        "dash-period.value": state.period,
+        "dash-range.start_date": state.start.isoformat() if state.start else None,
+        "dash-range.end_date": state.end.isoformat() if state.end else None,
+        "dash-compare.value": state.compare,
+        "dash-platform.value": list(state.platforms),
+        "dash-metric.value": state.metric,
+        "dash-granularity.value": state.granularity,
+        "dash-mode.value": state.mode,
+        "dash-view.active_tab": state.view,
+        "dash-lb-metric.value": state.leaderboard_metric,
+        "dash-archived.value": state.archived,
+        "dash-forecast.value": str(state.forecast),
+        "dash-country.value": state.country,
+        "theme-store.data": "plotly_white",
+        "ann-version.data": 0,
+    }
+    return {**values, **(extra or {})}

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import numpy as np
 import pytest
-from auth_helpers import call_callback
+from auth_helpers import VIEW_CALLBACK, call_callback, view_values
 
 from perfdash import create_app, metrics, store
 from perfdash.config import Settings
@@ -86,8 +86,7 @@ def _number(text: str) -> float:
 
 
 def _dashboard(world, name: str, query: str) -> dict:
-    values = {"dash-query.data": query, "theme-store.data": "plotly_white", "ann-version.data": 0}
-    response = call_callback(world["client"], world["app"], name, values)
+    response = call_callback(world["client"], world["app"], name, view_values(query))
     assert response.status_code == 200, response.get_data(as_text=True)[:500]
     return response.get_json()["response"]
 
@@ -120,7 +119,7 @@ def test_kpis_match_the_dashboards_cards(world):
         "change": -28,
         "currency": None,
     }
-    shown = _dashboard(world, "callbacks.summary", f"?release={a}&{VIEW}&metric=views")
+    shown = _dashboard(world, VIEW_CALLBACK, f"?release={a}&{VIEW}&metric=views")
     cards = {n["props"]["data-metric"]: n for n in _nodes(shown) if "data-metric" in n["props"]}
     assert set(cards) == set(by_metric)
     gain = _with_class(cards["views"], "kpi-gain")[0]
@@ -155,7 +154,7 @@ def test_series_match_the_dashboards_chart(world):
     assert youtube[0]["end"] == "2026-01-12T00:00:00+00:00"
     assert all(p["complete"] for p in youtube)
     shown = _dashboard(
-        world, "callbacks.chart", f"?release={a}&{VIEW}&metric=views&granularity=week&mode=gain"
+        world, VIEW_CALLBACK, f"?release={a}&{VIEW}&metric=views&granularity=week&mode=gain"
     )
     figure = shown["dash-series"]["figure"]
     traces = {t["name"]: t for t in figure["data"] if "previous" not in t["name"]}
@@ -191,7 +190,7 @@ def test_leaderboard_matches_the_dashboard_and_follows_the_platform(world):
     ]
     shown = _dashboard(
         world,
-        "callbacks.leaderboard",
+        VIEW_CALLBACK,
         f"?release={a}&{VIEW}&platform=youtube&view=leaderboard&lbmetric=views",
     )
     table = [n for n in _nodes(shown) if "data-release" in n["props"]]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta
 
-from auth_helpers import call_callback
+from auth_helpers import VIEW_CALLBACK, call_callback, view_values
 
 from perfdash import create_app, store
 from perfdash.config import Settings
@@ -54,9 +54,7 @@ def test_the_documented_maximum_shows_numbers_not_the_error_banner(db_url, engin
     client = app.server.test_client()
     query = f"?release={rid}&period=28d"
 
-    response = call_callback(
-        client, app, "callbacks.summary", {"dash-query.data": query, "theme-store.data": None}
-    )
+    response = call_callback(client, app, VIEW_CALLBACK, view_values(query))
     assert response.status_code == 200, response.get_data(as_text=True)[:500]
     answer = json.loads(response.get_data(as_text=True))["response"]
     kpis = answer["dash-kpis"]["children"]
@@ -67,22 +65,12 @@ def test_the_documented_maximum_shows_numbers_not_the_error_banner(db_url, engin
     assert "error" not in text.lower() and "request id" not in text.lower()
 
     # the page's controls add the metric they chose: the bars and the share then have numbers
-    response = call_callback(
-        client,
-        app,
-        "callbacks.summary",
-        {"dash-query.data": query + "&metric=views", "theme-store.data": None},
-    )
+    response = call_callback(client, app, VIEW_CALLBACK, view_values(query + "&metric=views"))
     assert response.status_code == 200, response.get_data(as_text=True)[:500]
     answer = json.loads(response.get_data(as_text=True))["response"]
     bar = next(t for t in answer["dash-bars"]["figure"]["data"] if t.get("type") == "bar")
     assert sorted(bar["customdata"]) == ["0", "0"]
     assert sorted(bar["x"]) == ["Spotify", "YouTube"]
 
-    response = call_callback(
-        client,
-        app,
-        "callbacks.chart",
-        {"dash-query.data": query, "theme-store.data": None, "ann-version.data": 0},
-    )
+    response = call_callback(client, app, VIEW_CALLBACK, view_values(query))
     assert response.status_code == 200, response.get_data(as_text=True)[:500]

@@ -8,7 +8,7 @@ import io
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from auth_helpers import call_callback
+from auth_helpers import VIEW_CALLBACK, call_callback, view_values
 
 from perfdash import store
 from perfdash.ui.pages.dashboard import records
@@ -57,12 +57,15 @@ def _page(client, app, release, sort, page):
     return call_callback(
         client,
         app,
-        "records.page",
-        {
-            "dash-query.data": f"?release={release}&period=all",
-            "dash-table-sort.data": sort,
-            "dash-table-page.data": page,
-        },
+        VIEW_CALLBACK,
+        view_values(
+            f"?release={release}&period=all",
+            {
+                "dash-table-sort.data": sort,
+                "dash-table-page.data": page,
+                "dash-table-next.n_clicks": 1,
+            },
+        ),
         changed=["dash-table-next.n_clicks"],
     )
 
@@ -116,9 +119,9 @@ def test_the_export_names_each_rows_metric_kind(demo_app):
     page = call_callback(
         client,
         demo_app,
-        "records.page",
-        {"dash-query.data": f"?release={release}&period=all&metric=rank"},
-        changed=["dash-query.data"],
+        VIEW_CALLBACK,
+        view_values(f"?release={release}&period=all&metric=rank"),
+        changed=["dash-metric.value"],
     )
     assert page.status_code == 200, page.get_data(as_text=True)[:300]
     rows = page.get_json()["response"]["dash-table-rows"]["data"]

@@ -8,7 +8,7 @@ PostgreSQL, as anyone with a browser's developer tools could send them.
 from __future__ import annotations
 
 import pytest
-from auth_helpers import call_callback, pattern_id, pattern_input
+from auth_helpers import VIEW_CALLBACK, call_callback, pattern_id, pattern_input, view_values
 
 from perfdash import create_app, store
 from perfdash.config import Settings
@@ -188,9 +188,9 @@ def test_an_edit_button_index_that_is_no_row_is_refused(app, engine, release):
 @pytest.mark.parametrize(
     ("name", "values", "message"),
     [
-        ("callbacks.choices", {"dash-release.value": ["abc"]}, "release must be a whole number id"),
-        ("callbacks.choices", {"dash-release.value": [99999999999]}, "release must be an id from"),
-        ("callbacks.choices", {"dash-release.value": "\ud800"}, "release must be a whole number"),
+        (VIEW_CALLBACK, {"dash-release.value": ["abc"]}, "release must be a whole number id"),
+        (VIEW_CALLBACK, {"dash-release.value": [99999999999]}, "release must be an id from"),
+        (VIEW_CALLBACK, {"dash-release.value": "\ud800"}, "release must be a whole number"),
         (
             "components.search",
             {"dash-release.search_value": "So\x00ng"},
@@ -202,17 +202,17 @@ def test_an_edit_button_index_that_is_no_row_is_refused(app, engine, release):
             "release search holds a character that is not valid Unicode",
         ),
         (
-            "callbacks.query_string",
+            VIEW_CALLBACK,
             {"dash-release.value": [1], "dash-metric.value": "\ud800"},
             "metric holds a character that is not valid Unicode",
         ),
         (
-            "callbacks.query_string",
+            VIEW_CALLBACK,
             {"dash-release.value": [1], "dash-platform.value": "YouTube"},
             "platform must be a list of names",
         ),
         (
-            "callbacks.query_string",
+            VIEW_CALLBACK,
             {"dash-release.value": [1], "dash-compare.value": "yes"},
             'compare must be true or false, not "yes"',
         ),
@@ -229,7 +229,7 @@ def test_honest_read_callbacks_still_answer(app, release):
     client = app.server.test_client()
     response = post(client, app, "components.search", {"dash-release.search_value": "Inp"})
     assert response.status_code == 200 and "Inputs Song" in response.get_data(as_text=True)
-    response = call_callback(client, app, "callbacks.choices", {"dash-release.value": [release]})
+    response = call_callback(client, app, VIEW_CALLBACK, {"dash-release.value": [release]})
     assert response.status_code == 200
 
 
@@ -239,11 +239,25 @@ def test_honest_read_callbacks_still_answer(app, release):
 )
 def test_a_view_naming_impossible_values_shows_no_database_text(app, release, query):
     client = app.server.test_client()
-    for name in ("callbacks.summary", "callbacks.chart", "records.page"):
-        response = call_callback(client, app, name, {"dash-query.data": query})
-        text = response.get_data(as_text=True)
-        assert response.status_code in (200, 204), text
-        assert not any(raw in text for raw in RAW), text
+    response = call_callback(client, app, VIEW_CALLBACK, view_values(query))
+    text = response.get_data(as_text=True)
+    assert response.status_code in (200, 204), text
+    assert not any(raw in text for raw in RAW), text
+    # the page built for the URL (what holds those values first) shows no database text either
+    page = client.post(
+        "/_dash-update-component",
+        json={
+            "output": "page.children",
+            "outputs": {"id": "page", "property": "children"},
+            "inputs": [
+                {"id": "url", "property": "pathname", "value": "/dashboard"},
+                {"id": "url", "property": "search", "value": query},
+            ],
+            "state": [[]],
+            "changedPropIds": ["url.search"],
+        },
+    )
+    assert page.status_code == 200 and not any(raw in page.get_data(as_text=True) for raw in RAW)
 
 
 def test_every_callback_input_has_a_kind_and_every_kind_an_input(app):

@@ -27,8 +27,9 @@ VERSION = "ann-version"  # a counter: every added or deleted note moves it on
 LISTED = 30  # newest notes listed under the chart
 
 
-def panel() -> html.Div:
-    """The form and the list, empty until the page's releases are known."""
+def panel(listed: list | None = None) -> html.Div:
+    """The form and the list (``listed``: ``notes_list`` of the releases the page was built
+    for, so showing it takes no callback; later releases and notes redraw it)."""
     return html.Div(
         [
             dcc.Store(id=VERSION, data=0),
@@ -68,7 +69,7 @@ def panel() -> html.Div:
                 className="g-2",
             ),
             html.Div(id="ann-result", className="small mt-1"),
-            html.Ul(id="ann-list", className="small text-muted mt-2"),
+            html.Ul(listed, id="ann-list", className="small text-muted mt-2"),
         ],
         id="ann-panel",
     )
@@ -169,7 +170,12 @@ def register(app: Dash, *, releases: str, chart: str) -> None:
             )
         return f"Note #{new_id} added.", (version or 0) + 1, ""
 
-    @app.callback(Output("ann-list", "children"), Input(releases, "value"), Input(VERSION, "data"))
+    @app.callback(
+        Output("ann-list", "children"),
+        Input(releases, "value"),
+        Input(VERSION, "data"),
+        prevent_initial_call=True,  # the page lists the first releases' notes itself
+    )
     def list_notes(release_value, _version):
         return notes_list(
             context.engine(), components.chosen_ids(release_value), context.settings().tz

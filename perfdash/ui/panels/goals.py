@@ -27,8 +27,9 @@ COLOURS = {
 }
 
 
-def panel() -> html.Div:
-    """The goals of the chosen releases and the form to set one."""
+def panel(listed: list | None = None) -> html.Div:
+    """The goals of the chosen releases and the form to set one (``listed``: ``goal_list`` of
+    the releases the page was built for, so showing it takes no callback)."""
     form = dbc.Row(
         [
             dbc.Col(
@@ -64,7 +65,7 @@ def panel() -> html.Div:
         [
             dcc.Store(id=VERSION, data=0),
             html.H6("Goals", className="mt-2"),
-            html.Div(id="goal-list"),
+            html.Div(listed, id="goal-list"),
             form,
             html.Div(id="goal-result", className="small mt-1"),
         ],
@@ -148,7 +149,12 @@ def artist_goals(conn, name: str, tz: str) -> html.Div:
 
 
 def register(app: Dash, *, releases: str) -> None:
-    @app.callback(Output("goal-list", "children"), Input(releases, "value"), Input(VERSION, "data"))
+    @app.callback(
+        Output("goal-list", "children"),
+        Input(releases, "value"),
+        Input(VERSION, "data"),
+        prevent_initial_call=True,  # the page lists the first releases' goals itself
+    )
     def show(release_value, _version):
         return goal_list(components.chosen_ids(release_value))
 

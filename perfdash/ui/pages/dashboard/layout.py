@@ -1,8 +1,9 @@
 """The dashboard page's components: the filters, the release view (KPIs, chart, notes,
 platform charts, records) and the leaderboard view, built for the view the URL asks for.
 
-The controls' values become the URL again through ``dash-query`` (see callbacks); the page is
-built once per visit, so what the views show is filled in by the callbacks.
+What the URL already says is in the layout: the controls' values, the dates of the period,
+the step buttons, and ``dash-query`` (the view as the controls will say it), so the page's one
+first callback (see callbacks) only reads and draws what the view shows.
 """
 
 from __future__ import annotations
@@ -23,26 +24,33 @@ from perfdash.ui.pages.dashboard.state import (
     parse_query,
     period_dates,
     resolve_period,
+    state_from_controls,
+    to_query,
     url_problems,
 )
+from perfdash.ui.pages.dashboard.view import steps_disabled
 from perfdash.ui.panels import annotations, goals
 
 
 def layout(query: dict[str, list[str]]) -> html.Div:
     """The page for a URL query (``?release=3&period=28d...``)."""
     state = parse_query(query)
+    tz = context.settings().tz
     with store.transaction(context.read_engine()) as conn:
         c = data.controls(conn, state)
+        notes = annotations.notes_list(conn, c.selected, tz) if c else []
     if c is None:
         return html.Div([empty_catalog()])
-    tz = context.settings().tz
+    shown = shown_state(state, c, tz)
     return html.Div(
         [
             problems_alert(url_problems(query) + _missing(state, c)),
-            _filters(state, c, tz),
+            _filters(state, c, tz, shown),
             dbc.Tabs(
                 [
-                    dbc.Tab(_release_view(state), label="Releases", tab_id="release"),
+                    dbc.Tab(
+                        _release_view(state, notes, c.selected), label="Releases", tab_id="release"
+                    ),
                     dbc.Tab(
                         _leaderboard_view(c),
                         label="Leaderboard",
@@ -54,10 +62,32 @@ def layout(query: dict[str, list[str]]) -> html.Div:
                 active_tab=state.view,
                 className="mb-3",
             ),
-            dcc.Store(id="dash-query"),
+            dcc.Store(id="dash-query", data=to_query(shown)),
+            dcc.Store(id="dash-built", data=to_query(shown)),
             dcc.Store(id=page_view("dashboard")),
-            html.Div(id="dash-url-sync", hidden=True),
         ]
+    )
+
+
+def shown_state(state: ViewState, c: Controls, tz: str) -> ViewState:
+    """The view the controls of the page hold for the URL's ``state`` (what the first call of
+    the view callback reads from them): the releases, metric and platforms that exist."""
+    first, last = period_dates(resolve_period(state, tz), tz)
+    return state_from_controls(
+        c.selected,
+        state.period,
+        first,
+        last,
+        state.compare,
+        [p for p in state.platforms if p in c.platform_keys],
+        c.metric,
+        state.granularity,
+        state.mode,
+        state.view,
+        c.leaderboard_metric,
+        state.archived,
+        state.forecast,
+        state.country,
     )
 
 
@@ -116,9 +146,10 @@ def _control(label: str, component, width: int, html_for: str | None = None) -> 
     return dbc.Col([dbc.Label(label, html_for=html_for), component], md=width)
 
 
-def _filters(state: ViewState, c: Controls, tz: str) -> html.Div:
+def _filters(state: ViewState, c: Controls, tz: str, shown: ViewState) -> html.Div:
     """The filters; on a phone folded under one button, so the numbers come first."""
-    card = dbc.Card(dbc.CardBody([_pickers(state, c), _period_row(state, tz)]), className="mb-3")
+    rows = [_pickers(state, c), _period_row(state, tz, shown)]
+    card = dbc.Card(dbc.CardBody(rows), className="mb-3")
     return html.Div(
         [
             dbc.Button(
@@ -185,7 +216,7 @@ def _pickers(state: ViewState, c: Controls) -> dbc.Row:
     )
 
 
-def _period_row(state: ViewState, tz: str) -> dbc.Row:
+def _period_row(state: ViewState, tz: str, shown: ViewState) -> dbc.Row:
     first, last = period_dates(resolve_period(state, tz), tz)
     preset = dbc.RadioItems(
         id="dash-period",
@@ -209,10 +240,18 @@ def _period_row(state: ViewState, tz: str) -> dbc.Row:
         value=state.granularity,
         inline=True,
     )
+    no_prev, no_next = steps_disabled(shown, tz)
     steps = dbc.ButtonGroup(
         [
-            dbc.Button("◀ Previous", id="dash-prev", title="the period just before this one"),
-            dbc.Button("Next ▶", id="dash-next", title="the period just after this one"),
+            dbc.Button(
+                "◀ Previous",
+                id="dash-prev",
+                title="the period just before this one",
+                disabled=no_prev,
+            ),
+            dbc.Button(
+                "Next ▶", id="dash-next", title="the period just after this one", disabled=no_next
+            ),
         ],
         size="sm",
         className="mt-1",
@@ -228,7 +267,7 @@ def _period_row(state: ViewState, tz: str) -> dbc.Row:
     )
 
 
-def _release_view(state: ViewState) -> html.Div:
+def _release_view(state: ViewState, notes: list, state_releases: list[int]) -> html.Div:
     mode = dbc.RadioItems(
         id="dash-mode",
         options=[
@@ -249,8 +288,8 @@ def _release_view(state: ViewState) -> html.Div:
                 ],
                 type="default",
             ),
-            annotations.panel(),
-            goals.panel(),
+            annotations.panel(notes),
+            goals.panel(goals.goal_list(state_releases)),
             dbc.Row(
                 [
                     dbc.Col(_graph("dash-bars"), md=7),

@@ -1,5 +1,5 @@
 """Where the view's metric was heard: a world map and the top countries of the releases (none
-picked: the whole catalog) in the period, with their own callback.
+picked: the whole catalog) in the period, drawn with the rest of the view by its one callback.
 
 Only per-country readings have a country: the countries add up what statements and exports
 gave per country, never a worldwide number (docs/numbers.md "Territories").  Without any
@@ -8,16 +8,17 @@ per-country reading the panel says what to import.
 
 from __future__ import annotations
 
+from typing import Any
+
 import dash_bootstrap_components as dbc
-from dash import Dash, Input, Output, dcc, get_asset_url, html, no_update
+from dash import dcc, get_asset_url, html
+from sqlalchemy import Connection
 
 from perfdash import metrics, readout, store
 from perfdash.countries import COUNTRIES
 from perfdash.ingest.rules import is_money
-from perfdash.ui import context
-from perfdash.ui.components import THEME_STORE
 from perfdash.ui.figures import maps
-from perfdash.ui.pages.dashboard.state import view_of, window
+from perfdash.ui.pages.dashboard.state import ViewState, window
 
 TOP_SHOWN = 15
 
@@ -53,31 +54,21 @@ def panel() -> dbc.Card:
     )
 
 
-def register(app: Dash) -> None:
-    @app.callback(
-        Output("places-map", "figure"),
-        Output("places-table", "children"),
-        Input("dash-query", "data"),
-        Input(THEME_STORE, "data"),
+def view(conn: Connection, state: ViewState, tz: str, template: str) -> dict[str, Any]:
+    """The map and the top countries of the view (the dashboard's view callback's outputs
+    ``places_map`` and ``places_table``), read in the view's transaction."""
+    metric = state.metric or "streams"
+    period, _ = window(state, tz)
+    ids = list(state.releases) or None
+    currencies = store.view_currencies(conn, ids, metric) if is_money(metric) else []
+    currency = currencies[0] if currencies else None
+    found = readout.places(conn, ids, metric, state.platforms, period, currency)
+    if not found.any_country:  # no map to draw: the alert says what to import
+        return dict(places_map=maps.no_map(template), places_table=no_countries(ids))
+    return dict(
+        places_map=maps.world_map(found.top, metric, currency=currency, template=template),
+        places_table=top_table(found.top, metric, currency, state.country),
     )
-    def places_view(query, template):
-        state = view_of(query)
-        if state.view != "release":
-            return no_update, no_update
-        template = template or "plotly_white"
-        metric = state.metric or "streams"
-        period, _ = window(state, context.settings().tz)
-        ids = list(state.releases) or None
-        with store.transaction(context.read_engine()) as conn:
-            currencies = store.view_currencies(conn, ids, metric) if is_money(metric) else []
-            currency = currencies[0] if currencies else None
-            found = readout.places(conn, ids, metric, state.platforms, period, currency)
-        if not found.any_country:  # no map to draw: the alert says what to import
-            return maps.no_map(template), no_countries(ids)
-        return (
-            maps.world_map(found.top, metric, currency=currency, template=template),
-            top_table(found.top, metric, currency, state.country),
-        )
 
 
 def no_countries(release_ids: list[int] | None) -> dbc.Alert:

@@ -4,22 +4,23 @@ paged in SQL, and the shown page exported to CSV.
 A plain Bootstrap table, not Dash's DataTable: the DataTable's bundles (about 0.5 MB of
 JavaScript before compression) would load on every first view for 25 rows and two buttons.
 Sorting is a clientside callback (a header click only flips a sort order in the browser);
-the server callback reads and draws the page.
+the dashboard's one view callback reads and draws the page (``page``), with the rest of the
+view when the filters change, alone when the order or the page does.
 """
 
 from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
+from typing import Any
 
 import dash_bootstrap_components as dbc
-from dash import ALL, Dash, Input, Output, State, clientside_callback, ctx, dcc, html, no_update
+from dash import ALL, Dash, Input, Output, State, clientside_callback, dcc, html
+from sqlalchemy import Connection
 
-from perfdash import store
 from perfdash.csvio.export import rows_csv
-from perfdash.ui import context
 from perfdash.ui.pages.dashboard import data, render
-from perfdash.ui.pages.dashboard.state import view_of, window
+from perfdash.ui.pages.dashboard.state import ViewState, window
 
 SORT = "dash-table-sort"  # {"column": ..., "direction": "asc" | "desc"}
 SORT_BUTTON = "dash-table-sort-by"
@@ -128,6 +129,44 @@ def sort_order(sort: dict | None) -> list[tuple[str, str]]:
     return [(column, direction)]
 
 
+def page(
+    conn: Connection,
+    state: ViewState,
+    tz: str,
+    sort: Any,
+    current: Any,
+    step: int,
+    overrides: dict[str, tuple[str, bool]] | None = None,
+) -> dict[str, Any]:
+    """The table's outputs for the view: the first page for new filters or a new order,
+    else the page ``step`` from the one shown (``current``, a store the browser holds); the
+    metric kinds (``overrides``) are read unless the view already read them."""
+    if not state.releases:
+        return dict(
+            table_body=[],
+            table_rows=[],
+            table_page=0,
+            table_note="",
+            table_prev=True,
+            table_next=True,
+        )
+    shown_before = current or 0  # ui.inputs refused any page the table never sets
+    wanted = shown_before + step if step else 0
+    period, _ = window(state, tz)
+    frame, count, pages, shown = data.records(
+        conn, state, period, page=wanted, sort=sort_order(sort)
+    )
+    rows = render.table_rows(frame, tz, data.kinds(conn) if overrides is None else overrides)
+    return dict(
+        table_body=body(rows),
+        table_rows=rows,
+        table_page=shown,
+        table_note=f"{count:,} readings · page {shown + 1} of {pages} · times in {tz}",
+        table_prev=shown == 0,
+        table_next=shown >= pages - 1,
+    )
+
+
 def register(app: Dash) -> None:
     clientside_callback(
         TOGGLE_SORT,
@@ -137,39 +176,6 @@ def register(app: Dash) -> None:
         State(SORT, "data"),
         prevent_initial_call=True,
     )
-
-    @app.callback(
-        Output("dash-table-body", "children"),
-        Output("dash-table-rows", "data"),
-        Output("dash-table-page", "data"),
-        Output("dash-table-note", "children"),
-        Output("dash-table-prev", "disabled"),
-        Output("dash-table-next", "disabled"),
-        Input("dash-query", "data"),
-        Input(SORT, "data"),
-        Input("dash-table-prev", "n_clicks"),
-        Input("dash-table-next", "n_clicks"),
-        State("dash-table-page", "data"),
-    )
-    def page(query, sort, _prev, _next, current):
-        state = view_of(query)
-        if state.view != "release":
-            return (no_update,) * 6
-        if not state.releases:
-            return [], [], 0, "", True, True
-        step = {"dash-table-prev": -1, "dash-table-next": 1}.get(ctx.triggered_id)
-        shown_before = current or 0  # ui.inputs refused any page the table never sets
-        wanted = shown_before + step if step else 0  # new filters or order: the first page
-        tz = context.settings().tz
-        period, _ = window(state, tz)
-        with store.transaction(context.read_engine()) as conn:
-            frame, count, pages, shown = data.records(
-                conn, state, period, page=wanted, sort=sort_order(sort)
-            )
-            overrides = data.kinds(conn)
-        rows = render.table_rows(frame, tz, overrides)
-        note = f"{count:,} readings · page {shown + 1} of {pages} · times in {tz}"
-        return body(rows), rows, shown, note, shown == 0, shown >= pages - 1
 
     @app.callback(
         Output("dash-download", "data"),
