@@ -16,7 +16,7 @@ from aiosmtpd.controller import Controller
 from click.testing import CliRunner
 from conftest import DEMO_TODAY, free_port
 
-from perfdash import digests, metrics, readout, store
+from perfdash import digests, goals, metrics, readout, store
 from perfdash.cli import main
 from perfdash.config import Settings
 from perfdash.digests.render import chart_png, email_message, slack_payload, text_body
@@ -131,6 +131,10 @@ def test_the_digest_says_what_the_dashboard_says(demo_db):
     views = next(k for k in found.kpis if k.metric_type == "views")
     assert f"views: {metrics.format_gain(views.gain)} gained" in text
     assert "https://perfdash.example/dashboard?release=" in text
+    with store.transaction(engine) as conn:
+        goal_lines = [g.text() for g in goals.views(conn, "UTC", today=NOW.date())]
+    assert goal_lines and found.goals == goal_lines  # the demo's goal, as the dashboard says
+    assert "Goals:\n  " + goal_lines[0] in text
     png = chart_png(found)
     assert png is not None and png.startswith(b"\x89PNG")
     assert "2026-10-26 to 2026-11-01" in found.title()

@@ -1,7 +1,7 @@
 """The catalog's report for a day or a week, sent to each subscriber once.
 
 ``content`` reads what the overview shows (KPIs with their change, top releases and risers,
-spikes, stale releases) through the dashboard's read path; ``render`` turns it into an email
+spikes, stale releases, goals' progress) through the dashboard's read path; ``render`` turns it into an email
 (text, HTML and the chart as a PNG drawn with matplotlib) and a Slack message; ``deliver``
 claims each subscriber's digest for the period before sending it, by SMTP or to a Slack
 incoming webhook.  ``perfdash digest`` and the ``digest`` job schedule run it.

@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 import pandas as pd
 from sqlalchemy.engine import Connection
 
-from perfdash import alerts, metrics, readout, store
+from perfdash import alerts, goals, metrics, readout, store
 from perfdash.metrics import Period, local_midnight
 
 TOP = 5
@@ -41,6 +41,7 @@ class Digest:
     risers: list[Entry]
     spikes: list[alerts.Alert]
     stale: list[str]  # "Neon Tides — Nova Vale: newest number 2026-11-20 06:00 (UTC)..."
+    goals: list[str]  # each goal with its progress and projected day (goals.GoalView.text)
     releases: int  # releases with numbers in the period
 
     def title(self) -> str:
@@ -144,8 +145,15 @@ def build_digest(
         risers=risers,
         spikes=spikes,
         stale=alerts.stale_release_texts(conn, tz, stale_rule, now=now),
+        goals=[g.text() for g in goals.views(conn, tz, today=_today(tz, now))],
         releases=int(active),
     )
+
+
+def _today(tz: str, now: datetime | None) -> date:
+    from zoneinfo import ZoneInfo
+
+    return (now or datetime.now(UTC)).astimezone(ZoneInfo(tz)).date()
 
 
 def _dates(period: Period, tz: str) -> dict[str, str]:

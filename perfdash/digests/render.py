@@ -51,6 +51,10 @@ def text_body(digest: Digest, base_url: str | None = None) -> str:
                 for i, e in enumerate(entries, 1)
             ]
             lines.append("")
+    if digest.goals:
+        lines.append("Goals:")
+        lines += [f"  {g}" for g in digest.goals]
+        lines.append("")
     lines.append("Spikes:" if digest.spikes else "Spikes: none.")
     lines += [f"  {a.text(base_url)}" for a in digest.spikes]
     lines.append("")
@@ -84,6 +88,9 @@ def html_body(digest: Digest, base_url: str | None = None, *, chart: bool = True
                 for x in entries
             ]
             parts.append("</ol>")
+    if digest.goals:
+        parts.append("<h3>Goals</h3><ul>" + "".join(f"<li>{e(g)}</li>" for g in digest.goals))
+        parts.append("</ul>")
     parts.append("<h3>Spikes</h3>")
     if digest.spikes:
         parts.append("<ul>")
@@ -192,6 +199,9 @@ def slack_payload(digest: Digest, base_url: str | None = None) -> dict:
             blocks.append(
                 {"type": "section", "text": {"type": "mrkdwn", "text": f"*{heading}*\n{rows}"}}
             )
+    if digest.goals:
+        goals = "\n".join(f"• {_slack(g)}" for g in digest.goals)
+        blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": f"*Goals*\n{goals}"}})
     spikes = "\n".join(f"• {linked(a.path(), a.label)}" for a in digest.spikes) or "None."
     blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": f"*Spikes*\n{spikes}"}})
     stale = (
