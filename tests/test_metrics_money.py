@@ -46,3 +46,12 @@ def test_the_rate_is_over_the_series_that_have_both():
 def test_a_money_change_reads_in_its_currency():
     kpi = Kpi("earnings", 5_000_000, 5_000_000, 2_500_000, 0, currency="EUR")
     assert change_text(kpi) == "+€2.50 (+100.0%) vs previous period"
+
+
+def test_every_card_shows_money_in_its_currency():
+    from perfdash.metrics import gain_text, kpi_label
+
+    usd = Kpi("earnings", 412_340_000, 900_000_000, None, 0, currency="USD")
+    assert (gain_text(usd), kpi_label(usd)) == ("+$412.34", "earnings (USD)")
+    views = Kpi("views", 1234, 5000, None, 0)
+    assert gain_text(views) == "+1,234" and "(" not in kpi_label(views)

@@ -31,8 +31,8 @@ def kpi_lines(digest: Digest) -> list[str]:
             main = f"level {metrics.format_level(kpi.total)}"
         else:
             word = "net change" if kpi.kind == "audience" else "gained"
-            main = f"{metrics.format_gain(kpi.gain)} {word}"
-        out.append(f"{kind.label()}: {main} ({metrics.change_text(kpi)})")
+            main = f"{metrics.gain_text(kpi)} {word}"
+        out.append(f"{metrics.kpi_label(kpi)}: {main} ({metrics.change_text(kpi)})")
     return out
 
 

@@ -177,6 +177,22 @@ def format_level(value: float | None) -> str:
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
 
 
+def gain_text(kpi: Kpi) -> str:
+    """A counter's or audience's gain as a card shows it: "+1,234", money in its currency
+    ("+$412.34"), "–" when the period has no reading."""
+    if kpi.currency:
+        if kpi.gain is None:
+            return "–"
+        return ("+" if kpi.gain >= 0 else "") + format_money(kpi.gain, kpi.currency)
+    return format_gain(kpi.gain)
+
+
+def kpi_label(kpi: Kpi) -> str:
+    """The card's title: the metric's label, money with its currency ("Earnings (USD)")."""
+    label = kpi.metric_kind.label()
+    return f"{label} ({kpi.currency})" if kpi.currency else label
+
+
 def change_text(kpi: Kpi) -> str:
     """'+1,234 (+5.2%) vs previous period', a score's move ('-3 since the previous period,
     better'), or why there is nothing to compare with."""

@@ -351,10 +351,10 @@ def _artist_block(conn, found: readout.Artist, kind: metrics.MetricKind, preset:
 
 
 def _kpi_card(kpi: metrics.Kpi) -> html.Div:
-    main = metrics.format_level(kpi.total) if kpi.kind == "score" else metrics.format_gain(kpi.gain)
+    main = metrics.format_level(kpi.total) if kpi.kind == "score" else metrics.gain_text(kpi)
     word = {"counter": "gained", "audience": "net change"}.get(kpi.kind, "mean level")
     body = [
-        html.Div(kpi.metric_kind.label(), className="small text-uppercase text-muted"),
+        html.Div(metrics.kpi_label(kpi), className="small text-uppercase text-muted"),
         html.Div(main, className="art-kpi-main fs-4 fw-bold"),
         html.Div(word, className="small text-muted"),
         html.Div(metrics.change_text(kpi), className="small text-muted"),

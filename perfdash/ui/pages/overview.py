@@ -126,11 +126,7 @@ def kpi_strip(kpis: list[metrics.Kpi], has_previous: bool) -> html.Div | dbc.Ale
         return dbc.Alert("No numbers in this period yet.", color="secondary", id="ov-empty")
     cards = []
     for kpi in metrics.order_kpis(kpis):
-        main = (
-            metrics.format_level(kpi.total)
-            if kpi.kind == "score"
-            else metrics.format_gain(kpi.gain)
-        )
+        main = metrics.format_level(kpi.total) if kpi.kind == "score" else metrics.gain_text(kpi)
         word = {"counter": "gained", "audience": "net change"}.get(kpi.kind, "mean level")
         judged = (
             kpi.metric_kind.better(kpi.change)
@@ -140,7 +136,7 @@ def kpi_strip(kpis: list[metrics.Kpi], has_previous: bool) -> html.Div | dbc.Ale
         colour = {True: "text-success", False: "text-danger"}.get(judged, "text-muted")
         change = metrics.change_text(kpi) if has_previous else ""
         body = [
-            html.Div(kpi.metric_kind.label(), className="small text-uppercase text-muted"),
+            html.Div(metrics.kpi_label(kpi), className="small text-uppercase text-muted"),
             html.Div(main, className="ov-kpi-main fw-bold"),
             html.Div(word, className="small text-muted"),
             html.Div(change, className=f"ov-kpi-change small {colour}"),
