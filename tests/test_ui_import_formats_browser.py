@@ -75,6 +75,8 @@ def test_distrokid_and_spotify_previews_name_the_format_and_import(
     assert "8 rows" in dash_duo.find_element("#entry-import-summary").text
     assert "Night Drive — Nova" in dash_duo.find_element("#entry-import-summary").text
     assert dash_duo.find_element("#entry-import-confirm").get_attribute("disabled") is not None
+    table = dash_duo.find_element("#entry-import-table").text
+    assert "4.862311 USD" in table and "1520" in table and " DE" in table
     dash_duo.find_element("#entry-import-preview").screenshot(str(tmp_path / "preview.png"))
     _click(dash_duo, xpath="//label[@for='entry-import-create']")
     _confirm(dash_duo, "Added 14 row(s); 0 were already there.")

@@ -335,6 +335,8 @@ def _preview(good: pd.DataFrame) -> list[dict[str, Any]]:
             "metric_value": int(r["metric_value"]),
             "recorded_at": r["recorded_at"].isoformat(),
             "value_kind": r["value_kind"],
+            "country": r.get("country") or "",
+            "currency": r.get("currency") or "",
         }
         for r in head.to_dict("records")
     ]

@@ -30,6 +30,7 @@ PREVIEW_COLUMNS = [
     "metric_value",
     "recorded_at",
     "value_kind",
+    "country",
 ]
 
 
@@ -186,11 +187,22 @@ def _format(report: csvio.ImportReport) -> html.Div:
     )
 
 
+def _cell(row: dict[str, Any], column: str) -> str:
+    """A preview cell; money as its amount and currency (4.862311 USD), not micro-units."""
+    value = row.get(column, "")
+    if column == "metric_value" and row.get("currency"):
+        whole, micro = divmod(int(value), 1_000_000)
+        return f"{whole:,}.{micro:06d} {row['currency']}"
+    return str(value)
+
+
 def _first_rows(rows: list[dict[str, Any]]) -> dbc.Table:
     return dbc.Table(
         [
             html.Thead(html.Tr([html.Th(c) for c in PREVIEW_COLUMNS])),
-            html.Tbody([html.Tr([html.Td(str(row[c])) for c in PREVIEW_COLUMNS]) for row in rows]),
+            html.Tbody(
+                [html.Tr([html.Td(_cell(row, c)) for c in PREVIEW_COLUMNS]) for row in rows]
+            ),
         ],
         size="sm",
         id="entry-import-table",
