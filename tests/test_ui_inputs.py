@@ -190,7 +190,28 @@ def test_an_edit_button_index_that_is_no_row_is_refused(app, engine, release):
     [
         (VIEW_CALLBACK, {"dash-release.value": ["abc"]}, "release must be a whole number id"),
         (VIEW_CALLBACK, {"dash-release.value": [99999999999]}, "release must be an id from"),
-        (VIEW_CALLBACK, {"dash-release.value": "\ud800"}, "release must be a whole number"),
+        (VIEW_CALLBACK, {"dash-release.value": "\ud800"}, "release must be a"),
+        (VIEW_CALLBACK, {"dash-release.value": 1}, "release must be a list of release ids"),
+        (
+            VIEW_CALLBACK,
+            {"dash-period.value": "abc"},
+            'period must be one of 7d, 28d, 90d, 12m, all, custom, not "abc"',
+        ),
+        (
+            VIEW_CALLBACK,
+            {"dash-period.value": "28d", "dash-forecast.value": "1\u00b2"},
+            "forecast must be one of 0, 7, 28, 90",
+        ),
+        (
+            VIEW_CALLBACK,
+            {"dash-period.value": "28d", "theme-store.data": "abc"},
+            'theme must be one of plotly_white, plotly_dark, not "abc"',
+        ),
+        (
+            "overview.overview",
+            {"ov-period.value": "abc", "theme-store.data": "plotly_white"},
+            'period must be one of 7d, 28d, 90d, not "abc"',
+        ),
         (
             "components.search",
             {"dash-release.search_value": "So\x00ng"},

@@ -94,6 +94,52 @@ def choice(max_len: int = 100) -> Check:
     return text(max_len)
 
 
+def one_of(allowed: Callable[[], Any], *, optional: bool = True) -> Check:
+    """One of the values a radio group or a store of the page offers (``allowed`` is called
+    when a value is checked, so the page that owns the options stays their one truth); a
+    crafted other value is refused here rather than failing in the callback."""
+
+    def check(value: Any) -> str | None:
+        if value is None and optional:
+            return None
+        names = [str(v) for v in allowed()]
+        if isinstance(value, str) and value in names:
+            return None
+        return f"must be one of {', '.join(names)}, not {_shown(value)}"
+
+    return check
+
+
+def _dashboard_periods() -> list[str]:
+    from perfdash.ui.pages.dashboard.state import PERIODS
+
+    return [v for v, _ in PERIODS]
+
+
+def _overview_periods() -> list[str]:
+    from perfdash.ui.pages.overview import PERIODS
+
+    return [v for v, _ in PERIODS]
+
+
+def _forecasts() -> list[str]:
+    from perfdash.ui.pages.dashboard.state import FORECASTS
+
+    return [str(d) for d in FORECASTS]
+
+
+THEMES = ("plotly_white", "plotly_dark")  # what the navbar's switch stores (ui/shell.py)
+
+
+def record_id_list(value: Any) -> str | None:
+    """A multi-select picker's releases: a list of ids, or nothing."""
+    if value is None:
+        return None
+    if not isinstance(value, list):
+        return f"must be a list of release ids, not {_shown(value)}"
+    return record_ids(value)
+
+
 def record_id(value: Any) -> str | None:
     """A release pk or a row id: a whole number from 1 to 2^31-1, or nothing."""
     if value is None:
@@ -221,13 +267,13 @@ KINDS: dict[str, tuple[str, Check]] = {
     # the frame
     "url.pathname": ("page", text(2000)),
     "url.search": ("query string", text(4000)),
-    "theme-store.data": ("theme", choice()),
+    "theme-store.data": ("theme", one_of(lambda: THEMES)),
     "{page-view}.data": ("page view", text(4000)),
     # the dashboard
-    "dash-release.value": ("release", record_ids),
+    "dash-release.value": ("release", record_id_list),
     "dash-release.search_value": ("release search", text(200)),
     "dash-release.options": ("release options", records),
-    "dash-period.value": ("period", choice()),
+    "dash-period.value": ("period", one_of(_dashboard_periods)),
     "dash-prev.n_clicks": ("previous period", count),
     "dash-next.n_clicks": ("next period", count),
     "dash-range.start_date": ("from", text(40)),
@@ -238,7 +284,7 @@ KINDS: dict[str, tuple[str, Check]] = {
     "dash-metric.value": ("metric", choice(50)),
     "dash-granularity.value": ("granularity", choice()),
     "dash-mode.value": ("mode", choice()),
-    "dash-forecast.value": ("forecast", choice()),
+    "dash-forecast.value": ("forecast", one_of(_forecasts)),
     "dash-view.active_tab": ("view", choice()),
     "dash-lb-metric.value": ("leaderboard metric", choice(50)),
     "dash-country.value": ("country", choice(2)),
@@ -336,7 +382,7 @@ KINDS: dict[str, tuple[str, Check]] = {
     "collect-now-poll.n_intervals": ("collection progress", count),
     "collect-now-job.data": ("collection job", job_id),
     # the overview
-    "ov-period.value": ("period", choice()),
+    "ov-period.value": ("period", one_of(_overview_periods)),
     "ov-platform.value": ("platform", texts(100)),
     "ov-query.data": ("view", text(4000)),
     # alerts and launches

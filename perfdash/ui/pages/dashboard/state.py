@@ -213,7 +213,7 @@ def to_query(state: ViewState) -> str:
 def _forecast(value: object) -> int:
     """A forecast length the dashboard offers (anything else: none)."""
     text = str(value or "0")
-    return int(text) if text.isdigit() and int(text) in FORECASTS else 0
+    return int(text) if text.isascii() and text.isdigit() and int(text) in FORECASTS else 0
 
 
 def state_from_controls(
