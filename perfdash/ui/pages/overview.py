@@ -54,17 +54,25 @@ def layout(query: dict[str, list[str]]) -> html.Div:
                 ],
                 className="mb-2",
             ),
-            html.Div(
-                dcc.Dropdown(
-                    id="ov-platform",
-                    options=[{"label": metrics.platform_label(k), "value": k} for k in keys],
-                    value=[p for p in dict.fromkeys(wanted) if p in keys],
-                    multi=True,
-                    placeholder="All platforms",
-                    clearable=True,
+            dbc.Row(
+                dbc.Col(
+                    [
+                        dbc.Label("Platforms (all when empty)", html_for="ov-platform"),
+                        dcc.Dropdown(
+                            id="ov-platform",
+                            options=[
+                                {"label": metrics.platform_label(k), "value": k} for k in keys
+                            ],
+                            value=[p for p in dict.fromkeys(wanted) if p in keys],
+                            multi=True,
+                            placeholder="All platforms",
+                            clearable=True,
+                        ),
+                    ],
+                    md=6,
+                    lg=4,
                 ),
                 className="mb-2 ov-platform-filter",
-                title="Platforms (all when empty)",
             ),
             html.Div(id="ov-when", className="text-muted small mb-2"),
             dcc.Loading(html.Div(id="ov-kpis", className="mb-3"), type="dot"),
