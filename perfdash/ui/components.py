@@ -22,20 +22,6 @@ from perfdash.ui import context
 THEME_STORE = "theme-store"  # the Plotly template the navbar's switch chose; charts listen
 SEARCH_SIZE = 50  # releases a search lists
 PAGE_VIEW = "page-view"  # a page's store of the URL it shows; the router leaves it be
-# A page's view (its query string) into the shell's URL, a history entry per change so Back
-# undoes it, and into the page's view store (``page_view``) so the router does not rebuild the
-# page for it; the first view of a page build replaces the entry it was built for.
-SYNC_URL = """function(search, synced) {
-    const skip = window.dash_clientside.no_update;
-    if (!search) { return [skip, skip, skip, skip]; }
-    const view = window.location.pathname + search;
-    if (!synced && window.location.search !== search) {
-        window.history.replaceState(window.history.state, '', view);
-    }
-    return [view, search, window.location.origin + view, 'synced'];
-}"""
-
-
 # A page's view query into the shell's URL, a new history entry per change (so Back undoes
 # it); the first one replaces the entry the page was opened with.  Outputs: the page's view
 # store, url.search, url.href and the page's "synced" marker (its State).
