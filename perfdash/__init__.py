@@ -37,7 +37,7 @@ def create_app(
     # worker) runs this file, and need not load the pages and the API (about a second).
     from perfdash import api, auth, jobs, store
     from perfdash.ui import bundles, errors, inputs, shell
-    from perfdash.web import json_in, limits, login, security, throttle, transfer
+    from perfdash.web import json_in, limits, login, security, shares, throttle, transfer
 
     settings = settings or load_settings()
     engine = engine or store.engine_from_settings(settings)
@@ -83,6 +83,7 @@ def create_app(
     throttle.install(server, redis_url=settings.redis_url, tls_verify=settings.redis_tls_verify)
     limits.install(server, max_upload_mb=settings.max_upload_mb)
     inputs.install(app)  # after limits: the callback's JSON is parsed and bounded
+    shares.install(server, lambda: app.callback_map)  # after inputs: the JSON types are right
     server.register_blueprint(api.blueprint)
     app.layout = shell.layout
     shell.register(app)

@@ -333,9 +333,12 @@ def current_role() -> str | None:
     """The role of whoever makes the current web request.
 
     Until login is switched on (a single local user on 127.0.0.1), that user is the admin.
+    A request made through a share link has no role, whoever sends it.
     """
-    from flask import current_app
+    from flask import current_app, g
 
+    if g.get("perfdash_share") is not None:  # a share link's visitor: no role (web.shares)
+        return None
     ext = current_app.extensions["perfdash"]
     if not ext.get("login_required", False):
         return "admin"

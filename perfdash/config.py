@@ -35,6 +35,8 @@ failing later on the first request or the first render.
     PERFDASH_SMTP_URL               smtp_url: smtp://user:password@host:587?starttls=1&from=a@b.c
                                     (smtps:// for TLS from the start) for emailed digests
     PERFDASH_MAX_UPLOAD_MB          max_upload_mb (the largest CSV file the page or the API takes)
+    PERFDASH_EMBED_ORIGINS          embed_origins (the sites that may frame share links; none by
+                                    default), origins separated by commas or spaces
                                     (cron strings in UTC for `perfdash worker --beat`)
 
 Secrets (the session key, the webhook URL, the SMTP URL, the collectors' keys) are left out of ``repr``, so
@@ -159,6 +161,8 @@ class Settings:
     smtp_url: str | None = field(default=None, repr=False)
     # the largest file the page's upload and POST /api/v1/imports take (web.limits)
     max_upload_mb: int = DEFAULT_MAX_UPLOAD_MB
+    # the origins (https://intranet.example) whose pages may frame a share link (web.shares)
+    embed_origins: tuple[str, ...] = ()
 
     def with_(self, **changes: object) -> Settings:
         return replace(self, **changes)
@@ -348,7 +352,29 @@ def _deployment(env: Mapping[str, str]) -> dict[str, object]:
         "digest_schedule": _schedule(env, "PERFDASH_DIGEST_SCHEDULE", DEFAULT_DIGEST_SCHEDULE),
         "smtp_url": _optional_text(env, "PERFDASH_SMTP_URL"),
         "max_upload_mb": _whole(env, "PERFDASH_MAX_UPLOAD_MB", DEFAULT_MAX_UPLOAD_MB, low=1),
+        "embed_origins": embed_origins(env.get("PERFDASH_EMBED_ORIGINS")),
     }
+
+
+_ORIGIN = re.compile(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?")
+
+
+def embed_origins(raw: str | None) -> tuple[str, ...]:
+    """The origins that may frame share links: ``scheme://host[:port]`` each, nothing else
+    (a path, a wildcard or a quote would widen or break the Content-Security-Policy)."""
+    origins = []
+    for part in re.split(r"[\s,]+", (raw or "").strip()):
+        if not part:
+            continue
+        origin = part.rstrip("/").lower()
+        if not _ORIGIN.fullmatch(origin):
+            raise ConfigError(
+                f"PERFDASH_EMBED_ORIGINS: {part[:60]!r} is not an origin such as "
+                "https://intranet.example.com (scheme and host, no path, no wildcard)"
+            )
+        if origin not in origins:
+            origins.append(origin)
+    return tuple(origins)
 
 
 def _optional_text(env: Mapping[str, str], name: str) -> str | None:

@@ -83,6 +83,21 @@ CREATE TABLE perfdash_metric_kinds (
 	PRIMARY KEY (metric_type)
 );
 
+CREATE TABLE perfdash_share_links (
+	id SERIAL NOT NULL, 
+	token_hash VARCHAR(64) NOT NULL, 
+	view VARCHAR(2000) NOT NULL, 
+	releases VARCHAR(2000) NOT NULL, 
+	created_by VARCHAR(120), 
+	created_at TIMESTAMP WITH TIME ZONE NOT NULL, 
+	expires_at TIMESTAMP WITH TIME ZONE, 
+	revoked_at TIMESTAMP WITH TIME ZONE, 
+	PRIMARY KEY (id), 
+	UNIQUE (token_hash)
+);
+
+CREATE INDEX idx_share_links_created_by ON perfdash_share_links (created_by);
+
 CREATE TABLE perfdash_uploads (
 	id VARCHAR(32) NOT NULL, 
 	filename VARCHAR(255), 

@@ -62,13 +62,20 @@ READ_ONLY = {
     "tokens.ask_revoke",
     "digests.refresh",
     "digests.preview",
+    "share.open_share",
+    "share.list_links",
+    "shares.refresh_shares",
+    "shares.ask_revoke_share",  # asks; the revocation is shares.revoke_share
 }
 # Writes any signed-in user may make to their own rows only (their digest subscriptions):
 # tests/test_ui_digests.py sends each as nobody, as a viewer for themselves and for someone else.
 SELF_WRITES = {"digests.add", "digests.remove"}
 # The admin page's writes need the admin role, not the editor's: tests/test_ui_admin.py sends
-# each as nobody, viewer, editor and admin.
+# each as nobody, viewer, editor and admin; a share link is revoked by its creator or an admin
+# (tests/test_web_shares.py).
 ADMIN_WRITES = {
+    "shares.revoke_share",
+    "share.revoke_link",
     "users.add_user",
     "users.change_user",
     "users.remove_user",
@@ -234,6 +241,10 @@ def _metric_kind(w):
     }
 
 
+def _share_link(w):
+    return {"share-create.n_clicks": 1, "dash-query.data": f"?release={w['release']}&period=28d"}
+
+
 def _collect_now(w):
     return {"collect-now-button.n_clicks": 1}
 
@@ -256,6 +267,7 @@ WRITES: dict[str, tuple[Callable, bool]] = {
     "metric_kinds.save_kind": (_metric_kind, True),
     "release_admin.archive": (_archive, True),
     "release_admin.delete": (_delete_release, True),
+    "share.create_link": (_share_link, True),
 }
 
 

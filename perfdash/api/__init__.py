@@ -11,6 +11,7 @@ This module is the route table, so every URL the API answers is listed in one pl
 ``annotations`` one resource each, ``jobs`` the background jobs (imports, collection), ``numbers``
 the dashboard's numbers (KPIs, series, leaderboard), ``forecast`` a release's next days,
 ``artists`` the artist pages' numbers,
+``shares`` read-only share links,
 ``openapi`` the document.  ``create_app`` registers
 ``blueprint``.
 """
@@ -33,6 +34,7 @@ from perfdash.api import (
     openapi,
     readings,
     releases,
+    shares,
 )
 
 blueprint = Blueprint("perfdash_api", __name__)
@@ -82,6 +84,8 @@ ROUTES = (
     (V1 + "/insights/prompts", insights.prompts, ("GET",)),
     (V1 + "/goals", goals.goals_route, ("GET", "POST")),
     (V1 + "/goals/<int:goal_id>", goals.delete_goal, ("DELETE",)),
+    (V1 + "/shares", shares.create_share, ("POST",)),
+    (V1 + "/shares/<int:share_id>", shares.revoke_share, ("DELETE",)),
     (http.CATCH_ALL_RULE, not_found, ("GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")),
 )
 

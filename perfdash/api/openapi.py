@@ -59,6 +59,7 @@ def spec() -> dict[str, Any]:
             **_number_paths(),
             **openapi_insights.paths(),
             **roster_paths(),
+            **_share_paths(),
         },
     }
 
@@ -239,6 +240,34 @@ def _annotation_paths() -> dict[str, Any]:
                 "Delete one note (editors)",
                 {"204": {"description": "Deleted"}, "404": _error("No such note")},
                 parameters=[_path_id("annotation_id")],
+            )
+        },
+    }
+
+
+def _share_paths() -> dict[str, Any]:
+    return {
+        "/shares": {
+            "post": _write(
+                "Make a read-only share link of a dashboard view (editors); the url is shown once",
+                {
+                    "201": _answer("The link: its id and url (with its token)", _ref("Share")),
+                    "400": _error("A view or expiry a link cannot be made of (details name it)"),
+                    "413": _error("Body too large"),
+                    "415": _error("Body is not JSON"),
+                },
+                requestBody=_body(_ref("ShareInput")),
+            )
+        },
+        "/shares/{share_id}": {
+            "delete": _write(
+                "Revoke a share link this token made (editors)",
+                {
+                    "204": {"description": "Revoked: the link no longer opens"},
+                    "403": _error("The link was made by someone else"),
+                    "404": _error("No such link, or already revoked"),
+                },
+                parameters=[_path_id("share_id")],
             )
         },
     }

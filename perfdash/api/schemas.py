@@ -45,6 +45,8 @@ def components() -> dict[str, Any]:
             },
             "Annotation": _annotation(),
             "AnnotationInput": _annotation_input(),
+            "Share": _share(),
+            "ShareInput": _share_input(),
         },
     }
 
@@ -285,6 +287,41 @@ def _annotation_input() -> dict[str, Any]:
                 "minLength": 1,
                 "maxLength": store.MAX_ANNOTATION_TEXT,
                 "example": "playlist add",
+            },
+        },
+    }
+
+
+def _share() -> dict[str, Any]:
+    return {
+        "type": "object",
+        "required": ["id", "url", "view", "expires_at"],
+        "properties": {
+            "id": {"type": "integer"},
+            "url": {"type": "string", "description": "/share/<token>: shown once"},
+            "view": {"type": "string", "description": "the view, normalised"},
+            "expires_at": {"type": "string", "format": "date-time", "nullable": True},
+        },
+    }
+
+
+def _share_input() -> dict[str, Any]:
+    return {
+        "type": "object",
+        "required": ["view"],
+        "additionalProperties": False,
+        "properties": {
+            "view": {
+                "type": "string",
+                "maxLength": 2000,
+                "description": "a dashboard view: /dashboard?release=3&period=28d",
+            },
+            "expires": {
+                "type": "string",
+                "nullable": True,
+                "maxLength": 40,
+                "description": "a date (the link ends as it begins, PERFDASH_TZ) or an ISO "
+                "time with offset; null or absent: never",
             },
         },
     }

@@ -18,6 +18,7 @@ from perfdash.schema.tables import (
     performance_daily,
     performance_rollup_zones,
     sessions,
+    share_links,
     uploads,
     users,
 )
@@ -39,6 +40,7 @@ __all__ = [
     "performance_daily",
     "performance_rollup_zones",
     "sessions",
+    "share_links",
     "uploads",
     "users",
 ]

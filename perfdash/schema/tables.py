@@ -201,6 +201,24 @@ sessions = Table(
     Index("idx_sessions_expires_at", "expires_at"),
 )
 
+# Read-only share links (0020): a view of some releases over a period that opens without an
+# account.  Only a SHA-256 of the link's token is stored, as for API tokens; ``releases`` is the
+# scope ("3,5"), ``view`` the dashboard query it shows.  A link ends when revoked or expired;
+# its row stays so the lists can say so.
+share_links = Table(
+    "perfdash_share_links",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("view", String(2000), nullable=False),
+    Column("releases", String(2000), nullable=False),
+    Column("created_by", String(120)),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True)),
+    Column("revoked_at", DateTime(timezone=True)),
+    Index("idx_share_links_created_by", "created_by"),
+)
+
 # --------------------------------------------------------------------------- insights (0005)
 
 # Dated notes on a release ("playlist add", "video premiere"); release_id NULL means the note is

@@ -22,6 +22,7 @@ write ``store.x``; the modules are by noun:
     blocks        SQL pieces the reads share
     users         web accounts and API tokens
     sessions      web sign-in sessions, ended in every worker at once
+    shares        read-only share links, by a hash of their token
     annotations   dated notes on releases or the catalog
     goals         targets per release, artist or tag
     alert_claims  which alerts were delivered, claimed once across workers
@@ -184,6 +185,13 @@ from perfdash.store.sessions import (
     session_user,
     sessions_by_user,
 )
+from perfdash.store.shares import (
+    create_share_link,
+    get_share_link,
+    list_share_links,
+    revoke_share_link,
+    share_link_by_hash,
+)
 from perfdash.store.territories import (
     TOP_COUNTRY_COLUMNS,
     has_country_readings,
@@ -253,6 +261,7 @@ __all__ = [
     "create_job",
     "create_release",
     "create_session",
+    "create_share_link",
     "create_user",
     "default_engine",
     "delete_annotation",
@@ -276,6 +285,7 @@ __all__ = [
     "get_performance_metrics_for_release",
     "get_release",
     "get_release_by_key",
+    "get_share_link",
     "get_user",
     "has_country_readings",
     "has_user_data",
@@ -293,6 +303,7 @@ __all__ = [
     "list_goals",
     "list_metric_types",
     "list_platform_keys",
+    "list_share_links",
     "list_users",
     "make_engine",
     "metric_freshness",
@@ -319,6 +330,7 @@ __all__ = [
     "releases_with_identifiers",
     "remove_digest_subscription",
     "revoke_api_token",
+    "revoke_share_link",
     "risers",
     "rollup_differences",
     "rollup_zone_for",
@@ -331,6 +343,7 @@ __all__ = [
     "set_metric_kind",
     "set_release_archived",
     "set_rollup_zones",
+    "share_link_by_hash",
     "to_utc",
     "top_countries",
     "total_drops",

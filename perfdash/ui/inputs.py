@@ -410,6 +410,19 @@ KINDS: dict[str, tuple[str, Check]] = {
     "admin-remove.n_clicks": ("remove user", count),
     "admin-remove-cancel.n_clicks": ("keep user", count),
     "admin-remove-confirm.n_clicks": ("confirm removal", count),
+    # the dashboard's share links
+    "share-open.n_clicks": ("share this view", count),
+    "share-modal.is_open": ("share dialog", flag),
+    "share-version.data": ("share links version", count),
+    "share-create.n_clicks": ("create link", count),
+    "share-expires.value": ("expires", text(100)),
+    "{share-revoke}.n_clicks": ("revoke link", count),
+    # the admin page: share links
+    "admin-shares-version.data": ("share links version", count),
+    "admin-share-pick.value": ("share link", record_id),
+    "admin-share-revoke.n_clicks": ("revoke link", count),
+    "admin-share-cancel.n_clicks": ("keep link", count),
+    "admin-share-confirm.n_clicks": ("confirm revoke", count),
     # the admin page: API tokens
     "digest-version.data": ("digests version", count),
     "digest-subscribe.n_clicks": ("subscribe", count),

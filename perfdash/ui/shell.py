@@ -32,6 +32,7 @@ from dash.exceptions import PreventUpdate
 from flask import has_request_context
 
 from perfdash import auth
+from perfdash.shares import shared_query as shares_query
 from perfdash.ui import errors
 from perfdash.ui.components import PAGE_VIEW, THEME_STORE
 from perfdash.ui.pages import (
@@ -45,6 +46,7 @@ from perfdash.ui.pages import (
     overview,
     what_works,
 )
+from perfdash.web import shares
 
 Query = dict[str, list[str]]
 
@@ -91,12 +93,14 @@ def page_at(pathname: str | None) -> Page | None:
 
 
 def layout() -> html.Div:
-    """The frame; built per request, so the navbar names who is signed in."""
+    """The frame; built per request, so the navbar names who is signed in.  A share link's
+    frame has no navigation: a line that says what it is, or nothing when embedded."""
+    link = shares.current() if has_request_context() else None
     return html.Div(
         [
             dcc.Location(id="url", refresh="callback-nav"),
             dcc.Store(id=THEME_STORE, data="plotly_white"),
-            navbar(),
+            navbar() if link is None else share_bar(link),
             errors.outage_banner(),
             errors.error_banner(),
             dbc.Container(id="page", fluid=True),
@@ -146,6 +150,26 @@ def navbar() -> dbc.Navbar:
         dark=True,
         expand="md",
         className="mb-3",
+    )
+
+
+def share_bar(link: dict) -> Component | None:
+    """What a share link's visitor sees above its view instead of the navbar."""
+    if shares.embedded():
+        return None
+    ends = link.get("expires_at")
+    until = f" until {ends:%Y-%m-%d %H:%M} UTC" if ends else ""
+    return html.Div(
+        [
+            html.Strong("perfdash", className="me-2"),
+            html.Span(
+                f"A shared view, read-only{until}. It shows these releases over this period "
+                "only; sign in for the rest of the catalog.",
+                id="share-bar-text",
+            ),
+        ],
+        id="share-bar",
+        className="bg-dark text-light small px-3 py-2 mb-3",
     )
 
 
@@ -200,6 +224,10 @@ def register(app: Dash) -> None:
         that writes its view into the URL, see ``components.page_view``)."""
         if f"{pathname or ''}{search or ''}" in (shown or []):
             raise PreventUpdate
+        link = shares.current()
+        if link is not None:  # web.shares let this in for the link's own page only
+            query = shares_query(link, parse_qs((search or "").lstrip("?")))
+            return dashboard.layout(query, link=link)
         page = page_at(pathname)
         if page is None:
             return not_found(pathname)

@@ -6,7 +6,10 @@ token; the session cookie is HttpOnly, SameSite=Lax and Secure on HTTPS.
 
 The gate (``login_gate``, a ``before_request`` hook) runs only when login is required: pages get
 a redirect to /login, Dash's JSON routes a 401.  /healthz and /api/v1/* are left to api.py,
-which accepts a bearer token or a session; /assets/* is public static styling.
+which accepts a bearer token or a session; /assets/* is public static styling and
+/_dash-component-suites/* the public libraries' scripts (Dash, Plotly, Bootstrap: no data).
+A request made through a share link goes through ``web.shares.gate`` first, the one door for
+a link's visitor, whether login is required or not.
 """
 
 from __future__ import annotations
@@ -19,13 +22,14 @@ from flask import Blueprint, Flask, current_app, redirect, render_template_strin
 from flask.sessions import SecureCookieSessionInterface
 
 from perfdash import auth
+from perfdash.web import shares
 
 blueprint = Blueprint("perfdash_login", __name__)
 log = logging.getLogger(__name__)
 
 SESSION_LIFETIME = auth.SESSION_LIFETIME
 OPEN_PATHS = ("/login", "/logout", "/healthz", "/_favicon.ico", "/favicon.ico")
-OPEN_PREFIXES = ("/api/v1/", "/assets/")
+OPEN_PREFIXES = ("/api/v1/", "/assets/", "/_dash-component-suites/")
 
 PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
@@ -164,6 +168,11 @@ def _same_origin() -> bool:
 
 def login_gate():
     """``before_request``: ask for a login everywhere except the open paths."""
+    shared, refused = shares.gate()
+    if shared:
+        if refused is None and request.method == "POST" and not _same_origin():
+            return {"error": "Cross-site request refused"}, 403
+        return refused
     if not auth.login_required():
         return None
     path = request.path

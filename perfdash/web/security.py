@@ -6,7 +6,8 @@
   renderer and the bundled plotly.js work without ``'unsafe-eval'`` (checked by a browser test
   that reads the console for CSP violations).  Styles need ``'unsafe-inline'``: React, Plotly and
   Bootstrap components set ``style`` attributes.
-* X-Content-Type-Options, X-Frame-Options DENY + frame-ancestors 'none', Referrer-Policy,
+* X-Content-Type-Options, X-Frame-Options DENY + frame-ancestors 'none' (a share link's
+  answers excepted: framed by the origins of PERFDASH_EMBED_ORIGINS, see web.shares), Referrer-Policy,
   Cross-Origin-Opener-Policy, and HSTS on HTTPS requests.
 * A request id (``X-Request-ID`` taken from a trusted-looking incoming header or made up) is
   sent back and put on every log record of the request, so a user's report of "request id X"
@@ -106,9 +107,16 @@ def _script_hashes(body: str) -> list[str]:
     return hashes
 
 
-def content_security_policy(html: str | None = None, *, debug: bool = False) -> str:
-    """The CSP for a response; an HTML body's inline scripts are allowed by hash."""
+def content_security_policy(
+    html: str | None = None, *, debug: bool = False, frame_ancestors: str | None = None
+) -> str:
+    """The CSP for a response; an HTML body's inline scripts are allowed by hash.
+
+    ``frame_ancestors``: the origins that may frame it (a share link's, ``web.shares``);
+    by default none may."""
     policy = dict(CSP_BASE)
+    if frame_ancestors:
+        policy["frame-ancestors"] = frame_ancestors
     scripts = ["'self'", *sorted(set(_script_hashes(html or "")))]
     if debug:  # Dash dev tools (perfdash run --debug only) evaluate code for hot reload
         scripts.append("'unsafe-eval'")
@@ -122,12 +130,16 @@ def _add_headers(response: Response, *, debug: bool = False) -> Response:
     body = None
     if response.mimetype == "text/html" and not response.direct_passthrough:
         body = response.get_data(as_text=True)
+    from perfdash.web import shares  # it imports error_page from here
+
+    framers = shares.frame_ancestors() if has_request_context() else None
     headers.setdefault(
         "Content-Security-Policy",
-        content_security_policy(body, debug=debug),
+        content_security_policy(body, debug=debug, frame_ancestors=framers),
     )
     headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("X-Frame-Options", "DENY")
+    if not framers:  # X-Frame-Options has no list of origins: CSP says who may frame a link
+        headers.setdefault("X-Frame-Options", "DENY")
     headers.setdefault("Referrer-Policy", "same-origin")
     headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
     headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
@@ -138,8 +150,9 @@ def _add_headers(response: Response, *, debug: bool = False) -> Response:
     return response
 
 
-def error_page(title: str, message: str, status: int) -> Response:
-    """A small self-contained HTML page (no traceback, no stack, the request id)."""
+def error_page(title: str, message: str, status: int, *, retry: bool = True) -> Response:
+    """A small self-contained HTML page (no traceback, no stack, the request id); ``retry``
+    adds a link to the dashboard (not for a share link's visitor, who has no way in)."""
     body = (
         "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
         f"<title>{escape(title)} · perfdash</title>"
@@ -147,7 +160,8 @@ def error_page(title: str, message: str, status: int) -> Response:
         "<body class='container py-5'>"
         f"<h1 class='h3'>{escape(title)}</h1><p id='error-message'>{escape(message)}</p>"
         f"<p class='text-secondary small'>Request id {escape(request_id())}</p>"
-        "<p><a href='/dashboard'>Try again</a></p></body></html>"
+        + ("<p><a href='/dashboard'>Try again</a></p>" if retry else "")
+        + "</body></html>"
     )
     return Response(body, status=status, mimetype="text/html")
 

@@ -27,9 +27,19 @@ VERSION = "ann-version"  # a counter: every added or deleted note moves it on
 LISTED = 30  # newest notes listed under the chart
 
 
-def panel(listed: list | None = None) -> html.Div:
+def panel(listed: list | None = None, *, read_only: bool = False) -> html.Div:
     """The form and the list (``listed``: ``notes_list`` of the releases the page was built
-    for, so showing it takes no callback; later releases and notes redraw it)."""
+    for, so showing it takes no callback; later releases and notes redraw it); ``read_only``
+    (a share link's page): the list alone."""
+    if read_only:
+        return html.Div(
+            [
+                dcc.Store(id=VERSION, data=0),
+                html.H6("Notes", className="mt-2"),
+                html.Ul(listed, id="ann-list", className="small text-muted mt-2"),
+            ],
+            id="ann-panel",
+        )
     return html.Div(
         [
             dcc.Store(id=VERSION, data=0),
@@ -100,7 +110,9 @@ def mark_chart(fig: go.Figure, marks: Marks, tz: str) -> go.Figure:
     return figures.add_annotation_markers(fig, marks.notes, tz=tz, approved=marks.approved)
 
 
-def notes_list(bind: Engine | Connection, release_ids: Sequence[int], tz: str) -> list:
+def notes_list(
+    bind: Engine | Connection, release_ids: Sequence[int], tz: str, *, deletable: bool = True
+) -> list:
     items = []
     for r in store.list_annotations(bind, list(release_ids))[-LISTED:]:
         local = figures.local_time(r["at"], tz)
@@ -109,7 +121,9 @@ def notes_list(bind: Engine | Connection, release_ids: Sequence[int], tz: str) -
             html.Li(
                 [
                     f"{local:%Y-%m-%d} · {who} · {r['text']} ",
-                    html.Button(
+                    None
+                    if not deletable
+                    else html.Button(
                         "×",
                         id={"type": "ann-delete", "index": r["id"]},
                         className="btn btn-link btn-sm p-0 text-danger",
@@ -178,7 +192,10 @@ def register(app: Dash, *, releases: str, chart: str) -> None:
     )
     def list_notes(release_value, _version):
         return notes_list(
-            context.engine(), components.chosen_ids(release_value), context.settings().tz
+            context.engine(),
+            components.chosen_ids(release_value),
+            context.settings().tz,
+            deletable=auth.role_allows(auth.current_role(), "editor"),
         )
 
     @app.callback(

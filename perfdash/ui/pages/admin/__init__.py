@@ -11,7 +11,7 @@ import dash_bootstrap_components as dbc
 from dash import Dash, html
 
 from perfdash import auth
-from perfdash.ui.pages.admin import tokens, users
+from perfdash.ui.pages.admin import shares, tokens, users
 
 
 def refused(role: str | None) -> dbc.Alert:
@@ -43,6 +43,7 @@ def layout(query: dict[str, list[str]]) -> html.Div:
             ),
             users.section(),
             tokens.section(),
+            shares.section(),
         ],
         id="admin-page",
     )
@@ -51,6 +52,7 @@ def layout(query: dict[str, list[str]]) -> html.Div:
 def register(app: Dash) -> None:
     users.register(app)
     tokens.register(app)
+    shares.register(app)
 
 
 __all__ = ["layout", "refused", "register"]

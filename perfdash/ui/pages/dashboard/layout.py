@@ -8,6 +8,8 @@ first callback (see callbacks) only reads and draws what the view shows.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
@@ -29,35 +31,45 @@ from perfdash.ui.pages.dashboard.state import (
     url_problems,
 )
 from perfdash.ui.pages.dashboard.view import steps_disabled
-from perfdash.ui.panels import annotations, goals
+from perfdash.ui.panels import annotations, goals, share
 
 
-def layout(query: dict[str, list[str]]) -> html.Div:
-    """The page for a URL query (``?release=3&period=28d...``)."""
+def layout(query: dict[str, list[str]], link: dict | None = None) -> html.Div:
+    """The page for a URL query (``?release=3&period=28d...``).
+
+    ``link``: a share link's view (``perfdash.shares``), read-only: its releases and period
+    shown but not changeable, no leaderboard, no notes or goals form, nothing that writes.
+    """
     state = parse_query(query)
     tz = context.settings().tz
+    shared = link is not None
     with store.transaction(context.read_engine()) as conn:
         c = data.controls(conn, state)
-        notes = annotations.notes_list(conn, c.selected, tz) if c else []
+        notes = annotations.notes_list(conn, c.selected, tz, deletable=not shared) if c else []
     if c is None:
         return html.Div([empty_catalog()])
+    if shared:  # the picker offers the link's releases, never the catalog's
+        c = replace(c, options=[o for o in c.options if o["value"] in link["release_ids"]])
     shown = shown_state(state, c, tz)
+    tabs = [
+        dbc.Tab(_release_view(state, notes, c.selected, shared), label="Releases", tab_id="release")
+    ]
+    if not shared:
+        tabs.append(
+            dbc.Tab(
+                _leaderboard_view(c),
+                label="Leaderboard",
+                tab_id="leaderboard",
+                label_class_name="dash-tab-leaderboard",
+            )
+        )
     return html.Div(
         [
             problems_alert(url_problems(query) + _missing(state, c)),
-            _filters(state, c, tz, shown),
+            _filters(state, c, tz, shown, shared),
+            None if shared else share.panel(),
             dbc.Tabs(
-                [
-                    dbc.Tab(
-                        _release_view(state, notes, c.selected), label="Releases", tab_id="release"
-                    ),
-                    dbc.Tab(
-                        _leaderboard_view(c),
-                        label="Leaderboard",
-                        tab_id="leaderboard",
-                        label_class_name="dash-tab-leaderboard",
-                    ),
-                ],
+                tabs,
                 id="dash-view",
                 active_tab=state.view,
                 className="mb-3",
@@ -146,9 +158,12 @@ def _control(label: str, component, width: int, html_for: str | None = None) -> 
     return dbc.Col([dbc.Label(label, html_for=html_for), component], md=width)
 
 
-def _filters(state: ViewState, c: Controls, tz: str, shown: ViewState) -> html.Div:
-    """The filters; on a phone folded under one button, so the numbers come first."""
-    rows = [_pickers(state, c), _period_row(state, tz, shown)]
+def _filters(
+    state: ViewState, c: Controls, tz: str, shown: ViewState, shared: bool = False
+) -> html.Div:
+    """The filters; on a phone folded under one button, so the numbers come first.  A share
+    link's releases and period are fixed: shown, not offered."""
+    rows = [_pickers(state, c, shared), _period_row(state, tz, shown, shared)]
     card = dbc.Card(dbc.CardBody(rows), className="mb-3")
     return html.Div(
         [
@@ -165,13 +180,15 @@ def _filters(state: ViewState, c: Controls, tz: str, shown: ViewState) -> html.D
     )
 
 
-def _pickers(state: ViewState, c: Controls) -> dbc.Row:
+def _pickers(state: ViewState, c: Controls, shared: bool = False) -> dbc.Row:
     releases = dcc.Dropdown(
         id="dash-release",
         options=c.options,
         value=c.selected,
         multi=True,
-        searchable=True,
+        searchable=not shared,
+        disabled=shared,
+        clearable=not shared,
         placeholder="Search by title, artist or release id",
     )
     archived = dbc.Switch(
@@ -179,6 +196,7 @@ def _pickers(state: ViewState, c: Controls) -> dbc.Row:
         label="include archived releases (search and leaderboard)",
         value=state.archived,
         className="small mt-1 mb-0",
+        style={"display": "none"} if shared else None,
     )
     metric = dcc.Dropdown(
         id="dash-metric",
@@ -216,11 +234,11 @@ def _pickers(state: ViewState, c: Controls) -> dbc.Row:
     )
 
 
-def _period_row(state: ViewState, tz: str, shown: ViewState) -> dbc.Row:
+def _period_row(state: ViewState, tz: str, shown: ViewState, shared: bool = False) -> dbc.Row:
     first, last = period_dates(resolve_period(state, tz), tz)
     preset = dbc.RadioItems(
         id="dash-period",
-        options=[{"label": t, "value": v} for v, t in PERIODS],
+        options=[{"label": t, "value": v, "disabled": shared} for v, t in PERIODS],
         value=state.period,
         inline=True,
     )
@@ -232,8 +250,11 @@ def _period_row(state: ViewState, tz: str, shown: ViewState) -> dbc.Row:
         first_day_of_week=1,
         start_date_id="dash-range-start",
         end_date_id="dash-range-end",
+        disabled=shared,
     )
-    compare = dbc.Switch(id="dash-compare", label="with the previous period", value=state.compare)
+    compare = dbc.Switch(
+        id="dash-compare", label="with the previous period", value=state.compare, disabled=shared
+    )
     granularity = dbc.RadioItems(
         id="dash-granularity",
         options=[{"label": g, "value": g} for g in GRANULARITIES],
@@ -255,6 +276,7 @@ def _period_row(state: ViewState, tz: str, shown: ViewState) -> dbc.Row:
         ],
         size="sm",
         className="mt-1",
+        style={"display": "none"} if shared else None,
     )
     return dbc.Row(
         [
@@ -267,7 +289,9 @@ def _period_row(state: ViewState, tz: str, shown: ViewState) -> dbc.Row:
     )
 
 
-def _release_view(state: ViewState, notes: list, state_releases: list[int]) -> html.Div:
+def _release_view(
+    state: ViewState, notes: list, state_releases: list[int], shared: bool = False
+) -> html.Div:
     mode = dbc.RadioItems(
         id="dash-mode",
         options=[
@@ -288,8 +312,8 @@ def _release_view(state: ViewState, notes: list, state_releases: list[int]) -> h
                 ],
                 type="default",
             ),
-            annotations.panel(notes),
-            goals.panel(goals.goal_list(state_releases)),
+            annotations.panel(notes, read_only=shared),
+            None if shared else goals.panel(goals.goal_list(state_releases)),
             dbc.Row(
                 [
                     dbc.Col(_graph("dash-bars"), md=7),
@@ -299,6 +323,8 @@ def _release_view(state: ViewState, notes: list, state_releases: list[int]) -> h
             ),
             places.panel(),
             records.section(),
+            # a share link's page: the view's query reads a leaderboard metric; unseen
+            _hidden_leaderboard() if shared else None,
         ]
     )
 
@@ -323,6 +349,11 @@ def _forecast_control(state: ViewState) -> html.Div:
 
 def _graph(graph_id: str) -> dcc.Loading:
     return dcc.Loading(dcc.Graph(id=graph_id, config={"displaylogo": False}))
+
+
+def _hidden_leaderboard() -> html.Div:
+    """The leaderboard's metric control without the leaderboard (a share link's page)."""
+    return html.Div(dcc.Dropdown(id="dash-lb-metric", options=[]), style={"display": "none"})
 
 
 def _leaderboard_view(c: Controls) -> html.Div:

@@ -1,0 +1,181 @@
+"""Share links' rules and rows: views normalised or refused by name, expiries, the scope a
+callback's view must stay in, and the store on SQLite and PostgreSQL (hashes only)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from perfdash import shares, store
+
+
+@pytest.fixture
+def catalog(engine):
+    store.apply_schema(engine)
+    ids = [store.create_release(engine, f"share-{i}", title=f"Song {i}") for i in range(3)]
+    return engine, ids
+
+
+def test_a_link_is_stored_by_hash_listed_and_revoked(catalog):
+    engine, ids = catalog
+    share_id, token = shares.create(
+        engine,
+        f"/dashboard?release={ids[0]},{ids[1]}&period=28d",
+        "2030-01-01",
+        created_by="eddie",
+        tz="Europe/Berlin",
+    )
+    assert token.startswith("pds_") and len(token) > 40
+    link = shares.lookup(engine, token)
+    assert link["id"] == share_id and link["release_ids"] == ids[:2]
+    assert link["view"] == (
+        f"/dashboard?release={ids[0]}&release={ids[1]}&period=28d&granularity=day&mode=gain"
+    )
+    assert link["expires_at"] == datetime(2029, 12, 31, 23, tzinfo=UTC)  # Berlin midnight
+    assert shares.status(link) == "live" and "token_hash" not in link
+    assert token not in str(store.list_share_links(engine))
+    assert [r["id"] for r in store.list_share_links(engine, created_by="eddie")] == [share_id]
+    assert store.list_share_links(engine, created_by="vera") == []
+    assert shares.lookup(engine, token + "x") is None
+    assert shares.lookup(engine, "not-a-token") is None
+    assert store.revoke_share_link(engine, share_id)
+    assert not store.revoke_share_link(engine, share_id)  # already revoked
+    assert shares.status(shares.lookup(engine, token)) == "revoked"
+    assert "revoked" in shares.ended_message(shares.lookup(engine, token))
+
+
+@pytest.mark.parametrize(
+    ("view", "message"),
+    [
+        ("", "view must be a dashboard link"),
+        ("/overview", "only dashboard views can be shared"),
+        ("/dashboard?period=28d", "needs at least one release"),
+        ("/dashboard?release=abc", "'abc' is not a release id"),
+        ("/dashboard?release=999999", "release 999999 does not exist"),
+        ("/dashboard?release={0}&view=leaderboard", "cannot be shared"),
+        ("/dashboard?release={0}&period=5y", "period '5y' is not one of"),
+        ("/dashboard?release={0}&period=custom&from=2026-01-01", "needs both from and to"),
+        ("/dashboard?release={0}&period=custom&from=2026-02-01&to=2026-01-01", "is before"),
+        ("/dashboard?release={0}&period=custom&from=2026-13-01&to=2026-01-01", "not a date"),
+        ("/dashboard?release={0}&colour=red", "unknown settings: colour"),
+        ("/dashboard?release={0}&metric=a%0Ab", "not a name a view can hold"),
+        ("/dashboard?release={0}&granularity=hour", "granularity 'hour'"),
+        ("/dashboard?release=" + ",".join(str(i) for i in range(1, 60)), "at most 50 releases"),
+        ("/dashboard?" + "x" * 2001, "at most 2,000 characters"),
+        ("/dashboard?release={0}&metric=a\x00b", "holds a control character"),
+        ("/dashboard?release={0}&metric=" + "x" * 1_000_000, "at most 2,000 characters"),
+        ("/dashboard?release={0}&metric=%00", "not a name a view can hold"),
+        ("/dashboard?release=-1", "'-1' is not a release id"),
+        ("/dashboard?release=99999999999", "is not a release id"),
+        ("/dashboard?release=1e3", "'1e3' is not a release id"),
+    ],
+)
+def test_views_a_link_cannot_be_made_of(catalog, view, message):
+    engine, ids = catalog
+    with pytest.raises(shares.ShareError) as refused:
+        shares.create(engine, view.format(ids[0]), None, created_by=None, tz="UTC")
+    assert message in str(refused.value) and refused.value.field == "view"
+    assert store.list_share_links(engine) == []
+
+
+def test_a_full_url_and_a_custom_period_are_read(catalog):
+    engine, ids = catalog
+    view, got = shares.normalise_view(
+        engine,
+        f"https://perfdash.example/dashboard?release={ids[2]}&period=custom"
+        "&from=2026-01-01&to=2026-01-31&compare=true&platform=YouTube&mode=total",
+    )
+    assert got == [ids[2]]
+    assert view == (
+        f"/dashboard?release={ids[2]}&period=custom&from=2026-01-01&to=2026-01-31&compare=1"
+        "&platform=youtube&granularity=day&mode=total"
+    )
+
+
+NOW = datetime(2026, 12, 4, 12, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (None, None),
+        ("", None),
+        ("2027-01-01", datetime(2027, 1, 1, tzinfo=UTC)),
+        ("2027-01-01T09:30:00+02:00", datetime(2027, 1, 1, 7, 30, tzinfo=UTC)),
+        ("2026-12-04T13:00:00Z", datetime(2026, 12, 4, 13, tzinfo=UTC)),
+    ],
+)
+def test_expiries_read(value, expected):
+    assert shares.parse_expiry(value, "UTC", NOW) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("2026-12-04", "is not in the future"),
+        ("2020-01-01", "is not in the future"),
+        ("2040-01-01", "more than 5 years away"),
+        ("next week", "is not a date"),
+        ("2027-01-01T10:00:00", "needs a time zone offset"),
+        (20270101, "must be a date"),
+        (["2027-01-01"], "must be a date"),
+    ],
+)
+def test_expiries_refused(value, message):
+    with pytest.raises(shares.ShareError) as refused:
+        shares.parse_expiry(value, "UTC", NOW)
+    assert message in str(refused.value) and refused.value.field == "expires"
+
+
+def test_a_link_ends_at_its_expiry():
+    link = {"revoked_at": None, "expires_at": NOW}
+    assert shares.status(link, NOW - timedelta(seconds=1)) == "live"
+    assert shares.status(link, NOW) == "expired"
+    assert "expired on 2026-12-04 13:00 (Europe/Berlin)" in shares.ended_message(
+        link, "Europe/Berlin"
+    )
+    assert "does not exist" in shares.ended_message(None)
+
+
+LINK = {
+    "view": "/dashboard?release=3&release=5&period=28d&granularity=day&mode=gain",
+    "release_ids": [3, 5],
+}
+
+
+@pytest.mark.parametrize(
+    ("query", "needs", "problem"),
+    [
+        ("?release=3&release=5&period=28d&granularity=week&mode=total", True, None),
+        ("?release=5&period=28d&metric=likes&platform=youtube", True, None),
+        ("?release=3&release=7&period=28d", True, "names a release this link does not show"),
+        ("?release=3&period=90d", True, "changes the link's period"),
+        ("?release=3", True, "changes the link's period"),
+        ("?release=3&period=28d&compare=1", True, "changes the link's compare"),
+        ("?release=3&period=28d&view=leaderboard", True, "changes the link's view"),
+        ("?period=28d", True, "names no release of this link"),
+        ("", False, None),
+        ("?embed=1", False, None),
+        ("?release=7", False, "names a release this link does not show"),
+        ("?period=all", False, "changes the link's period"),
+    ],
+)
+def test_a_view_must_stay_in_the_links_scope(query, needs, problem):
+    assert shares.query_problem(LINK, query, needs_releases=needs) == problem
+
+
+def test_the_visitor_changes_only_how_the_view_is_drawn():
+    query = shares.shared_query(
+        LINK, {"release": ["9"], "period": ["all"], "metric": ["likes"], "mode": ["total"]}
+    )
+    assert query["release"] == ["3", "5"] and query["period"] == ["28d"]
+    assert query["metric"] == ["likes"] and query["mode"] == ["total"]
+
+
+def test_who_may_revoke():
+    link = {"created_by": "eddie"}
+    assert shares.may_revoke(link, "eddie", "editor")
+    assert not shares.may_revoke(link, "ed", "editor")
+    assert shares.may_revoke(link, None, "admin")
+    assert not shares.may_revoke({"created_by": None}, None, "editor")
