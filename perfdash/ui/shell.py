@@ -24,6 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from types import ModuleType
 from urllib.parse import parse_qs
+from zoneinfo import ZoneInfo
 
 import dash_bootstrap_components as dbc
 from dash import ALL, Dash, Input, Output, State, clientside_callback, dcc, html
@@ -33,7 +34,7 @@ from flask import has_request_context
 
 from perfdash import auth
 from perfdash.shares import shared_query as shares_query
-from perfdash.ui import errors
+from perfdash.ui import context, errors
 from perfdash.ui.components import PAGE_VIEW, THEME_STORE
 from perfdash.ui.pages import (
     admin,
@@ -158,7 +159,8 @@ def share_bar(link: dict) -> Component | None:
     if shares.embedded():
         return None
     ends = link.get("expires_at")
-    until = f" until {ends:%Y-%m-%d %H:%M} UTC" if ends else ""
+    tz = context.settings().tz
+    until = f" until {ends.astimezone(ZoneInfo(tz)):%Y-%m-%d %H:%M} ({tz})" if ends else ""
     return html.Div(
         [
             html.Strong("perfdash", className="me-2"),
