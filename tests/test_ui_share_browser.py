@@ -166,8 +166,9 @@ def test_an_editor_makes_a_link_from_the_dashboard(served, dash_duo):
     dash_duo.find_element("#username").send_keys("eddie")
     dash_duo.find_element("#password").send_keys(PASSWORD)
     dash_duo.find_element("#login-submit").click()
+    dash_duo.wait_for_element("#dash-kpis .perfdash-kpi-grid", timeout=20)
     dash_duo.wait_for_element("#share-open").click()
-    dash_duo.wait_for_element("#share-table-empty")
+    dash_duo.wait_for_element("#share-table-empty", timeout=20)
     dash_duo.find_element("#share-expires").send_keys("2020-01-01")
     dash_duo.find_element("#share-create").click()
     assert "is not in the future" in dash_duo.wait_for_element("#share-failed").text
