@@ -1,10 +1,11 @@
 """Read-only share links: what a link may show, how it is made, and when it stops working.
 
-A share link is a dashboard view (``/dashboard?release=3&period=28d``) that opens without an
-account at ``/share/<token>``.  Its scope is pinned when it is made: its releases, its period
+A share link is a dashboard view (``/dashboard?release=3&period=28d``) or an artist's page
+(``/artists?artist=Nova%20Vale&period=28d``) that opens without an account at
+``/share/<token>``.  Its scope is pinned when it is made: its releases or its artist, its period
 (preset or dates, with or without the previous period to compare) and the release view (never
-the leaderboard, which ranks the whole catalog).  A visitor may change how the view is drawn
-(metric, platforms, granularity, total or gain, a forecast), nothing else.
+the leaderboard or the artists' ranking, which show the whole catalog).  A visitor may change
+how the view is drawn (metric, platforms, granularity, total or gain, a forecast), nothing else.
 
 Tokens are random strings shown once, in the link; only their SHA-256 is stored, as for API
 tokens.  A link ends when revoked (by its creator or an admin) or at its expiry; the web layer
@@ -39,6 +40,10 @@ PINNED = ("period", "from", "to", "compare", "view")
 FREE = ("platform", "metric", "granularity", "mode", "forecast", "country")
 FORECASTS = ("7", "28", "90")  # days of forecast the dashboard may draw after today
 KNOWN = ("release", *PINNED, *FREE, "archived", "lbmetric", "embed")
+ARTIST_PATH = "/artists"
+ARTIST_PERIODS = ("7d", "28d", "90d", "12m")  # the artist page's
+ARTIST_PINNED = ("artist", "period")
+ARTIST_FREE = ("metric",)
 
 
 class ShareError(ValueError):
@@ -79,9 +84,13 @@ def normalise_view(engine: Engine, view: Any) -> tuple[str, list[int]]:
     if any(ord(ch) < 32 for ch in view):
         raise ShareError("view", "view holds a control character (a tab, a line break...)")
     parts = urlsplit(view.strip())
+    if parts.path.rstrip("/") == ARTIST_PATH:
+        return _artist_view(engine, parse_qs(parts.query, keep_blank_values=True)), []
     if parts.path.rstrip("/") != "/dashboard":
         raise ShareError(
-            "view", f"only dashboard views can be shared, not {parts.path[:60] or 'this link'!r}"
+            "view",
+            "only dashboard views and artist pages can be shared, not "
+            f"{parts.path[:60] or 'this link'!r}",
         )
     query = parse_qs(parts.query, keep_blank_values=True)
     unknown = sorted(set(query) - set(KNOWN))
@@ -144,6 +153,31 @@ def normalise_view(engine: Engine, view: Any) -> tuple[str, list[int]]:
             raise ShareError("view", f"country {country!r} is not a two-letter code such as DE")
         pairs.append(("country", country.upper()))
     return "/dashboard?" + urlencode(pairs), ids
+
+
+def _artist_view(engine: Engine, query: dict[str, list[str]]) -> str:
+    """The canonical artist page (``/artists?artist=NAME&period=28d&metric=views``)."""
+    unknown = sorted(set(query) - {*ARTIST_PINNED, *ARTIST_FREE, "embed"})
+    if unknown:
+        raise ShareError("view", f"the view names unknown settings: {', '.join(unknown[:5])}")
+    artist = (query.get("artist") or [""])[0]
+    if not artist.strip():
+        raise ShareError("view", "a shared artist page needs its artist (artist=NAME)")
+    artist = _sane(artist, "artist")
+    if artist not in {a["artist_name"] for a in store.list_artists(engine)}:
+        raise ShareError("view", f"no release carries the artist {artist!r}")
+    period = (query.get("period") or ["28d"])[0] or "28d"
+    if period not in ARTIST_PERIODS:
+        raise ShareError("view", f"period {period!r} is not one of {', '.join(ARTIST_PERIODS)}")
+    pairs = [("artist", artist), ("period", period)]
+    if metric := (query.get("metric") or [""])[0]:
+        pairs.append(("metric", _sane(metric, "metric")))
+    return ARTIST_PATH + "?" + urlencode(pairs)
+
+
+def is_artist(link: dict[str, Any]) -> bool:
+    """An artist's page rather than a dashboard view of releases."""
+    return urlsplit(link["view"]).path == ARTIST_PATH
 
 
 def parse_expiry(value: Any, tz: str, now: datetime | None = None) -> datetime | None:
@@ -219,10 +253,15 @@ def ended_message(link: dict[str, Any] | None, tz: str = "UTC") -> str:
     return f"This share link expired on {when:%Y-%m-%d %H:%M} ({tz}). Ask for a new one."
 
 
+def _pinned_keys(link: dict[str, Any]) -> tuple[str, ...]:
+    return ARTIST_PINNED if is_artist(link) else PINNED
+
+
 def pinned(link: dict[str, Any]) -> dict[str, list[str]]:
-    """The view's pinned settings (period, dates, compare, view) as a parsed query."""
+    """The view's pinned settings (period, dates, compare, view; an artist page's artist and
+    period) as a parsed query."""
     query = parse_qs(urlsplit(link["view"]).query)
-    return {key: query[key] for key in PINNED if key in query}
+    return {key: query[key] for key in _pinned_keys(link) if key in query}
 
 
 def query_releases(query: dict[str, list[str]]) -> list[str]:
@@ -237,14 +276,22 @@ def query_problem(link: dict[str, Any], query_string: str, *, needs_releases: bo
     dashboard query always names them; a URL may leave them to the link).
     """
     query = parse_qs((query_string or "").lstrip("?"), keep_blank_values=True)
-    allowed = {str(r) for r in link["release_ids"]}
-    releases = query_releases(query)
-    if needs_releases and not releases:
-        return "names no release of this link"
-    if not set(releases) <= allowed:
-        return "names a release this link does not show"
     fixed = pinned(link)
-    for key in PINNED:
+    if is_artist(link):
+        if query.get("release"):
+            return "names a release this link does not show"
+        if query.get("artist", fixed["artist"] if not needs_releases else None) != fixed["artist"]:
+            return "names an artist this link does not show"
+    else:
+        allowed = {str(r) for r in link["release_ids"]}
+        releases = query_releases(query)
+        if needs_releases and not releases:
+            return "names no release of this link"
+        if not set(releases) <= allowed:
+            return "names a release this link does not show"
+    for key in _pinned_keys(link):
+        if key == "artist":
+            continue
         if key in query or needs_releases:
             if query.get(key) != fixed.get(key) and not (key == "view" and not query.get(key)):
                 return f"changes the link's {key}"
@@ -255,7 +302,7 @@ def shared_query(link: dict[str, Any], url_query: dict[str, list[str]]) -> dict[
     """The query a link's page is built from: the link's view, with what the visitor may
     change (metric, platforms, granularity, mode, forecast) taken from the page's URL."""
     query = parse_qs(urlsplit(link["view"]).query)
-    for key in FREE:
+    for key in ARTIST_FREE if is_artist(link) else FREE:
         if key in url_query:
             query[key] = url_query[key]
     return query
@@ -271,6 +318,7 @@ __all__ = [
     "ShareError",
     "create",
     "ended_message",
+    "is_artist",
     "lookup",
     "may_revoke",
     "normalise_view",

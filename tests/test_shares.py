@@ -179,3 +179,41 @@ def test_who_may_revoke():
     assert not shares.may_revoke(link, "ed", "editor")
     assert shares.may_revoke(link, None, "admin")
     assert not shares.may_revoke({"created_by": None}, None, "editor")
+
+
+def test_an_artist_page_is_shared_by_its_artist(engine):
+    store.apply_schema(engine)
+    store.create_release(engine, "art-1", title="One", artist_name="Nova Vale")
+    view, ids = shares.normalise_view(
+        engine, "/artists?artist=Nova+Vale&period=90d&metric=views&embed=1"
+    )
+    assert view == "/artists?artist=Nova+Vale&period=90d&metric=views" and ids == []
+    for bad, message in [
+        ("/artists", "needs its artist"),
+        ("/artists?artist=Nobody", "no release carries the artist 'Nobody'"),
+        ("/artists?artist=Nova+Vale&period=all", "period 'all' is not one of"),
+        ("/artists?artist=Nova+Vale&release=1", "unknown settings: release"),
+    ]:
+        with pytest.raises(shares.ShareError, match=message):
+            shares.normalise_view(engine, bad)
+    link = {"view": view, "release_ids": []}
+    assert shares.is_artist(link)
+    assert (
+        shares.query_problem(link, "?artist=Nova+Vale&period=90d&metric=likes", needs_releases=True)
+        is None
+    )
+    assert shares.query_problem(link, "?artist=Other&period=90d", needs_releases=True) == (
+        "names an artist this link does not show"
+    )
+    assert shares.query_problem(link, "?period=90d", needs_releases=True) == (
+        "names an artist this link does not show"
+    )
+    assert shares.query_problem(link, "?artist=Nova+Vale&period=7d", needs_releases=True) == (
+        "changes the link's period"
+    )
+    assert shares.query_problem(link, "?embed=1", needs_releases=False) is None
+    assert shares.shared_query(link, {"artist": ["Other"], "metric": ["likes"]}) == {
+        "artist": ["Nova Vale"],
+        "period": ["90d"],
+        "metric": ["likes"],
+    }

@@ -395,3 +395,44 @@ def test_a_link_is_revoked_by_its_creator_or_an_admin_on_the_page(world):
         {"admin-share-confirm.n_clicks": 1, "admin-share-pick.value": second},
     )
     assert "needs the admin role" in refused.get_data(as_text=True)
+
+
+def test_an_artist_link_shows_its_artist_and_no_other(world):
+    engine = world["engine"]
+    store.create_release(engine, "art-a", title="Alpha Song", artist_name="Nova Vale")
+    store.create_release(engine, "art-b", title="Beta Song", artist_name="Hidden Band")
+    _, token = shares.create(
+        engine, "/artists?artist=Nova Vale&period=28d", None, created_by="eddie", tz="UTC"
+    )
+    client = world["app"].server.test_client()
+    assert client.get(f"/share/{token}").status_code == 200
+    client.environ_base["HTTP_X_PERFDASH_SHARE"] = token
+    page = call_callback(
+        client, world["app"], "shell.route", {"url.pathname": f"/share/{token}", "url.search": ""}
+    )
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200 and "Nova Vale" in text and "Hidden Band" not in text
+    view = call_callback(
+        client,
+        world["app"],
+        "artists.artist_view",
+        {"art-query.data": "?artist=Nova+Vale&period=28d&metric=views"},
+    )
+    assert view.status_code == 200, view.get_data(as_text=True)[:300]
+    assert "Alpha Song" in view.get_data(as_text=True)
+    assert "Hidden Band" not in view.get_data(as_text=True)  # no ranking of the others
+    for values, problem in [
+        ({"art-query.data": "?artist=Hidden+Band&period=28d"}, "names an artist"),
+        ({"art-query.data": "?artist=Nova+Vale&period=90d"}, "changes the link's period"),
+    ]:
+        refused = call_callback(client, world["app"], "artists.artist_view", values)
+        assert refused.status_code == 403 and problem in refused.get_data(as_text=True)
+    refused = call_callback(
+        client,
+        world["app"],
+        "artists.query_string",
+        {"art-artist.value": "Hidden Band", "art-period.value": "28d"},
+    )
+    assert refused.status_code == 403
+    dashboard = _summary(client, world, _query(world["mine"]))
+    assert dashboard.status_code == 403  # an artist's link opens no dashboard view

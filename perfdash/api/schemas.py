@@ -314,7 +314,8 @@ def _share_input() -> dict[str, Any]:
             "view": {
                 "type": "string",
                 "maxLength": 2000,
-                "description": "a dashboard view: /dashboard?release=3&period=28d",
+                "description": "a dashboard view (/dashboard?release=3&period=28d) or an "
+                "artist page (/artists?artist=NAME&period=28d)",
             },
             "expires": {
                 "type": "string",

@@ -33,6 +33,7 @@ from dash.exceptions import PreventUpdate
 from flask import has_request_context
 
 from perfdash import auth
+from perfdash.shares import is_artist
 from perfdash.shares import shared_query as shares_query
 from perfdash.ui import context, errors
 from perfdash.ui.components import PAGE_VIEW, THEME_STORE
@@ -165,8 +166,9 @@ def share_bar(link: dict) -> Component | None:
         [
             html.Strong("perfdash", className="me-2"),
             html.Span(
-                f"A shared view, read-only{until}. It shows these releases over this period "
-                "only; sign in for the rest of the catalog.",
+                f"A shared view, read-only{until}. It shows "
+                + ("this artist" if is_artist(link) else "these releases")
+                + " over this period only; sign in for the rest of the catalog.",
                 id="share-bar-text",
             ),
         ],
@@ -229,6 +231,8 @@ def register(app: Dash) -> None:
         link = shares.current()
         if link is not None:  # web.shares let this in for the link's own page only
             query = shares_query(link, parse_qs((search or "").lstrip("?")))
+            if is_artist(link):
+                return artists.layout(query, link=link)
             return dashboard.layout(query, link=link)
         page = page_at(pathname)
         if page is None:

@@ -10,9 +10,10 @@ whoever sends it, signed in or not:
   renderer's requests, a JSON answer) that says which, never the app;
 * it reaches only the link's page, the renderer's own routes and static files: no other page,
   no API, no sign-in form (``gate``, the sign-in gate's first step);
-* a callback must be one of the link's view (``READ_CALLBACKS``: no write, no release search,
-  no leaderboard), and every value it sends that names releases or the period must be the
-  link's (``check_callback``, after ``ui.inputs`` checked the JSON types);
+* a callback must be one of the link's view (``READ_CALLBACKS``, ``ARTIST_CALLBACKS``: no
+  write, no release search, no leaderboard), and every value it sends that names releases, an
+  artist or the period must be the link's (``check_callback``, after ``ui.inputs`` checked the
+  JSON types);
 * the role of a share request is none (``auth.current_role``): every write check refuses it;
 * only a share link's answers may be framed, by the origins of ``PERFDASH_EMBED_ORIGINS``
   (``frame_ancestors``, read by ``web.security``); everything else stays DENY.
@@ -42,6 +43,14 @@ READ_CALLBACKS = frozenset(
     }
 )
 STEPS = ("dash-prev.n_clicks", "dash-next.n_clicks")  # a step moves the period: never
+# an artist page's link: its own callbacks (the page leaves the artists' ranking out)
+ARTIST_CALLBACKS = frozenset(
+    {
+        "perfdash.ui.shell.route",
+        "perfdash.ui.pages.artists.query_string",
+        "perfdash.ui.pages.artists.artist_view",
+    }
+)
 OUTSIDE = "A share link shows its own view only"
 
 
@@ -109,6 +118,14 @@ def value_problem(link: dict[str, Any], key: str, value: Any, *, state: bool) ->
         return None if value == g.get("perfdash_share_path") else "asks for another page"
     if key == "url.search":
         return shares.query_problem(link, value or "", needs_releases=False)
+    if key == "art-query.data":
+        if value is None and state:
+            return None
+        return shares.query_problem(link, value or "", needs_releases=True)
+    if key == "art-artist.value" and [value] != fixed.get("artist"):
+        return "names an artist this link does not show"
+    if key == "art-period.value" and value != period:
+        return "changes the link's period"
     if key == "dash-query.data":
         if value is None and state:
             return None
@@ -140,7 +157,8 @@ def check_callback(callback_map: dict[str, Any]):
         return None
     body = request.get_json(silent=True) or {}
     entry = callback_map.get(body.get("output")) if isinstance(body.get("output"), str) else None
-    if entry is None or _qualname(entry) not in READ_CALLBACKS:
+    allowed = ARTIST_CALLBACKS if shares.is_artist(link) else READ_CALLBACKS
+    if entry is None or _qualname(entry) not in allowed:
         return refusal(403, f"{OUTSIDE}; nothing can be changed or looked up through it.")
     changed = body.get("changedPropIds") or []
     if any(name in STEPS for name in changed):

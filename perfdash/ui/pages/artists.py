@@ -22,6 +22,7 @@ from perfdash.ui.components import SYNC_URL, THEME_STORE, page_view
 from perfdash.ui.figures import charts
 from perfdash.ui.figures import insights as figures
 from perfdash.ui.panels import goals
+from perfdash.web import shares
 
 PERIODS = [("7d", "7 days"), ("28d", "28 days"), ("90d", "90 days"), ("12m", "12 months")]
 DEFAULT_PERIOD = "28d"
@@ -39,10 +40,14 @@ def to_query(artist: str | None, period: str | None, metric: str | None) -> str:
     return "?" + urlencode([(k, v) for k, v in pairs if v])
 
 
-def layout(query: dict[str, list[str]]) -> html.Div:
+def layout(query: dict[str, list[str]], link: dict | None = None) -> html.Div:
+    """The page for a URL query; ``link``: a share link's artist page (``perfdash.shares``),
+    its artist and period fixed, the other artists neither offered nor ranked."""
     with store.transaction(context.read_engine()) as conn:
         listed = store.list_artists(conn)
         types = store.list_metric_types(conn)
+    if link is not None:
+        listed = [a for a in listed if [a["artist_name"]] == query.get("artist")]
     names = [a["artist_name"] for a in listed]
     artist = _one(query, "artist")
     artist = artist if artist in names else None
@@ -58,7 +63,9 @@ def layout(query: dict[str, list[str]]) -> html.Div:
         ],
         value=artist,
         placeholder="Pick an artist" if names else "No artists yet",
-        searchable=True,
+        searchable=link is None,
+        disabled=link is not None,
+        clearable=link is None,
     )
     controls = dbc.Row(
         [
@@ -80,7 +87,10 @@ def layout(query: dict[str, list[str]]) -> html.Div:
                     dbc.Label("Period"),
                     dbc.RadioItems(
                         id="art-period",
-                        options=[{"label": label, "value": v} for v, label in PERIODS],
+                        options=[
+                            {"label": label, "value": v, "disabled": link is not None}
+                            for v, label in PERIODS
+                        ],
                         value=period,
                         inline=True,
                     ),
@@ -99,8 +109,8 @@ def layout(query: dict[str, list[str]]) -> html.Div:
             controls,
             html.Div(id="art-when", className="text-muted small mb-2"),
             dcc.Loading(html.Div(id="art-view"), type="dot"),
-            html.H5("Artists ranked", className="mt-3"),
-            dcc.Loading(html.Div(id="art-board"), type="dot"),
+            html.H5("Artists ranked", className="mt-3", hidden=link is not None),
+            dcc.Loading(html.Div(id="art-board", hidden=link is not None), type="dot"),
         ]
     )
 
@@ -284,7 +294,8 @@ def register(app: Dash) -> None:
         previous = period.previous(tz)
         with store.transaction(context.read_engine()) as conn:
             kind = metrics.metric_kind(metric or "", readout.kinds(conn))
-            board = readout.artist_board(conn, kind, period, previous) if metric else pd.DataFrame()
+            ranked = metric and shares.current() is None
+            board = readout.artist_board(conn, kind, period, previous) if ranked else pd.DataFrame()
             found = readout.artist(conn, artist, [], period, previous) if artist else None
             listed = bool(store.list_artists(conn)) if found is None else True
             view = _empty(listed) if found is None else _artist_block(conn, found, kind, preset)
@@ -295,6 +306,8 @@ def register(app: Dash) -> None:
                 view = [view, _charts(share, chart)]
         when = f"{dict(PERIODS)[preset]} to now, compared with the {dict(PERIODS)[preset]} before."
         shown = board_table(board, kind, preset) if metric else _empty(listed)
+        if shares.current() is not None:  # a share link shows its artist, not the others
+            shown = None
         return when, view, shown
 
 
