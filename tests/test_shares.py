@@ -49,7 +49,7 @@ def test_a_link_is_stored_by_hash_listed_and_revoked(catalog):
     ("view", "message"),
     [
         ("", "view must be a dashboard link"),
-        ("/overview", "only dashboard views can be shared"),
+        ("/overview", "only dashboard views and artist pages can be shared"),
         ("/dashboard?period=28d", "needs at least one release"),
         ("/dashboard?release=abc", "'abc' is not a release id"),
         ("/dashboard?release=999999", "release 999999 does not exist"),
