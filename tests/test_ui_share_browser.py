@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import pytest
 import sqlalchemy as sa
+from auth_helpers import callback_body
 from browser import wait_until
 from conftest import free_port
 from selenium.webdriver.common.keys import Keys
@@ -21,6 +22,15 @@ from perfdash.schema import share_links
 
 SECRET = "share-browser-secret-0123456789-abcdefghij"
 PASSWORD = "editor password 123"
+
+
+class Served(tuple):
+    """(engine, base URL), with the app for building callback bodies."""
+
+    def __new__(cls, engine, base, app):
+        made = super().__new__(cls, (engine, base))
+        made.app = app
+        return made
 
 
 @pytest.fixture
@@ -35,7 +45,7 @@ def served(tmp_path, dash_duo):
     )
     port = free_port()
     dash_duo.start_server(app, navigate=False, port=port)
-    yield engine, f"http://localhost:{port}"
+    yield Served(engine, f"http://localhost:{port}", app)
     engine.dispose()
 
 
@@ -91,25 +101,16 @@ def test_a_link_shows_its_view_and_nothing_else(served, dash_duo, tmp_path):
     assert not dash_duo.driver.find_elements("css selector", "#page-error.show")
 
     # from the link's own page: another release is refused, the API and other pages too
-    key = "..dash-kpis.children...dash-bars.figure...dash-share.figure.."
-    crafted = {
-        "output": key,
-        "outputs": [
-            {"id": "dash-kpis", "property": "children"},
-            {"id": "dash-bars", "property": "figure"},
-            {"id": "dash-share", "property": "figure"},
-        ],
-        "inputs": [
-            {
-                "id": "dash-query",
-                "property": "data",
-                "value": f"?release={other['id']}&period=28d&granularity=day&mode=gain",
-            },
-            {"id": "theme-store", "property": "data", "value": "plotly_white"},
-        ],
-        "changedPropIds": ["dash-query.data"],
-        "state": [],
-    }
+    crafted = callback_body(
+        served.app,  # the fixture's value
+        "callbacks.render_view",
+        {
+            "dash-release.value": [other["id"]],
+            "dash-period.value": "28d",
+            "dash-view.active_tab": "release",
+        },
+        ["dash-release.value"],
+    )
     status, text = _browser_fetch(dash_duo, "/_dash-update-component", crafted)
     assert status == 403 and "names a release this link does not show" in text
     assert other["title"] not in text

@@ -52,12 +52,29 @@ def _query(release, period="28d", more=""):
     return f"?release={release}&period={period}&granularity=day&mode=gain{more}"
 
 
-def _summary(client, world, query):
+CHANGED = ["dash-metric.value"]  # what a visitor changes (the renderer names it alone)
+
+
+def _controls(release, period="28d", **more):
+    """The dashboard's controls as render_view receives them."""
+    return {
+        "dash-release.value": [release] if not isinstance(release, list) else release,
+        "dash-period.value": period,
+        "dash-compare.value": False,
+        "dash-granularity.value": "day",
+        "dash-mode.value": "gain",
+        "dash-view.active_tab": "release",
+        "theme-store.data": "plotly_white",
+        **more,
+    }
+
+
+def _summary(client, world, query_or_release, **more):
+    release = query_or_release
+    if isinstance(release, str):  # a query string: its first release
+        release = int(release.split("release=")[1].split("&")[0])
     return call_callback(
-        client,
-        world["app"],
-        "callbacks.summary",
-        {"dash-query.data": query, "theme-store.data": "plotly_white"},
+        client, world["app"], "callbacks.render_view", _controls(release, **more), CHANGED
     )
 
 
@@ -94,25 +111,17 @@ def test_the_links_view_answers_and_shows_no_other_release(world):
 Q = _query
 SHARE = "/share/{token}"
 # (callback, values from (mine, other, share path), what the refusal says)
+RV = "callbacks.render_view"
+# (callback, values from (mine, other, share path), what the refusal says)
 CRAFTED = [
-    ("callbacks.summary", lambda m, o, p: {"dash-query.data": Q(o)}, "names a release"),
-    (
-        "callbacks.summary",
-        lambda m, o, p: {"dash-query.data": Q(m) + f"&release={o}"},
-        "names a release this link does not show",
-    ),
-    ("callbacks.summary", lambda m, o, p: {"dash-query.data": Q(m, "all")}, "link's period"),
-    (
-        "callbacks.summary",
-        lambda m, o, p: {"dash-query.data": Q(m, more="&compare=1")},
-        "changes the link's compare",
-    ),
-    ("callbacks.summary", lambda m, o, p: {"dash-query.data": None}, "names no release"),
-    ("callbacks.chart", lambda m, o, p: {"dash-query.data": Q(o)}, "names a release"),
-    ("records.page", lambda m, o, p: {"dash-query.data": Q(o)}, "names a release"),
-    ("places.places_view", lambda m, o, p: {"dash-query.data": Q(o)}, "names a release"),
-    ("places.places_view", lambda m, o, p: {"dash-query.data": "?period=28d"}, "no release"),
-    ("callbacks.choices", lambda m, o, p: {"dash-release.value": [o]}, "names a release"),
+    (RV, lambda m, o, p: _controls(o), "names a release this link does not show"),
+    (RV, lambda m, o, p: _controls([m, o]), "names a release this link does not show"),
+    (RV, lambda m, o, p: _controls([]), "names a release this link does not show"),
+    (RV, lambda m, o, p: _controls(m, "all"), "changes the link's period"),
+    (RV, lambda m, o, p: _controls(m, **{"dash-compare.value": True}), "comparison"),
+    (RV, lambda m, o, p: _controls(m, **{"dash-view.active_tab": "leaderboard"}), "leaderboard"),
+    (RV, lambda m, o, p: _controls(m, **{"dash-prev.n_clicks": 1}), "steps the link's period"),
+    (RV, lambda m, o, p: _controls(m, **{"dash-query.data": Q(o)}), "names a release"),
     ("annotations.list_notes", lambda m, o, p: {"dash-release.value": [m, o]}, "a release"),
     ("annotations.list_notes", lambda m, o, p: {"dash-release.value": []}, "a release"),
     (
@@ -126,31 +135,6 @@ CRAFTED = [
         lambda m, o, p: {"url.pathname": p, "url.search": f"?release={o}"},
         "names a release",
     ),
-    (
-        "callbacks.query_string",
-        lambda m, o, p: {"dash-release.value": [m], "dash-period.value": "all"},
-        "period",
-    ),
-    (
-        "callbacks.query_string",
-        lambda m, o, p: {
-            "dash-release.value": [m],
-            "dash-period.value": "28d",
-            "dash-view.active_tab": "leaderboard",
-        },
-        "asks for the leaderboard",
-    ),
-    (
-        "callbacks.query_string",
-        lambda m, o, p: {
-            "dash-release.value": [m],
-            "dash-period.value": "28d",
-            "dash-compare.value": True,
-        },
-        "comparison",
-    ),
-    ("callbacks.period_sync", lambda m, o, p: {"dash-period.value": "all"}, "nothing can be"),
-    ("callbacks.leaderboard", lambda m, o, p: {"dash-query.data": Q(m)}, "nothing can be"),
     (
         "annotations.add_note",
         lambda m, o, p: {
@@ -166,6 +150,7 @@ CRAFTED = [
         lambda m, o, p: {"share-create.n_clicks": 1, "dash-query.data": Q(m)},
         "nothing can be",
     ),
+    ("goals.show", lambda m, o, p: {"dash-release.value": [m]}, "nothing can be"),
     ("users.add_user", lambda m, o, p: {"admin-user-add.n_clicks": 1}, "nothing can be"),
 ]
 
@@ -175,7 +160,10 @@ def test_crafted_callbacks_are_refused_and_change_nothing(world, name, build, pr
     values = build(world["mine"], world["other"], SHARE.format(token=world["token"]))
     engine = world["engine"]
     before = (store.list_share_links(engine), store.list_users(engine))
-    answer = call_callback(_visitor(world), world["app"], name, values)
+    changed = ["dash-prev.n_clicks"] if "dash-prev.n_clicks" in values else None
+    if name == RV and changed is None:
+        changed = CHANGED
+    answer = call_callback(_visitor(world), world["app"], name, values, changed)
     text = answer.get_data(as_text=True)
     assert answer.status_code == 403, text[:500]
     assert problem in text and "Secret Other" not in text
