@@ -352,8 +352,12 @@ def _graph(graph_id: str) -> dcc.Loading:
 
 
 def _hidden_leaderboard() -> html.Div:
-    """The leaderboard's metric control without the leaderboard (a share link's page)."""
-    return html.Div(dcc.Dropdown(id="dash-lb-metric", options=[]), style={"display": "none"})
+    """The leaderboard's control and box, never filled (a share link's page: the view's one
+    callback answers them too, and refuses the leaderboard tab)."""
+    return html.Div(
+        [dcc.Dropdown(id="dash-lb-metric", options=[]), html.Div(id="dash-leaderboard")],
+        style={"display": "none"},
+    )
 
 
 def _leaderboard_view(c: Controls) -> html.Div:
