@@ -53,6 +53,23 @@ def test_an_older_schema_is_named_too(empty_url):
     engine.dispose()
 
 
+def test_the_health_check_says_not_upgraded_until_it_is(empty_url):
+    app = create_app(Settings(database_url=empty_url))
+    client = app.server.test_client()
+    answer = client.get("/healthz")
+    assert answer.status_code == 503
+    assert "not upgraded: run perfdash db upgrade" in answer.get_json()["database"]
+    engine = app.server.extensions["perfdash"]["engine"]
+    upgrade(engine, "0013")
+    assert client.get("/healthz").status_code == 503  # an older schema is not enough either
+    upgrade(engine)
+    assert client.get("/healthz").get_json() == {"status": "ok", "database": "ok"}
+    # a newer perfdash upgraded it (a rolling deploy): this one stays healthy meanwhile
+    with engine.begin() as conn:
+        conn.exec_driver_sql("UPDATE alembic_version SET version_num = '9999'")
+    assert client.get("/healthz").status_code == 200
+
+
 def test_the_api_answers_503_with_the_cure(empty_url):
     app = create_app(Settings(database_url=empty_url))
     client = app.server.test_client()

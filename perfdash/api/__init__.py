@@ -41,10 +41,23 @@ blueprint = Blueprint("perfdash_api", __name__)
 
 
 def healthz() -> tuple[Response, int] | Response:
-    """200 when the database answers, 503 when it does not (for routers and uptime checks)."""
-    if store.ping(current_app.extensions["perfdash"]["engine"]):
-        return jsonify(status="ok", database="ok")
-    return jsonify(status="unavailable", database="unreachable"), 503
+    """200 when the database answers with the tables this perfdash needs, 503 when it does not
+    answer or lacks revisions (for routers, uptime checks and a PaaS's health check).
+
+    A database ahead of this code (another release already ran its upgrade, as in a rolling
+    deploy) is healthy: only revisions this code knows and the database lacks count.
+    """
+    engine = current_app.extensions["perfdash"]["engine"]
+    if not store.ping(engine):
+        return jsonify(status="unavailable", database="unreachable"), 503
+    try:
+        pending = store.pending_revisions(engine)
+    except Exception:  # a revision this code does not know: a newer perfdash upgraded it
+        pending = []
+    if pending:
+        cure = f"not upgraded: run perfdash db upgrade ({len(pending)} revision(s) to apply)"
+        return jsonify(status="unavailable", database=cure), 503
+    return jsonify(status="ok", database="ok")
 
 
 def not_found(rest: str) -> Response:
