@@ -333,6 +333,8 @@ def test_served_document_names_the_resources_and_the_enforced_batch_limit(api_en
         "/insights/prompts",
         "/goals",
         "/goals/{goal_id}",
+        "/shares",
+        "/shares/{share_id}",
     }
     assert (
         doc["paths"]["/metrics"]["post"]["requestBody"]["content"]["application/json"]["schema"][
