@@ -1,8 +1,9 @@
 """A realistic demo catalog, deterministic for a given seed and day.
 
 Thirty releases by four artists, a year of daily lifetime-total snapshots on six platforms with
-launch-then-decay growth, prompts whose genre really moves a launch (``GENRES``), two viral spikes (``VIRAL``) and one platform correction where a
-YouTube view count drops (``CORRECTION``), so every chart and rule has something to show.
+launch-then-decay growth, a few tags (``TAGS``), prompts whose genre really moves a launch
+(``GENRES``), two viral spikes (``VIRAL``) and one platform correction where a YouTube view count
+drops (``CORRECTION``), so every chart and rule has something to show.
 Demo release keys start with ``demo-`` and rows carry ``source = 'demo'``, which is how
 ``perfdash demo`` tells them from real data.  The catalog is written like any other input:
 releases through ``ingest.releases.save_release``, readings through
@@ -22,6 +23,7 @@ from perfdash import store
 from perfdash.ingest.goals import save_goal
 from perfdash.ingest.readings import record_readings
 from perfdash.ingest.releases import save_release
+from perfdash.ingest.tags import tag_release
 
 ARTISTS = ["Nova Vale", "The Circuit Saints", "Lumen Drift", "Kiro & The Static"]
 TITLES = [
@@ -64,6 +66,12 @@ PLATFORM_METRICS: dict[str, list[tuple[str, float]]] = {
     "Apple Music": [("streams", 0.35)],
     "Deezer": [("fans", 0.002)],
     "Last.fm": [("listeners", 0.05), ("playcount", 0.3)],
+}
+# tags (campaigns, moods, series) on some releases, so the tag filters have something to show
+TAGS = {
+    "summer-campaign": ("demo-012", "demo-013", "demo-014", "demo-015", "demo-016"),
+    "lofi": ("demo-005", "demo-010", "demo-020", "demo-025", "demo-030"),
+    "synthwave-series": ("demo-001", "demo-009", "demo-017", "demo-026"),
 }
 VIRAL = {"demo-007": 200, "demo-019": 300}  # release key -> day index of the spike
 CORRECTION = ("demo-003", "YouTube", "views", 150)  # release, platform, metric, day index
@@ -184,6 +192,7 @@ def load(engine: Engine, *, today: datetime | None = None, replace: bool = True)
         result = record_readings(conn, metrics.drop(columns="source"), source="demo")
         if result.ok:
             _goal(conn, metrics, (today or datetime.now(UTC)).date())
+            _tag(conn)
     if not result.ok:  # the generator and the rules disagree: a bug, never a user's input
         raise ValueError(f"The demo catalog breaks a rule: {result.refused[0]}")
     return DemoSummary(len(releases), result.written)
@@ -201,6 +210,15 @@ def _goal(conn, metrics: pd.DataFrame, today) -> None:
     saved = save_goal(conn, fields, today=today, created_by="demo")
     if not saved.ok:
         raise ValueError(f"The demo goal breaks a rule: {saved.errors}")
+
+
+def _tag(conn) -> None:
+    """The demo's tags, through the one write path of tags."""
+    ids = store.release_ids_for_keys(conn, [k for keys in TAGS.values() for k in keys])
+    for tag, keys in TAGS.items():
+        for key in keys:
+            if key in ids:
+                tag_release(conn, ids[key], [tag], mode="add")
 
 
 def _create(conn, rec: dict) -> int:

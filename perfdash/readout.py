@@ -212,11 +212,13 @@ def leaderboard(
     archived: bool = False,
     country: str | None = None,
     currency: str | None = None,
+    release_ids: Sequence[int] | None = None,
 ) -> tuple[pd.DataFrame, dict[int, float]]:
     """The top releases in the period on the chosen platforms, and the same releases' numbers
     in the previous period: by gain for a counter or an audience (compared with the previous
     gain), by level for a score (best first; compared with the previous period's level).
-    Archived releases only with ``archived``."""
+    Archived releases only with ``archived``; ``release_ids`` (a tag's releases) narrows the
+    board to those releases."""
     by = "gain" if not kind.is_score else ("level_asc" if kind.lower_is_better else "level")
     where = dict(
         platforms=list(platforms) or None,
@@ -227,7 +229,12 @@ def leaderboard(
         currency=currency,
     )
     board = store.leaderboard(
-        conn, kind.metric_type, start=period.start, end=period.read_end, **where
+        conn,
+        kind.metric_type,
+        start=period.start,
+        end=period.read_end,
+        release_ids=None if release_ids is None else list(release_ids),
+        **where,
     )
     before: dict[int, float] = {}
     if previous is not None and not board.empty:
@@ -254,8 +261,9 @@ def catalog_line(
     platforms: Sequence[str] = (),
     country: str | None = None,
     currency: str | None = None,
+    release_ids: Sequence[int] | None = None,
 ) -> pd.DataFrame:
-    """The whole catalog's gain of ``metric`` per platform and bucket: each release's gains
+    """The whole catalog's (or with ``release_ids`` those releases', a tag's) gain of ``metric`` per platform and bucket: each release's gains
     (from its own baseline) added up per platform, with each bucket's completeness; the frame
     has ``time_series``' columns (``release_id`` 0 stands for the catalog).  Only for a
     counter or an audience: a score's levels do not add up (callers refuse one)."""
@@ -263,10 +271,11 @@ def catalog_line(
         metric_types=[metric], platforms=list(platforms) or None, country=country, currency=currency
     )
     bucket = dict(start=period.start, end=period.end, bucket=granularity, tz=tz)
-    series = store.release_series(conn, None, **bucket, **where)
+    ids = None if release_ids is None else list(release_ids)
+    series = store.release_series(conn, ids, **bucket, **where)
     if series.empty:
         return metrics.totals_and_gains(series)
-    baseline = store.totals_before(conn, None, period.start, **where) if period.start else None
+    baseline = store.totals_before(conn, ids, period.start, **where) if period.start else None
     gains = metrics.totals_and_gains(series, baseline)
     summed = (
         gains.groupby(["platform_key", "bucket"], sort=True)
@@ -289,8 +298,9 @@ def risers(
     platforms: Sequence[str] = (),
     count: int = 5,
     archived: bool = False,
+    release_ids: Sequence[int] | None = None,
 ) -> pd.DataFrame:
-    """The catalog's releases (all of them, not the top gainers only) whose gain on the chosen
+    """The catalog's (or ``release_ids``', a tag's) releases (all of them, not the top gainers only) whose gain on the chosen
     platforms grew most over the previous period's; none for a score (a level has no gain)
     or without a previous period."""
     if kind.is_score or previous is None or period.start is None:
@@ -305,6 +315,7 @@ def risers(
         platforms=list(platforms) or None,
         limit=count,
         archived=archived,
+        release_ids=release_ids,
     )
 
 
@@ -508,3 +519,9 @@ def what_works(
     terms = metrics.prompt_terms(store.release_prompts(conn))
     median = float(outcomes.median()) if len(outcomes) else None
     return WhatWorks(metrics.term_effects(terms, outcomes), len(outcomes), median)
+
+
+def tagged(conn: Connection, tag: str | None) -> list[int] | None:
+    """The releases a view's tag narrows it to (``tag`` already normalised by
+    ``ingest.tags.clean_tag``); None when the view has no tag (every release)."""
+    return None if tag is None else store.tagged_release_ids(conn, tag)

@@ -240,6 +240,16 @@ CREATE INDEX idx_goals_artist ON perfdash_goals (artist_name);
 
 CREATE INDEX idx_goals_release ON perfdash_goals (release_id);
 
+CREATE TABLE perfdash_release_tags (
+	release_id INTEGER NOT NULL, 
+	tag VARCHAR(50) NOT NULL, 
+	tagged_at TIMESTAMP WITH TIME ZONE DEFAULT CURRENT_TIMESTAMP, 
+	PRIMARY KEY (release_id, tag), 
+	FOREIGN KEY(release_id) REFERENCES approved_releases (id) ON DELETE CASCADE
+);
+
+CREATE INDEX idx_release_tags_tag ON perfdash_release_tags (tag);
+
 CREATE TABLE perfdash_sessions (
 	id_hash VARCHAR(64) NOT NULL, 
 	user_id INTEGER NOT NULL, 

@@ -335,6 +335,8 @@ def test_served_document_names_the_resources_and_the_enforced_batch_limit(api_en
         "/goals/{goal_id}",
         "/shares",
         "/shares/{share_id}",
+        "/tags",
+        "/releases/{release_id}/tags",
     }
     assert (
         doc["paths"]["/metrics"]["post"]["requestBody"]["content"]["application/json"]["schema"][

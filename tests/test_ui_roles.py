@@ -50,6 +50,8 @@ READ_ONLY = {
     "alerts.alerts_list",
     "launches.launch_chart",
     "artists.query_string",
+    "release_tags.show_tags",
+    "launches.tag_releases",
     "artists.artist_view",
     "what_works.terms",
     "what_works.export",  # a download of what the page shows
@@ -232,6 +234,14 @@ def _delete_release(w):
     return {"entry-rel-delete-confirm.n_clicks": 1, "entry-rel-pick.value": w["release"]}
 
 
+def _save_tags(w):
+    return {
+        "entry-rel-tags-save.n_clicks": 1,
+        "entry-rel-pick.value": w["release"],
+        "entry-rel-tags.value": "summer-campaign, lofi",
+    }
+
+
 def _metric_kind(w):
     return {
         "entry-mk-save.n_clicks": 1,
@@ -268,6 +278,7 @@ WRITES: dict[str, tuple[Callable, bool]] = {
     "release_admin.archive": (_archive, True),
     "release_admin.delete": (_delete_release, True),
     "share.create_link": (_share_link, True),
+    "release_tags.save_tags": (_save_tags, True),
 }
 
 

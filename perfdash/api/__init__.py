@@ -12,6 +12,7 @@ This module is the route table, so every URL the API answers is listed in one pl
 the dashboard's numbers (KPIs, series, leaderboard), ``forecast`` a release's next days,
 ``artists`` the artist pages' numbers,
 ``shares`` read-only share links,
+``artists`` the artist pages' numbers, ``tags`` tags,
 ``openapi`` the document.  ``create_app`` registers
 ``blueprint``.
 """
@@ -35,6 +36,7 @@ from perfdash.api import (
     readings,
     releases,
     shares,
+    tags,
 )
 
 blueprint = Blueprint("perfdash_api", __name__)
@@ -99,6 +101,8 @@ ROUTES = (
     (V1 + "/goals/<int:goal_id>", goals.delete_goal, ("DELETE",)),
     (V1 + "/shares", shares.create_share, ("POST",)),
     (V1 + "/shares/<int:share_id>", shares.revoke_share, ("DELETE",)),
+    (V1 + "/tags", tags.list_tags, ("GET",)),
+    (V1 + "/releases/<int:release_id>/tags", tags.release_tags, ("GET", "PUT")),
     (http.CATCH_ALL_RULE, not_found, ("GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")),
 )
 

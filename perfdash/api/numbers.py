@@ -23,6 +23,7 @@ from perfdash import metrics, readout, store
 from perfdash.api import http
 from perfdash.ingest import rules
 from perfdash.ingest.annotations import find_release
+from perfdash.ingest.tags import clean_tag
 
 DEFAULT_DAYS = "90d"
 GRANULARITIES = ("day", "week", "month")
@@ -61,6 +62,31 @@ def _releases(conn) -> list[dict[str, Any]]:
         if release["id"] not in [r["id"] for r in found]:
             found.append(release)
     return found
+
+
+def _tag(conn) -> list[int] | None:
+    """The releases ``tag=`` narrows the view to (None: no tag given); a tag no release
+    carries is 404, as an unknown release is."""
+    raw = request.args.get("tag")
+    if raw is None or raw == "":
+        return None
+    tag, problem = clean_tag(raw)
+    if problem:
+        raise _bad("tag", problem)
+    ids = readout.tagged(conn, tag)
+    if not ids:
+        raise http.ApiError(
+            404, f"No release carries the tag {tag!r}", [{"field": "tag", "message": "not found"}]
+        )
+    return ids
+
+
+def _narrowed(releases: list[dict[str, Any]], tagged: list[int] | None) -> list[int] | None:
+    """The view's release ids: those named (kept only if tagged), else the tag's, else None."""
+    named = [r["id"] for r in releases]
+    if tagged is None:
+        return named or None
+    return [i for i in named if i in set(tagged)] if named else tagged
 
 
 def _metric() -> str | None:
@@ -198,7 +224,7 @@ def kpis() -> Response:
     country = _country()
     with store.transaction(http.engine()) as conn:
         releases = _releases(conn)
-        ids = [r["id"] for r in releases] or None
+        ids = _narrowed(releases, _tag(conn))
         numbers = readout.summary(conn, ids, _platforms(), period, previous, country=country)
     return jsonify(
         **_span(period, previous, tz),
@@ -221,15 +247,23 @@ def series() -> Response:
     country = _country()
     with store.transaction(http.engine()) as conn:
         releases = _releases(conn)
+        tagged = _tag(conn)
         ids = [r["id"] for r in releases]
-        types = store.list_metric_types(conn, ids or None)
+        if tagged is not None and releases:
+            ids = [i for i in ids if i in set(tagged)]
+            releases = [r for r in releases if r["id"] in ids]
+            if not releases:
+                raise _bad("tag", "none of the named releases carries this tag")
+        types = store.list_metric_types(conn, ids or tagged)
         metric = _metric() or _default_metric(types)
         if metric is None:
             return jsonify(**_span(period, None, tz), series=[])
         place = dict(country=country, currency=_currency(metric))
         kind = metrics.metric_kind(metric, readout.kinds(conn))
         if not releases:
-            gains = _catalog_gains(conn, kind, mode, period, granularity, tz, platforms, place)
+            gains = _catalog_gains(
+                conn, kind, mode, period, granularity, tz, platforms, place, tagged
+            )
         else:
             gains = readout.line(
                 conn, ids, metric, platforms, period, granularity, tz, **place
@@ -271,7 +305,7 @@ def series() -> Response:
     )
 
 
-def _catalog_gains(conn, kind, mode, period, granularity, tz, platforms, place):
+def _catalog_gains(conn, kind, mode, period, granularity, tz, platforms, place, tagged=None):
     """The catalog's gains per platform, as the overview's chart draws them; refused for a
     score (levels do not add up) and for running totals (the catalog keeps none)."""
     if kind.is_score:
@@ -283,7 +317,9 @@ def _catalog_gains(conn, kind, mode, period, granularity, tz, platforms, place):
         )
     if mode != "gain":
         raise _bad("mode", "the catalog's series are gains per bucket; name a release for totals")
-    return readout.catalog_line(conn, kind.metric_type, period, granularity, tz, platforms, **place)
+    return readout.catalog_line(
+        conn, kind.metric_type, period, granularity, tz, platforms, **place, release_ids=tagged
+    )
 
 
 def leaderboard() -> Response:
@@ -296,7 +332,8 @@ def leaderboard() -> Response:
     period, previous = _window(tz)
     country = _country()
     with store.transaction(http.engine()) as conn:
-        metric = _metric() or _default_metric(store.list_metric_types(conn))
+        tagged = _tag(conn)
+        metric = _metric() or _default_metric(store.list_metric_types(conn, tagged))
         if metric is None:
             return jsonify(**_span(period, previous, tz), metric=None, rows=[])
         currency = _currency(metric)
@@ -311,6 +348,7 @@ def leaderboard() -> Response:
             archived=archived,
             country=country,
             currency=currency,
+            release_ids=tagged,
         )
     rows = []
     for r in board.itertuples():

@@ -363,6 +363,9 @@ def _number_paths() -> dict[str, Any]:
         "country": {"type": "string", "nullable": True, "description": "null: all territories"},
         "currency": {"type": "string", "nullable": True, "description": "money's currency"},
     }
+    tag = _query(
+        "tag", "Only the releases that carry this tag (404 when none does).", maxLength=200
+    )
     days = [
         _query(
             "from",
@@ -456,7 +459,7 @@ def _number_paths() -> dict[str, Any]:
                     **bad,
                     **unknown,
                 },
-                parameters=[release, platform, country, *days],
+                parameters=[release, tag, platform, country, *days],
             )
         },
         "/series": {
@@ -489,6 +492,7 @@ def _number_paths() -> dict[str, Any]:
                 },
                 parameters=[
                     release,
+                    tag,
                     _query("metric", "Default: views, else streams, else the first.", maxLength=50),
                     platform,
                     country,
@@ -518,9 +522,11 @@ def _number_paths() -> dict[str, Any]:
                         },
                     ),
                     **bad,
+                    "404": _error("No release carries the tag"),
                 },
                 parameters=[
                     _query("metric", "Default: views, else streams, else the first.", maxLength=50),
+                    tag,
                     platform,
                     country,
                     currency,

@@ -1,10 +1,11 @@
-"""The OpenAPI paths of the catalog's groupings: artists (``api/artists.py``)."""
+"""The OpenAPI paths of the catalog's groupings: artists (``api/artists.py``) and tags
+(``api/tags.py``)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from perfdash.api.openapi_blocks import ISO_TIME, answer, error, query, read
+from perfdash.api.openapi_blocks import ISO_TIME, answer, body, error, path_id, query, read, write
 
 
 def _view_params() -> list[dict[str, Any]]:
@@ -143,5 +144,61 @@ def roster_paths() -> dict[str, Any]:
                 },
                 parameters=[name, *_view_params()],
             )
+        },
+        **_tag_paths(),
+    }
+
+
+def _tag_paths() -> dict[str, Any]:
+    tags = {"type": "array", "items": {"type": "string", "maxLength": 50}, "maxItems": 20}
+    release_tags = {
+        "type": "object",
+        "properties": {"id": {"type": "integer"}, "release_key": {"type": "string"}, "tags": tags},
+    }
+    counted = {
+        "type": "object",
+        "properties": {"tag": {"type": "string"}, "releases": {"type": "integer"}},
+    }
+    missing = {"404": error("No such release")}
+    return {
+        "/tags": {
+            "get": read(
+                "Every tag with its number of releases",
+                {
+                    "200": answer(
+                        "The tags, alphabetically",
+                        {
+                            "type": "object",
+                            "properties": {"tags": {"type": "array", "items": counted}},
+                        },
+                    )
+                },
+            )
+        },
+        "/releases/{release_id}/tags": {
+            "get": read(
+                "A release's tags",
+                {"200": answer("The release's tags", release_tags), **missing},
+                parameters=[path_id("release_id")],
+            ),
+            "put": write(
+                "Make these the release's only tags (normalised: lower case, spaces made hyphens)",
+                {
+                    "200": answer("The release's tags now", release_tags),
+                    "400": error("A refused tag, or too many; nothing changed"),
+                    **missing,
+                    "413": error("Body too large"),
+                    "415": error("Body is not JSON"),
+                },
+                parameters=[path_id("release_id")],
+                requestBody=body(
+                    {
+                        "type": "object",
+                        "required": ["tags"],
+                        "properties": {"tags": {"type": "array", "items": {"type": "string"}}},
+                        "additionalProperties": False,
+                    }
+                ),
+            ),
         },
     }

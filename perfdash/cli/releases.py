@@ -1,5 +1,5 @@
-"""``perfdash release archive|restore|delete KEY``: take a release out of sight, bring it back,
-or delete it with its readings (after saying how many go)."""
+"""``perfdash release archive|restore|delete|tag KEY``: take a release out of sight, bring it
+back, delete it with its readings (after saying how many go), or set its tags."""
 
 from __future__ import annotations
 
@@ -7,11 +7,12 @@ import click
 
 from perfdash import store
 from perfdash.cli.common import database_url_option, db_errors, engine_for, settings_for
+from perfdash.ingest.tags import tag_release
 
 
 @click.group("release")
 def release() -> None:
-    """Archive, restore or delete a release by its key."""
+    """Archive, restore, delete or tag a release by its key."""
 
 
 def _find(engine, key: str) -> dict:
@@ -60,3 +61,29 @@ def delete(key: str, yes: bool, database_url: str | None) -> None:
             raise click.ClickException("Nothing was deleted.")
         store.delete_release(engine, found["id"])
     click.echo(f"Deleted {key} and its {readings:,} reading(s).")
+
+
+@release.command("tag")
+@click.argument("key")
+@click.argument("tags", nargs=-1)
+@click.option("--remove", "mode", flag_value="remove", help="Take these tags off.")
+@click.option("--set", "mode", flag_value="set", help="Make these the only tags (none: clear).")
+@click.option("--add", "mode", flag_value="add", default=True, help="Add these tags (default).")
+@database_url_option
+def tag(key: str, tags: tuple[str, ...], mode: str, database_url: str | None) -> None:
+    """Tag KEY (campaigns, moods, series: summer-campaign lofi), or with no TAGS list its tags.
+
+    Tags are normalised (lower case, spaces made hyphens); a refused tag changes nothing.
+    """
+    engine = engine_for(settings_for(database_url))
+    with db_errors():
+        found = _find(engine, key)
+        if not tags and mode != "set":
+            now = store.release_tags_of(engine, [found["id"]]).get(found["id"], [])
+            click.echo(f"{key}: {', '.join(now)}" if now else f"{key} has no tags.")
+            return
+        changed = tag_release(engine, found["id"], list(tags), mode=mode)
+    if not changed.ok:
+        raise click.ClickException(f"Nothing was changed: {changed.error}")
+    shown = ", ".join(changed.tags) if changed.tags else "no tags"
+    click.echo(f"{key}: {shown}.")

@@ -405,3 +405,19 @@ goals = Table(
     Index("idx_goals_release", "release_id"),
     Index("idx_goals_artist", "artist_name"),
 )
+
+# Tags (campaigns, moods, series: "summer-campaign", "lofi") a release carries, each once; the
+# words are ingest.tags.clean_tag's (lower case, no spaces), so "Lo-Fi" and "lo-fi" are one.
+release_tags = Table(
+    "perfdash_release_tags",
+    metadata,
+    Column(
+        "release_id",
+        Integer,
+        ForeignKey("approved_releases.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("tag", String(50), primary_key=True),
+    Column("tagged_at", DateTime(timezone=True), server_default=func.current_timestamp()),
+    Index("idx_release_tags_tag", "tag"),
+)

@@ -10,6 +10,7 @@ write ``store.x``; the modules are by noun:
     releases      approved_releases: writes, lookups, search, pages, launch dates
     codes         releases by ISRC / UPC (uniqueness, matching) and by artist and title
     artists       the artist names on releases, each with its releases
+    tags          the tags releases carry, each tag's releases
     readings      one reading at a time: record, correct, delete, read back, pickers' lists
     bulk          many readings in one transaction (COPY on PostgreSQL)
     records       readings listed with their release: API pages, the table, the CSV export
@@ -192,6 +193,7 @@ from perfdash.store.shares import (
     revoke_share_link,
     share_link_by_hash,
 )
+from perfdash.store.tags import list_tags, release_tags_of, set_release_tags, tagged_release_ids
 from perfdash.store.territories import (
     TOP_COUNTRY_COLUMNS,
     has_country_readings,
@@ -304,6 +306,7 @@ __all__ = [
     "list_metric_types",
     "list_platform_keys",
     "list_share_links",
+    "list_tags",
     "list_users",
     "make_engine",
     "metric_freshness",
@@ -326,6 +329,7 @@ __all__ = [
     "release_names",
     "release_prompts",
     "release_series",
+    "release_tags_of",
     "releases_page",
     "releases_with_identifiers",
     "remove_digest_subscription",
@@ -342,8 +346,10 @@ __all__ = [
     "sessions_by_user",
     "set_metric_kind",
     "set_release_archived",
+    "set_release_tags",
     "set_rollup_zones",
     "share_link_by_hash",
+    "tagged_release_ids",
     "to_utc",
     "top_countries",
     "total_drops",

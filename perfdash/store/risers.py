@@ -33,12 +33,15 @@ def risers(
     platforms: Sequence[str] | None = None,
     limit: int = 5,
     archived: bool = False,
+    release_ids: Sequence[int] | None = None,
 ) -> pd.DataFrame:
     """The ``limit`` releases whose gain of ``metric_type`` in [start, end) exceeds their gain
     in [previous_start, previous_end) the most (a release new in the period rose by all it
     gained), ties by release id; only releases that rose.  For counters and audiences: a
-    score has levels, not gains (callers ask the leaderboard by level instead)."""
-    where = dict(platforms=platforms, limit=None, archived=archived)
+    score has levels, not gains (callers ask the leaderboard by level instead).  ``release_ids``
+    (a tag's releases) keeps the others out."""
+    ids = None if release_ids is None else list(release_ids)
+    where = dict(platforms=platforms, limit=None, archived=archived, release_ids=ids)
     now = leaderboard(bind, metric_type, start=start, end=end, **where)
     if now.empty:
         return pd.DataFrame(columns=RISER_COLUMNS)

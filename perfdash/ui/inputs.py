@@ -384,6 +384,7 @@ KINDS: dict[str, tuple[str, Check]] = {
     # the overview
     "ov-period.value": ("period", one_of(_overview_periods)),
     "ov-platform.value": ("platform", texts(100)),
+    "ov-tag.value": ("tag", choice(200)),
     "ov-query.data": ("view", text(4000)),
     # alerts and launches
     "alerts-window.value": ("window", whole),
@@ -396,6 +397,7 @@ KINDS: dict[str, tuple[str, Check]] = {
     "ww-day.value": ("day", choice()),
     "ww-export.n_clicks": ("export", count),
     "ww-rows.data": ("terms", records),
+    "launch-tag.value": ("tag", choice(200)),
     # the admin page: users
     "admin-users-version.data": ("users version", count),
     "admin-user-add.n_clicks": ("add user", count),
@@ -442,6 +444,9 @@ KINDS: dict[str, tuple[str, Check]] = {
     "admin-token-revoke.n_clicks": ("revoke token", count),
     "admin-token-cancel.n_clicks": ("keep token", count),
     "admin-token-confirm.n_clicks": ("confirm revoke", count),
+    # data entry: a release's tags (ingest.tags judges the text)
+    "entry-rel-tags.value": ("tags", string),
+    "entry-rel-tags-save.n_clicks": ("save tags", count),
     # artists
     "art-artist.value": ("artist", choice(255)),
     "art-period.value": ("period", choice()),

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 import dash_bootstrap_components as dbc
 import pandas as pd
 import plotly.graph_objects as go
-from dash import Dash, Input, Output, dcc, html
+from dash import Dash, Input, Output, dcc, html, no_update
 from sqlalchemy import Connection
 
 from perfdash import metrics, store
@@ -24,15 +24,21 @@ from perfdash.ui.panels import freshness
 
 DEFAULT_HORIZON = 28
 LISTED = 1000  # releases offered (the picker has no server-side search)
+MAX_TAGGED = 20  # a tag's releases put in the picker at once
 
 
 def layout(query: dict[str, list[str]]) -> html.Div:
-    """The page; ``?release=1,2`` and ``?metric=`` choose what it compares."""
+    """The page; ``?release=1,2`` (or ``?tag=lofi``: that tag's releases) and ``?metric=``
+    choose what it compares."""
+    tag = (query.get("tag") or [None])[0]
     with store.transaction(context.read_engine()) as conn:
         options = components.release_options(conn, limit=LISTED)
         types = store.list_metric_types(conn)
+        tags = store.list_tags(conn)
+        tagged = store.tagged_release_ids(conn, tag) if tag else []
     known = {o["value"] for o in options}
     wanted = [int(v) for q in query.get("release", []) for v in q.split(",") if v.isdigit()]
+    wanted = wanted or tagged[:MAX_TAGGED]
     selected = [v for v in wanted if v in known] or [o["value"] for o in options[:2]]
     metric = (query.get("metric") or [None])[0]
     if metric not in types:
@@ -41,6 +47,7 @@ def layout(query: dict[str, list[str]]) -> html.Div:
         [
             html.H4("Launches compared"),
             _controls(options, selected, types, metric),
+            _tag_picker(tags, tag if tagged else None),
             dcc.Loading(dcc.Graph(id="launch-chart", config={"displaylogo": False})),
             html.Ul(id="launch-summary"),
             html.Div(id="launch-note", className="text-muted small"),
@@ -85,6 +92,20 @@ def _controls(
             dbc.Col([dbc.Label("Show"), mode], md=2),
         ],
         className="g-3 mb-3",
+    )
+
+
+def _tag_picker(tags: list[dict], tag: str | None) -> dbc.Row:
+    """A tag puts its releases (the first ``MAX_TAGGED``) in the picker above."""
+    picker = dcc.Dropdown(
+        id="launch-tag",
+        options=[{"label": f"{t['tag']} ({t['releases']})", "value": t["tag"]} for t in tags],
+        value=tag,
+        placeholder="Compare a tag's releases" if tags else "No tags yet",
+        disabled=not tags,
+    )
+    return dbc.Row(
+        dbc.Col([dbc.Label("Tag", html_for="launch-tag"), picker], md=4), className="mb-3"
     )
 
 
@@ -137,6 +158,19 @@ def _read(conn: Connection, release_ids: list[int], metric: str, tz: str) -> tup
 
 
 def register(app: Dash) -> None:
+    @app.callback(
+        Output("launch-releases", "value"),
+        Input("launch-tag", "value"),
+        prevent_initial_call=True,
+    )
+    def tag_releases(tag):
+        """The tag's releases (those the picker lists) become the ones compared."""
+        if not tag:
+            return no_update
+        with store.transaction(context.read_engine()) as conn:
+            ids = store.tagged_release_ids(conn, tag)
+        return ids[:MAX_TAGGED] if ids else no_update
+
     @app.callback(
         Output("launch-chart", "figure"),
         Output("launch-summary", "children"),

@@ -29,15 +29,19 @@ ALERT_DAYS = 7
 
 
 def layout(query: dict[str, list[str]]) -> html.Div:
-    """The overview for a URL query (``?period=28d&platform=youtube``); what the URL asks for
-    that cannot be shown is said at the top, not dropped without a word."""
+    """The overview for a URL query (``?period=28d&platform=youtube&tag=lofi``); what the URL
+    asks for that cannot be shown is said at the top, not dropped without a word."""
     asked = (query.get("period") or [DEFAULT_PERIOD])[0]
     period = asked if asked in dict(PERIODS) else DEFAULT_PERIOD
     with store.transaction(context.read_engine()) as conn:
         keys = store.list_platform_keys(conn)
+        tags = store.list_tags(conn)
     wanted = [p.strip().lower() for p in query.get("platform", []) if p.strip()]
     problems = [] if asked == period else [f"period {asked!r} is not one of 7d, 28d, 90d"]
     problems += [f"platform {p!r} has no readings" for p in wanted if p not in keys]
+    asked_tag = (query.get("tag") or [None])[0]
+    tag = asked_tag if asked_tag in {t["tag"] for t in tags} else None
+    problems += [f"tag {asked_tag!r} is on no release"] if asked_tag and not tag else []
     return html.Div(
         [
             _problems(problems),
@@ -73,6 +77,19 @@ def layout(query: dict[str, list[str]]) -> html.Div:
                     lg=4,
                 ),
                 className="mb-2 ov-platform-filter",
+            ),
+            html.Div(
+                dcc.Dropdown(
+                    id="ov-tag",
+                    options=[
+                        {"label": f"{t['tag']} ({t['releases']})", "value": t["tag"]} for t in tags
+                    ],
+                    value=tag,
+                    placeholder="Every release (or pick a tag)" if tags else "No tags yet",
+                    disabled=not tags,
+                ),
+                className="mb-2 ov-tag-filter",
+                title="Only the releases with this tag",
             ),
             html.Div(id="ov-when", className="text-muted small mb-2"),
             dcc.Loading(html.Div(id="ov-kpis", className="mb-3"), type="dot"),
@@ -116,10 +133,10 @@ def _problems(problems: list[str]) -> dbc.Alert | None:
     )
 
 
-def overview_query(preset: str | None, platforms: list[str] | None) -> str:
+def overview_query(preset: str | None, platforms: list[str] | None, tag: str | None = None) -> str:
     """The overview's view as its URL's query string."""
     pairs = [("period", preset or DEFAULT_PERIOD)] + [("platform", p) for p in platforms or []]
-    return "?" + urlencode(pairs)
+    return "?" + urlencode(pairs + ([("tag", tag)] if tag else []))
 
 
 def _release_href(release_id: int, period: str, platforms: list[str] | None = None) -> str:
@@ -218,10 +235,11 @@ def register(app: Dash) -> None:
         Output("ov-query", "data"),
         Input("ov-period", "value"),
         Input("ov-platform", "value"),
+        Input("ov-tag", "value"),
         State("ov-query", "data"),
     )
-    def query(preset, platforms, current):
-        shown = overview_query(preset, platforms)
+    def query(preset, platforms, tag, current):
+        shown = overview_query(preset, platforms, tag)
         return no_update if shown == current else shown
 
     clientside_callback(
@@ -242,9 +260,10 @@ def register(app: Dash) -> None:
         Output("ov-risers", "children"),
         Input("ov-period", "value"),
         Input("ov-platform", "value"),
+        Input("ov-tag", "value"),
         Input(THEME_STORE, "data"),
     )
-    def overview(preset, platforms, template):
+    def overview(preset, platforms, tag, template):
         tz = context.settings().tz
         template = template or "plotly_white"
         preset = preset or DEFAULT_PERIOD
@@ -252,24 +271,27 @@ def register(app: Dash) -> None:
         period = metrics.period_for(preset, tz)
         previous = period.previous(tz)
         with store.transaction(context.read_engine()) as conn:
-            numbers = readout.summary(conn, None, platforms, period, previous)
+            ids = readout.tagged(conn, tag or None)
+            numbers = readout.summary(conn, ids, platforms, period, previous)
             metric = _headline([k.metric_type for k in numbers.kpis])
             kind = metrics.metric_kind(metric or "", numbers.overrides)
             line = (
-                readout.catalog_line(conn, metric, period, "day", tz, platforms)
+                readout.catalog_line(conn, metric, period, "day", tz, platforms, release_ids=ids)
                 if metric and not kind.is_score
                 else None
             )
             board, _ = (
-                readout.leaderboard(conn, kind, period, previous, platforms, limit=TOP)
+                readout.leaderboard(
+                    conn, kind, period, previous, platforms, limit=TOP, release_ids=ids
+                )
                 if metric
                 else (pd.DataFrame(), {})
             )
-            rising = readout.risers(conn, kind, period, previous, platforms, TOP)
+            rising = readout.risers(conn, kind, period, previous, platforms, TOP, release_ids=ids)
         where = ", ".join(metrics.platform_label(p) for p in platforms) or "every platform"
-        when = (
-            f"Whole catalog on {where}, {_describe(period, tz)}, compared with the period before."
-        )
+        whole = "Whole catalog" if ids is None else f"Tag {tag} ({len(ids)} releases)"
+        subject = "Catalog" if ids is None else f"Tag {tag}"
+        when = f"{whole} on {where}, {_describe(period, tz)}, compared with the period before."
         if line is None or line.empty:
             chart = charts.empty_figure("No numbers in this period yet", template)
         else:
@@ -279,7 +301,7 @@ def register(app: Dash) -> None:
                 release_names={0: "Catalog"},
                 tz=tz,
                 template=template,
-                title=f"Catalog: {charts.axis_title(kind, 'gain', 'day')}, by platform",
+                title=f"{subject}: {charts.axis_title(kind, 'gain', 'day')}, by platform",
                 kind=kind,
             )
         column = "total" if kind.is_score else "gain"

@@ -1,7 +1,7 @@
 """/entry: record, correct and remove metrics; create and edit releases; import CSV.
 
 One module per form, each with its layout and callbacks: ``metric_form``, ``latest`` (the
-latest entries, edit and delete), ``releases`` (the release editor), ``release_admin`` (archive, restore, delete), ``csv_import``, ``metric_kinds`` (how each
+latest entries, edit and delete), ``releases`` (the release editor), ``release_admin`` (archive, restore, delete), ``release_tags`` (a release's tags), ``csv_import``, ``metric_kinds`` (how each
 metric type is read).  Their
 writes go through ``perfdash.ingest``, the one write path of every face.
 """
@@ -14,6 +14,7 @@ from perfdash.ui.pages.entry import (
     metric_form,
     metric_kinds,
     release_admin,
+    release_tags,
     releases,
 )
 from perfdash.ui.pages.entry.layout import layout
@@ -24,6 +25,7 @@ def register(app: Dash) -> None:
     latest.register(app)
     releases.register(app)
     release_admin.register(app)
+    release_tags.register(app)
     csv_import.register(app)
     metric_kinds.register(app)
 

@@ -18,6 +18,7 @@ from perfdash.ui.pages.entry import (
     metric_form,
     metric_kinds,
     release_admin,
+    release_tags,
     releases,
 )
 
@@ -40,6 +41,7 @@ def layout(query: dict[str, list[str]]) -> html.Div:
             latest.section(),
             releases.section(editable),
             release_admin.section(),
+            release_tags.section(),
             csv_import.section(),
             metric_kinds.section(),
         ]
