@@ -152,16 +152,17 @@ def check_args() -> None:
     statement, SQLite would just find nothing; one answer on both, for every route."""
     if not is_api_request():
         return
-    named = [(f"query parameter {name!r}", value) for name, value in request.args.items(multi=True)]
-    named += [(f"path part {name!r}", v) for name, v in (request.view_args or {}).items()]
-    for where, value in named:
+    named = [("query parameter", n, v) for n, v in request.args.items(multi=True)]
+    named += [("path part", n, v) for n, v in (request.view_args or {}).items()]
+    for where, name, value in named:
         if isinstance(value, str) and (problem := _bad_arg(value)):
-            raise ApiError(400, f"The {where} {problem}; nothing was read")
+            message = f"The {where} {name!r} {problem}; nothing was read"
+            raise ApiError(400, message, [{"field": name, "message": message}])
 
 
 def _bad_arg(value: str) -> str | None:
     if "\x00" in value:
-        return "holds a NUL character"
+        return "holds a NUL character (control characters are refused)"
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
