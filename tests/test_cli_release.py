@@ -42,3 +42,36 @@ def test_archive_restore_and_delete_with_its_question(db_url):
     assert out.exit_code == 1 and "No release with key 'nope'" in out.output
     assert "Traceback" not in out.output
     engine.dispose()
+
+
+def test_an_argument_that_is_not_utf8_is_named_and_nothing_runs(db_url, tmp_path):
+    """The shell passes raw bytes; the command names the argument, changes nothing, no
+    traceback and no log line about codecs."""
+    import os
+    import subprocess
+    import sys
+
+    engine = store.make_engine(db_url)
+    upgrade(engine)
+    rid = store.create_release(engine, "ab-c", title="Neon Tides")
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "perfdash",
+            "release",
+            "archive",
+            b"ab\xffc",
+            "--database-url",
+            db_url,
+        ],
+        capture_output=True,
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
+    )
+    err = done.stderr.decode()
+    assert done.returncode == 2, err
+    assert "Argument 3 (ab\\xffc) holds bytes that are not UTF-8; nothing was done" in err
+    assert "Traceback" not in err and "codec" not in err
+    assert store.get_release(engine, rid)["archived_at"] is None
+    engine.dispose()

@@ -17,7 +17,25 @@ from perfdash.cli import access, data, digests, goals, insights, kinds, releases
 from perfdash.cli.server import schema_sql
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Command(click.Group):
+    """The group that refuses, before anything runs, an argument the shell passed as bytes
+    that are not UTF-8: Python hands them over as lone surrogates, which no store, file or
+    message can hold, so the answer names the argument instead of failing deep inside."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        for position, arg in enumerate(args, start=1):
+            try:
+                arg.encode("utf-8")
+            except UnicodeEncodeError:
+                shown = arg.encode("utf-8", "surrogateescape").decode("ascii", "backslashreplace")
+                raise click.UsageError(
+                    f"Argument {position} ({shown}) holds bytes that are not UTF-8; "
+                    "nothing was done. Type it again in UTF-8 (set LANG to a UTF-8 locale)."
+                ) from None
+        return super().parse_args(ctx, args)
+
+
+@click.group(cls=_Command, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="perfdash")
 def main() -> None:
     """perfdash: performance analytics for music releases."""
