@@ -80,3 +80,35 @@ def test_a_bad_or_unknown_tag_is_named(client, query, status):
         answer = client.get(f"/api/v1/{path}?{query}&{VIEW}")
         assert answer.status_code == status, path
         assert answer.get_json()["error"]["details"][0]["field"] == "tag"
+
+
+def test_releases_list_their_tags_and_filter_by_one(client):
+    body = client.get("/api/v1/releases").get_json()
+    assert [(r["release_key"], r["tags"]) for r in body["data"]] == [
+        ("rel-a", ["lofi", "summer-campaign"]),
+        ("rel-b", ["summer-campaign"]),
+        ("rel-c", []),
+    ]
+    tagged = client.get("/api/v1/releases?tag=Summer%20Campaign").get_json()["data"]
+    assert [r["release_key"] for r in tagged] == ["rel-a", "rel-b"]
+    assert [
+        r["release_key"] for r in client.get("/api/v1/releases?tag=lofi").get_json()["data"]
+    ] == ["rel-a"]
+    # the tag narrows a search and pages like the rest of the list
+    page = client.get("/api/v1/releases?tag=summer-campaign&limit=1").get_json()
+    assert [r["release_key"] for r in page["data"]] == ["rel-a"]
+    rest = client.get(
+        f"/api/v1/releases?tag=summer-campaign&limit=1&cursor={page['next_cursor']}"
+    ).get_json()
+    assert [r["release_key"] for r in rest["data"]] == ["rel-b"]
+    assert client.get("/api/v1/releases?tag=lofi&q=glass").get_json()["data"] == []
+    assert client.get("/api/v1/releases?tag=nobody-has-it").get_json()["data"] == []
+    one = client.get(f"/api/v1/releases/{tagged[1]['id']}").get_json()
+    assert one["tags"] == ["summer-campaign"]
+
+
+@pytest.mark.parametrize("raw", ["no%20good!", "x" * 60, "a%09b"])
+def test_a_bad_tag_filter_on_releases_is_named(client, raw):
+    answer = client.get(f"/api/v1/releases?tag={raw}")
+    assert answer.status_code == 400
+    assert answer.get_json()["error"]["details"][0]["field"] == "tag"

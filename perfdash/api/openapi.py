@@ -89,6 +89,12 @@ def _release_paths() -> dict[str, Any]:
                     _query("q", "Text in title, artist, key, ISRC or UPC.", maxLength=255),
                     _query("isrc", "The release holding this ISRC (dashes allowed)."),
                     _query("upc", "The release holding this UPC-A / EAN-13."),
+                    _query(
+                        "tag",
+                        "Only the releases that carry this tag (read as tags are: "
+                        "'Summer Campaign' is summer-campaign); none carries it: an empty page.",
+                        maxLength=200,
+                    ),
                     *_page_params(),
                 ],
             ),

@@ -1,5 +1,6 @@
 """/api/v1/releases: list, create, read and change the catalog's releases; find one by its
-ISRC or UPC (``?isrc=`` / ``?upc=``, read as every face reads them: dashes and spaces dropped).
+ISRC or UPC (``?isrc=`` / ``?upc=``, read as every face reads them: dashes and spaces dropped);
+each release carries its tags, and ``?tag=`` lists only the releases that carry one.
 
 A release is known to scripts by its ``release_key`` (the workflow's text key, stored in
 ``approved_releases.release_id``) and by perfdash's integer ``id``.  Creating one checks the
@@ -17,13 +18,17 @@ from perfdash import store
 from perfdash.api import http
 from perfdash.ingest.codes import check_code
 from perfdash.ingest.releases import RELEASE_INPUT_FIELDS, SavedRelease, save_release
+from perfdash.ingest.tags import clean_tag
 from perfdash.vocab import RELEASE_CODES, RELEASE_IDENTIFIERS
 
 # what the release was generated from (the platform's prompts and generation ids)
 GENERATION_FIELDS = ("track_prompt", "video_prompt", "suno_clip_id", "luma_generation_id")
 
 
-def release_out(row: dict[str, Any]) -> dict[str, Any]:
+def release_out(row: dict[str, Any], tags: list[str] | None = None) -> dict[str, Any]:
+    """A release as the API shows it; ``tags`` its tags (read here when not given)."""
+    if tags is None:
+        tags = store.release_tags_of(http.engine(), [row["id"]]).get(row["id"], [])
     out = {
         "id": row["id"],
         "release_key": row["release_id"],
@@ -37,6 +42,7 @@ def release_out(row: dict[str, Any]) -> dict[str, Any]:
     out.update({name: row.get(name) for name in RELEASE_IDENTIFIERS})
     out.update({name: row.get(name) for name in RELEASE_CODES})
     out.update({name: row.get(name) for name in GENERATION_FIELDS})
+    out["tags"] = list(tags)
     return out
 
 
@@ -52,12 +58,31 @@ def list_releases() -> Response:
     query = request.args.get("q", "")
     if len(query) > 255:
         raise http.ApiError(400, "q is longer than 255 characters", [{"field": "q"}])
+    tag = _tag_arg()
     codes = _code_args()
     if codes:
-        return jsonify(data=_by_codes(codes), next_cursor=None)
-    rows = store.releases_page(http.engine(), query=query, after_id=after, limit=limit + 1)
+        found = _by_codes(codes)
+        if tag is not None:
+            found = [r for r in found if tag in r["tags"]]
+        return jsonify(data=found, next_cursor=None)
+    engine = http.engine()
+    rows = store.releases_page(engine, query=query, after_id=after, limit=limit + 1, tag=tag)
     shown, next_cursor = http.page(rows, limit)
-    return jsonify(data=[release_out(r) for r in shown], next_cursor=next_cursor)
+    tags = store.release_tags_of(engine, [r["id"] for r in shown])
+    return jsonify(
+        data=[release_out(r, tags.get(r["id"], [])) for r in shown], next_cursor=next_cursor
+    )
+
+
+def _tag_arg() -> str | None:
+    """``tag``, read as every face reads a tag (400 naming it when refused); None: not given."""
+    raw = request.args.get("tag")
+    if raw is None or raw.strip() == "":
+        return None
+    tag, problem = clean_tag(raw)
+    if problem:
+        raise http.ApiError(400, problem, [{"field": "tag", "message": problem}])
+    return tag
 
 
 def create_release() -> Response:

@@ -107,6 +107,11 @@ def _release() -> dict[str, Any]:
         **{name: _text_or_null() for name in RELEASE_IDENTIFIERS},
         **{name: _text_or_null() for name in RELEASE_CODES},
         **{name: _text_or_null() for name in GENERATION},
+        "tags": {
+            "type": "array",
+            "items": {"type": "string"},
+            "description": "the release's tags, normalised, in alphabetical order",
+        },
     }
 
 

@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
-from perfdash.schema import approved_releases, content_performance
+from perfdash.schema import approved_releases, content_performance, release_tags
 from perfdash.store.codes import _check_codes_free
 from perfdash.store.engine import _begin, _db_ts, to_utc
 from perfdash.store.errors import DuplicateReleaseError, InvalidValueError, UnknownReleaseError
@@ -269,12 +269,21 @@ def _last_activity() -> sa.ScalarSelect:
 
 
 def releases_page(
-    bind: Engine | Connection, *, query: str = "", after_id: int = 0, limit: int = 100
+    bind: Engine | Connection,
+    *,
+    query: str = "",
+    after_id: int = 0,
+    limit: int = 100,
+    tag: str | None = None,
 ) -> list[dict[str, Any]]:
-    """Releases in id order after ``after_id``, optionally matching title, artist or key."""
+    """Releases in id order after ``after_id``, optionally matching title, artist or key,
+    and only those carrying ``tag`` (already normalised by ``ingest.tags``) when given."""
     stmt = select(approved_releases).where(approved_releases.c.id > int(after_id))
     if (query or "").strip():
         stmt = stmt.where(_release_matches(query))
+    if tag is not None:
+        tagged = select(release_tags.c.release_id).where(release_tags.c.tag == tag)
+        stmt = stmt.where(approved_releases.c.id.in_(tagged))
     stmt = stmt.order_by(approved_releases.c.id).limit(max(1, int(limit)))
     with _begin(bind) as conn:
         return [_release_row(r) for r in conn.execute(stmt)]
