@@ -424,3 +424,27 @@ def test_an_artist_link_shows_its_artist_and_no_other(world):
     assert refused.status_code == 403
     dashboard = _summary(client, world, _query(world["mine"]))
     assert dashboard.status_code == 403  # an artist's link opens no dashboard view
+
+
+def test_the_api_lists_the_links_its_token_made(world, api):
+    client, editor, other, viewer = api
+    body = {"view": f"/dashboard?release={world['mine']}&period=7d", "expires": "2027-01-01"}
+    made = client.post("/api/v1/shares", json=body, headers=editor).get_json()
+    theirs = client.post("/api/v1/shares", json=body, headers=other).get_json()
+    client.delete(f"/api/v1/shares/{theirs['id']}", headers=other)
+
+    listed = client.get("/api/v1/shares", headers=editor)
+    assert listed.status_code == 200, listed.get_data(as_text=True)
+    rows = listed.get_json()["data"]
+    assert [r["id"] for r in rows] == [made["id"]]
+    assert rows[0]["view"] == made["view"] and rows[0]["status"] == "live"
+    assert rows[0]["created_by"] == "token:ci"
+    assert rows[0]["expires_at"] == "2027-01-01T00:00:00+00:00" and rows[0]["revoked_at"] is None
+    token = made["url"].rsplit("/", 1)[1]
+    assert token not in listed.get_data(as_text=True)  # a list never shows a token
+    assert "token_hash" not in rows[0]
+
+    theirs_listed = client.get("/api/v1/shares", headers=other).get_json()["data"]
+    assert [(r["id"], r["status"]) for r in theirs_listed] == [(theirs["id"], "revoked")]
+    assert client.get("/api/v1/shares", headers=viewer).status_code == 403
+    assert client.get("/api/v1/shares").status_code == 401

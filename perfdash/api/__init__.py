@@ -99,7 +99,7 @@ ROUTES = (
     (V1 + "/insights/prompts", insights.prompts, ("GET",)),
     (V1 + "/goals", goals.goals_route, ("GET", "POST")),
     (V1 + "/goals/<int:goal_id>", goals.delete_goal, ("DELETE",)),
-    (V1 + "/shares", shares.create_share, ("POST",)),
+    (V1 + "/shares", shares.shares_route, ("GET", "POST")),
     (V1 + "/shares/<int:share_id>", shares.revoke_share, ("DELETE",)),
     (V1 + "/tags", tags.list_tags, ("GET",)),
     (V1 + "/releases/<int:release_id>/tags", tags.release_tags, ("GET", "PUT")),

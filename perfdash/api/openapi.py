@@ -252,8 +252,31 @@ def _annotation_paths() -> dict[str, Any]:
 
 
 def _share_paths() -> dict[str, Any]:
+    time = {"type": "string", "format": "date-time", "nullable": True}
+    link = {
+        "type": "object",
+        "required": ["id", "view", "status", "created_by", "created_at", "expires_at"],
+        "properties": {
+            "id": {"type": "integer"},
+            "view": {"type": "string"},
+            "status": {"type": "string", "enum": ["live", "expired", "revoked"]},
+            "created_by": {"type": "string", "nullable": True},
+            "created_at": time,
+            "expires_at": time,
+            "revoked_at": time,
+        },
+    }
+    listed = {
+        "type": "object",
+        "required": ["data"],
+        "properties": {"data": {"type": "array", "items": link}},
+    }
     return {
         "/shares": {
+            "get": _write(
+                "List the share links this token made, newest first (editors)",
+                {"200": _answer("The links, never their tokens", listed)},
+            ),
             "post": _write(
                 "Make a read-only share link of a dashboard view (editors); the url is shown once",
                 {
@@ -263,7 +286,7 @@ def _share_paths() -> dict[str, Any]:
                     "415": _error("Body is not JSON"),
                 },
                 requestBody=_body(_ref("ShareInput")),
-            )
+            ),
         },
         "/shares/{share_id}": {
             "delete": _write(

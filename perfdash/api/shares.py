@@ -1,5 +1,6 @@
 """Share links through the API: ``POST /api/v1/shares`` makes a read-only link of a dashboard
-view (an editor's token), ``DELETE /api/v1/shares/ID`` revokes one the same token made.
+view (an editor's token), ``GET /api/v1/shares`` lists the links that token made (the admin
+page lists every link), ``DELETE /api/v1/shares/ID`` revokes one the same token made.
 
 The checks are ``perfdash.shares``' (the dashboard's "Share this view" uses them too); the url
 carries the link's token and is shown once: only its hash is stored.
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, request
+from flask import Response, jsonify, request
 
 from perfdash import auth, shares, store
 from perfdash.api import http
@@ -62,6 +63,34 @@ def create_share() -> Response:
         "expires_at": expires,
     }
     return http.created(out, f"{http.API_PREFIX}/shares/{share_id}")
+
+
+def _listed(link: dict[str, Any]) -> dict[str, Any]:
+    """A link as a list shows it: never its token (only the hash is stored, and not shown)."""
+
+    def when(key: str) -> str | None:
+        return link[key].isoformat() if link[key] else None
+
+    return {
+        "id": link["id"],
+        "view": link["view"],
+        "status": shares.status(link),
+        "created_by": link["created_by"],
+        "created_at": when("created_at"),
+        "expires_at": when("expires_at"),
+        "revoked_at": when("revoked_at"),
+    }
+
+
+def list_shares() -> Response:
+    http.require("editor")
+    links = store.list_share_links(http.engine(), created_by=_creator())
+    return jsonify(data=[_listed(link) for link in links])
+
+
+def shares_route() -> Response:
+    """GET: the links this token made; POST: make one."""
+    return create_share() if request.method == "POST" else list_shares()
 
 
 def revoke_share(share_id: int) -> Response:
