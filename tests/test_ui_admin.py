@@ -264,3 +264,25 @@ def test_bad_tokens_are_refused_by_name(world):
         text = _answer(call_callback(admin, app, "tokens.create_token", values))
         assert message in text and "No token was created" in text
     assert _state(engine) == before
+
+
+def test_the_admin_page_lists_everyones_digest_subscriptions(world):
+    app, engine = world
+    vera = store.get_user(engine, "vera")["id"]
+    eddie = store.get_user(engine, "eddie")["id"]
+    store.add_digest_subscription(engine, vera, "email", "vera@label.example", "week")
+    store.add_digest_subscription(
+        engine, eddie, "slack", "https://hooks.slack.com/services/T0/B0/secretpart", "day"
+    )
+    text = _answer(
+        call_callback(_client(app, "ada"), app, "shell.route", {"url.pathname": "/admin"})
+    )
+    assert "admin-digests-list" in text and "digest-table" in text
+    assert "vera" in text and "weekly" in text and "daily" in text
+    assert "secretpart" not in text  # a webhook is shown masked, as on the Digests page
+    assert '"href":"\\u002fdigests","id":"admin-digests-link"' in text
+    for who in ("vera", "eddie"):
+        page = _answer(
+            call_callback(_client(app, who), app, "shell.route", {"url.pathname": "/admin"})
+        )
+        assert "admin-digests-list" not in page and "vera@label.example" not in page

@@ -13,8 +13,9 @@ from dash import Dash, Input, Output, State, dcc, html, no_update
 
 from perfdash import auth, digests, store
 from perfdash.digests.render import text_body
-from perfdash.ingest.digests import SubscriptionError, masked, subscribe
+from perfdash.ingest.digests import SubscriptionError, subscribe
 from perfdash.ui import components, context
+from perfdash.ui.panels.digests import subscriptions_table
 
 VERSION = "digest-version"
 CHANNELS = [
@@ -39,31 +40,6 @@ def _visible(me: dict | None, admin: bool) -> list[dict]:
     if admin:
         return store.list_digest_subscriptions(engine)
     return store.list_digest_subscriptions(engine, user_id=me["id"]) if me else []
-
-
-def subscriptions_table(rows: list[dict]) -> html.Div:
-    if not rows:
-        return dbc.Alert(
-            "No digest subscriptions yet. Subscribe below to get the catalog's numbers by email "
-            "or in a Slack channel.",
-            color="info",
-            id="digest-empty",
-        )
-    head = html.Thead(html.Tr([html.Th("#"), html.Th("User"), html.Th("Period"), html.Th("To")]))
-    body = [
-        html.Tr(
-            [
-                html.Td(str(r["id"])),
-                html.Td(r["username"]),
-                html.Td({"week": "weekly", "day": "daily"}[r["period"]]),
-                html.Td(f"{r['channel']}: {masked(r['channel'], r['target'])}"),
-            ],
-            className="digest-row",
-            **{"data-subscription": str(r["id"])},
-        )
-        for r in rows
-    ]
-    return dbc.Table([head, html.Tbody(body)], size="sm", hover=True, id="digest-table")
 
 
 def _options(rows: list[dict]) -> list[dict]:

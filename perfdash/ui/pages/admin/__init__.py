@@ -1,4 +1,4 @@
-"""/admin: users, API tokens and share links, in the browser -- what ``perfdash user`` and
+"""/admin: users, API tokens, share links and digest subscriptions, in the browser -- what ``perfdash user`` and
 ``perfdash token`` do on the command line, through the same ``auth`` and ``store`` functions.
 
 Admins only: anyone else gets a page that says so, and every callback asks for the admin role
@@ -11,7 +11,7 @@ import dash_bootstrap_components as dbc
 from dash import Dash, html
 
 from perfdash import auth
-from perfdash.ui.pages.admin import shares, tokens, users
+from perfdash.ui.pages.admin import digests, shares, tokens, users
 
 
 def refused(role: str | None) -> dbc.Alert:
@@ -20,7 +20,7 @@ def refused(role: str | None) -> dbc.Alert:
         [
             html.H5("Admins only"),
             html.P(
-                f"The admin page manages users, API tokens and share links; {who}. "
+                f"The admin page manages users, API tokens, share links and digests; {who}. "
                 "Ask an admin if you need a change.",
                 className="mb-0",
             ),
@@ -44,6 +44,7 @@ def layout(query: dict[str, list[str]]) -> html.Div:
             users.section(),
             tokens.section(),
             shares.section(),
+            digests.section(),
         ],
         id="admin-page",
     )
