@@ -174,6 +174,11 @@ class FaceCase:
     verdict: str
     words: tuple[str, ...] = ()
     stored: Any = SAME
+    also: tuple[tuple[str, Any], ...] = ()  # the record's other fields this case needs
+
+    @property
+    def others(self) -> dict[str, Any]:
+        return dict(self.also)
 
     def __str__(self) -> str:  # pytest ids
         return self.id
@@ -209,12 +214,18 @@ class JsonText:
         return f"JSON {self.text}"
 
 
-def _refuse(id_: str, field_: str, raw: Any, *words: str) -> FaceCase:
-    return FaceCase(id_, field_, raw, REFUSE, tuple(words))
+def _refuse(id_: str, field_: str, raw: Any, *words: str, also: dict | None = None) -> FaceCase:
+    return FaceCase(id_, field_, raw, REFUSE, tuple(words), also=tuple((also or {}).items()))
 
 
-def _exact(id_: str, field_: str, raw: Any, stored: Any = SAME) -> FaceCase:
-    return FaceCase(id_, field_, raw, EXACT, (), stored)
+def _exact(
+    id_: str, field_: str, raw: Any, stored: Any = SAME, also: dict | None = None
+) -> FaceCase:
+    return FaceCase(id_, field_, raw, EXACT, (), stored, tuple((also or {}).items()))
+
+
+EARNINGS = {"metric_type": "earnings"}  # money: a currency is required, and only there
+IN_USD = {"metric_type": "earnings", "currency": "USD"}
 
 
 def _utc(*args: int):
@@ -356,6 +367,33 @@ FACE_CASES: list[FaceCase] = [
     _refuse("upc-letters", "upc", "03600029145X", "upc", "12 digits"),
     _refuse("upc-superscript", "upc", "03600029145\u00b2", "upc", "12 digits"),
     _refuse("upc-json-number", "upc", 36000291452, "must be text"),
+    # --- a reading's country: ISO 3166-1 alpha-2, any case, empty = worldwide; never guessed
+    _exact("country-upper", "country", "DE"),
+    _exact("country-lower", "country", "de", "DE"),
+    _exact("country-spaces", "country", " br ", "BR"),
+    _exact("country-empty", "country", "", ""),
+    _refuse("country-xx", "country", "XX", "country", "ISO 3166-1"),
+    _refuse("country-alpha3", "country", "usa", "country", "ISO 3166-1"),
+    _refuse("country-inner-space", "country", "u s", "country", "ISO 3166-1"),
+    _refuse("country-name", "country", "Germany", "country", "ISO 3166-1"),
+    _refuse("country-bel", "country", "D\x07E", "country", "control characters"),
+    _refuse("country-unit-separator", "country", "DE\x1f", "country", "control characters"),
+    _refuse("country-nel", "country", "DE\x85", "country", "control characters"),
+    _refuse("country-fullwidth", "country", "\uff24\uff25", "country", "ISO 3166-1"),
+    _refuse("country-json-number", "country", 49, "must be text"),
+    # --- money's currency: ISO 4217, for earnings only
+    _exact("currency-upper", "currency", "EUR", also=EARNINGS),
+    _exact("currency-lower", "currency", "usd", "USD", also=EARNINGS),
+    _refuse("currency-symbol", "currency", "US$", "currency", "ISO 4217", also=EARNINGS),
+    _refuse("currency-unknown", "currency", "XYZ", "currency", "ISO 4217", also=EARNINGS),
+    _refuse("currency-bel", "currency", "US\x07D", "currency", "control", also=EARNINGS),
+    _refuse("currency-missing", "currency", "", "currency", "earnings need", also=EARNINGS),
+    _refuse("currency-on-views", "currency", "USD", "currency", "only money"),
+    # --- an amount of money: too many decimals or below zero, refused on every face (the
+    # form reads an amount, 12.34; a script and a file send micro-units, 12340000)
+    _refuse("money-7-decimals", "metric_value", "0.1234567", "number", also=IN_USD),
+    _refuse("money-negative", "metric_value", "-5", "negative", also=IN_USD),
+    _refuse("money-negative-fraction", "metric_value", "-0.5", "", also=IN_USD),
 ]
 
 assert len({c.id for c in FACE_CASES}) == len(FACE_CASES)

@@ -44,6 +44,8 @@ READING = {
     "value_kind": "total",
     "source_url": None,
     "notes": None,
+    "country": None,
+    "currency": None,
 }
 RELEASE = {"release_key": NEW_KEY, "title": "New", "artist_name": "Artist"}
 CSV_COLUMN = {"title": "release_title"}  # the file's name of a field, where it differs
@@ -141,8 +143,8 @@ def _as_read(raw: Any) -> Any:
 def _reading(case: FaceCase, raw: Any = None) -> dict[str, Any]:
     raw = case.raw if raw is None else raw
     if case.field == "release_id":  # the release named by its number instead of its key
-        return {**READING, "release_id": raw}
-    return {"release_key": BASE_KEY, **READING, case.field: raw}
+        return {**READING, **case.others, "release_id": raw}
+    return {"release_key": BASE_KEY, **READING, **case.others, case.field: raw}
 
 
 def _release(case: FaceCase, raw: Any = None) -> dict[str, Any]:
@@ -184,7 +186,7 @@ def via_form(world: World, case: FaceCase) -> Outcome:
         saved, errors, message = save_form(world.engine, None, form, tz=CORPUS_TZ)
         fields = {INGEST_NAMES.get(k, k) for k in errors}
         return Outcome(saved is not None, fields, " ".join([message, *errors.values()]))
-    record = {**READING, case.field: case.raw}
+    record = {**READING, **case.others, case.field: case.raw}
     values = {f"entry-{name}.value": record[name] for name in READING}
     values.update(
         {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import sqlalchemy as sa
 from browser import graph_traces, pick, wait_until
 from selenium.webdriver.common.by import By
 
@@ -264,3 +265,31 @@ def test_broken_files_get_their_line_in_the_page_and_other_digits_are_read(
     )
     dash_duo.driver.save_screenshot(str(tmp_path / "entry-import-digits.png"))
     assert store.count_metrics(engine) == before
+
+
+def test_earnings_with_a_country_and_a_currency_through_the_form(demo_app, start_app, dash_duo):
+    """A person picks a country and a currency by typing in the pickers and types an amount:
+    the row holds micro-units with both codes; without a currency the field says so."""
+    engine = _engine(demo_app)
+    release = store.get_release_by_key(engine, "demo-002")
+    start_app(demo_app, "/entry")
+    dash_duo.wait_for_element("#entry-submit")
+    pick(dash_duo, "entry-release_id", "Glass Horizon")
+    dash_duo.find_element("#entry-platform").send_keys("Spotify")
+    dash_duo.find_element("#entry-metric_type").send_keys("earnings")
+    dash_duo.find_element("#entry-metric_value").send_keys("12.345678")
+    pick(dash_duo, "entry-country", "Brazil")
+    click(dash_duo, "#entry-submit")
+    dash_duo.wait_for_contains_text("#entry-currency-error", "Earnings need a currency")
+    pick(dash_duo, "entry-currency", "BRL")
+    click(dash_duo, "#entry-submit")
+    dash_duo.wait_for_contains_text("#entry-saved", "12.345678 BRL in BR")
+    with engine.connect() as conn:
+        rows = conn.execute(
+            sa.text(
+                "select metric_value, country, currency from content_performance"
+                " where release_id = :r and metric_type = 'earnings'"
+            ),
+            {"r": release["id"]},
+        ).all()
+    assert [tuple(r) for r in rows] == [(12_345_678, "BR", "BRL")]

@@ -171,3 +171,68 @@ def test_release_create_edit_and_duplicate_key(engine):
     assert "Enter a release key" in errors["key"]
     assert "Approval date" in errors["approved"]
     assert store.count_releases(engine) == 2
+
+
+def test_earnings_are_typed_as_an_amount_and_stored_as_micro_units(engine, release):
+    """The form's money: "12.34" USD in Germany is 12,340,000 micro-units with DE and USD, the
+    message shows the amount, and the row's Edit gives the amount back as typed."""
+    from perfdash.ingest.readings import amount_text
+
+    record = {
+        **GOOD,
+        "release_id": release,
+        "metric_type": "earnings",
+        "metric_value": "1,012.34",
+        "value_kind": "period",
+        "country": "de",
+        "currency": "USD",
+    }
+    row_id, errors, message = save_reading(engine, record, tz="UTC", now=NOW)
+    assert errors == {}, errors
+    row = store.get_metric(engine, row_id)
+    assert (row["metric_value"], row["country"], row["currency"]) == (1_012_340_000, "DE", "USD")
+    assert "1012.34 USD in DE" in message
+    assert amount_text(row["metric_value"]) == "1012.34"
+    assert amount_text(4512) == "0.004512" and amount_text(12_000_000) == "12"
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "words"),
+    [
+        ({"metric_value": "0.1234567"}, "metric_value", "at most 6 decimals"),
+        ({"metric_value": "-3.50"}, "metric_value", "negative"),
+        ({"currency": ""}, "currency", "Earnings need a currency"),
+        ({"currency": "US$"}, "currency", "ISO 4217"),
+        ({"country": "usa"}, "country", "ISO 3166-1"),
+    ],
+)
+def test_bad_money_or_country_names_the_field_and_writes_nothing(
+    engine, release, changes, field, words
+):
+    record = {
+        **GOOD,
+        "release_id": release,
+        "metric_type": "earnings",
+        "metric_value": "5.00",
+        "value_kind": "period",
+        "currency": "EUR",
+        **changes,
+    }
+    row_id, errors, _ = save_reading(engine, record, tz="UTC", now=NOW)
+    assert row_id is None and words in errors[field], errors
+    assert store.count_metrics(engine) == 0
+
+
+def test_a_country_reading_is_not_judged_against_the_worldwide_total(engine, release):
+    """A German total below the worldwide one is no slip: the form asks only within a series."""
+    from perfdash.ingest.readings import below_last_total
+
+    save_reading(engine, {**GOOD, "release_id": release, "metric_value": "9000"}, tz="UTC", now=NOW)
+    later = {**GOOD, "release_id": release, "recorded_at": "2026-04-01T10:00"}
+    assert below_last_total(engine, {**later, "metric_value": "100"}, tz="UTC", now=NOW)
+    assert (
+        below_last_total(
+            engine, {**later, "metric_value": "100", "country": "DE"}, tz="UTC", now=NOW
+        )
+        is None
+    )

@@ -38,13 +38,24 @@ from perfdash.ingest.rules import (
     INPUT_FIELDS,
     MAX_ID,
     check_record,
+    is_money,
     no_release_id,
     no_release_key,
+    parse_money,
     release_key,
     shape_errors,
 )
+from perfdash.vocab import MICRO_UNITS
 
-__all__ = ["Recorded", "Refusal", "below_last_total", "record_readings", "save_reading"]
+__all__ = [
+    "Recorded",
+    "Refusal",
+    "amount_text",
+    "as_entered",
+    "below_last_total",
+    "record_readings",
+    "save_reading",
+]
 
 NOT_SAVED = "Nothing was saved: fix the fields marked below."
 DUPLICATE = (
@@ -150,24 +161,49 @@ def save_reading(
     """One reading a person entered (or corrected: ``edit``): (row id, errors by field, message).
 
     The data-entry form's whole write: a refusal or a database failure writes nothing and
-    says why, in words for the page.
+    says why, in words for the page.  A person types money as an amount in its currency
+    ("12.34"), which is stored as micro-units like every other face's money (``as_entered``).
     """
+    record, amount_error = as_entered(record)
     try:
         result = record_readings(
             bind, [record], source=source, tz=tz, now=now, refuse_duplicate=True, edit=edit
         )
     except store.PerformanceDbError as exc:
         return None, {}, f"Nothing was saved: {exc}"
-    if not result.ok:
-        return None, result.errors_for(0), NOT_SAVED
+    if amount_error or not result.ok:
+        errors = result.errors_for(0)
+        if amount_error:
+            errors["metric_value"] = amount_error
+        return None, errors, NOT_SAVED
     v = result.accepted[0]
     verb = "Updated" if edit is not None else "Saved"
     row = result.row_id
+    shown = amount_text(v["metric_value"]) + f" {v['currency']}" if v.get("currency") else None
+    where = f" in {v['country']}" if v.get("country") else ""
     return (
         row,
         {},
-        f"{verb} {v['platform']} {v['metric_type']} = {v['metric_value']:,} (row {row}).",
+        f"{verb} {v['platform']} {v['metric_type']} = {shown or format(v['metric_value'], ',')}"
+        f"{where} (row {row}).",
     )
+
+
+def as_entered(record: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
+    """A form's record with money's amount ("12.34" of its currency) as micro-units
+    (12340000), or the amount's problem (the value then left empty, so nothing is written)."""
+    raw = record.get("metric_value")
+    if not is_money(record.get("metric_type")) or raw is None or raw == "":
+        return record, None
+    value, problem = parse_money(raw)
+    return {**record, "metric_value": value}, problem
+
+
+def amount_text(micro_units: int) -> str:
+    """Micro-units as the amount a person types back ("12.34", "0.004512", "12"): exact."""
+    whole, fraction = divmod(int(micro_units), MICRO_UNITS)
+    digits = f"{fraction:06d}".rstrip("0")
+    return f"{whole}.{digits}" if digits else str(whole)
 
 
 def below_last_total(
@@ -184,6 +220,9 @@ def below_last_total(
     correction.  Typed by hand it is far more often a slip (100 for 100,000), so the form asks
     before saving it.  A record that does not pass the rules gives None: saving it says why.
     """
+    record, amount_error = as_entered(record)
+    if amount_error:
+        return None
     checked = record_readings(bind, [record], source="manual", tz=tz, now=now, dry_run=True)
     if not checked.ok or not len(checked.accepted):
         return None
@@ -197,6 +236,8 @@ def below_last_total(
             v["recorded_at"],
             metric_types=[v["metric_type"]],
             platforms=[v["platform"]],
+            country=v.get("country") or None,
+            currency=v.get("currency") or None,
         )
     if before.empty:
         return None

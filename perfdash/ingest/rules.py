@@ -261,6 +261,8 @@ def country_code(raw: Any) -> tuple[str | None, str | None]:
         return WORLDWIDE, None
     if not isinstance(raw, str):
         return None, "Must be text"
+    if _LINE_CONTROL.search(raw):  # before trimming: str.strip drops \x1c-\x1f and \x85 too
+        return None, f"{BAD_COUNTRY}; it holds control characters"
     code = raw.strip()
     if not code:
         return WORLDWIDE, None
@@ -276,6 +278,8 @@ def currency_code(raw: Any) -> tuple[str | None, str | None]:
         return NO_CURRENCY, None
     if not isinstance(raw, str):
         return None, "Must be text"
+    if _LINE_CONTROL.search(raw):
+        return None, f"{BAD_CURRENCY}; it holds control characters"
     code = raw.strip()
     if not code:
         return NO_CURRENCY, None

@@ -17,6 +17,7 @@ from dash import Dash, Input, Output, State, html, no_update
 from sqlalchemy import Connection, Engine
 
 from perfdash import auth, store
+from perfdash.countries import COUNTRIES, CURRENCIES
 from perfdash.ui import context
 
 THEME_STORE = "theme-store"  # the Plotly template the navbar's switch chose; charts listen
@@ -181,3 +182,17 @@ def kpi_grid(cards: list) -> html.Div:
         className="perfdash-kpi-grid",
         style={"--kpi-wide": str(wide), "--kpi-middle": str(-(-wide // 2))},
     )
+
+
+def country_options() -> list[dict[str, str]]:
+    """Every ISO 3166-1 country for a picker, by name, with its code (typing either finds it);
+    the dashboard's filter and the entry form's country share it."""
+    return [
+        {"label": f"{name} ({code})", "value": code}
+        for code, (_, name) in sorted(COUNTRIES.items(), key=lambda item: item[1][1])
+    ]
+
+
+def currency_options(codes: Sequence[str] | None = None) -> list[dict[str, str]]:
+    """ISO 4217 currencies for a picker (``codes``: only those, e.g. the view's), by code."""
+    return [{"label": code, "value": code} for code in sorted(codes or CURRENCIES)]

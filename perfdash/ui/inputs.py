@@ -320,6 +320,8 @@ KINDS: dict[str, tuple[str, Check]] = {
     "entry-platform.value": ("platform", string),
     "entry-metric_type.value": ("metric_type", string),
     "entry-metric_value.value": ("metric_value", amount),
+    "entry-country.value": ("country", string),
+    "entry-currency.value": ("currency", string),
     "entry-recorded_at.value": ("recorded_at", string),
     "entry-source_url.value": ("source_url", string),
     "entry-notes.value": ("notes", string),

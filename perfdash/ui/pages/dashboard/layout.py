@@ -15,7 +15,7 @@ from dash import dcc, html
 
 from perfdash import store
 from perfdash.ui import context
-from perfdash.ui.components import page_view
+from perfdash.ui.components import country_options, page_view
 from perfdash.ui.pages.dashboard import data, places, records, render
 from perfdash.ui.pages.dashboard.data import Controls
 from perfdash.ui.pages.dashboard.state import (
@@ -213,7 +213,7 @@ def _pickers(state: ViewState, c: Controls, shared: bool = False) -> dbc.Row:
     )
     country = dcc.Dropdown(
         id="dash-country",
-        options=places.country_options(),
+        options=country_options(),
         value=state.country,
         placeholder="All territories",
         searchable=True,

@@ -15,20 +15,11 @@ from dash import dcc, get_asset_url, html
 from sqlalchemy import Connection
 
 from perfdash import metrics, readout, store
-from perfdash.countries import COUNTRIES
 from perfdash.ingest.rules import is_money
 from perfdash.ui.figures import maps
 from perfdash.ui.pages.dashboard.state import ViewState, window
 
 TOP_SHOWN = 15
-
-
-def country_options() -> list[dict[str, str]]:
-    """Every country for the filter, by name, with its code (typing either finds it)."""
-    return [
-        {"label": f"{name} ({code})", "value": code}
-        for code, (_, name) in sorted(COUNTRIES.items(), key=lambda item: item[1][1])
-    ]
 
 
 def panel() -> dbc.Card:

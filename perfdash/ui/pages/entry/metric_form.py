@@ -14,7 +14,7 @@ import dash_bootstrap_components as dbc
 from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
 
 from perfdash import auth, ingest, metrics, store
-from perfdash.ingest.readings import below_last_total, save_reading
+from perfdash.ingest.readings import amount_text, below_last_total, save_reading
 from perfdash.ui import components, context
 from perfdash.ui.errors import message_of
 from perfdash.ui.panels import collect_now
@@ -25,6 +25,8 @@ FIELDS = [
     "platform",
     "metric_type",
     "metric_value",
+    "country",
+    "currency",
     "recorded_at",
     "source_url",
     "notes",
@@ -84,9 +86,34 @@ def _fields(tz: str, options: list[dict], selected: int | None) -> list[dbc.Col]
         ),
         _field(
             "Value",
-            dbc.Input(id="entry-metric_value", inputMode="numeric", placeholder="a whole number"),
+            dbc.Input(id="entry-metric_value", inputMode="decimal", placeholder="a whole number"),
             "metric_value",
-            "A whole number; 12,345 and 12 345 are fine.",
+            "A whole number; 12,345 and 12 345 are fine. Earnings: the amount in its currency "
+            "(12.34, up to 6 decimals).",
+        ),
+        _field(
+            "Country",
+            dcc.Dropdown(
+                id="entry-country",
+                options=components.country_options(),
+                searchable=True,
+                placeholder="Worldwide (type a country or its code)",
+            ),
+            "country",
+            "Empty: a worldwide number. A country: that country's number only.",
+            md=3,
+        ),
+        _field(
+            "Currency",
+            dcc.Dropdown(
+                id="entry-currency",
+                options=components.currency_options(),
+                searchable=True,
+                placeholder="earnings only",
+            ),
+            "currency",
+            "For earnings (ISO 4217: USD, EUR); empty for every other metric.",
+            md=3,
         ),
         _field(
             f"Recorded at ({tz})",
@@ -254,6 +281,8 @@ def _register_edit(app: Dash) -> None:
         Output("entry-platform", "value"),
         Output("entry-metric_type", "value"),
         Output("entry-metric_value", "value"),
+        Output("entry-country", "value"),
+        Output("entry-currency", "value"),
         Output("entry-recorded_at", "value"),
         Output("entry-value_kind", "value"),
         Output("entry-source_url", "value"),
@@ -267,16 +296,19 @@ def _register_edit(app: Dash) -> None:
         """A row's Edit fills the form with that reading; Cancel edit leaves edit mode."""
         trigger = ctx.triggered_id
         if trigger == "entry-cancel-edit":
-            return (no_update,) * 7 + (None,)
+            return (no_update,) * 9 + (None,)
         if not isinstance(trigger, dict) or not any(c.get("value") for c in ctx.triggered):
-            return (no_update,) * 8
+            return (no_update,) * 10
         row = store.get_metric(context.engine(), int(trigger["index"]))
         if row is None:
-            return (no_update,) * 8
+            return (no_update,) * 10
+        money = bool(row.get("currency"))
         return (
             row["platform"],
             row["metric_type"],
-            f"{row['metric_value']:,}",
+            amount_text(row["metric_value"]) if money else f"{row['metric_value']:,}",
+            row.get("country") or None,
+            row.get("currency") or None,
             _local_input(row["recorded_at"], context.settings().tz),
             row["value_kind"],
             row["source_url"],
