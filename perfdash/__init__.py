@@ -37,7 +37,16 @@ def create_app(
     # worker) runs this file, and need not load the pages and the API (about a second).
     from perfdash import api, auth, jobs, store
     from perfdash.ui import bundles, errors, inputs, shell
-    from perfdash.web import json_in, limits, login, security, shares, throttle, transfer
+    from perfdash.web import (
+        digest_chart,
+        json_in,
+        limits,
+        login,
+        security,
+        shares,
+        throttle,
+        transfer,
+    )
 
     settings = settings or load_settings()
     engine = engine or store.engine_from_settings(settings)
@@ -85,6 +94,7 @@ def create_app(
     inputs.install(app)  # after limits: the callback's JSON is parsed and bounded
     shares.install(server, lambda: app.callback_map)  # after inputs: the JSON types are right
     server.register_blueprint(api.blueprint)
+    digest_chart.install(server)
     app.layout = shell.layout
     shell.register(app)
     return app

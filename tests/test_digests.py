@@ -233,7 +233,11 @@ def test_digests_go_out_once_by_email_and_slack(demo_db, smtp_server, slack_rece
     posts, status, hook = slack_receiver
     engine = store.make_engine(demo_db)
     settings = Settings(
-        database_url=demo_db, tz="UTC", smtp_url=smtp_url, public_url="https://perfdash.example"
+        database_url=demo_db,
+        tz="UTC",
+        smtp_url=smtp_url,
+        public_url="https://perfdash.example",
+        secret_key="digest-secret-0123456789-abcdefghijklmnop",
     )
     ana = store.create_user(engine, "ana", "x" * 60, "viewer")
     bo = store.create_user(engine, "bo", "x" * 60, "editor")
@@ -264,6 +268,10 @@ def test_digests_go_out_once_by_email_and_slack(demo_db, smtp_server, slack_rece
     blocks = posts[-1]["blocks"]
     assert blocks[0]["text"]["text"] == mail["Subject"]
     assert any("<https://perfdash.example/dashboard?release=" in json.dumps(b) for b in blocks)
+    (image,) = [b for b in blocks if b["type"] == "image"]  # the chart, at a signed address
+    assert image["image_url"].startswith(
+        "https://perfdash.example/digest-chart/week/2026-10-26.png?exp="
+    )
 
     daily = digests.send_digests(engine, settings, "day", now=NOW)
     assert len(daily.sent) == 1 and inbox.messages[-1][0] == ["bo@label.example"]

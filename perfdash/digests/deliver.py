@@ -17,6 +17,7 @@ from sqlalchemy.engine import Engine
 
 from perfdash import store
 from perfdash.config import Settings
+from perfdash.digests.chart_link import chart_url
 from perfdash.digests.content import Digest, build_digest
 from perfdash.digests.render import email_message, slack_payload
 from perfdash.ingest.digests import masked
@@ -152,7 +153,12 @@ def send_digests(
 
 def _deliver(digest: Digest, sub: dict, settings: Settings) -> None:
     if sub["channel"] == "slack":
-        send_slack(sub["target"], slack_payload(digest, settings.public_url))
+        chart = (
+            chart_url(settings.public_url, settings.secret_key, digest.key)
+            if settings.public_url and settings.secret_key
+            else None
+        )
+        send_slack(sub["target"], slack_payload(digest, settings.public_url, chart))
         return
     if not settings.smtp_url:
         raise DeliveryError("PERFDASH_SMTP_URL is not set: there is no mail server to send with")

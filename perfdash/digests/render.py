@@ -176,10 +176,12 @@ def _slack(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def slack_payload(digest: Digest, base_url: str | None = None) -> dict:
-    """An incoming webhook's message: a header, the KPIs, the top releases and risers as links,
-    spikes and stale releases.  (A webhook cannot upload an image: the overview link shows the
-    chart.)"""
+def slack_payload(
+    digest: Digest, base_url: str | None = None, chart_url: str | None = None
+) -> dict:
+    """An incoming webhook's message: a header, the KPIs, the chart (an image Slack fetches
+    from ``chart_url``: a webhook cannot upload one), the top releases and risers as links,
+    spikes and stale releases."""
 
     def linked(path: str, label: str) -> str:
         url = _link(base_url, path)
@@ -191,6 +193,8 @@ def slack_payload(digest: Digest, base_url: str | None = None) -> dict:
     kpis = "\n".join(f"• {_slack(line)}" for line in kpi_lines(digest))
     section = kpis or "Nothing was recorded in this period."
     blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": section}})
+    if chart_url and not digest.line.empty:
+        blocks.append({"type": "image", "image_url": chart_url, "alt_text": chart_title(digest)})
     for heading, entries in (("Top releases", digest.top), ("Rising", digest.risers)):
         if entries:
             rows = "\n".join(

@@ -29,7 +29,7 @@ log = logging.getLogger(__name__)
 
 SESSION_LIFETIME = auth.SESSION_LIFETIME
 OPEN_PATHS = ("/login", "/logout", "/healthz", "/_favicon.ico", "/favicon.ico")
-OPEN_PREFIXES = ("/api/v1/", "/assets/", "/_dash-component-suites/")
+OPEN_PREFIXES = ("/api/v1/", "/assets/", "/_dash-component-suites/", "/digest-chart/")
 
 PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
