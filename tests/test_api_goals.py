@@ -84,3 +84,62 @@ def test_bad_goals_are_refused(api, body, field):
         .status_code
         == 400
     )
+
+
+def test_a_tag_goal_and_an_artists_goal_of_each_launch_match_the_command_line(api, db_url):
+    import json
+
+    from click.testing import CliRunner
+
+    from perfdash.cli import main
+
+    c, today = api["client"], api["today"]
+    store.set_release_tags(api["engine"], 1, ["lofi"])
+    by = (today + timedelta(days=60)).isoformat()
+    tag = c.post(
+        "/api/v1/goals",
+        json={"tag": "LoFi", "metric": "views", "target": "90,000", "by": by},
+        headers=api["editor"],
+    )
+    assert tag.status_code == 201, tag.get_json()
+    made = tag.get_json()["data"]
+    assert (made["scope"], made["tag"], made["each_launch"]) == ("tag", "lofi", False)
+    assert made["current"] == 60000 and made["status"] == "on track"
+    assert made["text"].startswith(f"tag lofi: 90,000 views by {by}: 60,000 of 90,000 (67%)")
+    each = c.post(
+        "/api/v1/goals",
+        json={"artist": "Nova Vale", "metric": "views", "target": 50000, "first_days": 28},
+        headers=api["editor"],
+    )
+    assert each.status_code == 201, each.get_json()
+    launch = each.get_json()["data"]
+    assert launch["each_launch"] and launch["goal"].endswith("first 28 days of each launch")
+    # one launch, 61 days ago: 28,000 in its first 28 days, so missed
+    assert [(x["release"], x["status"], x["current"]) for x in launch["launches"]] == [
+        ("Neon Tides", "missed", 28000)
+    ]
+    assert launch["status"] == "missed" and launch["current"] == 28000
+    unknown = c.post(
+        "/api/v1/goals",
+        json={"tag": "nowhere", "metric": "views", "target": 5, "by": by},
+        headers=api["editor"],
+    )
+    assert unknown.status_code == 400
+    assert unknown.get_json()["error"]["details"] == [
+        {"field": "tag", "message": "No release carries the tag 'nowhere'"}
+    ]
+    api_rows = {g["id"]: g for g in c.get("/api/v1/goals").get_json()["data"]}
+    cli = CliRunner().invoke(
+        main, ["goal", "list", "--json"], env={"DATABASE_URL": db_url, "PERFDASH_TZ": "UTC"}
+    )
+    assert cli.exit_code == 0, cli.output
+    cli_rows = [json.loads(line) for line in cli.output.splitlines()]
+    assert [r["id"] for r in cli_rows] == sorted(api_rows)
+    for row in cli_rows:
+        mine = api_rows[row["id"]]
+        assert (row["status"], row["current"], row["projected"]) == (
+            mine["status"],
+            mine["current"],
+            mine["projected"],
+        )
+        assert [x["status"] for x in row["launches"]] == [x["status"] for x in mine["launches"]]

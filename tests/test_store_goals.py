@@ -136,7 +136,16 @@ def test_goals_are_saved_listed_and_deleted(world):
             "metric",
             "Must be text",
         ),
-        ({"tag": "lofi", "metric": "views", "target": 5, "by": "2027-01-01"}, "tag", "tags"),
+        (
+            {"tag": "lofi", "metric": "views", "target": 5, "by": "2027-01-01"},
+            "tag",
+            "No release carries the tag 'lofi'",
+        ),
+        (
+            {"tag": "lo fi!", "metric": "views", "target": 5, "by": "2027-01-01"},
+            "tag",
+            "letters, digits and inner hyphens",
+        ),
         (
             {"release": "rel-a", "metric": "views", "target": 5, "by": "2027-01-01", "x": 1},
             "x",
@@ -150,3 +159,42 @@ def test_bad_goals_are_refused_by_field_and_write_nothing(world, fields, field, 
     assert field in saved.errors and words in saved.errors[field]
     assert saved.message.startswith("Nothing was saved")
     assert store.list_goals(world["engine"]) == []
+
+
+def test_tag_goals_and_an_artists_goal_of_each_launch_are_saved_and_listed(world):
+    engine = world["engine"]
+    store.set_release_tags(engine, world["a"], ["summer-campaign"])
+    tagged = save_goal(
+        engine,
+        {"tag": " Summer Campaign ", "metric": "views", "target": "50,000", "by": "2026-06-01"},
+        today=TODAY,
+    )
+    assert tagged.ok, tagged.errors
+    assert tagged.message == (
+        f"Goal {tagged.id} saved for tag summer-campaign: 50,000 views by 2026-06-01."
+    )
+    each = save_goal(
+        engine,
+        {"artist": "Nova Vale", "metric": "streams", "target": "100,000", "first_days": "28"},
+        today=TODAY,
+    )
+    assert each.ok, each.errors
+    assert "100,000 streams in the first 28 days of each launch" in each.message
+    rows = {r["id"]: r for r in store.list_goals(engine)}
+    assert (rows[tagged.id]["scope"], rows[tagged.id]["tag"]) == ("tag", "summer-campaign")
+    assert (rows[each.id]["scope"], rows[each.id]["first_days"]) == ("artist", 28)
+    only_tag = store.list_goals(engine, release_ids=[], artists=[], tags=["summer-campaign"])
+    assert [r["id"] for r in only_tag] == [tagged.id]
+    assert store.list_goals(engine, tags=["lofi"]) == []
+    two = save_goal(
+        engine,
+        {
+            "tag": "summer-campaign",
+            "artist": "Nova Vale",
+            "metric": "views",
+            "target": 5,
+            "by": "2026-06-01",
+        },
+        today=TODAY,
+    )
+    assert not two.ok and "one tag" in two.errors["release"]

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, time, timedelta
 
 from browser import wait_until as _wait_until
+from selenium.webdriver.common.by import By
 
 from perfdash import create_app, store
 from perfdash.config import Settings
@@ -120,3 +121,69 @@ def test_an_artists_goal_shows_on_the_artist_page_and_beside_its_release(
     dash_duo.driver.get(dash_duo.server_url + "/dashboard?release=1&period=28d")
     wait_until(lambda: dash_duo.find_elements("#goal-list .goal-item"), message="dashboard goals")
     assert "Nova Vale: 200,000 views by" in dash_duo.find_element("#goal-list .goal-what").text
+
+
+def test_set_a_tag_goal_on_the_dashboard_and_read_it_on_the_overview_and_alerts(
+    sqlite_url, start_app, dash_duo
+):
+    engine = store.make_engine(sqlite_url)
+    upgrade(engine)
+    today = datetime.now(UTC).date()
+    rows = []
+    for key, title, per_day in (("rel-a", "Neon Tides", 1000), ("rel-b", "Glass Horizon", 500)):
+        rel = store.create_release(engine, key, title=title, artist_name="Nova Vale")
+        store.set_release_tags(engine, rel, ["summer"])
+        rows += [
+            dict(
+                release_id=rel,
+                platform="YouTube",
+                metric_type="views",
+                metric_value=per_day * n,
+                recorded_at=datetime.combine(today - timedelta(days=61 - n), time(12), tzinfo=UTC),
+            )
+            for n in range(1, 61)
+        ]
+    store.insert_metrics(engine, rows)
+    app = create_app(Settings(database_url=sqlite_url, tz="UTC"), engine=engine)
+    start_app(app, "/dashboard?release=1&period=28d")
+    wait_until(lambda: dash_duo.find_elements("#goal-none"), message="the empty goals list")
+
+    choose = dash_duo.find_element("#goal-for")
+    dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", choose)
+    option = dash_duo.find_element("#goal-for option[value='tag:summer']")
+    assert option.text == "its tag summer"
+    option.click()
+    by = (today + timedelta(days=10)).isoformat()
+    _type(dash_duo, "#goal-metric", "views")
+    _type(dash_duo, "#goal-target", "200,000")  # 90,000 now, 1,500 a day: off track
+    _type(dash_duo, "#goal-value", by)
+    dash_duo.find_element("#goal-add").click()
+    wait_until(lambda: dash_duo.find_elements(".goal-item"), message="the tag goal in the list")
+    assert "saved for tag summer: 200,000 views by" in dash_duo.find_element("#goal-result").text
+    assert dash_duo.find_element(".goal-what").text == f"tag summer: 200,000 views by {by}"
+    assert dash_duo.find_element(".goal-status").text == "off track"
+    progress = dash_duo.find_element(".goal-progress").text
+    assert progress.startswith("90,000 of 200,000 (45%): off track, projected ")
+    (goal,) = store.list_goals(engine)
+    assert (goal["scope"], goal["tag"], goal["target"]) == ("tag", "summer", 200_000)
+
+    dash_duo.driver.get(dash_duo.server_url + "/overview?tag=summer")
+    wait_until(lambda: dash_duo.find_elements("#ov-goals .goal-item"), message="overview goals")
+    assert dash_duo.find_element("#ov-goals h5").text == "Goals of tag summer"
+    assert dash_duo.find_element("#ov-goals .goal-progress").text == progress
+    assert not dash_duo.find_elements("#ov-goals .goal-item button")  # read only here
+    dash_duo.driver.save_screenshot("/tmp/goals-overview-tag.png")
+
+    dash_duo.driver.get(dash_duo.server_url + "/alerts")
+    wait_until(lambda: dash_duo.find_elements(".goal-alert-row"), message="the goal alert")
+    row = dash_duo.find_element(".goal-alert-row")
+    assert row.find_element(By.CSS_SELECTOR, ".badge").text == "off track"
+    assert row.find_element(By.CSS_SELECTOR, ".goal-alert-text").text.startswith(
+        f"tag summer: 200,000 views by {by}: 90,000 of 200,000 (45%): off track"
+    )
+    assert "not sent yet" in row.text
+    assert (
+        row.find_element(By.CSS_SELECTOR, "a")
+        .get_attribute("href")
+        .endswith("/overview?tag=summer")
+    )

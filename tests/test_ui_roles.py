@@ -44,6 +44,7 @@ READ_ONLY = {
     "overview.overview",
     "overview.attention",
     "overview.query",
+    "overview.tag_goals",
     "releases.archived_options",
     "csv_import.poll",
     "collect_now.poll",

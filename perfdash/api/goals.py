@@ -1,5 +1,6 @@
-"""/api/v1/goals: targets per release or artist with their progress and projected day; set
-through ``ingest.goals`` (the form's and the command line's rules), removed by id."""
+"""/api/v1/goals: targets per release, artist or tag with their progress and projected day (for
+an artist's or a tag's goal in the first days, each launch's too); set through
+``ingest.goals`` (the form's and the command line's rules), removed by id."""
 
 from __future__ import annotations
 
@@ -18,18 +19,8 @@ def _day(value) -> str | None:
     return None if value is None else value.isoformat()
 
 
-def goal_out(view: goals.GoalView) -> dict[str, Any]:
-    g, p = view.goal, view.progress
+def _progress(p) -> dict[str, Any]:
     return {
-        "id": g["id"],
-        "scope": g["scope"],
-        "release_key": g.get("release_key"),
-        "artist": g.get("artist_name"),
-        "metric": g["metric_type"],
-        "target": int(g["target"]),
-        "by": _day(g["due_on"]),
-        "first_days": g["first_days"],
-        "goal": view.what,
         "current": round(p.current),
         "share": round(p.share, 4),
         "ends": _day(p.ends),
@@ -38,6 +29,28 @@ def goal_out(view: goals.GoalView) -> dict[str, Any]:
         "projected": _day(p.likely),
         "projected_soonest": _day(p.soonest),
         "projected_latest": _day(p.latest),
+    }
+
+
+def goal_out(view: goals.GoalView) -> dict[str, Any]:
+    g = view.goal
+    return {
+        "id": g["id"],
+        "scope": g["scope"],
+        "release_key": g.get("release_key"),
+        "artist": g.get("artist_name"),
+        "tag": g.get("tag"),
+        "metric": g["metric_type"],
+        "target": int(g["target"]),
+        "by": _day(g["due_on"]),
+        "first_days": g["first_days"],
+        "each_launch": view.each_launch,
+        "goal": view.what,
+        **_progress(view.progress),
+        "launches": [
+            {"release_id": x.release_id, "release": x.label, **_progress(x.progress)}
+            for x in view.launches
+        ],
         "text": view.text(),
     }
 

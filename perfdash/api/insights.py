@@ -9,73 +9,35 @@ rows as CSV, every text cell formula-safe.
 
 from __future__ import annotations
 
-from typing import Any
-
-import pandas as pd
 from flask import Response, jsonify
 
-from perfdash import metrics, readout, store
+from perfdash import store, what_works
 from perfdash.api import http
-from perfdash.api.numbers import _bad, _default_metric, _metric
-from perfdash.csvio.export import rows_csv
-
-DAYS = (7, 28)
-CSV_COLUMNS = ["term", "n", "effect", "ci_low", "ci_high", "above", "also"]
+from perfdash.api.numbers import _bad, _metric
 
 
 def _day() -> int:
     day = http.int_arg("day", 7, low=1, high=365)
-    if day not in DAYS:
-        raise _bad("day", f"must be one of {', '.join(str(d) for d in DAYS)}")
+    if day not in what_works.DAYS:
+        raise _bad("day", f"must be one of {', '.join(str(d) for d in what_works.DAYS)}")
     return day
 
 
-def rows_of(found: readout.WhatWorks) -> list[dict[str, Any]]:
-    return [
-        {
-            "term": r.term,
-            "n": int(r.n),
-            "effect": round(float(r.effect), 4),
-            "ci_low": round(float(r.ci_low), 4),
-            "ci_high": round(float(r.ci_high), 4),
-            "above": int(r.above),
-            "also": list(r.also),
-        }
-        for r in found.terms.itertuples()
-    ]
-
-
 def prompts() -> Response:
-    """Terms of the prompts and generation attributes against launches of a metric."""
+    """Terms of the prompts and generation attributes against launches of a metric (the
+    answer ``what_works.answer`` gives every face)."""
     http.require("viewer")
     tz = http.settings().tz
     day = _day()
     csv = http.wants_csv()
+    metric = _metric()
     with store.transaction(http.engine()) as conn:
-        types = store.list_metric_types(conn)
-        metric = _metric() or _default_metric(types)
-        if metric is not None and metric not in types:
-            raise _bad("metric", f"no release has {metric} readings")
-        kind = metrics.metric_kind(metric or "", readout.kinds(conn))
-        if metric is not None and kind.is_score:
-            raise _bad("metric", f"{metric} is a score (a level): launches are compared by gains")
-        found = (
-            readout.what_works(conn, metric, day, tz)
-            if metric
-            else readout.WhatWorks(pd.DataFrame(columns=metrics.TERM_COLUMNS), 0, None)
-        )
-    rows = rows_of(found)
+        try:
+            found = what_works.answer(conn, metric, day, tz)
+        except what_works.MetricProblem as exc:
+            raise _bad("metric", str(exc)) from None
     if csv:
-        flat = [{**r, "also": "; ".join(r["also"])} for r in rows]
-        response = Response(rows_csv(flat, CSV_COLUMNS), mimetype="text/csv")
+        response = Response(what_works.csv_text(found["terms"]), mimetype="text/csv")
         response.headers["Content-Disposition"] = "attachment; filename=what-works.csv"
         return response
-    return jsonify(
-        metric=metric,
-        day=day,
-        releases=found.releases,
-        median=found.median,
-        min_releases=metrics.PROMPT_MIN_RELEASES,
-        caveat=metrics.PROMPT_CAVEAT,
-        terms=rows,
-    )
+    return jsonify(**found)

@@ -110,6 +110,27 @@ def paths() -> dict[str, Any]:
 
 def _goals() -> dict[str, Any]:
     day = {"type": "string", "format": "date", "nullable": True}
+    progress = {
+        "current": {"type": "integer"},
+        "share": {"type": "number"},
+        "ends": day,
+        "status": {
+            "type": "string",
+            "enum": ["reached", "missed", "on track", "off track", "no forecast"],
+        },
+        "reached_on": day,
+        "projected": day,
+        "projected_soonest": day,
+        "projected_latest": day,
+    }
+    launch = {
+        "type": "object",
+        "properties": {
+            "release_id": {"type": "integer"},
+            "release": {"type": "string"},
+            **progress,
+        },
+    }
     goal = {
         "type": "object",
         "properties": {
@@ -117,22 +138,19 @@ def _goals() -> dict[str, Any]:
             "scope": {"type": "string", "enum": ["release", "artist", "tag"]},
             "release_key": {"type": "string", "nullable": True},
             "artist": {"type": "string", "nullable": True},
+            "tag": {"type": "string", "nullable": True},
             "metric": {"type": "string"},
             "target": {"type": "integer"},
             "by": day,
             "first_days": {"type": "integer", "nullable": True},
-            "goal": {"type": "string"},
-            "current": {"type": "integer"},
-            "share": {"type": "number"},
-            "ends": day,
-            "status": {
-                "type": "string",
-                "enum": ["reached", "missed", "on track", "off track", "no forecast"],
+            "each_launch": {
+                "type": "boolean",
+                "description": "An artist's or a tag's goal in the first days: one per launch; "
+                "the progress fields are the newest launch's, launches holds each",
             },
-            "reached_on": day,
-            "projected": day,
-            "projected_soonest": day,
-            "projected_latest": day,
+            "goal": {"type": "string"},
+            **progress,
+            "launches": {"type": "array", "items": launch},
             "text": {"type": "string"},
         },
     }
@@ -141,6 +159,7 @@ def _goals() -> dict[str, Any]:
         "properties": {
             "release": {"type": "string", "maxLength": 255, "description": "key or id"},
             "artist": {"type": "string", "maxLength": 255},
+            "tag": {"type": "string", "maxLength": 100},
             "metric": {"type": "string", "maxLength": 50},
             "target": {"type": "integer", "minimum": 1},
             "by": {"type": "string", "format": "date"},
@@ -169,7 +188,7 @@ def _goals() -> dict[str, Any]:
     )
     del listing["responses"]["400"]
     create = {
-        "summary": "Set a goal for a release or an artist (editor)",
+        "summary": "Set a goal for a release, an artist or a tag (editor)",
         "security": [{"bearerAuth": []}],
         "requestBody": {"required": True, "content": {"application/json": {"schema": body}}},
         "responses": {

@@ -4,7 +4,9 @@ Subcommands compose like sqlite-utils': each does one thing, reads its settings 
 environment (``--database-url`` overrides ``DATABASE_URL``), prints what it did, and exits
 non-zero with a one-line message on failure.  One module per family of commands: ``server``
 (run, db, demo), ``data`` (import, export, collect), ``access`` (token, user), ``insights``
-(annotate, alerts), ``digests`` (digest), ``kinds`` (metric-kind), ``releases`` (release archive, restore, delete), ``worker`` (the job worker); ``common`` holds what they share.
+(annotate, alerts), ``digests`` (digest), ``goals`` (goal), ``what_works`` (insights prompts),
+``kinds`` (metric-kind), ``releases`` (release archive, restore, delete), ``worker`` (the job
+worker); ``common`` holds what they share.
 """
 
 from __future__ import annotations
@@ -13,7 +15,18 @@ import sys
 
 import click
 
-from perfdash.cli import access, data, digests, goals, insights, kinds, releases, server, worker
+from perfdash.cli import (
+    access,
+    data,
+    digests,
+    goals,
+    insights,
+    kinds,
+    releases,
+    server,
+    what_works,
+    worker,
+)
 from perfdash.cli.server import schema_sql
 
 
@@ -54,6 +67,7 @@ for command in (
     insights.alerts,
     digests.digest,
     goals.goal,
+    what_works.insights,
     kinds.metric_kind,
     releases.release,
     worker.worker,

@@ -1,5 +1,6 @@
-"""``perfdash goal add | list | remove``: targets per release or artist, with their progress
-and projected day; set through ``ingest.goals``, the rules the dashboard and the API use."""
+"""``perfdash goal add | list | remove``: targets per release, artist or tag, with their
+progress and projected day; set through ``ingest.goals``, the rules the dashboard and the API
+use."""
 
 from __future__ import annotations
 
@@ -22,16 +23,20 @@ def goal() -> None:
 @goal.command("add")
 @click.option("--release", help="Release key or id.")
 @click.option("--artist", help="Artist, exactly as the releases credit it.")
+@click.option("--tag", help="Tag (campaign, mood, series) the releases carry.")
 @click.option("--metric", required=True, help="views, streams, ... (not a score)")
 @click.option("--target", required=True, help="The number to reach, e.g. 1,000,000.")
 @click.option("--by", "by", help="Day to reach it by (YYYY-MM-DD).")
-@click.option("--first-days", help="Or: days after launch to reach it in (a release's goal).")
+@click.option(
+    "--first-days", help="Or: days after launch to reach it in (an artist's or tag's: each launch)."
+)
 @database_url_option
-def goal_add(release, artist, metric, target, by, first_days, database_url) -> None:
-    """Set a goal for a release or an artist."""
+def goal_add(release, artist, tag, metric, target, by, first_days, database_url) -> None:
+    """Set a goal for a release, an artist or a tag."""
     settings = settings_for(database_url)
     engine = engine_for(settings)
-    fields = {"release": release, "artist": artist, "metric": metric, "target": target}
+    fields = {"release": release, "artist": artist, "tag": tag, "metric": metric}
+    fields["target"] = target
     fields |= {"by": by, "first_days": first_days}
     today = datetime.now(ZoneInfo(settings.tz)).date()
     with db_errors(), store.transaction(engine) as conn:
@@ -63,6 +68,9 @@ def goal_list(as_json: bool, database_url: str | None) -> None:
                         "status": p.status,
                         "current": round(p.current),
                         "projected": p.likely.isoformat() if p.likely else None,
+                        "launches": [
+                            {"release": x.label, "status": x.progress.status} for x in v.launches
+                        ],
                     }
                 )
             )

@@ -77,9 +77,11 @@ def list_goals(
     *,
     release_ids: Sequence[int] | None = None,
     artists: Sequence[str] | None = None,
+    tags: Sequence[str] | None = None,
 ) -> list[dict[str, Any]]:
-    """Goals in id order, each with its release's key and label parts; with ``release_ids``
-    and/or ``artists``, only the goals of those releases and artists (neither: every goal)."""
+    """Goals in id order, each with its release's key and label parts; with ``release_ids``,
+    ``artists`` and/or ``tags``, only the goals of those releases, artists and tags (none of
+    them: every goal)."""
     g, r = goals.c, approved_releases.c
     stmt = (
         select(
@@ -90,12 +92,14 @@ def list_goals(
         .select_from(goals.outerjoin(approved_releases, r.id == g.release_id))
         .order_by(g.id)
     )
-    if release_ids is not None or artists is not None:
+    if release_ids is not None or artists is not None or tags is not None:
         where = []
         if release_ids:
             where.append(g.release_id.in_([int(x) for x in release_ids]))
         if artists:
             where.append(g.artist_name.in_(list(artists)))
+        if tags:
+            where.append(g.tag.in_(list(tags)))
         stmt = stmt.where(sa.or_(*where) if where else sa.false())
     with _begin(bind) as conn:
         return [_goal_row(row) for row in conn.execute(stmt)]

@@ -1,7 +1,9 @@
-"""/alerts: the days a release gained far more than usual, and how fresh the catalog is.
+"""/alerts: the days a release gained far more than usual, the goals reached or fallen off
+track, and how fresh the catalog is.
 
-``alerts.build_alerts`` finds the spikes; the freshness summary is the freshness panel's.
-``?days=`` picks the window, so a link shows the same list.
+``alerts.build_alerts`` finds the spikes and ``goals.goal_alerts`` the goals' alerts (the very
+alerts the alert run posts, each marked sent once it was); the freshness summary is the
+freshness panel's.  ``?days=`` picks the spikes' window, so a link shows the same list.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 import dash_bootstrap_components as dbc
 from dash import Dash, Input, Output, dcc, html
 
-from perfdash import alerts, store
+from perfdash import alerts, goals, store
 from perfdash.ui import context
 from perfdash.ui.panels import freshness
 
@@ -42,6 +44,13 @@ def layout(query: dict[str, list[str]]) -> html.Div:
                 className="mb-2",
             ),
             dcc.Loading(html.Div(id="alerts-list"), type="default"),
+            html.H5("Goals", className="mt-4"),
+            html.P(
+                "A goal raises an alert when it is reached, and when its projected day falls "
+                "after its last day (off track); each is sent once to the alert webhook.",
+                className="text-muted small",
+            ),
+            dcc.Loading(html.Div(id="alerts-goals")),
             html.H5("Freshness", className="mt-4"),
             dcc.Loading(html.Div(id="alerts-freshness")),
         ]
@@ -74,9 +83,35 @@ def alerts_table(found: list[alerts.Alert]) -> html.Div | dbc.Alert:
     return dbc.Table([head, html.Tbody(rows)], id="alerts-table", hover=True, size="sm")
 
 
+def goals_table(found: list[goals.GoalAlert], sent: set[str]) -> html.Div | dbc.Alert:
+    """The goals' alerts now: reached or off track, what the goal says, where to see it, and
+    whether the alert run has posted it yet."""
+    if not found:
+        return dbc.Alert(
+            "No goal is reached or off track.", color="secondary", id="alerts-goals-none"
+        )
+    rows = [
+        html.Tr(
+            [
+                html.Td(
+                    dbc.Badge(a.status, color="success" if a.status == "reached" else "warning")
+                ),
+                html.Td(a.line, className="goal-alert-text"),
+                html.Td("sent" if a.key in sent else "not sent yet", className="small"),
+                html.Td(dcc.Link("Open", href=a.path, className="alert-link")),
+            ],
+            className="goal-alert-row",
+        )
+        for a in found
+    ]
+    head = html.Thead(html.Tr([html.Th("Goal"), html.Th("Progress"), html.Th("Sent"), html.Th()]))
+    return dbc.Table([head, html.Tbody(rows)], id="alerts-goals-table", hover=True, size="sm")
+
+
 def register(app: Dash) -> None:
     @app.callback(
         Output("alerts-list", "children"),
+        Output("alerts-goals", "children"),
         Output("alerts-freshness", "children"),
         Input("alerts-window", "value"),
     )
@@ -86,5 +121,7 @@ def register(app: Dash) -> None:
         rule = context.settings().spike_rule
         with store.transaction(context.read_engine()) as conn:
             found = alerts.build_alerts(conn, since=since, tz=tz, rule=rule)
+            goal_alerts = goals.goal_alerts(conn, tz)
+            sent = store.sent_alert_keys(conn, [a.key for a in goal_alerts])
             catalog = freshness.catalog(conn, tz)
-        return alerts_table(found), catalog
+        return alerts_table(found), goals_table(goal_alerts, sent), catalog

@@ -2,7 +2,8 @@
 
 A KPI strip per metric with its change, the catalog's gain per day by platform, the top releases
 and the risers of the period, the week's spike alerts and the stale releases; every release
-named is a link to its own view on the dashboard.  The numbers come from ``perfdash.readout``,
+named is a link to its own view on the dashboard.  With a tag chosen, the tag's goals with their
+progress (``panels.goals.tag_goals``).  The numbers come from ``perfdash.readout``,
 the dashboard's and the API's read path.
 """
 
@@ -20,7 +21,7 @@ from perfdash import alerts, metrics, readout, store
 from perfdash.ui import components, context
 from perfdash.ui.components import THEME_STORE
 from perfdash.ui.figures import charts
-from perfdash.ui.panels import freshness
+from perfdash.ui.panels import freshness, goals
 
 PERIODS = [("7d", "7 days"), ("28d", "28 days"), ("90d", "90 days")]
 DEFAULT_PERIOD = "28d"
@@ -93,6 +94,7 @@ def layout(query: dict[str, list[str]]) -> html.Div:
             ),
             html.Div(id="ov-when", className="text-muted small mb-2"),
             dcc.Loading(html.Div(id="ov-kpis", className="mb-3"), type="dot"),
+            html.Div(id="ov-goals"),
             dcc.Loading(dcc.Graph(id="ov-chart", config={"displaylogo": False}), type="default"),
             dbc.Row(
                 [
@@ -320,6 +322,12 @@ def register(app: Dash) -> None:
                 platforms=platforms,
             ),
         )
+
+    @app.callback(Output("ov-goals", "children"), Input("ov-tag", "value"))
+    def tag_goals(tag):
+        tz = context.settings().tz
+        with store.transaction(context.read_engine()) as conn:
+            return goals.tag_goals(conn, tag or None, tz)
 
     @app.callback(
         Output("ov-alerts", "children"),

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 import dash_bootstrap_components as dbc
 from dash import Dash, Input, Output, State, dcc, html
 
-from perfdash import metrics, readout, store
+from perfdash import metrics, readout, store, what_works
 from perfdash.csvio.export import rows_csv
 from perfdash.ui import context
 
@@ -94,7 +94,7 @@ def layout(query: dict[str, list[str]]) -> html.Div:
 
 
 def _pct(value: float) -> str:
-    return f"{value * 100:+.0f} %"
+    return what_works.percent(value)
 
 
 def _table(rows: list[dict]) -> dbc.Table:

@@ -1,6 +1,9 @@
-"""Goals beside the release they are for: each goal of the chosen releases and their artists
-with a progress bar, its status and the projected day (``perfdash.goals``, the read path the
-API and the command line share), and a form to set one (``ingest.goals``' rules).
+"""Goals beside what they are for: each goal of the chosen releases, their artists and their
+tags with a progress bar, its status and the projected day (``perfdash.goals``, the read path
+the API and the command line share), and a form to set one for the release, its artist or one
+of its tags (``ingest.goals``' rules).  An artist's or a tag's goal in the first days lists each
+launch under it.  ``artist_goals`` and ``tag_goals`` are the read-only lists the artist page
+and the overview show.
 
 The panel reads its page's release picker by the id the page hands to ``register``.
 """
@@ -27,18 +30,34 @@ COLOURS = {
 }
 
 
-def panel(listed: list | None = None) -> html.Div:
+TAG_CHOICE = "tag:"  # a goal-for value naming one of the release's tags: "tag:lofi"
+
+
+def for_options(release_ids: list[int]) -> list[dict]:
+    """What a goal set here can be for: the first chosen release, its artist, each of its
+    tags."""
+    out = [
+        {"label": "this release", "value": "release"},
+        {"label": "its artist", "value": "artist"},
+    ]
+    if release_ids:
+        tags = store.release_tags_of(context.read_engine(), release_ids[:1])
+        out += [
+            {"label": f"its tag {t}", "value": TAG_CHOICE + t} for t in tags.get(release_ids[0], [])
+        ]
+    return out
+
+
+def panel(listed: list | None = None, options: list[dict] | None = None) -> html.Div:
     """The goals of the chosen releases and the form to set one (``listed``: ``goal_list`` of
-    the releases the page was built for, so showing it takes no callback)."""
+    the releases the page was built for, ``options``: their ``for_options``, so showing it
+    takes no callback)."""
     form = dbc.Row(
         [
             dbc.Col(
                 dbc.Select(
                     id="goal-for",
-                    options=[
-                        {"label": "this release", "value": "release"},
-                        {"label": "its artist", "value": "artist"},
-                    ],
+                    options=options or for_options([]),
                     value="release",
                 ),
                 md=2,
@@ -97,7 +116,13 @@ def _item(view: goals.GoalView, removable: bool = True) -> html.Div:
                 ]
             ),
             dbc.Progress(value=round(100 * p.share), className="my-1", style={"height": "8px"}),
-            html.Div(p.text(), className="small text-muted goal-progress"),
+            html.Div(view.detail(), className="small text-muted goal-progress"),
+            html.Ul(
+                [html.Li(x.text(), className="goal-launch") for x in view.launches],
+                className="small text-muted mb-0 goal-launches",
+            )
+            if view.launches
+            else None,
         ],
         className="goal-item mb-2",
         **{"data-goal": str(view.goal["id"])},
@@ -105,7 +130,8 @@ def _item(view: goals.GoalView, removable: bool = True) -> html.Div:
 
 
 def goal_list(release_ids: list[int]) -> list:
-    """The goals of the releases and of their artists, each with its progress."""
+    """The goals of the releases, of their artists and of their tags, each with its
+    progress."""
     if not release_ids:
         return [html.Div("Pick a release to see its goals.", className="small text-muted")]
     tz = context.settings().tz
@@ -117,7 +143,8 @@ def goal_list(release_ids: list[int]) -> list:
                 if r and r.get("artist_name")
             }
         )
-        found = goals.views(conn, tz, release_ids=release_ids, artists=artists)
+        tags = sorted({t for ts in store.release_tags_of(conn, release_ids).values() for t in ts})
+        found = goals.views(conn, tz, release_ids=release_ids, artists=artists, tags=tags)
     if not found:
         return [
             html.Div(
@@ -148,15 +175,39 @@ def artist_goals(conn, name: str, tz: str) -> html.Div:
     return html.Div([html.H6("Goals", className="mt-3"), *body], id="art-goals")
 
 
+def tag_goals(conn, tag: str | None, tz: str) -> html.Div | None:
+    """A tag's goals with their progress, read only, for the overview when a tag is chosen
+    (nothing without a tag: the catalog has no goal of its own)."""
+    if not tag:
+        return None
+    today = datetime.now(ZoneInfo(tz)).date()
+    found = goals.views(conn, tz, release_ids=[], artists=[], tags=[tag], today=today)
+    body = (
+        [_item(v, removable=False) for v in found]
+        if found
+        else [
+            html.Div(
+                f"No goals for tag {tag}: set one on the dashboard (a release with the tag) or "
+                "with perfdash goal add --tag.",
+                className="small text-muted",
+                id="ov-goals-none",
+            )
+        ]
+    )
+    return html.Div([html.H5(f"Goals of tag {tag}"), *body], className="mb-3")
+
+
 def register(app: Dash, *, releases: str) -> None:
     @app.callback(
         Output("goal-list", "children"),
+        Output("goal-for", "options"),
         Input(releases, "value"),
         Input(VERSION, "data"),
         prevent_initial_call=True,  # the page lists the first releases' goals itself
     )
     def show(release_value, _version):
-        return goal_list(components.chosen_ids(release_value))
+        ids = components.chosen_ids(release_value)
+        return goal_list(ids), for_options(ids)
 
     @app.callback(
         Output("goal-result", "children"),
@@ -188,6 +239,8 @@ def register(app: Dash, *, releases: str) -> None:
             if scope == "artist":
                 release = store.get_release(conn, ids[0]) or {}
                 fields["artist"] = release.get("artist_name") or ""
+            elif isinstance(scope, str) and scope.startswith(TAG_CHOICE):
+                fields["tag"] = scope[len(TAG_CHOICE) :]
             else:
                 fields["release"] = ids[0]
             today = datetime.now(ZoneInfo(context.settings().tz)).date()

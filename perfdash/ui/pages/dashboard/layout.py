@@ -313,7 +313,9 @@ def _release_view(
                 type="default",
             ),
             annotations.panel(notes, read_only=shared),
-            None if shared else goals.panel(goals.goal_list(state_releases)),
+            None
+            if shared
+            else goals.panel(goals.goal_list(state_releases), goals.for_options(state_releases)),
             dbc.Row(
                 [
                     dbc.Col(_graph("dash-bars"), md=7),
