@@ -198,6 +198,11 @@ class FaceCase:
         """A field of a release (created by each face) rather than of a reading."""
         return self.field in RELEASE_CASE_FIELDS
 
+    @property
+    def goal_field(self) -> str | None:
+        """The goal's field a ``goal.`` case is about (its faces: tests/test_goals_corpus.py)."""
+        return self.field.split(".", 1)[1] if self.field.startswith("goal.") else None
+
 
 RELEASE_CASE_FIELDS = ("release_key", "title", "artist_name", "isrc", "upc")
 
@@ -226,6 +231,16 @@ def _exact(
 
 EARNINGS = {"metric_type": "earnings"}  # money: a currency is required, and only there
 IN_USD = {"metric_type": "earnings", "currency": "USD"}
+
+
+NO_BY = {"by": None}  # a goal in the first days has no day
+NO_RELEASE = {"release": None}  # a goal for an artist or a tag names no release
+
+
+def _day(*args: int):
+    from datetime import date
+
+    return date(*args)
 
 
 def _utc(*args: int):
@@ -394,6 +409,55 @@ FACE_CASES: list[FaceCase] = [
     _refuse("money-7-decimals", "metric_value", "0.1234567", "number", also=IN_USD),
     _refuse("money-negative", "metric_value", "-5", "negative", also=IN_USD),
     _refuse("money-negative-fraction", "metric_value", "-0.5", "", also=IN_USD),
+    # --- a goal's fields (tests/test_goals_corpus.py: ingest, the API, the dashboard's goal
+    # form, `perfdash goal add`): each case changes one field of a valid goal, "1,000 views by
+    # 2099-03-01" for the release GOAL_RELEASE (by Corpus Artist, tagged summer-campaign)
+    _refuse("goal-target-negative", "goal.target", "-5", "target", "negative"),
+    _refuse("goal-target-zero", "goal.target", "0", "target", "above 0"),
+    _refuse("goal-target-2-63", "goal.target", str(2**63), "target", "too large"),
+    _refuse("goal-target-5000-digits", "goal.target", "9" * 5000, "target", "too large"),
+    _refuse("goal-target-words", "goal.target", "lots", "target", "whole number"),
+    _refuse("goal-target-decimal", "goal.target", "12.5", "target", "whole number"),
+    _refuse("goal-target-1e6", "goal.target", "1e6", "target", "whole number"),
+    _refuse("goal-target-letter-o", "goal.target", "9O,000", "target", "whole number"),
+    _refuse("goal-target-nul", "goal.target", "10\x000", "target", "whole number"),
+    _refuse("goal-target-empty", "goal.target", "", "target"),
+    _refuse("goal-target-json-negative", "goal.target", -1, "target", "negative"),
+    _refuse("goal-target-json-bool", "goal.target", True, "target", "whole number"),
+    _refuse("goal-target-json-fraction", "goal.target", 1.5, "target", "whole number"),
+    _exact("goal-target-thousands", "goal.target", "1,000,000", 1_000_000),
+    _exact("goal-target-max", "goal.target", str(2**63 - 1), 2**63 - 1),
+    _exact("goal-target-fullwidth", "goal.target", "\uff11\uff12\uff13", 123),
+    _exact("goal-target-json-number", "goal.target", 5000, 5000),
+    _refuse("goal-by-past", "goal.by", "2020-01-01", "by", "in the past"),
+    _refuse("goal-by-feb-30", "goal.by", "2027-02-30", "by", "YYYY-MM-DD"),
+    _refuse("goal-by-words", "goal.by", "soon", "by", "YYYY-MM-DD"),
+    _refuse("goal-by-day-month", "goal.by", "01/03/2027", "by", "YYYY-MM-DD"),
+    _refuse("goal-by-time", "goal.by", "2099-03-01T25:00", "by", "YYYY-MM-DD"),
+    _refuse("goal-by-2101", "goal.by", "2101-01-01", "by", "before 2101"),
+    _refuse("goal-by-nul", "goal.by", "2099-03-01\x00", "by", "YYYY-MM-DD"),
+    _refuse("goal-by-json-number", "goal.by", 20990301, "by", "YYYY-MM-DD"),
+    _exact("goal-by-day", "goal.by", " 2099-03-01 ", _day(2099, 3, 1)),
+    _refuse("goal-days-zero", "goal.first_days", "0", "first_days", "1 to 3,650", also=NO_BY),
+    _refuse("goal-days-3651", "goal.first_days", "3651", "first_days", "1 to 3,650", also=NO_BY),
+    _refuse("goal-days-negative", "goal.first_days", "-7", "first_days", "1 to", also=NO_BY),
+    _refuse("goal-days-words", "goal.first_days", "a month", "first_days", "1 to", also=NO_BY),
+    _exact("goal-days-28", "goal.first_days", "28", 28, also=NO_BY),
+    _exact("goal-days-json-28", "goal.first_days", 28, 28, also=NO_BY),
+    _refuse("goal-release-unknown", "goal.release", "no-such-release", "release", "no release"),
+    _refuse("goal-release-esc", "goal.release", "rel\x1b[0m", "release", "control characters"),
+    _refuse("goal-release-json-list", "goal.release", ["x"], "release", "must be text"),
+    _refuse("goal-artist-unknown", "goal.artist", "Nobody", "artist", "credited", also=NO_RELEASE),
+    _refuse("goal-artist-bel", "goal.artist", "A\x07", "artist", "control", also=NO_RELEASE),
+    _exact("goal-artist", "goal.artist", "Corpus Artist", also=NO_RELEASE),
+    _refuse(
+        "goal-tag-unknown", "goal.tag", "nowhere", "tag", "no release carries", also=NO_RELEASE
+    ),
+    _refuse(
+        "goal-tag-punctuation", "goal.tag", "lo fi!", "tag", "letters, digits", also=NO_RELEASE
+    ),
+    _refuse("goal-tag-json-number", "goal.tag", 7, "tag", "must be text", also=NO_RELEASE),
+    _exact("goal-tag-spelt", "goal.tag", " Summer Campaign ", "summer-campaign", also=NO_RELEASE),
 ]
 
 assert len({c.id for c in FACE_CASES}) == len(FACE_CASES)

@@ -286,6 +286,8 @@ def _stored(world: World, case: FaceCase, before: tuple[list, list]) -> Any:
 def _pairs() -> list:
     pairs = []
     for case in FACE_CASES:
+        if case.goal_field:
+            continue  # a goal's faces are tests/test_goals_corpus.py's
         for face in FACES:
             if face in ("csv", "cli") and not case.is_text:
                 continue  # a file holds text only
