@@ -107,6 +107,12 @@ def test_an_artists_goal_shows_on_the_artist_page_and_beside_its_release(
         today=today,
     )
     assert saved.ok, saved.errors
+    each = save_goal(  # each launch in its first 28 days: a has 28,000, b 14,000
+        engine,
+        {"artist": "Nova Vale", "metric": "views", "target": "20,000", "first_days": "28"},
+        today=today,
+    )
+    assert each.ok, each.errors
     app = create_app(Settings(database_url=sqlite_url, tz="UTC"), engine=engine)
     start_app(app, "/artists?artist=Nova+Vale&metric=views")
     wait_until(lambda: dash_duo.find_elements("#art-goals .goal-item"), message="artist goals")
@@ -117,6 +123,21 @@ def test_an_artists_goal_shows_on_the_artist_page_and_beside_its_release(
     text = dash_duo.find_element("#art-goals .goal-progress").text
     assert text.startswith("90,000 of 200,000 (45%): off track")
     assert not dash_duo.find_elements("#art-goals .goal-item button")  # removed elsewhere
+    second = dash_duo.find_elements("#art-goals .goal-item")[1]
+    assert second.find_element(By.CSS_SELECTOR, ".goal-what").text == (
+        "Nova Vale: 20,000 views in the first 28 days of each launch"
+    )
+    assert second.find_element(By.CSS_SELECTOR, ".goal-status").text == "missed"
+    ended = today - timedelta(days=33)
+    assert second.find_element(By.CSS_SELECTOR, ".goal-progress").text == (
+        f"newest launch Glass Horizon: 14,000 of 20,000 (70%): missed (ended {ended}); "
+        "1 of 2 launches reached it"
+    )
+    launches = [e.text for e in second.find_elements(By.CSS_SELECTOR, ".goal-launch")]
+    assert launches == [
+        f"Neon Tides: 28,000 of 20,000 (100%): reached on {today - timedelta(days=41)}",
+        f"Glass Horizon: 14,000 of 20,000 (70%): missed (ended {ended})",
+    ]
 
     dash_duo.driver.get(dash_duo.server_url + "/dashboard?release=1&period=28d")
     wait_until(lambda: dash_duo.find_elements("#goal-list .goal-item"), message="dashboard goals")

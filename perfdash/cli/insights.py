@@ -1,4 +1,4 @@
-"""``perfdash annotate ...`` (dated notes) and ``perfdash alerts`` (spike alerts)."""
+"""``perfdash annotate ...`` (dated notes) and ``perfdash alerts`` (spike and goal alerts)."""
 
 from __future__ import annotations
 
@@ -107,7 +107,8 @@ def annotate_delete(annotation_id: int, database_url: str | None) -> None:
 def alerts(
     since, as_json: bool, notify: bool, webhook: str | None, database_url: str | None
 ) -> None:
-    """Spike alerts: days whose gain is far above the release's recent baseline."""
+    """Spike alerts (days whose gain is far above the release's recent baseline) and goals
+    reached or fallen off track; --notify posts each one once."""
     settings = settings_for(database_url)
     engine = engine_for(settings)
     webhook = webhook or settings.alert_webhook
