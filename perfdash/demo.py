@@ -1,7 +1,7 @@
 """A realistic demo catalog, deterministic for a given seed and day.
 
 Thirty releases by four artists, a year of daily lifetime-total snapshots on six platforms with
-launch-then-decay growth, a few tags (``TAGS``), prompts whose genre really moves a launch
+launch-then-decay growth, a few tags (``TAGS``), a goal for a release and one for a tag, prompts whose genre really moves a launch
 (``GENRES``), two viral spikes (``VIRAL``) and one platform correction where a YouTube view count
 drops (``CORRECTION``), so every chart and rule has something to show.
 Demo release keys start with ``demo-`` and rows carry ``source = 'demo'``, which is how
@@ -81,6 +81,7 @@ GENRES = {"lofi": 2.2, "orchestral": 0.5, "synthwave": 1.0}  # genre -> launch m
 MOODS = ["rainy", "sunny"]
 SCENES = ["neon city streets at night", "desert road at dusk"]
 GOAL_RELEASE = "demo-001"  # the demo's goal: on track for its views by 150 days from now
+GOAL_TAG = "summer-campaign"  # and a tag's, on track the same way (the overview shows it)
 
 
 def prompts(i: int) -> tuple[dict, float]:
@@ -193,6 +194,7 @@ def load(engine: Engine, *, today: datetime | None = None, replace: bool = True)
         if result.ok:
             _goal(conn, metrics, (today or datetime.now(UTC)).date())
             _tag(conn)
+            _tag_goal(conn, metrics, (today or datetime.now(UTC)).date())
     if not result.ok:  # the generator and the rules disagree: a bug, never a user's input
         raise ValueError(f"The demo catalog breaks a rule: {result.refused[0]}")
     return DemoSummary(len(releases), result.written)
@@ -210,6 +212,21 @@ def _goal(conn, metrics: pd.DataFrame, today) -> None:
     saved = save_goal(conn, fields, today=today, created_by="demo")
     if not saved.ok:
         raise ValueError(f"The demo goal breaks a rule: {saved.errors}")
+
+
+def _tag_goal(conn, metrics: pd.DataFrame, today) -> None:
+    """A goal the tag ``GOAL_TAG`` is on track for, worked out as the release's: its releases'
+    views summed plus about 100 days of their recent daily gain, by 150 days from now."""
+    keys = TAGS[GOAL_TAG]
+    views = metrics[metrics["release_key"].isin(keys) & (metrics["metric_type"] == "views")]
+    daily = views.groupby("recorded_at")["metric_value"].sum().sort_index()
+    per_day = (daily.iloc[-1] - daily.iloc[-29]) / 28
+    target = int(round((daily.iloc[-1] + 100 * per_day) / 100_000) * 100_000)
+    fields = {"tag": GOAL_TAG, "metric": "views", "target": target}
+    fields["by"] = (today + timedelta(days=150)).isoformat()
+    saved = save_goal(conn, fields, today=today, created_by="demo")
+    if not saved.ok:
+        raise ValueError(f"The demo's tag goal breaks a rule: {saved.errors}")
 
 
 def _tag(conn) -> None:

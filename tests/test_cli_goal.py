@@ -34,7 +34,7 @@ def test_goal_add_list_remove(demo_db):
         demo_db,
     )
     assert added.exit_code == 0, added.output
-    assert "Goal 2 saved for demo-002: 100,000 streams in the first 28 days." in added.output
+    assert "Goal 3 saved for demo-002: 100,000 streams in the first 28 days." in added.output
     artist = run(
         [
             "goal",
@@ -59,12 +59,14 @@ def test_goal_add_list_remove(demo_db):
     rows = [
         json.loads(line) for line in run(["goal", "list", "--json"], demo_db).output.splitlines()
     ]
-    assert [r["id"] for r in rows] == [1, 2, 3]
-    assert rows[1]["goal"].endswith(": 100,000 streams in the first 28 days")
-    assert rows[2]["goal"] == "Nova Vale: 5,000,000 views by 2099-01-01"
+    assert [r["id"] for r in rows] == [1, 2, 3, 4]  # the demo's two, then these
+    assert rows[1]["goal"].startswith("tag summer-campaign: ")
+    assert rows[1]["status"] == "on track" and rows[1]["projected"] is not None
+    assert rows[2]["goal"].endswith(": 100,000 streams in the first 28 days")
+    assert rows[3]["goal"] == "Nova Vale: 5,000,000 views by 2099-01-01"
     assert all(
         r["status"] in ("reached", "on track", "off track", "missed", "no forecast") for r in rows
     )
-    assert run(["goal", "remove", "2"], demo_db).exit_code == 0
-    assert run(["goal", "remove", "2"], demo_db).exit_code != 0
-    assert len(run(["goal", "list"], demo_db).output.splitlines()) == 2
+    assert run(["goal", "remove", "3"], demo_db).exit_code == 0
+    assert run(["goal", "remove", "3"], demo_db).exit_code != 0
+    assert len(run(["goal", "list"], demo_db).output.splitlines()) == 3

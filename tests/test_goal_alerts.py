@@ -131,3 +131,39 @@ def test_goal_alerts_reach_the_webhook_once_per_goal_and_event(world, db_url):
     assert texts[2].startswith("Goal reached: Nova Vale: 30,000 views in the first 28 days")
     assert texts[3].startswith("Goal reached: tag summer: 60,000 views by ")
     assert store.sent_alert_keys(world["engine"]) >= {a.key for a in found}
+
+
+class _Progress:
+    """What a job's reporter is told while the work runs (kept for the assertion)."""
+
+    def __init__(self) -> None:
+        self.last: dict = {}
+
+    def progress(self, progress: dict) -> None:
+        self.last = dict(progress)
+
+
+def test_the_scheduled_alerts_job_posts_goal_alerts_once(world, db_url):
+    from perfdash.config import Settings
+    from perfdash.jobs.context import JobContext
+    from perfdash.jobs.work import run_alerts
+
+    _set(world, tag="summer", metric="views", target="60,000", by=_day(world, 30))
+    _set(world, tag="summer", metric="views", target="300,000", by=_day(world, 20))
+    hook = FakeWebhook()
+    try:
+        settings = Settings(database_url=db_url, tz="UTC", alert_webhook=hook.url)
+        ctx = JobContext(settings, world["engine"])
+        seen = _Progress()
+        first = run_alerts(ctx, {"params": {}}, seen)
+        again = run_alerts(ctx, {"params": {}}, _Progress())
+        bodies = list(hook.bodies)
+    finally:
+        hook.close()
+    assert seen.last == {"alerts": 2}
+    assert first == (
+        "done",
+        {"lines": ["Notified 2 new alert(s); 0 sent before; 0 failed."], "failed": False},
+    )
+    assert again[1]["lines"] == ["Notified 0 new alert(s); 2 sent before; 0 failed."]
+    assert sorted(b["text"].split(":")[0] for b in bodies) == ["Goal off track", "Goal reached"]
