@@ -83,6 +83,18 @@ CREATE TABLE perfdash_metric_kinds (
 	PRIMARY KEY (metric_type)
 );
 
+CREATE TABLE perfdash_saved_views (
+	id SERIAL NOT NULL, 
+	owner VARCHAR(120) NOT NULL, 
+	name VARCHAR(80) NOT NULL, 
+	view VARCHAR(2000) NOT NULL, 
+	is_default BOOLEAN DEFAULT false NOT NULL, 
+	created_at TIMESTAMP WITH TIME ZONE NOT NULL, 
+	updated_at TIMESTAMP WITH TIME ZONE NOT NULL, 
+	PRIMARY KEY (id), 
+	CONSTRAINT uq_saved_views_owner_name UNIQUE (owner, name)
+);
+
 CREATE TABLE perfdash_share_links (
 	id SERIAL NOT NULL, 
 	token_hash VARCHAR(64) NOT NULL, 

@@ -461,3 +461,24 @@ FACE_CASES: list[FaceCase] = [
 ]
 
 assert len({c.id for c in FACE_CASES}) == len(FACE_CASES)
+
+
+# --- a saved dashboard view's name: every face that names a view (the dashboard's "Save view",
+# POST /api/v1/views) refuses each with these words, beside the field, saving nothing
+VIEW_NAME_CASES: list[tuple[str, Any, str]] = [
+    ("view-name-empty", "", "empty"),
+    ("view-name-spaces", "   ", "empty"),
+    ("view-name-81", "v" * 81, "the limit is 80"),
+    ("view-name-huge", HUGE, "too long"),
+    ("view-name-newline", "Summer\nlaunch", "control characters"),
+    ("view-name-tab", "Summer\tlaunch", "control characters"),
+    ("view-name-esc", "\x1b[31mred", "control characters"),
+    ("view-name-nul", "name\x00", "control characters"),
+    ("view-name-nel", "next\x85line", "control characters"),
+    ("view-name-zero-width-only", "\u200b\u200b", "no visible characters"),
+    ("view-name-surrogate", "a\ud800b", "broken characters"),
+    ("view-name-json-number", 5, "must be text"),
+    ("view-name-json-list", ["a"], "must be text"),
+]
+# names stored exactly as typed (after trimming outer spaces)
+VIEW_NAME_KEPT: list[Any] = [HTML, SQL, EMOJI, RTL, "Summer campaign, week 1", " Lofi "]

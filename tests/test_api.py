@@ -337,6 +337,8 @@ def test_served_document_names_the_resources_and_the_enforced_batch_limit(api_en
         "/shares/{share_id}",
         "/tags",
         "/releases/{release_id}/tags",
+        "/views",
+        "/views/{view_id}",
     }
     assert (
         doc["paths"]["/metrics"]["post"]["requestBody"]["content"]["application/json"]["schema"][

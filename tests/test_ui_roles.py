@@ -70,9 +70,16 @@ READ_ONLY = {
     "shares.refresh_shares",
     "shares.ask_revoke_share",  # asks; the revocation is shares.revoke_share
 }
-# Writes any signed-in user may make to their own rows only (their digest subscriptions):
-# tests/test_ui_digests.py sends each as nobody, as a viewer for themselves and for someone else.
-SELF_WRITES = {"digests.add", "digests.remove"}
+# Writes any signed-in user may make to their own rows only (their digest subscriptions, their
+# saved views): tests/test_ui_digests.py and tests/test_ui_saved_views.py send each as nobody,
+# as a viewer for themselves and for someone else.
+SELF_WRITES = {
+    "digests.add",
+    "digests.remove",
+    "saved_views.save_view",
+    "saved_views.delete_view",
+    "saved_views.make_default",
+}
 # The admin page's writes need the admin role, not the editor's: tests/test_ui_admin.py sends
 # each as nobody, viewer, editor and admin; a share link is revoked by its creator or an admin
 # (tests/test_web_shares.py).

@@ -12,7 +12,7 @@ This module is the route table, so every URL the API answers is listed in one pl
 the dashboard's numbers (KPIs, series, leaderboard), ``forecast`` a release's next days,
 ``artists`` the artist pages' numbers,
 ``shares`` read-only share links,
-``artists`` the artist pages' numbers, ``tags`` tags,
+``artists`` the artist pages' numbers, ``tags`` tags, ``views`` saved dashboard views,
 ``openapi`` the document.  ``create_app`` registers
 ``blueprint``.
 """
@@ -37,6 +37,7 @@ from perfdash.api import (
     releases,
     shares,
     tags,
+    views,
 )
 
 blueprint = Blueprint("perfdash_api", __name__)
@@ -103,6 +104,8 @@ ROUTES = (
     (V1 + "/shares/<int:share_id>", shares.revoke_share, ("DELETE",)),
     (V1 + "/tags", tags.list_tags, ("GET",)),
     (V1 + "/releases/<int:release_id>/tags", tags.release_tags, ("GET", "PUT")),
+    (V1 + "/views", views.views_route, ("GET", "POST")),
+    (V1 + "/views/<int:view_id>", views.delete, ("DELETE",)),
     (http.CATCH_ALL_RULE, not_found, ("GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")),
 )
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from flask import Response, jsonify
 
-from perfdash.api import http, openapi_insights
+from perfdash.api import http, openapi_insights, openapi_views
 from perfdash.api.openapi_blocks import ISO_TIME
 from perfdash.api.openapi_blocks import answer as _answer
 from perfdash.api.openapi_blocks import body as _body
@@ -60,6 +60,7 @@ def spec() -> dict[str, Any]:
             **openapi_insights.paths(),
             **roster_paths(),
             **_share_paths(),
+            **openapi_views.paths(),
         },
     }
 

@@ -40,6 +40,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
     func,
     text,
 )
@@ -420,4 +421,21 @@ release_tags = Table(
     Column("tag", String(50), primary_key=True),
     Column("tagged_at", DateTime(timezone=True), server_default=func.current_timestamp()),
     Index("idx_release_tags_tag", "tag"),
+)
+
+# Saved dashboard views (0022): a name for a dashboard URL query, per owner.  ``owner`` is
+# ``ingest.views``' word for whoever saved it: "user:NAME" (a signed-in user), "token:NAME"
+# (an API token), or "" (the one shared owner of an open install without sign-in).  At most
+# one view of an owner is its default, which a bare /dashboard opens (the store keeps it so).
+saved_views = Table(
+    "perfdash_saved_views",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("owner", String(120), nullable=False),
+    Column("name", String(80), nullable=False),
+    Column("view", String(2000), nullable=False),
+    Column("is_default", Boolean, nullable=False, server_default=text("false")),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("owner", "name", name="uq_saved_views_owner_name"),
 )

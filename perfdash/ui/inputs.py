@@ -421,6 +421,13 @@ KINDS: dict[str, tuple[str, Check]] = {
     "share-create.n_clicks": ("create link", count),
     "share-expires.value": ("expires", text(100)),
     "{share-revoke}.n_clicks": ("revoke link", count),
+    # the dashboard's saved views
+    "view-save.n_clicks": ("save view", count),
+    "view-replace.n_clicks": ("replace view", count),
+    "view-name.value": ("view name", string),
+    "{view-delete}.n_clicks": ("delete view", count),
+    "{view-default}.n_clicks": ("make default", count),
+    "{view-undefault}.n_clicks": ("unset default", count),
     # the admin page: share links
     "admin-shares-version.data": ("share links version", count),
     "admin-share-pick.value": ("share link", record_id),

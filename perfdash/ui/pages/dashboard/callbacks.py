@@ -22,7 +22,7 @@ from dash import Dash, Input, Output, State, clientside_callback, ctx, no_update
 from perfdash.ui import components
 from perfdash.ui.components import THEME_STORE, page_view
 from perfdash.ui.pages.dashboard import records, view
-from perfdash.ui.panels import annotations, goals, share
+from perfdash.ui.panels import annotations, goals, saved_views, share
 
 CONTROLS = [
     Input("dash-release", "value"),
@@ -102,6 +102,7 @@ def register(app: Dash) -> None:
     annotations.register(app, releases="dash-release", chart="dash-series")
     goals.register(app, releases="dash-release")
     share.register(app)
+    saved_views.register(app)
     clientside_callback(
         "function(n, open) { return n ? !open : open; }",
         Output("dash-filters", "is_open"),

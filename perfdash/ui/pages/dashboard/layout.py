@@ -9,6 +9,7 @@ first callback (see callbacks) only reads and draws what the view shows.
 from __future__ import annotations
 
 from dataclasses import replace
+from urllib.parse import parse_qs
 
 import dash_bootstrap_components as dbc
 from dash import dcc, html
@@ -31,7 +32,7 @@ from perfdash.ui.pages.dashboard.state import (
     url_problems,
 )
 from perfdash.ui.pages.dashboard.view import steps_disabled
-from perfdash.ui.panels import annotations, goals, share
+from perfdash.ui.panels import annotations, goals, saved_views, share
 
 
 def layout(query: dict[str, list[str]], link: dict | None = None) -> html.Div:
@@ -39,10 +40,15 @@ def layout(query: dict[str, list[str]], link: dict | None = None) -> html.Div:
 
     ``link``: a share link's view (``perfdash.shares``), read-only: its releases and period
     shown but not changeable, no leaderboard, no notes or goals form, nothing that writes.
+    A bare ``/dashboard`` (no query) opens the viewer's default saved view, if they have one.
     """
+    shared = link is not None
+    if not query and not shared:
+        default = saved_views.default_view()
+        if default is not None:
+            query = parse_qs(default["view"].lstrip("?"))
     state = parse_query(query)
     tz = context.settings().tz
-    shared = link is not None
     with store.transaction(context.read_engine()) as conn:
         c = data.controls(conn, state)
         notes = annotations.notes_list(conn, c.selected, tz, deletable=not shared) if c else []
@@ -67,7 +73,7 @@ def layout(query: dict[str, list[str]], link: dict | None = None) -> html.Div:
         [
             problems_alert(url_problems(query) + _missing(state, c)),
             _filters(state, c, tz, shown, shared),
-            None if shared else share.panel(),
+            None if shared else _view_bar(),
             dbc.Tabs(
                 tabs,
                 id="dash-view",
@@ -78,6 +84,14 @@ def layout(query: dict[str, list[str]], link: dict | None = None) -> html.Div:
             dcc.Store(id="dash-built", data=to_query(shown)),
             dcc.Store(id=page_view("dashboard")),
         ]
+    )
+
+
+def _view_bar() -> dbc.Row:
+    """Save this view (and the saved ones) on the left, share it on the right."""
+    return dbc.Row(
+        [dbc.Col(saved_views.panel(), md=7, lg=6), dbc.Col(share.panel(), md=5, lg=6)],
+        className="g-2 align-items-start",
     )
 
 
