@@ -21,9 +21,10 @@ from sqlalchemy.engine import Connection, Engine
 
 from perfdash.exact import int_column
 from perfdash.schema import approved_releases, content_performance
+from perfdash.store import history
 from perfdash.store.blocks import _filters, _gains_from_grouped, _grouped_from_joined, _newest
 from perfdash.store.engine import _begin, _db_ts, _is_pg, _one_transaction, _tuples
-from perfdash.store.rollup import rollup_zone_for
+from perfdash.store.rollup import _transaction_zones, rollup_zone_for
 from perfdash.store.rollup_reads import _period_gains_rollup, _rollup_query
 from perfdash.store.territories import _WORLDWIDE_ONLY, _Territory, _territory
 
@@ -394,7 +395,99 @@ def _period_grouped_pg(
     *in* the period are sorted (for ``lag``: corrections), and the history before it is one
     hash aggregate (last total, sum of per-period counts).  A period's first reading is
     compared with the last one before the period, so a drop across the boundary still counts.
+    For a view's releases (a period of theirs that is off the rollup's days: the elapsed time
+    before a period that runs to now) both parts read the rollup's whole days and the
+    readings of the days at the edges only (``store.history``); the whole catalog's are
+    read faster from the readings' index.
     """
+    zones = _transaction_zones(bind) if release_ids is not None else []
+    inside = None
+    if zones and start is not None:
+        inside = history.inside(
+            bind, zones[0], release_ids, start, end, metric_types, platforms, territory
+        )
+    if inside is None:
+        inside = _inside_readings(bind, release_ids, start, end, metric_types, platforms, territory)
+    i = inside.c
+    if start is None:
+        joined = select(
+            *[i[k] for k in _KEYS],
+            i.latest,
+            i.first,
+            i.s_in,
+            i.n,
+            i.last_at,
+            i.drops,
+            sa.cast(sa.null(), sa.BigInteger).label("h_last"),
+            sa.cast(sa.null(), sa.Numeric).label("s_before"),
+        ).subquery("joined")
+    else:
+        before = (
+            history.history_before(
+                bind, zones[0], release_ids, start, metric_types, platforms, territory
+            )
+            if zones
+            else _history_readings(bind, release_ids, start, metric_types, platforms, territory)
+        )
+        h = before.c
+        names = _KEYS
+        joined = (
+            select(
+                *[func.coalesce(i[k], h[k]).label(k) for k in names],
+                i.latest,
+                i.first,
+                i.s_in,
+                i.n,
+                i.last_at,
+                i.drops,
+                h.h_last,
+                h.s_before,
+            )
+            .select_from(inside.join(before, sa.and_(*[i[k] == h[k] for k in names]), full=True))
+            .subquery("joined")
+        )
+    return _grouped_from_joined(joined)
+
+
+def _history_readings(
+    bind: Engine | Connection,
+    release_ids: Sequence[int] | None,
+    start: datetime,
+    metric_types: Sequence[str] | None,
+    platforms: Sequence[str] | None,
+    territory: _Territory,
+) -> sa.Subquery:
+    """``history_before``'s columns from every reading before ``start`` (no rollup zone)."""
+    c = content_performance.c
+    pkey = func.lower(c.platform)
+    series = [c.release_id, pkey, c.metric_type, c.value_kind, c.country, c.currency]
+    return (
+        select(
+            c.release_id,
+            pkey.label("platform_key"),
+            c.metric_type,
+            c.value_kind,
+            c.country,
+            c.currency,
+            _newest(c.metric_value).label("h_last"),
+            func.sum(c.metric_value).label("s_before"),
+        )
+        .where(*_filters(bind, release_ids, metric_types, platforms, None, start, territory))
+        .group_by(*series)
+        .subquery("history")
+    )
+
+
+def _inside_readings(
+    bind: Engine | Connection,
+    release_ids: Sequence[int] | None,
+    start: datetime | None,
+    end: datetime,
+    metric_types: Sequence[str] | None,
+    platforms: Sequence[str] | None,
+    territory: _Territory,
+) -> sa.Subquery:
+    """``history.inside``'s columns from every reading of the period (only they are sorted)."""
     c = content_performance.c
     pkey = func.lower(c.platform)
     series = [c.release_id, pkey, c.metric_type, c.value_kind, c.country, c.currency]
@@ -419,7 +512,7 @@ def _period_grouped_pg(
     r = readings.c
     keys_in = [r.release_id, r.platform_key, r.metric_type, r.value_kind, r.country, r.currency]
     dropped = sa.case((sa.and_(r.prev.is_not(None), r.metric_value < r.prev), 1), else_=0)
-    inside = (
+    return (
         select(
             *keys_in,
             _newest(r.metric_value, r.recorded_at, r.id).label("latest"),
@@ -432,50 +525,3 @@ def _period_grouped_pg(
         .group_by(*keys_in)
         .subquery("inside")
     )
-    i = inside.c
-    if start is None:
-        joined = select(
-            *[i[k] for k in _KEYS],
-            i.latest,
-            i.first,
-            i.s_in,
-            i.n,
-            i.last_at,
-            i.drops,
-            sa.cast(sa.null(), sa.BigInteger).label("h_last"),
-            sa.cast(sa.null(), sa.Numeric).label("s_before"),
-        ).subquery("joined")
-    else:
-        before = (
-            select(
-                c.release_id,
-                pkey.label("platform_key"),
-                c.metric_type,
-                c.value_kind,
-                c.country,
-                c.currency,
-                _newest(c.metric_value).label("h_last"),
-                func.sum(c.metric_value).label("s_before"),
-            )
-            .where(*_filters(bind, release_ids, metric_types, platforms, None, start, territory))
-            .group_by(*series)
-            .subquery("history")
-        )
-        h = before.c
-        names = _KEYS
-        joined = (
-            select(
-                *[func.coalesce(i[k], h[k]).label(k) for k in names],
-                i.latest,
-                i.first,
-                i.s_in,
-                i.n,
-                i.last_at,
-                i.drops,
-                h.h_last,
-                h.s_before,
-            )
-            .select_from(inside.join(before, sa.and_(*[i[k] == h[k] for k in names]), full=True))
-            .subquery("joined")
-        )
-    return _grouped_from_joined(joined)
