@@ -25,36 +25,45 @@ def stale_rule() -> metrics.StaleRule:
     return context.settings().stale_rule
 
 
-def _schedules(
-    bind: Bind, release_ids: Sequence[int] | None
-) -> tuple[metrics.StaleRule, dict[int, float]]:
-    """The rule and, per release, the hours after which its newest number is stale."""
+Schedules = tuple[metrics.StaleRule, dict[int, float]]
+
+
+def schedules(bind: Bind, release_ids: Sequence[int] | None) -> Schedules:
+    """The rule and, per release, the hours after which its newest number is stale: read
+    once by a view whose chart note and KPI cards both judge the same releases."""
     rule = stale_rule()
     return rule, alerts.release_stale_hours(bind, release_ids, rule)
 
 
-def chart_note(bind: Bind, release_ids: Sequence[int], tz: str) -> str:
+def chart_note(
+    bind: Bind, release_ids: Sequence[int], tz: str, known: Schedules | None = None
+) -> str:
     """One line for a chart: newest number, source, time zone, and whether any release is
-    older than its own collection schedule allows."""
+    older than its own collection schedule allows (``known``: the view's ``schedules``)."""
     ids = list(release_ids)
-    rule, hours = _schedules(bind, ids)
+    rule, hours = known or schedules(bind, ids)
     newest = store.release_freshness(bind, ids)
     return metrics.combined_freshness(newest, hours, tz, fallback_hours=rule.fallback_hours).text()
 
 
 def by_metric(
-    bind: Bind, release_ids: Sequence[int], platforms: Sequence[str] | None, tz: str
+    bind: Bind,
+    release_ids: Sequence[int],
+    platforms: Sequence[str] | None,
+    tz: str,
+    known: Schedules | None = None,
 ) -> dict[str, metrics.Freshness] | str:
-    """Per metric type, how fresh a KPI card's numbers are (or the configuration error)."""
+    """Per metric type, how fresh a KPI card's numbers are (or the configuration error);
+    ``known``: the view's ``schedules`` of the same releases."""
     ids = list(release_ids)
-    rule, hours = _schedules(bind, ids)
+    rule, hours = known or schedules(bind, ids)
     newest = store.metric_freshness(bind, ids, platforms=platforms)
     return metrics.freshness_by_metric(newest, hours, tz, fallback_hours=rule.fallback_hours)
 
 
 def catalog(bind: Bind, tz: str) -> html.Div | dbc.Alert:
     """The /alerts freshness summary: every release judged against its own schedule."""
-    rule, hours = _schedules(bind, None)
+    rule, hours = schedules(bind, None)
     newest = store.release_freshness(bind)
     if newest.empty:
         return html.Div("No numbers recorded yet.", id="freshness-summary")

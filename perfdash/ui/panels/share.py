@@ -138,10 +138,13 @@ def register(app: Dash) -> None:
     def open_share(n_clicks):
         return bool(n_clicks)
 
+    # not on the page's first call: the dialog starts closed, and a request in the first
+    # view waits for a worker beside the view's own
     @app.callback(
         Output("share-list", "children"),
         Input(VERSION, "data"),
         Input("share-modal", "is_open"),
+        prevent_initial_call=True,
     )
     def list_links(_version, is_open):
         if not is_open or not auth.role_allows(auth.current_role(), "editor"):

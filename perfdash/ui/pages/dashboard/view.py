@@ -173,12 +173,13 @@ def answer(
             if first_call or changed:
                 out["leaderboard"] = _leaderboard(conn, state, tz)
             return out
+        overrides = None
         if not table_only:
-            out.update(_release_view(conn, state, tz, template))
+            overrides = _release_view(conn, state, tz, template, out)
             out.update(places.view(conn, state, tz, template))
         if first_call or changed or table_only:
             step = next((TABLE[t] for t in TABLE if t in triggered), 0) if table_only else 0
-            out.update(records.page(conn, state, tz, sort, table_page, step))
+            out.update(records.page(conn, state, tz, sort, table_page, step, overrides))
     return out
 
 
@@ -203,20 +204,33 @@ def _ids(releases: Any) -> list:
     return [r for r in releases or [] if str(r).isdigit()]
 
 
-def _release_view(conn: Connection, state: ViewState, tz: str, template: str) -> dict[str, Any]:
-    """The KPIs, the time series with its note, the per-platform bars and share."""
+def _release_view(
+    conn: Connection, state: ViewState, tz: str, template: str, out: dict[str, Any]
+) -> dict[str, tuple[str, bool]] | None:
+    """The KPIs, the time series with its note, the per-platform bars and share, into
+    ``out``; the metric kinds the view read (the records' table shows them too).
+
+    One summary read serves the KPIs, the bars and the share; the collection schedules
+    that judge freshness are read once for the KPI cards and the chart's note."""
     if not state.releases:
         empty = charts.empty_figure("Pick a release", template)
-        return dict(kpis=None, bars=empty, share=empty, series=empty, note="")
+        out.update(kpis=None, bars=empty, share=empty, series=empty, note="")
+        return None
     period, previous = window(state, tz)
     numbers = data.period_gains(conn, state, period, previous)
     names = data.names(conn, state.releases)
-    out = _summary(conn, state, tz, template, numbers, names, period, previous is not None)
-    out.update(_chart(conn, state, tz, template, numbers.overrides, names, period, previous))
-    return out
+    wanted = numbers.kpis or state.metric is not None  # else no card or note judges them
+    known = freshness.schedules(conn, state.releases) if wanted else None
+    out.update(
+        _summary(conn, state, tz, template, numbers, names, period, previous is not None, known)
+    )
+    out.update(_chart(conn, state, tz, template, numbers.overrides, names, period, previous, known))
+    return numbers.overrides
 
 
-def _summary(conn, state, tz, template, numbers, names, period, has_previous) -> dict[str, Any]:
+def _summary(
+    conn, state, tz, template, numbers, names, period, has_previous, known
+) -> dict[str, Any]:
     kpis = metrics.order_kpis(numbers.kpis, state.metric)
     kind = metrics.metric_kind(state.metric or "", numbers.overrides)
     if len(state.releases) > 1:  # several releases: each on its own, never summed
@@ -227,7 +241,7 @@ def _summary(conn, state, tz, template, numbers, names, period, has_previous) ->
             share=charts.release_share(split, names, kind=kind, template=template),
         )
     platforms = list(state.platforms) or None
-    fresh = freshness.by_metric(conn, state.releases, platforms, tz) if kpis else {}
+    fresh = freshness.by_metric(conn, state.releases, platforms, tz, known) if kpis else {}
     rates = data.stream_rates(conn, state, period) if any(k.currency for k in kpis) else {}
     breakdown = numbers.breakdown(kind.metric_type)
     return dict(
@@ -237,7 +251,7 @@ def _summary(conn, state, tz, template, numbers, names, period, has_previous) ->
     )
 
 
-def _chart(conn, state, tz, template, overrides, names, period, previous) -> dict[str, Any]:
+def _chart(conn, state, tz, template, overrides, names, period, previous, known) -> dict[str, Any]:
     if state.metric is None:
         empty = charts.empty_figure("No metrics recorded for this release yet", template)
         return dict(series=empty, note=render.no_metrics(names))
@@ -247,7 +261,7 @@ def _chart(conn, state, tz, template, overrides, names, period, previous) -> dic
         empty = charts.empty_figure("Nothing matches these filters", template)
         return dict(series=empty, note=render.no_match(state, period, tz))
     marks = annotations.chart_marks(conn, state.releases)
-    note = freshness.chart_note(conn, state.releases, tz)
+    note = freshness.chart_note(conn, state.releases, tz, known)
     fig, ahead = outlook.draw(
         conn, _series(line, names, state, kind, tz, template), line, state, kind, period, names, tz
     )
