@@ -452,8 +452,13 @@ def places(
     period: metrics.Period,
     currency: str | None = None,
 ) -> Places:
-    """The top countries of ``metric`` over the releases (None: the catalog) in the period."""
+    """The top countries of ``metric`` over the releases (None: the catalog) in the period;
+    without any per-country reading of the releases, none (and no read of the period)."""
     ids = None if release_ids is None else list(release_ids)
+    if not store.has_country_readings(conn, ids):
+        return Places(
+            pd.DataFrame(columns=[*store.TOP_COUNTRY_COLUMNS, "name", "alpha3", "share"]), False
+        )
     top = store.top_countries(
         conn,
         ids,
@@ -469,7 +474,7 @@ def places(
         alpha3=[country_alpha3(c) for c in top["country"]],
         share=[(int(v) / whole if whole else 0.0) for v in top["value"]],
     )
-    return Places(top, store.has_country_readings(conn, ids))
+    return Places(top, True)
 
 
 def stream_rates(

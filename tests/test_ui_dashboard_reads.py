@@ -73,3 +73,74 @@ def test_one_read_of_schedules_and_kinds_says_what_each_panel_says(db_url, engin
     assert note in shown_note
     assert cards["views"].short_text() in " ".join(_texts(answer["dash-kpis"]["children"]))
     assert len(answer["dash-table-rows"]["data"]) == 25
+
+
+def test_a_read_snapshot_asks_for_the_territories_once_and_reads_the_same(engine, monkeypatch):
+    """Per-country counts without a worldwide series are counted for all territories; a
+    view's reads in one ``read_snapshot`` share one look-up of which series those are, and
+    every read gives the frame it gives in a plain transaction."""
+    from pandas.testing import assert_frame_equal
+
+    from perfdash.store import territories
+
+    now = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
+    rid = store.create_release(engine, "reads-2", title="Countries")
+    rows = []
+    for day in range(60):
+        at = (now - timedelta(days=60 - day, hours=3)).isoformat()
+        base = {"release_id": rid, "recorded_at": at, "value_kind": "period"}
+        rows.append(dict(base, platform="YouTube", metric_type="streams", metric_value=day))
+        for country, n in (("US", 3), ("DE", 5)):
+            rows.append(
+                dict(
+                    base,
+                    platform="Spotify",
+                    metric_type="streams",
+                    metric_value=n + day,
+                    country=country,
+                )
+            )
+        rows.append(
+            dict(
+                base,
+                platform="YouTube",
+                metric_type="views",
+                metric_value=100 + 9 * day,
+                value_kind="total",
+            )
+        )
+    assert record_readings(engine, rows, source="csv").written == len(rows)
+    start, end = now - timedelta(days=28), now + timedelta(hours=1)
+
+    def reads(conn):
+        return [
+            store.period_gains(conn, [rid], start=start, end=end),
+            store.period_gains(conn, [rid], start=start - timedelta(days=28), end=start),
+            store.period_gains(conn, [rid], start=start, end=end, metric_types=["streams"]),
+            store.period_gains(conn, [rid], start=start, end=end, platforms=["SPOTIFY"]),
+            store.release_series(
+                conn,
+                [rid],
+                start=start,
+                end=end,
+                bucket="week",
+                tz="UTC",
+                metric_types=["streams"],
+                platforms=["spotify"],
+            ),
+            store.totals_before(conn, [rid], start, metric_types=["views"]),
+        ]
+
+    with store.transaction(engine) as conn:
+        plain = reads(conn)
+        assert territories._scope(conn, "", [rid], None, None) == ((rid, "spotify", "streams"),)
+    asked = []
+    real = territories._scope
+    monkeypatch.setattr(territories, "_scope", lambda *a, **k: asked.append(1) or real(*a, **k))
+    with store.read_snapshot(engine) as conn:
+        folded = reads(conn)
+    assert len(asked) == 1
+    for a, b in zip(plain, folded, strict=True):
+        assert_frame_equal(a, b)
+    spotify = plain[3]
+    assert int(spotify["gain"].sum()) == sum(3 + d + 5 + d for d in range(33, 60))  # US + DE

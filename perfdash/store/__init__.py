@@ -79,6 +79,7 @@ from perfdash.store.engine import (
     make_engine,
     pending_revisions,
     ping,
+    read_snapshot,
     to_utc,
     transaction,
 )
@@ -331,6 +332,7 @@ __all__ = [
     "period_gains",
     "ping",
     "purge_expired_uploads",
+    "read_snapshot",
     "read_upload",
     "readings_page",
     "recent_reading_times",

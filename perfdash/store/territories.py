@@ -28,7 +28,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from perfdash.exact import int_column
 from perfdash.schema import content_performance
-from perfdash.store.engine import _begin, _db_ts, _one_transaction, _tuples
+from perfdash.store.engine import _begin, _db_ts, _one_transaction, _reads_only, _tuples
 from perfdash.vocab import NO_CURRENCY, WORLDWIDE
 
 _c = content_performance.c
@@ -59,7 +59,46 @@ def _territory(
     currency = currency or NO_CURRENCY
     if country:
         return _Territory(country, currency)
-    return _Territory(None, currency, _scope(conn, currency, release_ids, metric_types, platforms))
+    if not isinstance(conn, Connection) or release_ids is None or not _reads_only(conn):
+        return _Territory(
+            None, currency, _scope(conn, currency, release_ids, metric_types, platforms)
+        )
+    # a view's reads of the same releases in one transaction ask once (see _transaction_scope)
+    whole = _transaction_scope(conn, currency, tuple(sorted(int(r) for r in release_ids)))
+    metrics = None if not metric_types else set(metric_types)
+    keys = None if not platforms else {p.lower() for p in platforms}
+    return _Territory(
+        None,
+        currency,
+        tuple(
+            k
+            for k in whole
+            if (metrics is None or k[2] in metrics) and (keys is None or k[1] in keys)
+        ),
+    )
+
+
+def _transaction_scope(
+    conn: Connection, currency: str, release_ids: tuple[int, ...]
+) -> tuple[tuple[int, str, str], ...]:
+    """``_scope`` of the releases for every metric and platform, read once per
+    ``read_snapshot``.
+
+    A dashboard view makes four reads of its releases (the period, the previous one, the
+    chart's series and its baseline), each with its own metric and platform filters; the
+    scope of every metric and platform, filtered by the key's metric and platform, is each
+    one's scope (the filters are on the key's own columns), so one statement serves all.
+    Keyed by the transaction, which writes nothing: the next one (the next callback) asks again.
+    """
+    txn = conn.get_transaction()
+    cached = conn.info.get("perfdash.scopes")
+    if cached is None or cached[0] is not txn:
+        cached = (txn, {})
+        conn.info["perfdash.scopes"] = cached
+    key = (currency, release_ids)
+    if key not in cached[1]:
+        cached[1][key] = _scope(conn, currency, release_ids, None, None)
+    return cached[1][key]
 
 
 def _scope(

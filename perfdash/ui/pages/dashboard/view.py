@@ -6,7 +6,8 @@ the query, then one callback per chart, the records, the leaderboard and the ste
 each a round trip.  Here it is one function of the controls: the period and the metric
 choices are settled first (a preset fills in its dates, dates picked by hand make it custom,
 new releases bring their own metrics and platforms), then everything the view shows is read
-in one ``store.transaction`` (one snapshot) through ``data`` (``perfdash.readout``) and drawn
+in one ``store.read_snapshot`` (one snapshot, which lets the store ask once what several
+reads need) through ``data`` (``perfdash.readout``) and drawn
 with ``render``, ``records`` and ``perfdash.ui.figures``.  What it returns names the outputs
 that change; the rest stay as they are.
 """
@@ -141,7 +142,7 @@ def answer(
         if before != after:
             out[name] = after
     template = template or "plotly_white"
-    with store.transaction(context.read_engine()) as conn:
+    with store.read_snapshot(context.read_engine()) as conn:
         metric, platforms = controls.metric, controls.platforms
         if RELEASES in triggered:
             metric, platforms = _choices(conn, controls, out)
