@@ -166,9 +166,9 @@ def test_the_rollup_serves_the_whole_days_on_postgresql(catalog):
         assert store.rollup_zone_for(eng, start, end) is None
         return
     territory = periods._territory(eng, None, None, ids, None, None)
-    inside = history.inside(eng, zones[0], ids, start, end, None, None, territory)
+    inside = history._inside(eng, zones[0], ids, start, end, None, None, territory)
     assert inside is not None
-    short = history.inside(
+    short = history._inside(
         eng, zones[0], ids, start, start + timedelta(days=1), None, None, territory
     )
     assert short is None  # no whole rollup day after the edge: the readings alone

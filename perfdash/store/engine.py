@@ -300,7 +300,7 @@ def transaction(bind: Engine | Connection) -> contextlib.AbstractContextManager[
     return _begin(bind)
 
 
-SNAPSHOT = "perfdash.snapshot"  # Connection.info: the transaction that only reads
+_SNAPSHOT = "perfdash.snapshot"  # Connection.info: the transaction that only reads
 
 
 @contextlib.contextmanager
@@ -309,18 +309,18 @@ def read_snapshot(bind: Engine | Connection) -> Iterator[Connection]:
     learned about the data (which per-country series have no worldwide one) holds for the
     others, so the store may ask once (``store.territories``).  Nothing may be written in it."""
     with _begin(bind) as conn:
-        conn.info[SNAPSHOT] = conn.get_transaction()
+        conn.info[_SNAPSHOT] = conn.get_transaction()
         try:
             yield conn
         finally:
-            conn.info.pop(SNAPSHOT, None)
+            conn.info.pop(_SNAPSHOT, None)
             conn.info.pop("perfdash.scopes", None)
 
 
 def _reads_only(conn: Connection) -> bool:
     """Whether ``conn``'s transaction is a ``read_snapshot``."""
     txn = conn.get_transaction()
-    return txn is not None and conn.info.get(SNAPSHOT) is txn
+    return txn is not None and conn.info.get(_SNAPSHOT) is txn
 
 
 def _tuples_on(bind: Engine | Connection, stmt: sa.Executable) -> list[tuple]:

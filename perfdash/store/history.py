@@ -10,7 +10,7 @@ before the start are read; together they are every reading before the start, eac
 
 Days are local days of a rollup zone (``(recorded_at AT TIME ZONE tz)::date``, as the
 rollup's triggers count them).  A local date can go back when a clock goes back across
-midnight, so the rollup part stops ``MARGIN_DAYS`` before the start's local date: a reading on
+midnight, so the rollup part stops ``_MARGIN_DAYS`` before the start's local date: a reading on
 those days lies before the start whatever the zone's offsets (they differ by at most 26 h),
 and the readings part takes every reading from those days up to the start.
 
@@ -36,12 +36,12 @@ from perfdash.store.engine import to_utc
 from perfdash.store.rollup import _local_midnight_day
 from perfdash.store.territories import _Territory, _territory_where
 
-MARGIN_DAYS = 2  # rollup days end this many local days before the start's
+_MARGIN_DAYS = 2  # rollup days end this many local days before the start's
 # readings read before the start: covers the margin's days whatever the offsets (< 98 h)
-READ_BACK = timedelta(days=5)
+_READ_BACK = timedelta(days=5)
 
 
-def history_before(
+def _history_before(
     bind: Engine | Connection,
     zone: str,
     release_ids: Sequence[int] | None,
@@ -54,7 +54,7 @@ def history_before(
     value of its newest reading before ``start`` (ties: highest id), and ``s_before``, the
     sum of its readings' values before ``start``: the columns and values of a GROUP BY over
     every reading before ``start``."""
-    split = (to_utc(start).astimezone(ZoneInfo(zone)).date()) - timedelta(days=MARGIN_DAYS)
+    split = (to_utc(start).astimezone(ZoneInfo(zone)).date()) - timedelta(days=_MARGIN_DAYS)
     p = performance_daily.c
     days = select(
         p.release_id,
@@ -87,7 +87,7 @@ def history_before(
         c.id.label("row_id"),
         sa.cast(c.metric_value, sa.Numeric(38, 0)).label("amount"),
     ).where(
-        *_filters(bind, release_ids, metric_types, platforms, start - READ_BACK, start, territory),
+        *_filters(bind, release_ids, metric_types, platforms, start - _READ_BACK, start, territory),
         local_day >= split,
     )
     both = sa.union_all(days, recent).subquery("before_parts")
@@ -104,7 +104,7 @@ def history_before(
     )
 
 
-def inside(
+def _inside(
     bind: Engine | Connection,
     zone: str,
     release_ids: Sequence[int] | None,
@@ -120,7 +120,7 @@ def inside(
     local midnight of ``zone`` or is too short to hold a whole rollup day after its first
     ones (then the readings alone are read)."""
     end_day = _local_midnight_day(end, zone)
-    split = to_utc(start).astimezone(ZoneInfo(zone)).date() + timedelta(days=MARGIN_DAYS)
+    split = to_utc(start).astimezone(ZoneInfo(zone)).date() + timedelta(days=_MARGIN_DAYS)
     if end_day is None or end_day <= split:
         return None
     p = performance_daily.c

@@ -21,9 +21,9 @@ from sqlalchemy.engine import Connection, Engine
 
 from perfdash.exact import int_column
 from perfdash.schema import approved_releases, content_performance
-from perfdash.store import history
 from perfdash.store.blocks import _filters, _gains_from_grouped, _grouped_from_joined, _newest
 from perfdash.store.engine import _begin, _db_ts, _is_pg, _one_transaction, _tuples
+from perfdash.store.history import _history_before, _inside
 from perfdash.store.rollup import _transaction_zones, rollup_zone_for
 from perfdash.store.rollup_reads import _period_gains_rollup, _rollup_query
 from perfdash.store.territories import _WORLDWIDE_ONLY, _Territory, _territory
@@ -403,7 +403,7 @@ def _period_grouped_pg(
     zones = _transaction_zones(bind) if release_ids is not None else []
     inside = None
     if zones and start is not None:
-        inside = history.inside(
+        inside = _inside(
             bind, zones[0], release_ids, start, end, metric_types, platforms, territory
         )
     if inside is None:
@@ -423,9 +423,7 @@ def _period_grouped_pg(
         ).subquery("joined")
     else:
         before = (
-            history.history_before(
-                bind, zones[0], release_ids, start, metric_types, platforms, territory
-            )
+            _history_before(bind, zones[0], release_ids, start, metric_types, platforms, territory)
             if zones
             else _history_readings(bind, release_ids, start, metric_types, platforms, territory)
         )
@@ -457,7 +455,7 @@ def _history_readings(
     platforms: Sequence[str] | None,
     territory: _Territory,
 ) -> sa.Subquery:
-    """``history_before``'s columns from every reading before ``start`` (no rollup zone)."""
+    """``history._history_before``'s columns from every reading before ``start``."""
     c = content_performance.c
     pkey = func.lower(c.platform)
     series = [c.release_id, pkey, c.metric_type, c.value_kind, c.country, c.currency]
@@ -487,7 +485,7 @@ def _inside_readings(
     platforms: Sequence[str] | None,
     territory: _Territory,
 ) -> sa.Subquery:
-    """``history.inside``'s columns from every reading of the period (only they are sorted)."""
+    """``history._inside``'s columns from every reading of the period (only they are sorted)."""
     c = content_performance.c
     pkey = func.lower(c.platform)
     series = [c.release_id, pkey, c.metric_type, c.value_kind, c.country, c.currency]
