@@ -1,6 +1,7 @@
 """/api/v1/imports, /api/v1/collect and /api/v1/jobs/ID: background jobs over HTTP.
 
-``POST /imports`` takes a CSV body (the import format), keeps it in the database and queues an
+``POST /imports`` takes a CSV body (the import format, or an export perfdash recognises from
+its header: a distributor's statement, a Spotify for Artists or YouTube Studio file), keeps it in the database and queues an
 all-or-nothing import; ``POST /collect`` queues a collection run (one at a time: a second
 request answers 409 naming the running one).  Both answer 202 with ``Location:
 /api/v1/jobs/ID`` and the job, which ``GET /jobs/ID`` reports: ``{"id", "kind", "state":
@@ -17,9 +18,12 @@ from flask import Response, current_app, jsonify, request
 
 from perfdash import jobs
 from perfdash.api import http
+from perfdash.csvio import formats
 from perfdash.csvio.reader import check_columns, read_header
 from perfdash.csvio.report import CsvImportError
 
+# a CSV or a TSV file (a DistroKid statement is tab-separated), as scripts and browsers label it
+UPLOAD_TYPES = ("text/csv", "text/tab-separated-values", "text/plain", "application/octet-stream")
 JOB_FIELDS = ("id", "kind", "state", "executor", "progress", "result", "attempts")
 TIME_FIELDS = ("created_at", "started_at", "heartbeat_at", "finished_at")
 
@@ -45,7 +49,7 @@ def _accepted(job_id: str, status: int = 202) -> Response:
 def post_import() -> Response:
     role = http.require("editor")
     mimetype = request.mimetype or ""
-    if mimetype not in ("text/csv", "text/plain", "application/octet-stream"):
+    if mimetype not in UPLOAD_TYPES:
         raise http.ApiError(415, "Send the CSV file as the body with 'Content-Type: text/csv'")
     body = request.get_data(cache=False)
     if not body.strip():
@@ -98,10 +102,12 @@ def get_job(job_id: str) -> Response:
 
 
 def _check_header(body: bytes) -> None:
-    """The header line is checked before anything is queued (the rows are the job's)."""
+    """The header line is checked before anything is queued (the rows are the job's): the
+    import format's columns, or the header of an export the importer recognises."""
     try:
         names, _ = read_header(io.BytesIO(body))
-        check_columns(names)
+        if formats.detect(names) is None:
+            check_columns(names, formats.known_labels())
     except UnicodeDecodeError:
         raise http.ApiError(400, "The file is not UTF-8 text; nothing was queued") from None
     except CsvImportError as exc:
