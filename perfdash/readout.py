@@ -90,10 +90,12 @@ def summary(
     period: metrics.Period,
     previous: metrics.Period | None,
     country: str | None = None,
+    currency: str | None = None,
 ) -> Summary:
     """Every metric's KPI over the releases (None: the catalog) and platforms (empty: all),
     in one ``country`` or all territories (``store.territories``); money has a KPI per
-    currency (``Kpi.currency``), never one summed across currencies."""
+    currency (``Kpi.currency``), never one summed across currencies (``currency``: that
+    currency's only)."""
     where = dict(platforms=list(platforms) or None, country=country)
     ids = None if release_ids is None else list(release_ids)
     current = store.period_gains(conn, ids, start=period.start, end=period.read_end, **where)
@@ -103,17 +105,16 @@ def summary(
     overrides = kinds(conn)
     found = metrics.period_kpis(current, before, overrides)
     for money in MONEY_METRICS:
-        for currency in store.view_currencies(conn, ids, money):
-            each = dict(where, metric_types=[money], currency=currency)
+        chosen = [currency] if currency else store.view_currencies(conn, ids, money)
+        for code in chosen:
+            each = dict(where, metric_types=[money], currency=code)
             now = store.period_gains(conn, ids, start=period.start, end=period.read_end, **each)
             then = None
             if previous is not None:
                 then = store.period_gains(
                     conn, ids, start=previous.start, end=previous.read_end, **each
                 )
-            found += [
-                replace(k, currency=currency) for k in metrics.period_kpis(now, then, overrides)
-            ]
+            found += [replace(k, currency=code) for k in metrics.period_kpis(now, then, overrides)]
     return Summary(found, current, before, overrides)
 
 
@@ -483,20 +484,25 @@ def stream_rates(
     platforms: Sequence[str],
     period: metrics.Period,
     country: str | None = None,
-) -> dict[str, float | None]:
-    """Per currency: micro-units earned per stream where earnings and streams both exist
-    (``metrics.per_stream_rate``), in one country or all territories."""
+    *,
+    tz: str,
+) -> dict[str, metrics.StreamRate | None]:
+    """Per currency of the view's money: the earnings per stream over the rows that carry
+    both for one release, platform, country and local day (``store.paired_earnings``,
+    ``metrics.per_stream_rate``), in one country or all territories; None: no such rows."""
     ids = None if release_ids is None else list(release_ids)
     where = dict(
         start=period.start, end=period.read_end, platforms=list(platforms) or None, country=country
     )
-    streams = store.period_gains(conn, ids, metric_types=["streams"], **where)
-    out: dict[str, float | None] = {}
-    for money in MONEY_METRICS:
-        for currency in store.view_currencies(conn, ids, money):
-            paid = store.period_gains(conn, ids, metric_types=[money], currency=currency, **where)
-            out[currency] = metrics.per_stream_rate(paid, streams)
-    return out
+    currencies = sorted(
+        {c for money in MONEY_METRICS for c in store.view_currencies(conn, ids, money)}
+    )
+    return {
+        currency: metrics.per_stream_rate(
+            store.paired_earnings(conn, ids, currency=currency, tz=tz, **where)
+        )
+        for currency in currencies
+    }
 
 
 @dataclass(frozen=True)

@@ -37,7 +37,7 @@ GRANULARITIES = ("day", "week", "month")
 MODES = ("total", "gain")
 # what a view may say; the first group is pinned by the link, the second the visitor may change
 PINNED = ("period", "from", "to", "compare", "view")
-FREE = ("platform", "metric", "granularity", "mode", "forecast", "country")
+FREE = ("platform", "metric", "granularity", "mode", "forecast", "country", "currency")
 FORECASTS = ("7", "28", "90")  # days of forecast the dashboard may draw after today
 KNOWN = ("release", *PINNED, *FREE, "archived", "lbmetric", "embed")
 ARTIST_PATH = "/artists"
@@ -152,6 +152,10 @@ def normalise_view(engine: Engine, view: Any) -> tuple[str, list[int]]:
         if not (len(country) == 2 and country.isascii() and country.isalpha()):
             raise ShareError("view", f"country {country!r} is not a two-letter code such as DE")
         pairs.append(("country", country.upper()))
+    if currency := one("currency"):
+        if not (len(currency) == 3 and currency.isascii() and currency.isalpha()):
+            raise ShareError("view", f"currency {currency!r} is not a code such as USD")
+        pairs.append(("currency", currency.upper()))
     return "/dashboard?" + urlencode(pairs), ids
 
 

@@ -116,6 +116,7 @@ def view_values(query: str, extra: dict[str, Any] | None = None) -> dict[str, An
         "dash-archived.value": state.archived,
         "dash-forecast.value": str(state.forecast),
         "dash-country.value": state.country,
+        "dash-currency.value": state.currency,
         "theme-store.data": "plotly_white",
         "ann-version.data": 0,
     }

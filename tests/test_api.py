@@ -327,6 +327,7 @@ def test_served_document_names_the_resources_and_the_enforced_batch_limit(api_en
         "/kpis",
         "/series",
         "/leaderboard",
+        "/countries",
         "/forecast",
         "/artists",
         "/artists/{name}",

@@ -1,5 +1,5 @@
 """Money as people read it (exact, in its own currency's minor units) and the per-stream rate
-over the series that have both earnings and streams."""
+over the rows that carry both earnings and streams."""
 
 from __future__ import annotations
 
@@ -30,17 +30,27 @@ def test_a_rate_keeps_its_decimals():
     assert format_money(3_127, "USD", decimals=6) == "$0.003127"
 
 
-def frame(rows):
-    return pd.DataFrame(rows, columns=["release_id", "platform_key", "gain", "n_rows"])
+def pairs(rows):
+    return pd.DataFrame(
+        rows, columns=["release_id", "platform_key", "country", "earned", "streams", "days"]
+    )
 
 
-def test_the_rate_is_over_the_series_that_have_both():
-    paid = frame([(1, "spotify", 4_000_000, 1), (2, "spotify", 9_000_000, 1)])
-    heard = frame([(1, "spotify", 1_000, 3), (3, "spotify", 50_000, 2)])
-    # release 2 has no streams, release 3 no earnings: only release 1 counts
-    assert per_stream_rate(paid, heard) == 4_000.0
-    assert per_stream_rate(paid, frame([])) is None
-    assert per_stream_rate(paid, frame([(5, "deezer", 10, 1)])) is None
+def test_the_rate_is_over_the_rows_that_have_both():
+    """Only matched rows reach the rate (``store.paired_earnings``): release 1's DE line and
+    release 2's worldwide line; a release with a worldwide pair is not counted again by country."""
+    found = per_stream_rate(
+        pairs(
+            [
+                (1, "spotify", "DE", 4_000_000, 1_000, 1),
+                (2, "spotify", "", 9_000_000, 1_000, 2),
+                (2, "spotify", "US", 5_000_000, 50, 1),
+            ]
+        )
+    )
+    assert (found.earned, found.streams, found.micro_per_stream) == (13_000_000, 2_000, 6_500.0)
+    assert per_stream_rate(pairs([])) is None
+    assert per_stream_rate(pairs([(5, "deezer", "FR", 10, 0, 1)])) is None
 
 
 def test_a_money_change_reads_in_its_currency():

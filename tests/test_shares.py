@@ -69,6 +69,7 @@ def test_a_link_is_stored_by_hash_listed_and_revoked(catalog):
         ("/dashboard?release=-1", "'-1' is not a release id"),
         ("/dashboard?release=99999999999", "is not a release id"),
         ("/dashboard?release=1e3", "'1e3' is not a release id"),
+        ("/dashboard?release={0}&currency=dollars", "currency 'dollars' is not a code"),
     ],
 )
 def test_views_a_link_cannot_be_made_of(catalog, view, message):
@@ -91,6 +92,14 @@ def test_a_full_url_and_a_custom_period_are_read(catalog):
         f"/dashboard?release={ids[2]}&period=custom&from=2026-01-01&to=2026-01-31&compare=1"
         "&platform=youtube&granularity=day&mode=total"
     )
+
+
+def test_a_country_and_a_currency_are_kept_in_upper_case(catalog):
+    engine, ids = catalog
+    view, _ = shares.normalise_view(
+        engine, f"/dashboard?release={ids[0]}&metric=earnings&country=de&currency=eur"
+    )
+    assert view.endswith("&country=DE&currency=EUR")
 
 
 NOW = datetime(2026, 12, 4, 12, tzinfo=UTC)

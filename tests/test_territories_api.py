@@ -148,3 +148,81 @@ def test_bad_country_or_currency_in_a_read_is_a_400_naming_it(api, query, field)
     answer = client.get(f"/api/v1/leaderboard?{VIEW}&{query}", headers=editor)
     assert answer.status_code == 400
     assert answer.get_json()["error"]["details"][0]["field"] == field
+
+
+def countries(client, headers, query=""):
+    answer = client.get(f"/api/v1/countries?{VIEW}{query}", headers=headers)
+    assert answer.status_code == 200, answer.get_json()
+    return answer.get_json()
+
+
+def test_countries_sum_per_country_readings_only_and_money_in_one_currency(api):
+    client, editor, _ = api
+    client.post("/api/v1/metrics", json=RECORDS, headers=editor)
+    body = countries(client, editor, "&metric=streams")
+    assert body["metric"] == "streams" and body["currency"] is None
+    assert [(c["country"], c["value"], c["releases"]) for c in body["countries"]] == [
+        ("US", 15, 2),
+        ("DE", 4, 1),
+        ("FR", 3, 1),
+    ]
+    assert [c["share"] for c in body["countries"]] == [
+        round(15 / 22, 6),
+        round(4 / 22, 6),
+        round(3 / 22, 6),
+    ]
+    assert body["countries"][0]["name"] == "United States"
+    # rel-a's worldwide 30 is in no country: the countries' 22 is not the catalog's 38 ...
+    assert kpis(client, editor)[("streams", None)] == 38
+    # ... but for rel-b, which has no worldwide series, the countries add up to its figure
+    only_b = countries(client, editor, "&metric=streams&release=rel-b")["countries"]
+    assert (
+        sum(c["value"] for c in only_b) == kpis(client, editor, "&release=rel-b")[("streams", None)]
+    )
+    assert countries(client, editor)["metric"] == "streams"  # the default where streams exist
+    usd = countries(client, editor, "&metric=earnings&currency=usd")
+    assert usd["currency"] == "USD"
+    assert [(c["country"], c["value"]) for c in usd["countries"]] == [("US", 42_250_000)]
+    eur = countries(client, editor, "&metric=earnings&currency=EUR")["countries"]
+    assert [(c["country"], c["value"]) for c in eur] == [("DE", 38_000_000)]
+    spotify_only = countries(client, editor, "&metric=streams&platform=YouTube")["countries"]
+    assert spotify_only == []
+
+
+@pytest.mark.parametrize(
+    ("query", "status", "field"),
+    [
+        ("metric=earnings", 400, "currency"),
+        ("metric=streams&currency=USD", 400, "currency"),
+        ("metric=streams&release=nope", 404, "release"),
+        ("metric=streams&tag=nobody-has-it", 404, "tag"),
+    ],
+)
+def test_countries_refuses_a_bad_argument_naming_it(api, query, status, field):
+    client, editor, _ = api
+    answer = client.get(f"/api/v1/countries?{VIEW}&{query}", headers=editor)
+    assert answer.status_code == status, answer.get_json()
+    assert answer.get_json()["error"]["details"][0]["field"] == field
+
+
+def test_listing_readings_takes_country_and_currency(api):
+    client, editor, _ = api
+    client.post("/api/v1/metrics", json=RECORDS, headers=editor)
+
+    def listed(query):
+        answer = client.get(f"/api/v1/metrics?limit=100&{query}", headers=editor)
+        assert answer.status_code == 200, answer.get_json()
+        return sorted(
+            (r["metric_type"], r["country"], r["metric_value"]) for r in answer.json["data"]
+        )
+
+    assert listed("country=us") == [
+        ("earnings", "US", 1_000_000),
+        ("earnings", "US", 41_250_000),
+        ("streams", "US", 5),
+        ("streams", "US", 10),
+    ]
+    assert listed("country=DE&currency=eur") == [("earnings", "DE", 38_000_000)]
+    assert len(listed("")) == len(RECORDS)
+    bad = client.get("/api/v1/metrics?country=Germany", headers=editor)
+    assert bad.status_code == 400 and bad.json["error"]["details"][0]["field"] == "country"

@@ -146,3 +146,34 @@ def test_archived_is_in_the_url_only_when_asked_for():
     assert "archived" not in to_query(ViewState())
     assert parse(to_query(ViewState(archived=True))).archived is True
     assert parse("archived=0").archived is False
+
+
+def test_country_and_currency_are_in_the_url_in_any_case_and_nonsense_is_named():
+    state = parse("?release=3&country=de&currency=eur")
+    assert (state.country, state.currency) == ("DE", "EUR")
+    assert parse(to_query(state)) == state
+    assert "country=DE" in to_query(state) and "currency=EUR" in to_query(state)
+    assert parse("?release=3").currency is None and "currency" not in to_query(parse("?release=3"))
+    odd = parse_qs("release=3&currency=dollars&country=Germany")
+    assert (parse_query(odd).currency, parse_query(odd).country) == (None, None)
+    problems = url_problems(odd)
+    assert any("currency 'dollars' is not an ISO 4217 code" in p for p in problems)
+    assert any("country 'Germany'" in p for p in problems)
+    controls = state_from_controls(
+        [3],
+        "28d",
+        None,
+        None,
+        False,
+        [],
+        "earnings",
+        "day",
+        "gain",
+        "release",
+        None,
+        False,
+        0,
+        "us",
+        "usd",
+    )
+    assert (controls.country, controls.currency) == ("US", "USD")

@@ -54,6 +54,7 @@ def places_app(tmp_path):
             row(heard, 25, "DE"),
             row(heard, 15, "BR"),
             row(heard, 4_120_000, "US", "earnings", "USD"),
+            row(heard, 2_500_000, "DE", "earnings", "EUR"),
             row(quiet, 70),
         ],
     )
@@ -146,3 +147,89 @@ def test_map_top_countries_and_the_country_filter(places_app, start_app, dash_du
     assert dash_duo.get_logs() in ([], None) or all(
         "cdn.plot.ly" not in str(entry) for entry in dash_duo.get_logs()
     )
+
+
+def card(dash_duo, metric: str, part: str, currency: str | None = None) -> str:
+    """The text of one KPI card's part (``kpi-gain``, ``kpi-rate``), '' when there is none."""
+    where = f'[data-metric="{metric}"]' + (f'[data-currency="{currency}"]' if currency else "")
+    return dash_duo.driver.execute_script(
+        f"const c = document.querySelector('{where} .{part}'); return c ? c.textContent : '';"
+    )
+
+
+def money_cards(dash_duo) -> list[str]:
+    return dash_duo.driver.execute_script(
+        "return Array.from(document.querySelectorAll('[data-metric=\"earnings\"]'))"
+        ".map(c => c.getAttribute('data-currency'));"
+    )
+
+
+def test_a_country_and_a_currency_choose_the_kpis(places_app, start_app, dash_duo):
+    """Every currency its own card; the currency picker keeps one, the country filter counts
+    that country's rows, both in the URL; the rate pairs the US line's earnings and streams."""
+    app, heard, _ = places_app
+    base = start_app(app, "/")
+    dash_duo.driver.set_window_size(1280, 1000)
+    dash_duo.driver.get(f"{base}/dashboard?release={heard}&metric=streams&period=28d")
+    wait_until(lambda: sorted(money_cards(dash_duo)) == ["EUR", "USD"], message="both cards")
+    assert card(dash_duo, "earnings", "kpi-gain", "USD").strip() == "$4.12"
+    assert card(dash_duo, "earnings", "kpi-gain", "EUR").strip() == "€2.50"
+    element = dash_duo.find_element("#dash-currency")
+    dash_duo.driver.execute_script(SCROLL, element)
+    pick(dash_duo, "dash-currency", "EUR")
+    wait_until(lambda: "currency=EUR" in dash_duo.driver.current_url, message="currency in URL")
+    wait_until(lambda: money_cards(dash_duo) == ["EUR"], message="only the euro card")
+    assert card(dash_duo, "earnings", "kpi-gain", "EUR").strip() == "€2.50"
+    # the euros were earned in DE beside DE's 25 streams: 0.10 EUR a stream
+    wait_until(lambda: "€0.100000" in card(dash_duo, "earnings", "kpi-rate", "EUR"), message="€")
+    pick(dash_duo, "dash-country", "United States")
+    wait_until(lambda: "country=US" in dash_duo.driver.current_url, message="country in URL")
+    wait_until(lambda: streams_gain(dash_duo).strip().lstrip("+") == "60", message="US streams")
+    wait_until(lambda: money_cards(dash_duo) == [], message="no euro earned in the US")
+    pick(dash_duo, "dash-currency", "USD")
+    wait_until(lambda: money_cards(dash_duo) == ["USD"], message="the dollar card")
+    assert card(dash_duo, "earnings", "kpi-gain", "USD").strip() == "$4.12"
+    # 4.12 USD for the US line's 60 streams: 0.068667 a stream, row against row
+    wait_until(
+        lambda: "$0.068667" in card(dash_duo, "earnings", "kpi-rate", "USD"), message="the rate"
+    )
+    assert "over 60 streams" in card(dash_duo, "earnings", "kpi-rate", "USD")
+    if os.environ.get("PERFDASH_SCREENSHOTS"):
+        dash_duo.driver.execute_script("window.scrollTo(0, 0);")
+        dash_duo.driver.save_screenshot(os.environ["PERFDASH_SCREENSHOTS"] + "/country-filter.png")
+    dash_duo.driver.get(dash_duo.driver.current_url)  # a reload keeps both
+    wait_until(lambda: money_cards(dash_duo) == ["USD"], message="kept after a reload")
+    assert "United States" in dash_duo.find_element("#dash-country").text
+    assert "USD" in dash_duo.find_element("#dash-currency").text
+
+
+def test_the_overview_shows_where_the_catalog_is_heard(places_app, start_app, dash_duo):
+    app, _, _ = places_app
+    start_app(app, "/")
+    dash_duo.driver.set_window_size(1280, 1000)
+
+    def rows():
+        return dash_duo.driver.execute_script(
+            "return Array.from(document.querySelectorAll('#ov-places-top tbody tr'))"
+            ".map(tr => Array.from(tr.cells).map(td => td.textContent.trim()));"
+        )
+
+    wait_until(lambda: len(rows()) == 3, message="the catalog's top countries")
+    assert [r[1:4] for r in rows()] == [
+        ["United States (US)", "60", "60.0%"],
+        ["Germany (DE)", "25", "25.0%"],
+        ["Brazil (BR)", "15", "15.0%"],
+    ]
+    wait_until(
+        lambda: (
+            dash_duo.driver.execute_script(
+                "return document.querySelectorAll('#ov-places-map path.choroplethlocation').length;"
+            )
+            == 3
+        ),
+        message="the overview's map drawn",
+    )
+    if os.environ.get("PERFDASH_SCREENSHOTS"):
+        panel = dash_duo.find_element("#ov-places-panel")
+        dash_duo.driver.execute_script(SCROLL, panel)
+        dash_duo.driver.save_screenshot(os.environ["PERFDASH_SCREENSHOTS"] + "/overview-map.png")

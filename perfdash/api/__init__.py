@@ -94,6 +94,7 @@ ROUTES = (
     (V1 + "/kpis", numbers.kpis, ("GET",)),
     (V1 + "/series", numbers.series, ("GET",)),
     (V1 + "/leaderboard", numbers.leaderboard, ("GET",)),
+    (V1 + "/countries", numbers.countries, ("GET",)),
     (V1 + "/forecast", forecast.forecast, ("GET",)),
     (V1 + "/artists", artists.artists, ("GET",)),
     (V1 + "/artists/<path:name>", artists.artist_detail, ("GET",)),

@@ -203,7 +203,8 @@ def _span(period: metrics.Period, previous: metrics.Period | None, tz: str) -> d
     }
 
 
-def kpi_out(kpi: metrics.Kpi) -> dict[str, Any]:
+def kpi_out(kpi: metrics.Kpi, rate: metrics.StreamRate | None = None) -> dict[str, Any]:
+    """A KPI as JSON; money's carries its per-stream rate over the matched rows (null: none)."""
     return {
         "metric_type": kpi.metric_type,
         "kind": kpi.kind,
@@ -213,6 +214,15 @@ def kpi_out(kpi: metrics.Kpi) -> dict[str, Any]:
         "previous_gain": _number(kpi.previous_gain),
         "change": _number(kpi.change),
         "currency": kpi.currency or None,
+        **(
+            {
+                "rate_micros_per_stream": round(rate.micro_per_stream, 6) if rate else None,
+                "rate_streams": rate.streams if rate else None,
+                "rate_earned": rate.earned if rate else None,
+            }
+            if kpi.currency
+            else {}
+        ),
     }
 
 
@@ -225,12 +235,15 @@ def kpis() -> Response:
     with store.transaction(http.engine()) as conn:
         releases = _releases(conn)
         ids = _narrowed(releases, _tag(conn))
-        numbers = readout.summary(conn, ids, _platforms(), period, previous, country=country)
+        platforms = _platforms()
+        numbers = readout.summary(conn, ids, platforms, period, previous, country=country)
+        money = any(k.currency for k in numbers.kpis)
+        rates = readout.stream_rates(conn, ids, platforms, period, country, tz=tz) if money else {}
     return jsonify(
         **_span(period, previous, tz),
         country=country,
         releases=[r["release_id"] for r in releases],
-        kpis=[kpi_out(k) for k in metrics.order_kpis(numbers.kpis)],
+        kpis=[kpi_out(k, rates.get(k.currency)) for k in metrics.order_kpis(numbers.kpis)],
     )
 
 
@@ -380,3 +393,41 @@ def _default_metric(types: list[str]) -> str | None:
     """The dashboard's choice when none is named: views, then streams, then the first."""
     preferred = [t for t in ("views", "streams") if t in types]
     return preferred[0] if preferred else (types[0] if types else None)
+
+
+def countries() -> Response:
+    """The top countries of a metric over the releases (none: the catalog) in the period:
+    each country's per-country counts summed, its share of the countries' sum, largest first.
+
+    Only readings with a country count (docs/numbers.md "Territories"): a worldwide number
+    has no country, so the countries' sum equals the all-territories figure only where no
+    worldwide series exists.  Money is read in one currency."""
+    http.require("viewer")
+    tz = http.settings().tz
+    period, _ = _window(tz)
+    with store.transaction(http.engine()) as conn:
+        releases = _releases(conn)
+        ids = _narrowed(releases, _tag(conn))
+        types = store.list_metric_types(conn, ids)
+        metric = _metric() or ("streams" if "streams" in types else _default_metric(types))
+        currency = _currency(metric) if metric else None
+        found = (
+            readout.places(conn, ids, metric, _platforms(), period, currency) if metric else None
+        )
+    rows = [] if found is None else found.top
+    return jsonify(
+        **_span(period, None, tz),
+        metric=metric,
+        currency=currency,
+        releases=[r["release_id"] for r in releases],
+        countries=[
+            {
+                "country": r.country,
+                "name": r.name,
+                "value": _number(r.value),
+                "share": round(float(r.share), 6),
+                "releases": int(r.releases),
+            }
+            for r in (rows.itertuples() if found is not None else [])
+        ],
+    )

@@ -26,6 +26,7 @@ from perfdash.api.openapi_blocks import query as _query
 from perfdash.api.openapi_blocks import read as _read
 from perfdash.api.openapi_blocks import ref as _ref
 from perfdash.api.openapi_blocks import write as _write
+from perfdash.api.openapi_places import places_paths
 from perfdash.api.openapi_roster import roster_paths
 from perfdash.api.schemas import components
 
@@ -59,6 +60,7 @@ def spec() -> dict[str, Any]:
             **_number_paths(),
             **openapi_insights.paths(),
             **roster_paths(),
+            **places_paths(),
             **_share_paths(),
             **openapi_views.paths(),
         },
@@ -146,6 +148,8 @@ def _reading_paths() -> dict[str, Any]:
         _query("metric_type"),
         _query("from", "recorded_at >= from (ISO 8601).", description=ISO_TIME),
         _query("to", "recorded_at < to (ISO 8601).", description=ISO_TIME),
+        _query("country", "Only this country's readings (ISO 3166-1 alpha-2).", maxLength=2),
+        _query("currency", "Only readings in this currency (ISO 4217).", maxLength=3),
         _query("format", "csv or json (or send Accept: text/csv).", enum=["json", "csv"]),
     ]
     listed = {
@@ -434,6 +438,14 @@ def _number_paths() -> dict[str, Any]:
                 "description": "money: the ISO 4217 code of gain and total, in micro-units"
                 " (a millionth of the unit); one KPI per currency. null otherwise",
             },
+            "rate_micros_per_stream": {
+                **number,
+                "description": "money only: micro-units of currency earned per stream, over"
+                " the rows that carry both earnings and streams for one release, platform,"
+                " country and day (null: no such rows)",
+            },
+            "rate_streams": {**number, "description": "money only: the streams of those rows"},
+            "rate_earned": {**number, "description": "money only: their earnings, micro-units"},
         },
     }
     point = {

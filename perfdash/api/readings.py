@@ -18,6 +18,7 @@ from sqlalchemy.engine import Engine
 
 from perfdash import metrics, store
 from perfdash.api import http
+from perfdash.ingest import rules
 from perfdash.ingest.readings import record_readings
 from perfdash.ingest.rules import csv_safe
 
@@ -80,7 +81,18 @@ def _list_filters(engine: Engine) -> dict[str, Any]:
         "metric_types": metric_types,
         "start": http.time_arg("from"),
         "end": http.time_arg("to"),
+        "country": _code("country", rules.country_code),
+        "currency": _code("currency", rules.currency_code),
     }
+
+
+def _code(name: str, rule: rules.Rule) -> str | None:
+    """``country`` or ``currency``: one ISO code (any case) by ingest's rule; absent or empty:
+    every reading."""
+    code, error = rule(request.args.get(name))
+    if error:
+        raise http.ApiError(400, f"{name}: {error}", [{"field": name, "message": error}])
+    return code or None
 
 
 def _csv_page(rows: list[dict[str, Any]], overrides: dict[str, tuple[str, bool]]) -> Response:

@@ -47,7 +47,7 @@ from perfdash.metrics.launches import (
     launch_days,
     median_launch_curve,
 )
-from perfdash.metrics.money import format_money, per_stream_rate
+from perfdash.metrics.money import StreamRate, format_money, per_stream_rate
 from perfdash.metrics.periods import (
     PERIOD_PRESETS,
     Period,
@@ -129,6 +129,7 @@ __all__ = [
     "Progress",
     "SpikeRule",
     "StaleRule",
+    "StreamRate",
     "align_launches",
     "artist_board",
     "bucket_bounds",

@@ -3,18 +3,19 @@
 Money is stored as exact micro-units (a millionth of the currency's unit) with its ISO 4217
 code.  It is shown in its own currency, rounded to that currency's minor units (2 for USD, 0
 for JPY, 3 for KWD), and never added to another currency's.  The per-stream rate (earnings /
-streams) is computed only over the series that have both: the same release and platform,
-read in the same territory and period; elsewhere there is no rate, not a zero.
+streams) is computed only over rows that carry both: the same release, platform, country and
+day; elsewhere there is no rate, not a zero.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal
 
 import pandas as pd
 
 from perfdash.countries import CURRENCIES
-from perfdash.vocab import MICRO_UNITS
+from perfdash.vocab import MICRO_UNITS, WORLDWIDE
 
 # The symbols everyone reads without doubt; other currencies are shown with their code.
 _SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "INR": "₹", "KRW": "₩", "BRL": "R$"}
@@ -38,20 +39,35 @@ def format_money(micro_units: int | None, currency: str, *, decimals: int | None
     return f"{sign}{symbol}{text}" if symbol else f"{sign}{text} {currency}"
 
 
-def per_stream_rate(earnings: pd.DataFrame, streams: pd.DataFrame) -> float | None:
-    """Micro-units earned per stream over the (release, platform) series that have both
-    earnings and streams in the period (``store.period_gains`` frames of one currency and one
-    territory), or None when no series has both or they have no streams."""
+@dataclass(frozen=True)
+class StreamRate:
+    """Micro-units earned per stream (``micro_per_stream``) over ``streams`` streams and
+    ``earned`` micro-units of the matched rows (``store.paired_earnings``)."""
+
+    micro_per_stream: float
+    earned: int
+    streams: int
+
+
+def per_stream_rate(pairs: pd.DataFrame) -> StreamRate | None:
+    """The rate over matched rows (earnings and streams of one release, platform, country and
+    day; ``store.paired_earnings``), or None when no row has both or they count no stream.
+
+    Territories by the rule of docs/numbers.md: per release and platform, the worldwide pairs
+    when there are any, else the sum of its countries' pairs, so a stream already in a
+    worldwide pair is not counted again in a country's.
+    """
+    if pairs.empty:
+        return None
+    worldwide = pairs["country"] == WORLDWIDE
     keys = ["release_id", "platform_key"]
-    if earnings.empty or streams.empty:
+    has_worldwide = worldwide.groupby([pairs[k] for k in keys]).transform("any")
+    counted = pairs[worldwide | ~has_worldwide]
+    streams = sum(int(v) for v in counted["streams"])
+    if streams <= 0:
         return None
-    paid = earnings[earnings["n_rows"] > 0].groupby(keys)["gain"].sum()
-    heard = streams[streams["n_rows"] > 0].groupby(keys)["gain"].sum()
-    both = paid.index.intersection(heard.index)
-    total_streams = int(sum(int(v) for v in heard.loc[both])) if len(both) else 0
-    if total_streams <= 0:
-        return None
-    return float(sum(int(v) for v in paid.loc[both])) / total_streams
+    earned = sum(int(v) for v in counted["earned"])
+    return StreamRate(earned / streams, earned, streams)
 
 
-__all__ = ["format_money", "per_stream_rate"]
+__all__ = ["StreamRate", "format_money", "per_stream_rate"]

@@ -31,6 +31,7 @@ write ``store.x``; the modules are by noun:
     freshness     how recent each release's and metric's numbers are
     metric_kinds  the kinds editors gave metric types (counter, audience, score)
     territories   which countries and currency a read counts; the top countries
+    rates         earnings and streams matched row to row (the per-stream rate's base)
     jobs          background jobs' rows and the uploads they import, any host's to read
 
 Rules kept here so nobody else has to remember them:
@@ -131,6 +132,7 @@ from perfdash.store.periods import (
     leaderboard,
     period_gains,
 )
+from perfdash.store.rates import PAIRED_COLUMNS, paired_earnings
 from perfdash.store.readings import (
     add_performance_metric,
     count_metrics,
@@ -242,6 +244,7 @@ __all__ = [
     "MAX_ANNOTATION_TEXT",
     "MAX_METRIC_TYPE",
     "MAX_METRIC_VALUE",
+    "PAIRED_COLUMNS",
     "PERIOD_GAIN_COLUMNS",
     "PerformanceDbError",
     "RECORD_COLUMNS",
@@ -328,6 +331,7 @@ __all__ = [
     "metric_freshness",
     "metric_kind_overrides",
     "metric_records",
+    "paired_earnings",
     "pending_revisions",
     "period_gains",
     "ping",

@@ -36,11 +36,17 @@ def readings_page(
     metric_types: Sequence[str] | None = None,
     start: datetime | None = None,
     end: datetime | None = None,
+    country: str | None = None,
+    currency: str | None = None,
     after_id: int = 0,
     limit: int = 100,
 ) -> list[dict[str, Any]]:
-    """Metric rows with their release key, in id order after ``after_id`` (one API page)."""
+    """Metric rows with their release key, in id order after ``after_id`` (one API page).
+
+    ``country`` / ``currency``: only the readings of that country (currency); None: every
+    reading, worldwide or not (a listing adds nothing up, so no territory rule applies)."""
     c = content_performance.c
+    coded = [col == code for col, code in ((c.country, country), (c.currency, currency)) if code]
     stmt = (
         select(
             c.id,
@@ -61,6 +67,7 @@ def readings_page(
         .where(
             c.id > int(after_id),
             *_filters(bind, release_ids, metric_types, platforms, start, end),
+            *coded,
         )
         .order_by(c.id)
         .limit(max(1, int(limit)))

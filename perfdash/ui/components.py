@@ -195,4 +195,6 @@ def country_options() -> list[dict[str, str]]:
 
 def currency_options(codes: Sequence[str] | None = None) -> list[dict[str, str]]:
     """ISO 4217 currencies for a picker (``codes``: only those, e.g. the view's), by code."""
-    return [{"label": code, "value": code} for code in sorted(codes or CURRENCIES)]
+    return [
+        {"label": code, "value": code} for code in sorted(CURRENCIES if codes is None else codes)
+    ]

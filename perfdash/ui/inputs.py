@@ -288,6 +288,7 @@ KINDS: dict[str, tuple[str, Check]] = {
     "dash-view.active_tab": ("view", choice()),
     "dash-lb-metric.value": ("leaderboard metric", choice(50)),
     "dash-country.value": ("country", choice(2)),
+    "dash-currency.value": ("currency", choice(3)),
     "dash-query.data": ("view", text(4000)),
     # the readings table's own stores: a page or an order the table never sets is refused
     "dash-table-page.data": ("table page", page_number),

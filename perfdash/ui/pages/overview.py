@@ -1,7 +1,8 @@
 """/ (and /overview): the whole catalog at a glance, the page a label manager opens first.
 
 A KPI strip per metric with its change, the catalog's gain per day by platform, the top releases
-and the risers of the period, the week's spike alerts and the stale releases; every release
+and the risers of the period, where the catalog is heard (a world map and the top countries of
+its per-country streams), the week's spike alerts and the stale releases; every release
 named is a link to its own view on the dashboard.  With a tag chosen, the tag's goals with their
 progress (``panels.goals.tag_goals``).  The numbers come from ``perfdash.readout``,
 the dashboard's and the API's read path.
@@ -21,7 +22,7 @@ from perfdash import alerts, metrics, readout, store
 from perfdash.ui import components, context
 from perfdash.ui.components import THEME_STORE
 from perfdash.ui.figures import charts
-from perfdash.ui.panels import freshness, goals
+from perfdash.ui.panels import freshness, goals, places
 
 PERIODS = [("7d", "7 days"), ("28d", "28 days"), ("90d", "90 days")]
 DEFAULT_PERIOD = "28d"
@@ -103,6 +104,7 @@ def layout(query: dict[str, list[str]]) -> html.Div:
                 ],
                 className="mb-3",
             ),
+            places.panel("ov-places", "Where the catalog is heard"),
             dbc.Row(
                 [
                     dbc.Col(
@@ -260,6 +262,8 @@ def register(app: Dash) -> None:
         Output("ov-chart", "figure"),
         Output("ov-top", "children"),
         Output("ov-risers", "children"),
+        Output("ov-places-map", "figure"),
+        Output("ov-places-table", "children"),
         Input("ov-period", "value"),
         Input("ov-platform", "value"),
         Input("ov-tag", "value"),
@@ -290,6 +294,18 @@ def register(app: Dash) -> None:
                 else (pd.DataFrame(), {})
             )
             rising = readout.risers(conn, kind, period, previous, platforms, TOP, release_ids=ids)
+            heard = "streams" if "streams" in {k.metric_type for k in numbers.kpis} else metric
+            where_map = places.draw(
+                conn,
+                ids,
+                heard or "streams",
+                platforms,
+                period,
+                currency=None,
+                chosen=None,
+                template=template,
+                prefix="ov-places",
+            )
         where = ", ".join(metrics.platform_label(p) for p in platforms) or "every platform"
         whole = "Whole catalog" if ids is None else f"Tag {tag} ({len(ids)} releases)"
         subject = "Catalog" if ids is None else f"Tag {tag}"
@@ -321,6 +337,7 @@ def register(app: Dash) -> None:
                 " more than the period before",
                 platforms=platforms,
             ),
+            *where_map,
         )
 
     @app.callback(Output("ov-goals", "children"), Input("ov-tag", "value"))

@@ -39,6 +39,7 @@ CONTROLS = [
     Input("dash-archived", "value"),
     Input("dash-forecast", "value"),
     Input("dash-country", "value"),
+    Input("dash-currency", "value"),
 ]
 OTHER_INPUTS = [
     Input("dash-prev", "n_clicks"),

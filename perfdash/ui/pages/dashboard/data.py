@@ -15,8 +15,10 @@ import pandas as pd
 from sqlalchemy import Connection
 
 from perfdash import metrics, readout, store
+from perfdash.ingest.rules import is_money
 from perfdash.ui import components
 from perfdash.ui.pages.dashboard.state import ViewState, default_metric
+from perfdash.vocab import MONEY_METRICS
 
 PICKER_SIZE = 20  # releases listed before typing; the search box finds the rest
 PAGE_SIZE = 25  # records per table page
@@ -34,6 +36,7 @@ class Controls:
     platform_keys: list[str]
     catalog_metrics: list[str]
     leaderboard_metric: str | None
+    currencies: tuple[str, ...] = ()  # the catalog's money currencies (the currency picker)
 
 
 Line = readout.Line
@@ -60,7 +63,23 @@ def controls(conn: Connection, state: ViewState) -> Controls | None:
             if state.leaderboard_metric in catalog_metrics
             else default_metric(catalog_metrics)
         ),
+        currencies=tuple(
+            sorted({c for money in MONEY_METRICS for c in store.view_currencies(conn, None, money)})
+        ),
     )
+
+
+def money_currency(
+    conn: Connection, release_ids: Sequence[int] | None, metric: str | None, chosen: str | None
+) -> str | None:
+    """The one currency a money metric's chart, leaderboard and map are read in: the chosen
+    one, else the first the releases (None: the catalog) have; None for any other metric."""
+    if not is_money(metric):
+        return None
+    if chosen:
+        return chosen
+    found = store.view_currencies(conn, None if release_ids is None else list(release_ids), metric)
+    return found[0] if found else None
 
 
 def choices(conn: Connection, release_ids: Sequence[int]) -> tuple[list[str], list[str]]:
@@ -84,15 +103,21 @@ def period_gains(
 ) -> readout.Summary:
     """Each metric's KPI over the view's releases and platforms, now and in the previous period."""
     return readout.summary(
-        conn, state.releases, state.platforms, period, previous, country=state.country
+        conn,
+        state.releases,
+        state.platforms,
+        period,
+        previous,
+        country=state.country,
+        currency=state.currency,
     )
 
 
 def stream_rates(
-    conn: Connection, state: ViewState, period: metrics.Period
-) -> dict[str, float | None]:
-    """Per currency, the earnings per stream of the view (``readout.stream_rates``)."""
-    return readout.stream_rates(conn, state.releases, state.platforms, period, state.country)
+    conn: Connection, state: ViewState, period: metrics.Period, tz: str
+) -> dict[str, metrics.StreamRate | None]:
+    """Per currency, the earnings per stream of the view's matched rows (``readout.stream_rates``)."""
+    return readout.stream_rates(conn, state.releases, state.platforms, period, state.country, tz=tz)
 
 
 def line(
@@ -114,6 +139,7 @@ def line(
         tz,
         previous if state.compare else None,
         country=state.country,
+        currency=money_currency(conn, state.releases, state.metric, state.currency),
     )
 
 
@@ -153,6 +179,7 @@ def leaderboard(
     platforms: Sequence[str] = (),
     archived: bool = False,
     country: str | None = None,
+    currency: str | None = None,
 ) -> tuple[pd.DataFrame, dict[int, float]]:
     """The top releases (see ``readout.leaderboard``), ``LEADERBOARD_SIZE`` of them, in one
     country or all territories."""
@@ -165,4 +192,5 @@ def leaderboard(
         LEADERBOARD_SIZE,
         archived=archived,
         country=country,
+        currency=currency,
     )

@@ -16,7 +16,7 @@ from dash import dcc, html
 
 from perfdash import store
 from perfdash.ui import context
-from perfdash.ui.components import country_options, page_view
+from perfdash.ui.components import country_options, currency_options, page_view
 from perfdash.ui.pages.dashboard import data, places, records, render
 from perfdash.ui.pages.dashboard.data import Controls
 from perfdash.ui.pages.dashboard.state import (
@@ -114,6 +114,7 @@ def shown_state(state: ViewState, c: Controls, tz: str) -> ViewState:
         state.archived,
         state.forecast,
         state.country,
+        state.currency,
     )
 
 
@@ -182,7 +183,7 @@ def _filters(
     return html.Div(
         [
             dbc.Button(
-                "Filters: releases, metric, country, period ▾",
+                "Filters: releases, metric, country, currency, period ▾",
                 id="dash-filters-toggle",
                 color="secondary",
                 outline=True,
@@ -232,17 +233,27 @@ def _pickers(state: ViewState, c: Controls, shared: bool = False) -> dbc.Row:
         placeholder="All territories",
         searchable=True,
     )
+    # money is read one currency at a time (never summed across): the catalog's currencies,
+    # and the URL's even when no reading is in it yet (a dropdown shows no unknown value)
+    currency = dcc.Dropdown(
+        id="dash-currency",
+        options=currency_options(sorted({*c.currencies, *filter(None, [state.currency])})),
+        value=state.currency,
+        placeholder="Every currency",
+        searchable=True,
+    )
     return dbc.Row(
         [
             _control(
                 "Releases (pick several to compare)",
                 html.Div([releases, archived]),
-                5,
+                4,
                 "dash-release",
             ),
             _control("Metric", metric, 2, "dash-metric"),
-            _control("Platforms (all when empty)", platforms, 3, "dash-platform"),
+            _control("Platforms (all when empty)", platforms, 2, "dash-platform"),
             _control("Country", country, 2, "dash-country"),
+            _control("Currency", currency, 2, "dash-currency"),
         ],
         className="g-3",
     )

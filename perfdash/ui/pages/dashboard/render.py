@@ -86,7 +86,7 @@ def kpi_section(
     kpis: list[metrics.Kpi],
     has_previous: bool,
     freshness: dict[str, metrics.Freshness] | str,
-    rates: Mapping[str, float | None] | None = None,
+    rates: Mapping[str, metrics.StreamRate | None] | None = None,
 ) -> html.Div | None:
     """The KPI cards, each stating how fresh its own numbers are (or the setting's error);
     money cards (one per currency) with the per-stream rate where streams exist too."""
@@ -106,7 +106,7 @@ def kpi_cards(
     kpis: list[metrics.Kpi],
     has_previous: bool,
     freshness: Mapping[str, metrics.Freshness] | None = None,
-    rates: Mapping[str, float | None] | None = None,
+    rates: Mapping[str, metrics.StreamRate | None] | None = None,
 ) -> html.Div:
     """One card per metric (money: per currency): gain in the period, total at its end, change vs previous, and
     how fresh its own numbers are (newest reading, source, time zone; a stale badge when a
@@ -125,9 +125,19 @@ def kpi_cards(
         if rate is not None:
             body.append(
                 html.Div(
-                    ["Per stream ", metrics.format_money(round(rate), kpi.currency, decimals=6)],
+                    [
+                        "Per stream ",
+                        html.Span(
+                            metrics.format_money(
+                                round(rate.micro_per_stream), kpi.currency, decimals=6
+                            ),
+                            className="kpi-rate-value",
+                        ),
+                        f" over {rate.streams:,} streams",
+                    ],
                     className="kpi-rate small",
-                    title="Earnings / streams over the releases and platforms that have both",
+                    title="Earnings ÷ streams of the rows that carry both: the same release,"
+                    " platform, country and day",
                 )
             )
         if kpi.corrections:

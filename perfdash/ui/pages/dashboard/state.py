@@ -15,7 +15,7 @@ from urllib.parse import parse_qs, urlencode
 from zoneinfo import ZoneInfo
 
 from perfdash import metrics
-from perfdash.ingest.rules import country_code
+from perfdash.ingest.rules import country_code, currency_code
 from perfdash.ui.inputs import MAX_ID
 
 PERIODS = [
@@ -51,6 +51,7 @@ class ViewState:
     leaderboard_metric: str | None = None
     forecast: int = 0  # days of forecast drawn dotted after today (FORECASTS)
     country: str | None = None  # one ISO 3166-1 country; None: all territories
+    currency: str | None = None  # money in one ISO 4217 currency; None: every currency
 
 
 def _date(text: str | None) -> date | None:
@@ -110,6 +111,7 @@ def parse_query(query: dict[str, list[str]]) -> ViewState:
         leaderboard_metric=one("lbmetric") or None,
         forecast=_forecast(one("forecast")),
         country=country_code(one("country"))[0] or None,
+        currency=currency_code(one("currency"))[0] or None,
     )
 
 
@@ -155,6 +157,11 @@ def url_problems(query: dict[str, list[str]]) -> list[str]:
     if country is not None and country_code(country)[1]:
         problems.append(
             f"country {country[:20]!r} is not an ISO 3166-1 code; all territories are shown"
+        )
+    currency = one("currency")
+    if currency is not None and currency_code(currency)[1]:
+        problems.append(
+            f"currency {currency[:20]!r} is not an ISO 4217 code; every currency is shown"
         )
     if any(p.startswith(("period", "from", "to", "a custom")) for p in problems):
         problems.append(f"the period shown is the default, {default}")
@@ -207,6 +214,8 @@ def to_query(state: ViewState) -> str:
         pairs.append(("forecast", str(state.forecast)))
     if state.country:
         pairs.append(("country", state.country))
+    if state.currency:
+        pairs.append(("currency", state.currency))
     return "?" + urlencode(pairs)
 
 
@@ -231,6 +240,7 @@ def state_from_controls(
     archived: bool | None = False,
     forecast: Any = 0,
     country: str | None = None,
+    currency: str | None = None,
 ) -> ViewState:
     """The controls' values as a ViewState (what the callbacks receive, normalised)."""
     if isinstance(releases, int | str):
@@ -250,6 +260,7 @@ def state_from_controls(
         archived=bool(archived),
         forecast=_forecast(forecast),
         country=country_code(country)[0] or None,
+        currency=currency_code(currency)[0] or None,
     )
 
 
@@ -266,6 +277,7 @@ def release_link(state: ViewState, release_id: int) -> str:
             mode=state.mode,
             leaderboard_metric=state.leaderboard_metric,
             country=state.country,
+            currency=state.currency,
         )
     )
 

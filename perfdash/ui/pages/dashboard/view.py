@@ -69,6 +69,7 @@ class Controls:
     archived: bool | None
     forecast: str | None
     country: str | None
+    currency: str | None
 
 
 def today(tz: str) -> date:
@@ -161,6 +162,7 @@ def answer(
             controls.archived,
             controls.forecast,
             controls.country,
+            controls.currency,
         )
         query = to_query(state)
         changed = query != current
@@ -243,7 +245,7 @@ def _summary(
         )
     platforms = list(state.platforms) or None
     fresh = freshness.by_metric(conn, state.releases, platforms, tz, known) if kpis else {}
-    rates = data.stream_rates(conn, state, period) if any(k.currency for k in kpis) else {}
+    rates = data.stream_rates(conn, state, period, tz) if any(k.currency for k in kpis) else {}
     breakdown = numbers.breakdown(kind.metric_type)
     return dict(
         kpis=render.kpi_section(kpis, has_previous, fresh, rates),
@@ -305,5 +307,6 @@ def _leaderboard(conn: Connection, state: ViewState, tz: str):
         state.platforms,
         archived=state.archived,
         country=state.country,
+        currency=data.money_currency(conn, None, metric, state.currency),
     )
     return render.leaderboard_view(board, before, state, kind, period, tz, data.LEADERBOARD_SIZE)
