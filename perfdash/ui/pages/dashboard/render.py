@@ -273,10 +273,14 @@ def _trend(kind: metrics.MetricKind, now: float, before: float | None) -> tuple[
 
 
 def leaderboard_table(
-    board: pd.DataFrame, previous: dict[int, float], kind: metrics.MetricKind, state: ViewState
+    board: pd.DataFrame,
+    previous: dict[int, float],
+    kind: metrics.MetricKind,
+    state: ViewState,
+    currency: str | None = None,
 ) -> html.Div:
     """Rank, release (a link to its view), gain, total and trend vs the previous period; for a
-    score, its level and its level at the end of the previous period."""
+    score, its level and its level at the end of the previous period; money in ``currency``."""
     metric = kind.metric_type
     if board.empty:
         return dbc.Alert(
@@ -298,8 +302,11 @@ def leaderboard_table(
             ]
             if kind.is_score
             else [
-                html.Td(f"{r.gain:+,}", className="lb-gain text-end"),
-                html.Td(f"{r.total:,}", className="text-end"),
+                html.Td(_signed(r.gain, currency), className="lb-gain text-end"),
+                html.Td(
+                    metrics.format_money(r.total, currency) if currency else f"{r.total:,}",
+                    className="text-end",
+                ),
             ]
         )
         rows.append(
@@ -367,13 +374,14 @@ def leaderboard_view(
     period: metrics.Period,
     tz: str,
     size: int,
+    currency: str | None = None,
 ) -> html.Div:
     where = ", ".join(metrics.platform_label(p) for p in state.platforms) or "all platforms"
     if kind.is_score:
         best = "lowest" if kind.lower_is_better else "highest"
         by = f"{kind.metric_type} level ({best} first, the mean over platforms)"
     else:
-        by = f"{kind.metric_type} {kind.gain_word}"
+        by = f"{kind.metric_type} {kind.gain_word}" + (f" in {currency}" if currency else "")
     return html.Div(
         [
             html.P(
@@ -382,6 +390,13 @@ def leaderboard_view(
                 className="text-muted small",
                 id="dash-leaderboard-note",
             ),
-            leaderboard_table(board, previous, kind, state),
+            leaderboard_table(board, previous, kind, state, currency),
         ]
     )
+
+
+def _signed(value: int, currency: str | None) -> str:
+    """A gain with its sign: "+1,234", or money in its currency ("+$4.12")."""
+    if not currency:
+        return f"{value:+,}"
+    return ("-" if value < 0 else "+") + metrics.format_money(abs(int(value)), currency)

@@ -299,6 +299,7 @@ def _leaderboard(conn: Connection, state: ViewState, tz: str):
         return render.no_leaderboard()
     period, previous = window(state, tz)
     kind = metrics.metric_kind(metric, data.kinds(conn))
+    currency = data.money_currency(conn, None, metric, state.currency)
     board, before = data.leaderboard(
         conn,
         kind,
@@ -307,6 +308,8 @@ def _leaderboard(conn: Connection, state: ViewState, tz: str):
         state.platforms,
         archived=state.archived,
         country=state.country,
-        currency=data.money_currency(conn, None, metric, state.currency),
+        currency=currency,
     )
-    return render.leaderboard_view(board, before, state, kind, period, tz, data.LEADERBOARD_SIZE)
+    return render.leaderboard_view(
+        board, before, state, kind, period, tz, data.LEADERBOARD_SIZE, currency
+    )
