@@ -106,6 +106,13 @@ def test_the_cards_and_the_chart_keep_the_chosen_currency(money):
         for v in _array(trace.get("y"))
         if isinstance(v, int | float) and v == v
     ]
-    assert sum(values) == 4_120_000  # the dollar line only, never + 2,500,000 euro micro-units
+    # the dollar line only (never + the euros), drawn as dollars on an axis that says so
+    assert sum(values) == pytest.approx(4.12)
+    layout = dollars["dash-series"]["figure"]["layout"]
+    assert "(USD)" in layout["yaxis"]["title"]["text"]
+    hovers = [
+        c[0] for t in dollars["dash-series"]["figure"]["data"] for c in t.get("customdata") or []
+    ]
+    assert "$4.12" in hovers
     text = " ".join(_texts(dollars["dash-kpis"]["children"]))
     assert "$0.068667" in text and "over 60 streams" in text

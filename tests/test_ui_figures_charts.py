@@ -274,3 +274,35 @@ def test_a_long_title_is_broken_into_lines_that_fit_a_phone():
         title="Last Transmission — The Circuit Saints: views gained per day",
     )
     assert fig.layout.title.text == long and fig.layout.margin.t == 40 + 2 * 20
+
+
+def test_money_is_drawn_as_amounts_of_its_currency():
+    """Earnings' micro-units are drawn as dollars, the hover in the currency, the axis naming
+    it; the frame passed in keeps its exact micro-units."""
+    gains = pd.DataFrame(
+        [
+            {
+                "release_id": 1,
+                "platform_key": "spotify",
+                "metric_type": "earnings",
+                "bucket": pd.Timestamp(day),
+                "gain": gain,
+                "total": total,
+                "correction": False,
+                "complete": True,
+            }
+            for day, gain, total in (
+                ("2026-01-10", 4_120_000, 4_120_000),
+                ("2026-01-11", 5, 4_120_005),
+            )
+        ]
+    )
+    kind = metrics.metric_kind("earnings")
+    fig = charts.time_series(gains, kind=kind, currency="USD")
+    (line,) = [t for t in fig.data if t.name == "Spotify"]
+    assert list(line.y) == [4.12, 0.000005]
+    assert [c[0] for c in line.customdata] == ["$4.12", "$0.00"]
+    assert "(USD)" in fig.layout.yaxis.title.text
+    assert list(gains["gain"]) == [4_120_000, 5]
+    plain = charts.time_series(gains, kind=kind)
+    assert list(next(t for t in plain.data if t.name == "Spotify").y) == [4_120_000, 5]

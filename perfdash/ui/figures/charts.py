@@ -16,12 +16,14 @@ from perfdash.metrics import (
     PREVIOUS_COLOUR,
     MetricKind,
     format_level,
+    format_money,
     format_number,
     metric_kind,
     platform_colour,
     platform_label,
 )
 from perfdash.ui.figures.assemble import figure, vrect
+from perfdash.vocab import MICRO_UNITS
 
 
 def plain(text: object) -> str:
@@ -151,8 +153,12 @@ def time_series(
     previous: pd.DataFrame | None = None,
     granularity: str = "day",
     kind: MetricKind | None = None,
+    currency: str | None = None,
 ) -> go.Figure:
     """One line per (release, platform, metric); corrections (a total that dropped) marked.
+
+    Money (``currency``) is drawn as amounts of its currency on an axis that names it, each
+    point's hover in it ("$4.12"), never as micro-units.
 
     A bucket is marked when its gain is negative, or when ``drops`` (``store.total_drops``:
     readings below the one before, with their bucket) has a reading in it; a drop inside a
@@ -178,6 +184,9 @@ def time_series(
     kind = kind or metric_kind(str(gains["metric_type"].iloc[0]))
     column = "total" if mode == "total" or kind.is_score else "gain"
     fmt = format_level if kind.is_score else format_number
+    if currency:
+        gains, previous = _as_amounts(gains), _as_amounts(previous)
+        fmt = _money_text(currency)
     release_names = release_names or {}
     many_releases = gains["release_id"].nunique() > 1
     many_metrics = gains["metric_type"].nunique() > 1
@@ -251,7 +260,10 @@ def time_series(
         hovermode="x unified",
         yaxis={
             "tickformat": ",",
-            "title": {"text": plain(axis_title(kind, mode, granularity))},
+            "title": {
+                "text": plain(axis_title(kind, mode, granularity))
+                + (f" ({currency})" if currency else "")
+            },
             "rangemode": "normal" if kind.is_score else "tozero",
             "autorange": "reversed" if kind.lower_is_better else True,
         },
@@ -264,6 +276,27 @@ def time_series(
         height=420,
     )
     return figure(traces, with_title(layout, title) if title else layout, template)
+
+
+def _as_amounts(frame: pd.DataFrame | None) -> pd.DataFrame | None:
+    """Money's gains and totals as amounts of the currency (micro-units / 1,000,000), to draw."""
+    if frame is None or frame.empty:
+        return frame
+    columns = [c for c in ("gain", "total") if c in frame]
+    return frame.assign(
+        **{c: pd.to_numeric(frame[c]).astype("float64") / MICRO_UNITS for c in columns}
+    )
+
+
+def _money_text(currency: str):
+    """The hover text of an amount drawn (back to exact micro-units, shown in the currency)."""
+
+    def text(value) -> str:
+        if value is None or pd.isna(value):
+            return "–"
+        return format_money(round(float(value) * MICRO_UNITS), currency)
+
+    return text
 
 
 def _by_line(frame: pd.DataFrame | None) -> dict[tuple, pd.DataFrame]:

@@ -14,6 +14,7 @@ import plotly.graph_objects as go
 from sqlalchemy import Connection
 
 from perfdash import metrics, readout
+from perfdash.ingest.rules import is_money
 from perfdash.ui.figures import forecast as figure
 from perfdash.ui.pages.dashboard.state import ViewState
 
@@ -21,6 +22,8 @@ from perfdash.ui.pages.dashboard.state import ViewState
 def _why_not(state: ViewState, kind: metrics.MetricKind, period: metrics.Period, tz: str):
     if kind.is_score:
         return f"{kind.metric_type} is a score (a level, not a total): no forecast."
+    if is_money(kind.metric_type):
+        return f"{kind.metric_type} is money, read per currency: no forecast."
     if state.mode == "gain" and state.granularity != "day":
         return "The forecast is of daily numbers: pick day, or Running total, to see it."
     today = datetime.now(ZoneInfo(tz)).date()

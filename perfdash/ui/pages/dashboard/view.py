@@ -265,9 +265,9 @@ def _chart(conn, state, tz, template, overrides, names, period, previous, known)
         return dict(series=empty, note=render.no_match(state, period, tz))
     marks = annotations.chart_marks(conn, state.releases)
     note = freshness.chart_note(conn, state.releases, tz, known)
-    fig, ahead = outlook.draw(
-        conn, _series(line, names, state, kind, tz, template), line, state, kind, period, names, tz
-    )
+    currency = data.money_currency(conn, state.releases, state.metric, state.currency)
+    drawn = _series(line, names, state, kind, tz, template, currency)
+    fig, ahead = outlook.draw(conn, drawn, line, state, kind, period, names, tz)
     fig = annotations.mark_chart(fig, marks, tz)
     text = f"{describe_period(period, tz)} · {note}"
     return dict(
@@ -275,8 +275,9 @@ def _chart(conn, state, tz, template, overrides, names, period, previous, known)
     )
 
 
-def _series(line, names, state, kind, tz, template):
-    """The time series of one metric: per platform for one release, per release for several."""
+def _series(line, names, state, kind, tz, template, currency=None):
+    """The time series of one metric: per platform for one release, per release for several;
+    money in ``currency``."""
     subject = " vs ".join(names.values()) if len(names) > 1 else next(iter(names.values()))
     return charts.time_series(
         line.gains,
@@ -290,6 +291,7 @@ def _series(line, names, state, kind, tz, template):
         previous=line.previous,
         granularity=state.granularity,
         kind=kind,
+        currency=currency,
     )
 
 
