@@ -175,3 +175,16 @@ def test_without_country_readings_nothing_changes(engine):
     start, end = PERIODS["days"]
     assert gains(engine, metric_types=["views"]) == {(rid, "views"): 4}
     assert store.top_countries(engine, None, "views", start=start, end=end).empty
+
+
+def test_the_records_list_one_country_or_currency_when_asked(engine, catalog):
+    """The readings under the dashboard's chart follow its country filter (and money's
+    currency): a listing adds nothing up, so every reading of that country is listed."""
+    end = DAY + timedelta(days=3)
+    assert store.count_records(engine, None, end=end) == 11
+    assert store.count_records(engine, None, end=end, country="US") == 6
+    assert store.count_records(engine, None, end=end, currency="USD") == 2
+    assert store.count_records(engine, None, end=end, country="DE", currency="EUR") == 1
+    page = store.metric_records(engine, None, end=end, country="FR", sort=[("metric_type", "asc")])
+    assert list(page["metric_type"]) == ["listeners", "streams"]
+    assert set(page["country"]) == {"FR"}

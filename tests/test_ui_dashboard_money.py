@@ -116,3 +116,13 @@ def test_the_cards_and_the_chart_keep_the_chosen_currency(money):
     assert "$4.12" in hovers
     text = " ".join(_texts(dollars["dash-kpis"]["children"]))
     assert "$0.068667" in text and "over 60 streams" in text
+
+
+def test_the_records_follow_the_country_and_the_currency(money):
+    _, _, a, _ = money
+    every = answer(money, f"?release={a}&period=28d&metric=earnings")
+    assert every["dash-table-note"]["children"].startswith("2 readings")
+    euro = answer(money, f"?release={a}&period=28d&metric=earnings&currency=EUR")
+    assert euro["dash-table-note"]["children"].startswith("1 readings")
+    us = answer(money, f"?release={a}&period=28d&metric=streams&country=US&currency=EUR")
+    assert us["dash-table-note"]["children"].startswith("1 readings")  # streams have no currency

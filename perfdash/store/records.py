@@ -46,7 +46,6 @@ def readings_page(
     ``country`` / ``currency``: only the readings of that country (currency); None: every
     reading, worldwide or not (a listing adds nothing up, so no territory rule applies)."""
     c = content_performance.c
-    coded = [col == code for col, code in ((c.country, country), (c.currency, currency)) if code]
     stmt = (
         select(
             c.id,
@@ -67,13 +66,20 @@ def readings_page(
         .where(
             c.id > int(after_id),
             *_filters(bind, release_ids, metric_types, platforms, start, end),
-            *coded,
+            *_coded(country, currency),
         )
         .order_by(c.id)
         .limit(max(1, int(limit)))
     )
     with _begin(bind) as conn:
         return [_metric_row(r) for r in conn.execute(stmt)]
+
+
+def _coded(country: str | None, currency: str | None) -> list[sa.ColumnElement]:
+    """Only one country's (currency's) readings when one is given; a listing adds nothing up,
+    so no territory rule applies."""
+    c = content_performance.c
+    return [col == code for col, code in ((c.country, country), (c.currency, currency)) if code]
 
 
 RECORD_COLUMNS = [
@@ -119,11 +125,14 @@ def metric_records(
     platforms: Sequence[str] | None = None,
     start: datetime | None = None,
     end: datetime | None = None,
+    country: str | None = None,
+    currency: str | None = None,
     sort: Sequence[tuple[str, str]] = (("recorded_at", "desc"),),
     offset: int = 0,
     limit: int = 25,
 ) -> pd.DataFrame:
-    """One page of the raw readings behind the charts, sorted in SQL (LIMIT/OFFSET).
+    """One page of the raw readings behind the charts, sorted in SQL (LIMIT/OFFSET); only one
+    ``country``'s or ``currency``'s when given (as ``readings_page``).
 
     ``sort`` is a list of (column, "asc"|"desc") over ``RECORD_COLUMNS``; anything else is
     refused, so a column name from the browser never reaches SQL as text.
@@ -138,7 +147,10 @@ def metric_records(
     stmt = (
         select(*[cols[name].label(name) for name in RECORD_COLUMNS])
         .join(approved_releases, approved_releases.c.id == content_performance.c.release_id)
-        .where(*_filters(bind, release_ids, metric_types, platforms, start, end))
+        .where(
+            *_filters(bind, release_ids, metric_types, platforms, start, end),
+            *_coded(country, currency),
+        )
         .order_by(*order)
         .offset(max(0, int(offset)))
         .limit(max(1, min(int(limit), 1000)))
@@ -158,12 +170,17 @@ def count_records(
     platforms: Sequence[str] | None = None,
     start: datetime | None = None,
     end: datetime | None = None,
+    country: str | None = None,
+    currency: str | None = None,
 ) -> int:
     """How many readings ``metric_records`` pages through (for the page count)."""
     stmt = (
         select(func.count())
         .select_from(content_performance)
-        .where(*_filters(bind, release_ids, metric_types, platforms, start, end))
+        .where(
+            *_filters(bind, release_ids, metric_types, platforms, start, end),
+            *_coded(country, currency),
+        )
     )
     with _begin(bind) as conn:
         return int(conn.execute(stmt).scalar_one())

@@ -157,6 +157,8 @@ def records(
         platforms=list(state.platforms) or None,
         start=period.start,
         end=period.read_end,
+        country=state.country,  # the chart's country, and money's currency when it is shown
+        currency=state.currency if is_money(state.metric) else None,
     )
     count = store.count_records(conn, state.releases, **where)
     pages = max(1, -(-count // PAGE_SIZE))
