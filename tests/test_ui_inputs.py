@@ -53,7 +53,10 @@ def post(client, app, name, values):
         json={
             "output": "dash-release.options",
             "outputs": {"id": "dash-release", "property": "options"},
-            "inputs": [{"id": "dash-release", "property": "search_value", "value": search}],
+            "inputs": [
+                {"id": "dash-release", "property": "search_value", "value": search},
+                {"id": "dash-tag", "property": "value", "value": values.get("dash-tag.value")},
+            ],
             "state": [
                 {"id": "dash-release", "property": "value", "value": []},
                 {"id": "dash-release", "property": "options", "value": []},
@@ -221,6 +224,16 @@ def test_an_edit_button_index_that_is_no_row_is_refused(app, engine, release):
             "components.search",
             {"dash-release.search_value": "\ud800"},
             "release search holds a character that is not valid Unicode",
+        ),
+        (
+            "components.search",
+            {"dash-release.search_value": "x", "dash-tag.value": ["lofi"]},
+            "tag must be text",
+        ),
+        (
+            VIEW_CALLBACK,
+            {"dash-release.value": [1], "dash-tag.value": "lo\x00fi"},
+            "tag holds a NUL character",
         ),
         (
             VIEW_CALLBACK,

@@ -219,14 +219,22 @@ def existing_release_ids(bind: Engine | Connection, ids: Iterable[int]) -> set[i
 
 
 def search_releases(
-    bind: Engine | Connection, query: str = "", *, limit: int = 50, archived: bool = False
+    bind: Engine | Connection,
+    query: str = "",
+    *,
+    limit: int = 50,
+    archived: bool = False,
+    tag: str | None = None,
 ) -> list[dict[str, Any]]:
     """Releases matching title, artist or key (case-insensitive), most recently active first;
-    archived ones only with ``archived``."""
+    archived ones only with ``archived``; only those carrying ``tag`` (normalised) when given."""
     last_activity = _last_activity().label("last_activity")
     stmt = select(approved_releases, last_activity)
     if not archived:
         stmt = stmt.where(approved_releases.c.archived_at.is_(None))
+    if tag is not None:
+        tagged = select(release_tags.c.release_id).where(release_tags.c.tag == tag)
+        stmt = stmt.where(approved_releases.c.id.in_(tagged))
     if (query or "").strip():
         stmt = stmt.where(_release_matches(query))
     stmt = stmt.order_by(

@@ -13,11 +13,12 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import dash_bootstrap_components as dbc
-from dash import Dash, Input, Output, State, html, no_update
+from dash import Dash, Input, Output, State, ctx, html, no_update
 from sqlalchemy import Connection, Engine
 
 from perfdash import auth, store
 from perfdash.countries import COUNTRIES, CURRENCIES
+from perfdash.ingest.tags import clean_tag
 from perfdash.ui import context
 
 THEME_STORE = "theme-store"  # the Plotly template the navbar's switch chose; charts listen
@@ -85,12 +86,14 @@ def release_options(
     limit: int = SEARCH_SIZE,
     with_key: bool = False,
     archived: bool = False,
+    tag: str | None = None,
 ) -> list[dict[str, Any]]:
     """The releases matching ``query`` (all when empty), most recently active first; archived
-    ones only with ``archived`` (the release editor, which restores them)."""
+    ones only with ``archived`` (the release editor, which restores them); only those carrying
+    ``tag`` (normalised) when given."""
     return [
         release_option(r, with_key=with_key)
-        for r in store.search_releases(bind, query, limit=limit, archived=archived)
+        for r in store.search_releases(bind, query, limit=limit, archived=archived, tag=tag)
     ]
 
 
@@ -101,11 +104,12 @@ def picker_options(
     limit: int = SEARCH_SIZE,
     with_key: bool = False,
     archived: bool = False,
+    tag: str | None = None,
 ) -> tuple[list[dict[str, Any]], list[int]]:
     """A picker's first options with the ``wanted`` releases that exist in front of them, and
     those releases' ids (a URL may name a release that was deleted since; one that names an
-    archived release shows it)."""
-    options = release_options(bind, limit=limit, with_key=with_key, archived=archived)
+    archived release shows it); ``tag`` narrows the first options to the tag's releases."""
+    options = release_options(bind, limit=limit, with_key=with_key, archived=archived, tag=tag)
     listed = {o["value"] for o in options}
     found = []
     for release_id in wanted:
@@ -133,34 +137,46 @@ def register_search(
     *,
     with_key: bool = False,
     archived_from: str | None = None,
+    tag_from: str | None = None,
     first: Sequence[dict[str, Any]] = (),
     shared: bool = False,
 ) -> None:
     """Server-side search for the dropdown ``picker`` (one release or several): ``first`` (a
     fixed choice such as "New release"), the chosen releases, then what the store finds for
     the typed text (title, artist, key, codes); archived releases too when the switch
-    ``archived_from`` is on.  ``shared``: other callbacks write the options too (a save)."""
+    ``archived_from`` is on; only the releases carrying the tag the dropdown ``tag_from``
+    holds, whose every change lists them afresh.  ``shared``: other callbacks write the
+    options too (a save)."""
     extra = [State(archived_from, "value")] if archived_from else []
+    tag_input = [Input(tag_from, "value")] if tag_from else []
     fixed = list(first)
     fixed_values = {o["value"] for o in fixed}
 
     @app.callback(
         Output(picker, "options", allow_duplicate=shared),
         Input(picker, "search_value"),
+        *tag_input,
         State(picker, "value"),
         State(picker, "options"),
         *extra,
         prevent_initial_call=True,
     )
-    def search(
-        search_value: str | None, value: Any, current: list[dict] | None, archived: Any = False
-    ):
-        if search_value is None:
+    def search(search_value: str | None, *rest: Any):
+        tag_raw = rest[0] if tag_from else None
+        value, current, *more = rest[1:] if tag_from else rest
+        archived = more[0] if more else False
+        retagged = bool(tag_from) and ctx.triggered_id == tag_from
+        if search_value is None and not retagged:
             return no_update
+        tag = clean_tag(tag_raw)[0] if isinstance(tag_raw, str) and tag_raw else None
         chosen = set(chosen_ids(value))
         kept = [o for o in current or [] if o["value"] in chosen]
         found = release_options(
-            context.engine(), search_value, with_key=with_key, archived=bool(archived)
+            context.engine(),
+            search_value or "",
+            with_key=with_key,
+            archived=bool(archived),
+            tag=tag,
         )
         return fixed + kept + [o for o in found if o["value"] not in chosen | fixed_values]
 

@@ -422,6 +422,7 @@ KINDS: dict[str, tuple[str, Check]] = {
     "share-create.n_clicks": ("create link", count),
     "share-expires.value": ("expires", text(100)),
     "{share-revoke}.n_clicks": ("revoke link", count),
+    "dash-tag.value": ("tag", text(200)),
     # the dashboard's saved views
     "view-save.n_clicks": ("save view", count),
     "view-replace.n_clicks": ("replace view", count),

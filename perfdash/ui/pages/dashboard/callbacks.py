@@ -40,6 +40,7 @@ CONTROLS = [
     Input("dash-forecast", "value"),
     Input("dash-country", "value"),
     Input("dash-currency", "value"),
+    Input("dash-tag", "value"),
 ]
 OTHER_INPUTS = [
     Input("dash-prev", "n_clicks"),
@@ -97,7 +98,9 @@ SYNC_URL = """function(search) {
 
 
 def register(app: Dash) -> None:
-    components.register_search(app, "dash-release", archived_from="dash-archived")
+    components.register_search(
+        app, "dash-release", archived_from="dash-archived", tag_from="dash-tag"
+    )
     _register_view(app)
     records.register(app)
     annotations.register(app, releases="dash-release", chart="dash-series")

@@ -37,6 +37,7 @@ class Controls:
     catalog_metrics: list[str]
     leaderboard_metric: str | None
     currencies: tuple[str, ...] = ()  # the catalog's money currencies (the currency picker)
+    tags: Sequence[dict] = ()  # every tag with its number of releases (the picker's tag filter)
 
 
 Line = readout.Line
@@ -46,7 +47,9 @@ def controls(conn: Connection, state: ViewState) -> Controls | None:
     """The filters' options and values; None when the catalog has no release at all."""
     if store.count_releases(conn) == 0:
         return None
-    options, selected = components.picker_options(conn, state.releases, limit=PICKER_SIZE)
+    options, selected = components.picker_options(
+        conn, state.releases, limit=PICKER_SIZE, tag=state.tag
+    )
     if not selected and options and not state.releases:
         selected = [options[0]["value"]]
     types, keys = choices(conn, selected)
@@ -66,6 +69,7 @@ def controls(conn: Connection, state: ViewState) -> Controls | None:
         currencies=tuple(
             sorted({c for money in MONEY_METRICS for c in store.view_currencies(conn, None, money)})
         ),
+        tags=store.list_tags(conn),
     )
 
 

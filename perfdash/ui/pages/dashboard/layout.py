@@ -115,6 +115,7 @@ def shown_state(state: ViewState, c: Controls, tz: str) -> ViewState:
         state.forecast,
         state.country,
         state.currency,
+        state.tag,
     )
 
 
@@ -132,6 +133,8 @@ def _missing(state: ViewState, c: Controls) -> list[str]:
         for p in state.platforms
         if c.platform_keys and p not in c.platform_keys
     ]
+    if state.tag and state.tag not in {t["tag"] for t in c.tags}:
+        problems.append(f"no release carries the tag {state.tag!r}")
     return problems
 
 
@@ -226,6 +229,15 @@ def _pickers(state: ViewState, c: Controls, shared: bool = False) -> dbc.Row:
         multi=True,
         placeholder="All platforms",
     )
+    tags = {t["tag"] for t in c.tags}
+    tag = dcc.Dropdown(
+        id="dash-tag",
+        options=[{"label": f"{t['tag']} ({t['releases']})", "value": t["tag"]} for t in c.tags],
+        value=state.tag if state.tag in tags else None,
+        placeholder="Any tag",
+        searchable=True,
+        disabled=shared,
+    )
     country = dcc.Dropdown(
         id="dash-country",
         options=country_options(),
@@ -246,7 +258,7 @@ def _pickers(state: ViewState, c: Controls, shared: bool = False) -> dbc.Row:
         [
             _control(
                 "Releases (pick several to compare)",
-                html.Div([releases, archived]),
+                html.Div([releases, _tag_row(archived, tag, shared)]),
                 4,
                 "dash-release",
             ),
@@ -257,6 +269,19 @@ def _pickers(state: ViewState, c: Controls, shared: bool = False) -> dbc.Row:
         ],
         className="g-3",
     )
+
+
+def _tag_row(archived: dbc.Switch, tag: dcc.Dropdown, shared: bool) -> html.Div:
+    """Under the picker: archived releases too, and the tag that narrows what it lists."""
+    narrow = html.Div(
+        [
+            dbc.Label("Releases tagged", html_for="dash-tag", class_name="small mb-0 me-2"),
+            html.Div(tag, style={"minWidth": "12rem"}),
+        ],
+        className="d-flex align-items-center",
+        style={"display": "none"} if shared else None,
+    )
+    return html.Div([archived, narrow], className="d-flex flex-wrap align-items-center gap-2 mt-1")
 
 
 def _period_row(state: ViewState, tz: str, shown: ViewState, shared: bool = False) -> dbc.Row:

@@ -1,7 +1,7 @@
 """The dashboard's view as a value: what the URL query says, what the controls say, and the
 periods they cover.
 
-The whole view (releases, period, filters, country, granularity, total/gain, tab) lives in the URL query
+The whole view (releases, period, filters, country, the picker's tag, granularity, total/gain, tab) lives in the URL query
 string, so a link or a reload shows the same thing: ``parse_query`` reads it into a
 ``ViewState``, ``to_query`` writes it back.  Everything here is pure: no request, no database.
 """
@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from perfdash import metrics
 from perfdash.ingest.rules import country_code, currency_code
+from perfdash.ingest.tags import clean_tag
 from perfdash.ui.inputs import MAX_ID
 
 PERIODS = [
@@ -52,6 +53,7 @@ class ViewState:
     forecast: int = 0  # days of forecast drawn dotted after today (FORECASTS)
     country: str | None = None  # one ISO 3166-1 country; None: all territories
     currency: str | None = None  # money in one ISO 4217 currency; None: every currency
+    tag: str | None = None  # the release picker lists only this tag's releases; None: all
 
 
 def _date(text: str | None) -> date | None:
@@ -112,7 +114,14 @@ def parse_query(query: dict[str, list[str]]) -> ViewState:
         forecast=_forecast(one("forecast")),
         country=country_code(one("country"))[0] or None,
         currency=currency_code(one("currency"))[0] or None,
+        tag=_tag(one("tag")),
     )
+
+
+def _tag(raw: Any) -> str | None:
+    """A tag as ``ingest.tags`` reads it (``Summer Campaign`` is summer-campaign); None: none
+    or one no release could carry."""
+    return clean_tag(raw)[0] if isinstance(raw, str) and raw.strip() else None
 
 
 def url_problems(query: dict[str, list[str]]) -> list[str]:
@@ -162,6 +171,11 @@ def url_problems(query: dict[str, list[str]]) -> list[str]:
     if currency is not None and currency_code(currency)[1]:
         problems.append(
             f"currency {currency[:20]!r} is not an ISO 4217 code; every currency is shown"
+        )
+    tag = one("tag")
+    if tag is not None and tag.strip() and clean_tag(tag)[1]:
+        problems.append(
+            f"tag {tag[:40]!r} is not a tag: {clean_tag(tag)[1]}; all releases are listed"
         )
     if any(p.startswith(("period", "from", "to", "a custom")) for p in problems):
         problems.append(f"the period shown is the default, {default}")
@@ -216,6 +230,8 @@ def to_query(state: ViewState) -> str:
         pairs.append(("country", state.country))
     if state.currency:
         pairs.append(("currency", state.currency))
+    if state.tag:
+        pairs.append(("tag", state.tag))
     return "?" + urlencode(pairs)
 
 
@@ -241,6 +257,7 @@ def state_from_controls(
     forecast: Any = 0,
     country: str | None = None,
     currency: str | None = None,
+    tag: Any = None,
 ) -> ViewState:
     """The controls' values as a ViewState (what the callbacks receive, normalised)."""
     if isinstance(releases, int | str):
@@ -261,6 +278,7 @@ def state_from_controls(
         forecast=_forecast(forecast),
         country=country_code(country)[0] or None,
         currency=currency_code(currency)[0] or None,
+        tag=_tag(tag),
     )
 
 

@@ -44,6 +44,7 @@ from perfdash.ui.pages.dashboard.state import (
 from perfdash.ui.panels import annotations, freshness
 
 RELEASES = "dash-release.value"
+TAG = "dash-tag.value"  # narrows the release picker only: the URL changes, the numbers do not
 PERIOD = "dash-period.value"
 RANGE = ("dash-range.start_date", "dash-range.end_date")
 STEPS = {"dash-prev.n_clicks": -1, "dash-next.n_clicks": 1}
@@ -70,6 +71,7 @@ class Controls:
     forecast: str | None
     country: str | None
     currency: str | None
+    tag: str | None = None
 
 
 def today(tz: str) -> date:
@@ -163,9 +165,14 @@ def answer(
             controls.forecast,
             controls.country,
             controls.currency,
+            controls.tag,
         )
         query = to_query(state)
         changed = query != current
+        if triggered and all(t == TAG for t in triggered):  # the picker's tag: URL only
+            if changed:
+                out["query"] = query
+            return out
         if not (first_call or changed or table_only or any(t in triggered for t in REDRAW)):
             return out
         if changed:
