@@ -29,36 +29,6 @@ PAIRED_COLUMNS = ["release_id", "platform_key", "country", "earned", "streams", 
 _c = content_performance.c
 
 
-def _per_day(
-    bind: Engine | Connection,
-    metric_types: Sequence[str],
-    currency: str,
-    where: list[sa.ColumnElement],
-    tz: str,
-    name: str,
-) -> sa.Subquery:
-    """One metric's period counts summed per release, platform, country and local day."""
-    day = _bucket_expr(bind, "day", tz)
-    pkey = func.lower(_c.platform)
-    return (
-        select(
-            _c.release_id,
-            pkey.label("platform_key"),
-            _c.country,
-            day.label("day"),
-            func.sum(_c.metric_value).label("value"),
-        )
-        .where(
-            _c.metric_type.in_(list(metric_types)),
-            _c.currency == currency,
-            _c.value_kind == "period",
-            *where,
-        )
-        .group_by(_c.release_id, pkey, _c.country, day)
-        .subquery(name)
-    )
-
-
 @_one_transaction
 def paired_earnings(
     bind: Engine | Connection,
@@ -80,21 +50,36 @@ def paired_earnings(
     where = _filters(bind, release_ids, None, platforms, start, end)
     if country:
         where.append(_c.country == country)
-    paid = _per_day(bind, sorted(MONEY_METRICS), currency, where, tz, "paid")
-    heard = _per_day(bind, ["streams"], NO_CURRENCY, where, tz, "heard")
-    keys = ("release_id", "platform_key", "country", "day")
+    # one pass: each release, platform, country and day's earnings and streams side by side
+    # (a hash aggregate), kept where both are there; no join of two aggregates
+    paid = sa.and_(_c.metric_type.in_(sorted(MONEY_METRICS)), _c.currency == currency)
+    heard = sa.and_(_c.metric_type == "streams", _c.currency == NO_CURRENCY)
+    day = _bucket_expr(bind, "day", tz)
+    pkey = func.lower(_c.platform)
+    days = (
+        select(
+            _c.release_id,
+            pkey.label("platform_key"),
+            _c.country,
+            func.sum(sa.case((paid, _c.metric_value))).label("earned"),
+            func.sum(sa.case((heard, _c.metric_value))).label("streams"),
+        )
+        .where(_c.value_kind == "period", sa.or_(paid, heard), *where)
+        .group_by(_c.release_id, pkey, _c.country, day)
+        .having(func.count(sa.case((paid, 1))) > 0, func.count(sa.case((heard, 1))) > 0)
+        .subquery("days")
+    )
     stmt = (
         select(
-            paid.c.release_id,
-            paid.c.platform_key,
-            paid.c.country,
-            _exact(func.sum(paid.c.value)).label("earned"),
-            _exact(func.sum(heard.c.value)).label("streams"),
+            days.c.release_id,
+            days.c.platform_key,
+            days.c.country,
+            _exact(func.sum(days.c.earned)).label("earned"),
+            _exact(func.sum(days.c.streams)).label("streams"),
             func.count().label("days"),
         )
-        .join_from(paid, heard, sa.and_(*(paid.c[k] == heard.c[k] for k in keys)))
-        .group_by(paid.c.release_id, paid.c.platform_key, paid.c.country)
-        .order_by(paid.c.release_id, paid.c.platform_key, paid.c.country)
+        .group_by(days.c.release_id, days.c.platform_key, days.c.country)
+        .order_by(days.c.release_id, days.c.platform_key, days.c.country)
     )
     with _begin(bind) as conn:
         rows = _tuples(conn, stmt)
