@@ -8,6 +8,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import event as sa_event
 
 from perfdash import store
 
@@ -47,3 +48,60 @@ def test_text_the_database_cannot_hold_is_refused_in_words(engine):
     with pytest.raises(store.DatabaseRefusedError) as caught:
         store.search_releases(engine, "a\x00b", limit=5)
     assert "NUL" not in str(caught.value)
+
+
+def test_a_held_lock_is_busy_not_a_bad_request(pg_url):
+    """Another session holds the table: the store says busy (the same request may pass in a
+    moment), the API answers 503 with Retry-After, and nothing was written."""
+    import sqlalchemy as sa
+
+    from perfdash import auth, create_app
+    from perfdash.config import Settings
+
+    engine = store.make_engine(pg_url, statement_timeout_ms=300)
+    holder = store.make_engine(pg_url)
+    token = auth.create_token(engine, "ci", "editor")
+    app = create_app(Settings(database_url=pg_url), engine=engine)
+    client = app.server.test_client()
+    with holder.connect() as conn, conn.begin():
+        conn.execute(sa.text("LOCK TABLE approved_releases IN ACCESS EXCLUSIVE MODE"))
+        with pytest.raises(store.DatabaseBusyError, match="took too long"):
+            store.create_release(engine, "busy-1")
+        answer = client.post(
+            "/api/v1/releases",
+            json={"release_key": "busy-2"},
+            headers={"Authorization": f"Bearer {token}"},
+        )
+        assert answer.status_code == 503, answer.get_data(as_text=True)
+        assert answer.headers["Retry-After"] == "1"
+        assert "took too long" in answer.get_json()["error"]["message"]
+    assert store.get_release_by_key(engine, "busy-1") is None
+    assert store.get_release_by_key(engine, "busy-2") is None
+    holder.dispose()
+    engine.dispose()
+
+
+def test_a_locked_sqlite_file_is_busy(sqlite_url):
+    """SQLite's whole-file lock, past its wait: the same 'busy' answer."""
+    import sqlite3
+
+    path = sqlite_url.removeprefix("sqlite:///")
+    engine = store.make_engine(sqlite_url)
+    store.apply_schema(engine)
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    quick = store.make_engine(sqlite_url)
+
+    @sa_event.listens_for(quick, "connect")
+    def _short_wait(dbapi_conn, _record):
+        dbapi_conn.execute("PRAGMA busy_timeout=200")
+
+    try:
+        with pytest.raises(store.DatabaseBusyError, match="busy"):
+            store.create_release(quick, "busy-3")
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert store.get_release_by_key(engine, "busy-3") is None
+    quick.dispose()
+    engine.dispose()

@@ -98,6 +98,8 @@ def db_error_response(exc: store.PerformanceDbError) -> Response:
         return error_response(500, str(exc))
     if isinstance(exc, store.DatabaseNotUpgradedError):  # no request can succeed until then
         return error_response(503, str(exc))
+    if isinstance(exc, store.DatabaseBusyError):  # nothing changed; the same request may pass
+        return error_response(503, str(exc), headers={"Retry-After": "1"})
     return error_response(409 if isinstance(exc, store.DuplicateReleaseError) else 400, str(exc))
 
 

@@ -85,6 +85,7 @@ from perfdash.store.engine import (
     transaction,
 )
 from perfdash.store.errors import (
+    DatabaseBusyError,
     DatabaseNotUpgradedError,
     DatabaseRefusedError,
     DatabaseUnavailableError,
@@ -230,6 +231,7 @@ __all__ = [
     "API_METRIC_FIELDS",
     "BUCKETS",
     "DROP_COLUMNS",
+    "DatabaseBusyError",
     "DatabaseNotUpgradedError",
     "DatabaseRefusedError",
     "DatabaseUnavailableError",

@@ -34,6 +34,7 @@ from perfdash.config import (
     load_settings,
 )
 from perfdash.store.errors import (
+    DatabaseBusyError,
     DatabaseNotUpgradedError,
     DatabaseRefusedError,
     DatabaseUnavailableError,
@@ -247,16 +248,16 @@ def _translate_errors() -> Iterator[None]:
         if _overflowed(text):
             raise InvalidValueError(_SUM_TOO_LARGE) from exc
         if "lock timeout" in text:
-            raise PerformanceDbError(
+            raise DatabaseBusyError(
                 "The database waited too long for a lock (another session holds the table); "
                 "nothing was changed, try again in a quieter moment"
             ) from exc
         if "statement timeout" in text or "canceling statement" in text:
-            raise PerformanceDbError(
+            raise DatabaseBusyError(
                 "The database took too long to answer; narrow the period or try again"
             ) from exc
         if "database is locked" in text:
-            raise PerformanceDbError("The database is busy; try again in a moment") from exc
+            raise DatabaseBusyError("The database is busy; try again in a moment") from exc
         raise DatabaseUnavailableError(
             "The database is unavailable; check that it is running and DATABASE_URL is right"
         ) from exc

@@ -14,6 +14,13 @@ class DatabaseUnavailableError(PerformanceDbError):
     """The database cannot be reached or refused the connection."""
 
 
+class DatabaseBusyError(PerformanceDbError):
+    """The database is there but could not answer now: a lock held by another session (on
+    SQLite the whole file), or a statement that ran out of its time.  Nothing was changed
+    and the same request may succeed in a moment, so the API answers 503 with Retry-After
+    rather than a 400 that would tell a script its request was wrong."""
+
+
 class DatabaseNotUpgradedError(PerformanceDbError):
     """The database lacks perfdash's tables or columns: it was never upgraded (a new file, an
     empty PostgreSQL database) or was upgraded by an older perfdash.  Its message says to run
