@@ -31,6 +31,7 @@ import hmac
 import ipaddress
 import logging
 import secrets
+from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -64,14 +65,16 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def create_token(engine: Engine, name: str, role: str) -> str:
-    """Create a token and return it; it cannot be shown again."""
+def create_token(engine: Engine, name: str, role: str, artists: Sequence[str] = ()) -> str:
+    """Create a token and return it; it cannot be shown again.  With ``artists`` it reads only
+    their releases (and must be a viewer)."""
     if problem := check_name(name, "token name"):
         raise ValueError(problem)
     if role not in ("viewer", "editor"):
         raise ValueError("A token's role must be viewer or editor")
+    names = clean_artists(engine, artists, role, "token")
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    store.create_api_token(engine, name, hash_token(token), role)
+    store.create_api_token(engine, name, hash_token(token), role, names)
     return token
 
 
@@ -80,6 +83,43 @@ def role_for_token(engine: Engine, token: str | None) -> str | None:
         return None
     row = store.api_token_by_hash(engine, hash_token(token.strip()))
     return row["role"] if row else None
+
+
+# --------------------------------------------------------------------------- artist scopes
+
+SCOPED_ROLE = "viewer"
+
+
+def clean_artists(engine: Engine, artists: Sequence[str], role: str, what: str) -> list[str]:
+    """The artists an account is to be limited to, checked: each carried by a release (a typo
+    would make an account that sees nothing), and only for a viewer.
+
+    A scoped account only reads: writes go to releases by id, CSV files and collectors that
+    span artists, and one rule (an editor sees the whole catalog) is simpler to keep than a
+    scope check on every write path.
+    """
+    names = sorted({(a or "").strip() for a in artists} - {""})
+    if not names:
+        return []
+    if role != SCOPED_ROLE:
+        raise ValueError(
+            f"A {what} limited to artists must have the viewer role (it has {role}): "
+            "artist-scoped accounts only read"
+        )
+    known = {a["artist_name"] for a in store.list_artists(engine, archived=True)}
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        raise ValueError(
+            f"No release carries the artist {unknown[0]!r}; an artist is named exactly as "
+            "on its releases (see perfdash's artist page)"
+        )
+    return names
+
+
+def scope_of_user(engine: Engine, username: str) -> frozenset[str] | None:
+    """The artists a user is limited to, or None for the whole catalog."""
+    artists = store.user_artists_of(engine, username)
+    return frozenset(artists) if artists else None
 
 
 # --------------------------------------------------------------------------- passwords and users
@@ -137,6 +177,11 @@ def access_change_problem(
         return f"There is no user named {username!r}"
     if role is not None and role not in ROLES:
         return f"Role must be one of {', '.join(ROLES)}"
+    if role not in (None, SCOPED_ROLE) and target.get("artists"):
+        return (
+            f"{username!r} is limited to artists ({', '.join(target['artists'])}) and stays a "
+            "viewer: artist-scoped accounts only read"
+        )
     if role is None and by is not None and username == by:
         return "You cannot remove your own account; another admin can"
     admins = [u for u in users if u["role"] == "admin"]
@@ -145,16 +190,20 @@ def access_change_problem(
     return None
 
 
-def add_user(engine: Engine, username: str, password: str, role: str) -> int:
-    """Create a user after checking the password; raises ValueError with a clear message."""
+def add_user(
+    engine: Engine, username: str, password: str, role: str, artists: Sequence[str] = ()
+) -> int:
+    """Create a user after checking the password; raises ValueError with a clear message.
+    With ``artists`` the user reads only their releases (and must be a viewer)."""
     if role not in ROLES:
         raise ValueError(f"Role must be one of {', '.join(ROLES)}")
     if problem := check_name(username):
         raise ValueError(problem)
+    names = clean_artists(engine, artists, role, "user")
     problem = check_password_policy(password, username)
     if problem:
         raise ValueError(problem)
-    return store.create_user(engine, username, hash_password(password), role)
+    return store.create_user(engine, username, hash_password(password), role, names)
 
 
 def set_password(engine: Engine, username: str, password: str) -> bool:
@@ -266,6 +315,7 @@ def login_session(user: dict[str, Any]) -> None:
     session["sid"] = session_id
     session["csrf"] = secrets.token_urlsafe(32)
     g.pop("perfdash_user", None)
+    g.pop("perfdash_scope", None)
 
 
 def _idle() -> timedelta:
@@ -291,6 +341,7 @@ def logout_session() -> None:
         store.end_session(_engine(), _session_key(sid))
     session.clear()
     g.pop("perfdash_user", None)
+    g.pop("perfdash_scope", None)
 
 
 def csrf_token() -> str:
@@ -344,6 +395,22 @@ def current_role() -> str | None:
         return "admin"
     user = current_user()
     return user["role"] if user else None
+
+
+def current_scope() -> frozenset[str] | None:
+    """The artists the signed-in user of this web request is limited to, or None (the whole
+    catalog: an unscoped account, sign-in off, no request, or a share link's visitor, whom the
+    link itself keeps to its view).  Looked up once per request, like the user."""
+    from flask import g, has_request_context
+
+    if not has_request_context() or g.get("perfdash_share") is not None:
+        return None
+    if "perfdash_scope" in g:
+        return g.perfdash_scope
+    user = current_user() if login_required() else None
+    scope = scope_of_user(_engine(), user["username"]) if user else None
+    g.perfdash_scope = scope
+    return scope
 
 
 def require_role(needed: str) -> None:

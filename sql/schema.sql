@@ -276,6 +276,20 @@ CREATE INDEX idx_sessions_expires_at ON perfdash_sessions (expires_at);
 
 CREATE INDEX idx_sessions_user_id ON perfdash_sessions (user_id);
 
+CREATE TABLE perfdash_token_artists (
+	token_id INTEGER NOT NULL, 
+	artist_name VARCHAR(255) NOT NULL, 
+	PRIMARY KEY (token_id, artist_name), 
+	FOREIGN KEY(token_id) REFERENCES perfdash_api_tokens (id) ON DELETE CASCADE
+);
+
+CREATE TABLE perfdash_user_artists (
+	user_id INTEGER NOT NULL, 
+	artist_name VARCHAR(255) NOT NULL, 
+	PRIMARY KEY (user_id, artist_name), 
+	FOREIGN KEY(user_id) REFERENCES perfdash_users (id) ON DELETE CASCADE
+);
+
 CREATE TABLE perfdash_digests_sent (
 	id SERIAL NOT NULL, 
 	subscription_id INTEGER NOT NULL, 

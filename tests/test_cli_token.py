@@ -40,3 +40,28 @@ def test_token_create_list_revoke(db_url):
     missing = runner.invoke(main, ["token", "revoke", "nobody"], env=env)
     assert missing.exit_code == 1 and "No token named 'nobody'" in missing.output
     engine.dispose()
+
+
+def test_token_limited_to_an_artist(db_url):
+    engine = store.make_engine(db_url)
+    store.apply_schema(engine)
+    store.create_release(engine, "n-1", title="Neon Tides", artist_name="Nova Vale")
+    runner = CliRunner()
+    env = {"DATABASE_URL": db_url}
+    made = runner.invoke(
+        main, ["token", "create", "--name", "nova", "--artist", "Nova Vale"], env=env
+    )
+    assert made.exit_code == 0, made.output
+    assert "(viewer, limited to Nova Vale)" in made.stderr
+    token = made.stdout.strip().splitlines()[0]
+    assert store.api_token_by_hash(engine, auth.hash_token(token))["artists"] == ["Nova Vale"]
+    listed = runner.invoke(main, ["token", "list"], env=env).output
+    assert "nova\tviewer\tactive\tlast used" in listed
+    assert listed.rstrip().endswith("\tartists: Nova Vale")
+    refused = runner.invoke(
+        main,
+        ["token", "create", "--name", "ed", "--role", "editor", "--artist", "Nova Vale"],
+        env=env,
+    )
+    assert refused.exit_code != 0 and "must have the viewer role" in refused.output
+    engine.dispose()

@@ -74,3 +74,41 @@ def test_cli_user_commands(sqlite_url, db):
     result = runner.invoke(main, ["user", "remove", "grace"], env=env)
     assert result.exit_code == 1 and "no user named" in result.output
     assert [u["username"] for u in store.list_users(db)] == ["frank"]
+
+
+def test_cli_user_limited_to_artists(sqlite_url, db):
+    """``--artist`` limits a viewer to those artists; the list shows it; other roles refused."""
+    store.apply_schema(db)
+    store.create_release(db, "n-1", title="Neon Tides", artist_name="Nova Vale")
+    store.create_release(db, "l-1", title="Glass", artist_name="Lumen Drift")
+    runner = CliRunner()
+    env = {"DATABASE_URL": sqlite_url}
+    add = ["user", "add", "nina", "--role", "viewer", "--password-stdin"]
+    both = ["--artist", "Nova Vale", "--artist", "Lumen Drift"]
+    result = runner.invoke(main, [*add, *both], input=PASSWORD + "\n", env=env)
+    assert result.exit_code == 0, result.output
+    assert "limited to Lumen Drift, Nova Vale" in result.output
+    assert auth.scope_of_user(db, "nina") == frozenset({"Nova Vale", "Lumen Drift"})
+    listed = runner.invoke(main, ["user", "list"], env=env).output
+    assert "nina\tviewer\t0 active sessions\tartists: Lumen Drift, Nova Vale" in listed
+
+    refused = runner.invoke(
+        main,
+        ["user", "add", "ed", "--role", "editor", "--artist", "Nova Vale", "--password-stdin"],
+        input=PASSWORD + "\n",
+        env=env,
+    )
+    assert refused.exit_code != 0
+    assert "must have the viewer role (it has editor)" in refused.output
+    typo = runner.invoke(
+        main,
+        ["user", "add", "ty", "--role", "viewer", "--artist", "Nova", "--password-stdin"],
+        input=PASSWORD + "\n",
+        env=env,
+    )
+    assert typo.exit_code != 0 and "No release carries the artist 'Nova'" in typo.output
+    assert store.get_user(db, "ed") is None and store.get_user(db, "ty") is None
+
+    promoted = runner.invoke(main, ["user", "role", "nina", "editor"], env=env)
+    assert promoted.exit_code != 0 and "stays a viewer" in promoted.output
+    assert store.get_user(db, "nina")["role"] == "viewer"

@@ -277,6 +277,24 @@ def test_digests_go_out_once_by_email_and_slack(demo_db, smtp_server, slack_rece
     assert len(daily.sent) == 1 and inbox.messages[-1][0] == ["bo@label.example"]
 
 
+def test_a_user_limited_to_an_artist_gets_that_artists_digest(demo_db, slack_receiver):
+    """The same week's digest, read as the subscriber reads the catalog."""
+    posts, _, hook = slack_receiver
+    engine = store.make_engine(demo_db)
+    settings = Settings(database_url=demo_db, tz="UTC", public_url="https://perfdash.example")
+    nova = store.create_user(engine, "nova", "x" * 60, "viewer", ["Nova Vale"])
+    boss = store.create_user(engine, "boss", "x" * 60, "admin")
+    subscribe(engine, nova, "slack", hook + "?nova", "week")
+    subscribe(engine, boss, "slack", hook + "?boss", "week")
+    report = digests.send_digests(engine, settings, "week", now=NOW)
+    assert len(report.sent) == 2 and not report.failed
+    nova_post, boss_post = (json.dumps(p["blocks"]) for p in posts)
+    others = ("The Circuit Saints", "Lumen Drift", "Kiro")
+    assert "Nova Vale" in nova_post and not any(name in nova_post for name in others)
+    assert any(name in boss_post for name in others)
+    engine.dispose()
+
+
 def test_no_mail_server_is_a_clear_failure_and_the_digest_waits(demo_db):
     engine = store.make_engine(demo_db)
     uid = store.create_user(engine, "ana", "x" * 60, "viewer")

@@ -286,3 +286,49 @@ def test_the_admin_page_lists_everyones_digest_subscriptions(world):
             call_callback(_client(app, who), app, "shell.route", {"url.pathname": "/admin"})
         )
         assert "admin-digests-list" not in page and "vera@label.example" not in page
+
+
+def test_an_admin_limits_a_new_viewer_and_token_to_artists(world):
+    app, engine = world
+    store.create_release(engine, "n-1", title="Neon Tides", artist_name="Nova Vale")
+    store.create_release(engine, "l-1", title="Glass", artist_name="Lumen Drift")
+    ada = _client(app, "ada")
+    page = _answer(call_callback(ada, app, "shell.route", {"url.pathname": "/admin"}))
+    assert "admin-user-artists" in page and "Lumen Drift" in page and "Nova Vale" in page
+    scoped = {**ADD, "admin-user-role.value": "viewer", "admin-user-artists.value": ["Nova Vale"]}
+    text = _answer(call_callback(ada, app, "users.add_user", scoped))
+    assert "Added newbie as viewer, limited to Nova Vale." in text
+    assert auth.scope_of_user(engine, "newbie") == frozenset({"Nova Vale"})
+    listed = _answer(
+        call_callback(ada, app, "users.refresh_users", {"admin-users-version.data": 1})
+    )
+    assert "Nova Vale" in listed and "all artists" in listed
+
+    editor = {**ADD, "admin-user-name.value": "ed2", "admin-user-artists.value": ["Nova Vale"]}
+    text = _answer(call_callback(ada, app, "users.add_user", editor))
+    assert "must have the viewer role (it has editor)" in text
+    assert store.get_user(engine, "ed2") is None
+    promote = {
+        "admin-role-save.n_clicks": 1,
+        "admin-pick.value": "newbie",
+        "admin-role.value": "editor",
+    }
+    text = _answer(
+        call_callback(ada, app, "users.change_user", promote, ["admin-role-save.n_clicks"])
+    )
+    assert "stays a viewer" in text and store.get_user(engine, "newbie")["role"] == "viewer"
+
+    token = {
+        "admin-token-create.n_clicks": 1,
+        "admin-token-name.value": "nova-feed",
+        "admin-token-role.value": "viewer",
+        "admin-token-artists.value": ["Nova Vale", "Lumen Drift"],
+    }
+    text = _answer(call_callback(ada, app, "tokens.create_token", token))
+    assert "Token nova-feed (viewer, limited to Lumen Drift, Nova Vale) created" in text
+    row = next(t for t in store.list_api_tokens(engine) if t["name"] == "nova-feed")
+    assert row["artists"] == ["Lumen Drift", "Nova Vale"]
+    listed = _answer(
+        call_callback(ada, app, "tokens.refresh_tokens", {"admin-tokens-version.data": 1})
+    )
+    assert "Lumen Drift, Nova Vale" in listed

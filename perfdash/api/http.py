@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from flask import Response, current_app, jsonify, request
+from flask import Response, current_app, g, jsonify, request
 from sqlalchemy.engine import Engine
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import Map
@@ -176,6 +176,13 @@ def _bad_arg(value: str) -> str | None:
 
 
 def engine() -> Engine:
+    """The engine every resource reads and writes through, carrying the request's token's
+    artist scope: a token limited to some artists gets only their releases from every read
+    (``store.scope``), and a release outside them is an unknown one."""
+    return store.scoped(_raw_engine(), token_scope())
+
+
+def _raw_engine() -> Engine:
     return current_app.extensions["perfdash"]["engine"]
 
 
@@ -200,6 +207,22 @@ def bearer() -> str | None:
     return token.strip()
 
 
+def token_row() -> dict[str, Any] | None:
+    """The live token of this request (its name, role and artists), looked up once per
+    request; None without a token or for an unknown or revoked one."""
+    if "perfdash_token" not in g:
+        token = bearer()
+        found = store.api_token_by_hash(_raw_engine(), auth.hash_token(token)) if token else None
+        g.perfdash_token = found
+    return g.perfdash_token
+
+
+def token_scope() -> frozenset[str] | None:
+    """The artists the request's token is limited to, or None (the whole catalog)."""
+    row = token_row()
+    return frozenset(row["artists"]) if row and row.get("artists") else None
+
+
 def require(needed: str) -> str | None:
     """Check the caller's token for ``needed``; anonymous reads pass when login is off."""
     token = bearer()
@@ -208,7 +231,8 @@ def require(needed: str) -> str | None:
         if needed == "viewer" and not login_required:
             return None
         raise ApiError(401, f"This needs an API token with the {needed} role", headers=_challenge())
-    role = auth.role_for_token(engine(), token)
+    row = token_row()
+    role = row["role"] if row else None
     if role is None:
         raise ApiError(401, "The API token is unknown or revoked", headers=_challenge())
     if not auth.role_allows(role, needed):

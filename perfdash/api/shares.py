@@ -12,7 +12,7 @@ from typing import Any
 
 from flask import Response, jsonify, request
 
-from perfdash import auth, shares, store
+from perfdash import shares, store
 from perfdash.api import http
 
 SHARE_FIELDS = ("view", "expires")
@@ -20,7 +20,7 @@ SHARE_FIELDS = ("view", "expires")
 
 def _creator() -> str:
     """Who made the link, as the lists show it: the token's name."""
-    row = store.api_token_by_hash(http.engine(), auth.hash_token(http.bearer() or ""))
+    row = http.token_row()
     return f"token:{row['name']}" if row else "token"
 
 

@@ -16,6 +16,24 @@ from perfdash.cli.common import (
     settings_for,
 )
 
+artist_option = click.option(
+    "--artist",
+    multiple=True,
+    help="Limit the account to this artist's releases (repeat for several; viewer only). "
+    "Without it the account reads the whole catalog.",
+)
+
+
+def _limited(artists: tuple[str, ...]) -> str:
+    names = sorted({a.strip() for a in artists} - {""})
+    return f", limited to {', '.join(names)}" if names else ""
+
+
+def _scope(row: dict) -> str:
+    """The artists an account is limited to, as the lists show it last (nothing: it reads
+    the whole catalog)."""
+    return "\tartists: " + ", ".join(row["artists"]) if row.get("artists") else ""
+
 
 @click.group()
 def token() -> None:
@@ -31,17 +49,18 @@ def token() -> None:
     show_default=True,
     help="editor may write through the API; viewer may only read.",
 )
+@artist_option
 @database_url_option
-def token_create(name: str, role: str, database_url: str | None) -> None:
+def token_create(name: str, role: str, artist: tuple[str, ...], database_url: str | None) -> None:
     """Create a token and print it once (it cannot be shown again)."""
     engine = engine_for(settings_for(database_url))
     try:
-        value = auth.create_token(engine, name, role)
+        value = auth.create_token(engine, name, role, artist)
     except (ValueError, store.PerformanceDbError) as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(value)
     click.echo(
-        f"Token {name!r} ({role}) created. Store it now: it is not shown again. "
+        f"Token {name!r} ({role}{_limited(artist)}) created. Store it now: it is not shown again. "
         "Send it as 'Authorization: Bearer <token>'.",
         err=True,
     )
@@ -73,7 +92,7 @@ def token_list(database_url: str | None) -> None:
     for row in rows:
         used = row["last_used_at"].strftime("%Y-%m-%d %H:%M") if row["last_used_at"] else "never"
         state = "revoked" if row["revoked"] else "active"
-        click.echo(f"{row['name']}\t{row['role']}\t{state}\tlast used {used}")
+        click.echo(f"{row['name']}\t{row['role']}\t{state}\tlast used {used}{_scope(row)}")
 
 
 @click.group()
@@ -89,20 +108,24 @@ def user() -> None:
     required=True,
     help="viewer reads; editor also writes; admin also manages users and tokens.",
 )
+@artist_option
 @password_stdin_option
 @database_url_option
-def user_add(name: str, role: str, password_stdin: bool, database_url: str | None) -> None:
+def user_add(
+    name: str, role: str, artist: tuple[str, ...], password_stdin: bool, database_url: str | None
+) -> None:
     """Create user NAME with a role and a password."""
     engine = engine_for(settings_for(database_url))
     try:
         store.apply_schema(engine)
         if store.get_user(engine, name.strip()):
             raise click.ClickException(f"A user named {name.strip()!r} already exists")
+        auth.clean_artists(engine, artist, role, "user")  # before the password is asked for
         password = read_password(password_stdin)
-        auth.add_user(engine, name, password, role)
+        auth.add_user(engine, name, password, role, artist)
     except (ValueError, store.PerformanceDbError) as exc:
         raise click.ClickException(str(exc)) from None
-    click.echo(f"Added user {name.strip()!r} with role {role}.")
+    click.echo(f"Added user {name.strip()!r} with role {role}{_limited(artist)}.")
 
 
 @user.command("passwd")
@@ -129,6 +152,13 @@ def user_role(name: str, role: str, database_url: str | None) -> None:
     """Give NAME another role (counts from the user's next request)."""
     engine = engine_for(settings_for(database_url))
     with db_errors():
+        users = store.list_users(engine)
+        target = next((u for u in users if u["username"] == name), None)
+        if target is not None and target["artists"] and role != auth.SCOPED_ROLE:
+            raise click.ClickException(
+                f"{name!r} is limited to artists ({', '.join(target['artists'])}) and stays a "
+                "viewer: artist-scoped accounts only read"
+            )
         if not store.update_user(engine, name, role=role):
             raise click.ClickException(f"There is no user named {name!r}")
     click.echo(f"{name!r} is now {role}.")
@@ -173,7 +203,8 @@ def _last_seen(when: datetime | None, now: datetime) -> str:
 @user.command("list")
 @database_url_option
 def user_list(database_url: str | None) -> None:
-    """List users and roles (never passwords), with their active sessions."""
+    """List users and roles (never passwords), with their active sessions and the artists a
+    user is limited to."""
     settings = settings_for(database_url)
     engine = engine_for(settings)
     idle = timedelta(minutes=settings.session_idle_minutes)
@@ -188,4 +219,4 @@ def user_list(database_url: str | None) -> None:
         sessions = f"{count} active session{'' if count == 1 else 's'}"
         if count:
             sessions += f", {_last_seen(seen, now)}"
-        click.echo(f"{row['username']}\t{row['role']}\t{sessions}")
+        click.echo(f"{row['username']}\t{row['role']}\t{sessions}{_scope(row)}")

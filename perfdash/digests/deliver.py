@@ -15,7 +15,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import httpx
 from sqlalchemy.engine import Engine
 
-from perfdash import store
+from perfdash import auth, store
 from perfdash.config import Settings
 from perfdash.digests.chart_link import chart_url
 from perfdash.digests.content import Digest, build_digest
@@ -122,17 +122,27 @@ def send_digests(
 ) -> DigestReport:
     """Send the ``name`` (day or week) digest to every subscriber who has not had it."""
     subscriptions = store.list_digest_subscriptions(engine, period=name)
-    with store.transaction(engine) as conn:
-        digest = build_digest(
-            conn,
-            name,
-            tz=settings.tz,
-            spike_rule=settings.spike_rule,
-            stale_rule=settings.stale_rule,
-            now=now,
-        )
+    built: dict[frozenset[str] | None, Digest] = {}
+
+    def digest_for(scope: frozenset[str] | None) -> Digest:
+        """The digest as ``scope`` reads the catalog (a user limited to artists gets theirs),
+        built once per scope."""
+        if scope not in built:
+            with store.transaction(store.scoped(engine, scope)) as conn:
+                built[scope] = build_digest(
+                    conn,
+                    name,
+                    tz=settings.tz,
+                    spike_rule=settings.spike_rule,
+                    stale_rule=settings.stale_rule,
+                    now=now,
+                )
+        return built[scope]
+
+    digest = digest_for(None)
     report = DigestReport(name, digest.key, subscriptions=len(subscriptions))
     for sub in subscriptions:
+        digest = digest_for(auth.scope_of_user(engine, sub["username"]))
         shown = f"{sub['username']} by {sub['channel']} to {masked(sub['channel'], sub['target'])}"
         if dry_run:
             report.previews.append(shown)

@@ -4,6 +4,7 @@ the rollup's trigger DDL (``rollup_sql``).  The store, the migrations' autogener
 
 from perfdash.schema.digests import digest_subscriptions, digests_sent
 from perfdash.schema.rollup_sql import ROLLUP_TRIGGERS_PG
+from perfdash.schema.scopes import token_artists, user_artists
 from perfdash.schema.tables import (
     MAX_METRIC_VALUE,
     alerts_sent,
@@ -45,6 +46,8 @@ __all__ = [
     "saved_views",
     "sessions",
     "share_links",
+    "token_artists",
     "uploads",
+    "user_artists",
     "users",
 ]

@@ -21,7 +21,8 @@ write ``store.x``; the modules are by noun:
     rollup        the daily rollup's zones and which zone serves a read
     rollup_reads  the statements that read the rollup instead of the readings
     blocks        SQL pieces the reads share
-    users         web accounts and API tokens
+    users         web accounts and API tokens, and the artists each is limited to
+    scope         an account's artists kept to: every read's release filter narrowed
     sessions      web sign-in sessions, ended in every worker at once
     shares        read-only share links, by a hash of their token
     annotations   dated notes on releases or the catalog
@@ -191,6 +192,7 @@ from perfdash.store.saved_views import (
     set_default_view,
     upsert_saved_view,
 )
+from perfdash.store.scope import scope_of, scoped
 from perfdash.store.series import SERIES_COLUMNS, release_series, totals_before
 from perfdash.store.sessions import (
     count_sessions,
@@ -225,6 +227,7 @@ from perfdash.store.users import (
     list_users,
     revoke_api_token,
     update_user,
+    user_artists_of,
 )
 
 __all__ = [
@@ -364,6 +367,8 @@ __all__ = [
     "rollup_zones",
     "save_upload",
     "saved_view_named",
+    "scope_of",
+    "scoped",
     "search_releases",
     "sent_alert_keys",
     "session_user",
@@ -385,5 +390,6 @@ __all__ = [
     "update_user",
     "upload_exists",
     "upsert_saved_view",
+    "user_artists_of",
     "view_currencies",
 ]

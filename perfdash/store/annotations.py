@@ -14,6 +14,7 @@ from sqlalchemy.engine import Connection, Engine
 from perfdash.schema import annotations, approved_releases
 from perfdash.store.engine import _begin, _db_ts, to_utc
 from perfdash.store.errors import InvalidValueError, UnknownReleaseError
+from perfdash.store.scope import _in_scope, scope_of
 
 MAX_ANNOTATION_TEXT = 500
 
@@ -76,7 +77,7 @@ def list_annotations(
     (``include_catalog``) the catalog-wide ones, which belong on every release's chart.
     """
     a = annotations.c
-    stmt = _annotation_select()
+    stmt = _annotation_select().where(*_note_in_scope(bind))
     if release_ids is not None:
         ids = [int(r) for r in release_ids]
         cond = a.release_id.in_(ids)
@@ -88,6 +89,14 @@ def list_annotations(
     stmt = stmt.order_by(a.at, a.id)
     with _begin(bind) as conn:
         return [_annotation_row(r) for r in conn.execute(stmt)]
+
+
+def _note_in_scope(bind: Engine | Connection) -> list[sa.ColumnElement]:
+    """A scoped account reads the notes of its releases only: a catalog-wide note may speak
+    of any artist."""
+    if scope_of(bind) is None:
+        return []
+    return [annotations.c.release_id.is_not(None), *_in_scope(bind, annotations.c.release_id)]
 
 
 def _annotation_select() -> sa.Select:
@@ -105,7 +114,9 @@ def get_annotation(bind: Engine | Connection, annotation_id: int) -> dict[str, A
         return None  # not an id the column can hold; PostgreSQL would refuse to compare
     with _begin(bind) as conn:
         row = conn.execute(
-            _annotation_select().where(annotations.c.id == int(annotation_id))
+            _annotation_select().where(
+                annotations.c.id == int(annotation_id), *_note_in_scope(conn)
+            )
         ).first()
     return _annotation_row(row) if row else None
 

@@ -16,11 +16,12 @@ from sqlalchemy.engine import Connection, Engine
 
 from perfdash.schema import approved_releases
 from perfdash.store.engine import _begin, to_utc
+from perfdash.store.scope import _artist_in_scope
 
 
-def _named(archived: bool) -> list[sa.ColumnElement]:
+def _named(bind: Engine | Connection, archived: bool) -> list[sa.ColumnElement]:
     r = approved_releases.c
-    out = [r.artist_name.is_not(None), r.artist_name != ""]
+    out = [r.artist_name.is_not(None), r.artist_name != "", *_artist_in_scope(bind, r.artist_name)]
     if not archived:
         out.append(r.archived_at.is_(None))
     return out
@@ -31,7 +32,7 @@ def list_artists(bind: Engine | Connection, *, archived: bool = False) -> list[d
     r = approved_releases.c
     stmt = (
         select(r.artist_name, func.count().label("releases"))
-        .where(*_named(archived))
+        .where(*_named(bind, archived))
         .group_by(r.artist_name)
         .order_by(func.lower(r.artist_name), r.artist_name)
     )
@@ -46,7 +47,7 @@ def artist_releases(
     r = approved_releases.c
     stmt = (
         select(r.id, r.release_id, r.title, r.artist_name, r.approved_at, r.archived_at)
-        .where(r.artist_name == artist_name, *_named(archived))
+        .where(r.artist_name == artist_name, *_named(bind, archived))
         .order_by(r.approved_at.nulls_last(), r.id)
     )
     with _begin(bind) as conn:
@@ -60,6 +61,6 @@ def artist_releases(
 def release_artists(bind: Engine | Connection, *, archived: bool = False) -> dict[int, str]:
     """Each named release's artist, by release pk (the artist leaderboard groups by it)."""
     r = approved_releases.c
-    stmt = select(r.id, r.artist_name).where(*_named(archived))
+    stmt = select(r.id, r.artist_name).where(*_named(bind, archived))
     with _begin(bind) as conn:
         return {int(i): str(n) for i, n in conn.execute(stmt)}

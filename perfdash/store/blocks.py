@@ -16,6 +16,7 @@ from sqlalchemy.engine import Connection, Engine
 from perfdash.schema import content_performance
 from perfdash.store.engine import _db_ts, _is_pg
 from perfdash.store.errors import InvalidValueError
+from perfdash.store.scope import _in_scope
 from perfdash.store.territories import _Territory, _territory_where
 
 BUCKETS = ("hour", "day", "week", "month")
@@ -46,6 +47,7 @@ def _filters(
     without it (listings of readings) every reading of the view is listed."""
     c = content_performance.c
     where: list[sa.ColumnElement] = [] if territory is None else _territory_where(territory)
+    where += _in_scope(bind, c.release_id)
     if release_ids is not None:
         where.append(c.release_id.in_([int(r) for r in release_ids]))
     if metric_types:

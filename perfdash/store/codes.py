@@ -18,6 +18,7 @@ from sqlalchemy.engine import Connection, Engine
 from perfdash.schema import approved_releases
 from perfdash.store.engine import _begin
 from perfdash.store.errors import DuplicateCodeError
+from perfdash.store.scope import _in_scope
 from perfdash.vocab import RELEASE_CODES
 
 _LOOKUP_CHUNK = 500
@@ -81,7 +82,8 @@ def release_ids_for_codes(
     with _begin(bind) as conn:
         for start in range(0, len(forms), _LOOKUP_CHUNK):
             chunk = forms[start : start + _LOOKUP_CHUNK]
-            for stored, rid in conn.execute(select(r[field], r.id).where(r[field].in_(chunk))):
+            stmt = select(r[field], r.id).where(r[field].in_(chunk), *_in_scope(conn, r.id))
+            for stored, rid in conn.execute(stmt):
                 found.setdefault(asked[stored], rid)
     return found
 
@@ -92,7 +94,7 @@ def release_names(bind: Engine | Connection) -> list[tuple[int, str | None, str 
     r = approved_releases.c
     stmt = (
         select(r.id, r.artist_name, r.title)
-        .where(sa.func.coalesce(r.title, "") != "")
+        .where(sa.func.coalesce(r.title, "") != "", *_in_scope(bind, r.id))
         .order_by(r.id)
     )
     with _begin(bind) as conn:

@@ -21,6 +21,7 @@ from perfdash.store.engine import _begin, _is_pg, _one_transaction, _tuples, _tu
 from perfdash.store.errors import InvalidValueError
 from perfdash.store.rollup import _transaction_zones
 from perfdash.store.rollup_reads import _pd, _rollup_where, _RollupShape
+from perfdash.store.scope import _narrow
 
 
 def release_freshness(
@@ -30,6 +31,7 @@ def release_freshness(
 
     Columns: release_id, newest_at (aware UTC), source, platform, metric_type.
     """
+    release_ids = _narrow(bind, release_ids)
     c = content_performance.c
     if _is_pg(bind):  # one backward index probe per release instead of ranking every reading
         releases = _releases_subquery(release_ids)
@@ -97,6 +99,7 @@ def metric_freshness(
     releases and platforms the dashboard shows, in one query.
     Columns: release_id, metric_type, newest_at (aware UTC), source.
     """
+    release_ids = _narrow(bind, release_ids)
     c = content_performance.c
     zones = _transaction_zones(bind)
     if zones:  # the newest reading's id per (release, metric) from the rollup, then its row
@@ -173,6 +176,7 @@ def recent_reading_times(
     """
     if limit < 1:
         raise InvalidValueError("limit must be at least 1")
+    release_ids = _narrow(bind, release_ids)
     c = content_performance.c
     if _is_pg(bind):  # a short backward index scan per release instead of every reading
         stmt = _recent_reading_times_pg(release_ids, int(limit))

@@ -14,6 +14,7 @@ from sqlalchemy.engine import Connection, Engine
 from perfdash.schema import approved_releases, goals
 from perfdash.store.engine import _begin
 from perfdash.store.errors import InvalidValueError, UnknownReleaseError
+from perfdash.store.scope import _artist_in_scope, _in_scope, scope_of
 
 GOAL_SCOPES = ("release", "artist", "tag")
 
@@ -72,6 +73,20 @@ def _goal_row(row: sa.Row) -> dict[str, Any]:
     return out
 
 
+def _goal_in_scope(bind: Engine | Connection) -> list[sa.ColumnElement]:
+    """A scoped account sees the goals of its releases and its artists; a tag's goal counts
+    releases of any artist, so it is not one of them."""
+    if scope_of(bind) is None:
+        return []
+    g = goals.c
+    return [
+        sa.or_(
+            sa.and_(g.release_id.is_not(None), *_in_scope(bind, g.release_id)),
+            sa.and_(g.artist_name.is_not(None), *_artist_in_scope(bind, g.artist_name)),
+        )
+    ]
+
+
 def list_goals(
     bind: Engine | Connection,
     *,
@@ -92,6 +107,7 @@ def list_goals(
         .select_from(goals.outerjoin(approved_releases, r.id == g.release_id))
         .order_by(g.id)
     )
+    stmt = stmt.where(*_goal_in_scope(bind))
     if release_ids is not None or artists is not None or tags is not None:
         where = []
         if release_ids:
@@ -107,7 +123,9 @@ def list_goals(
 
 def get_goal(bind: Engine | Connection, goal_id: int) -> dict[str, Any] | None:
     with _begin(bind) as conn:
-        row = conn.execute(select(*goals.c).where(goals.c.id == int(goal_id))).first()
+        row = conn.execute(
+            select(*goals.c).where(goals.c.id == int(goal_id), *_goal_in_scope(conn))
+        ).first()
     return None if row is None else _goal_row(row)
 
 
@@ -119,6 +137,6 @@ def delete_goal(bind: Engine | Connection, goal_id: int) -> bool:
 def artist_release_ids(bind: Engine | Connection, artist_name: str) -> list[int]:
     """The releases credited to ``artist_name`` (exactly as written), in id order."""
     r = approved_releases.c
-    stmt = select(r.id).where(r.artist_name == artist_name).order_by(r.id)
+    stmt = select(r.id).where(r.artist_name == artist_name, *_in_scope(bind, r.id)).order_by(r.id)
     with _begin(bind) as conn:
         return [int(x) for x in conn.execute(stmt).scalars()]

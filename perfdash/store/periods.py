@@ -26,6 +26,7 @@ from perfdash.store.engine import _begin, _db_ts, _is_pg, _one_transaction, _tup
 from perfdash.store.history import _history_before, _inside
 from perfdash.store.rollup import _transaction_zones, rollup_zone_for
 from perfdash.store.rollup_reads import _period_gains_rollup, _rollup_query
+from perfdash.store.scope import _narrow
 from perfdash.store.territories import _WORLDWIDE_ONLY, _Territory, _territory
 
 PERIOD_GAIN_COLUMNS = [
@@ -62,6 +63,7 @@ def period_gains(
     ``_period_aggregates`` for the rules).  ``release_ids=None`` means the whole catalog.
     A series with readings only before the period has gain 0 and its last total.
     """
+    release_ids = _narrow(bind, release_ids)
     territory = _territory(bind, country, currency, release_ids, metric_types, platforms)
     sub, params = _period_aggregates(
         bind, release_ids, start, end, metric_types, platforms, territory=territory
@@ -131,6 +133,7 @@ def leaderboard(
     """
     if by not in LEADERBOARD_ORDERS:
         raise ValueError(f"unknown leaderboard order {by!r}")
+    release_ids = _narrow(bind, release_ids)
     territory = _territory(bind, country, currency, release_ids, [metric_type], platforms)
     sub, params = _period_aggregates(
         bind,

@@ -28,6 +28,7 @@ from perfdash.store.errors import (
     PerformanceDbError,
     UnknownReleaseError,
 )
+from perfdash.store.scope import _in_scope
 from perfdash.vocab import READING_FIELDS, SOURCES, VALUE_KINDS
 
 
@@ -185,7 +186,10 @@ def _metric_row(row: sa.Row) -> dict[str, Any]:
 def get_metric(bind: Engine | Connection, metric_id: int) -> dict[str, Any] | None:
     with _begin(bind) as conn:
         row = conn.execute(
-            select(content_performance).where(content_performance.c.id == metric_id)
+            select(content_performance).where(
+                content_performance.c.id == metric_id,
+                *_in_scope(conn, content_performance.c.release_id),
+            )
         ).first()
     return _metric_row(row) if row else None
 
@@ -207,7 +211,7 @@ def get_performance_metrics_for_release(
             c.source_url,
             c.notes,
         )
-        .where(c.release_id == int(release_id))
+        .where(c.release_id == int(release_id), *_in_scope(bind, c.release_id))
         .order_by(c.recorded_at.desc(), c.id.desc())
     )
     if limit:
@@ -223,7 +227,7 @@ def latest_metrics(
     c = content_performance.c
     stmt = (
         select(content_performance)
-        .where(c.release_id == int(release_id))
+        .where(c.release_id == int(release_id), *_in_scope(bind, c.release_id))
         .order_by(c.recorded_at.desc(), c.id.desc())
         .limit(limit)
     )
@@ -233,6 +237,7 @@ def latest_metrics(
 
 def count_metrics(bind: Engine | Connection, release_id: int | None = None) -> int:
     stmt = select(func.count()).select_from(content_performance)
+    stmt = stmt.where(*_in_scope(bind, content_performance.c.release_id))
     if release_id is not None:
         stmt = stmt.where(content_performance.c.release_id == release_id)
     with _begin(bind) as conn:
@@ -243,7 +248,8 @@ def list_metric_types(
     bind: Engine | Connection, release_ids: Sequence[int] | None = None
 ) -> list[str]:
     c = content_performance.c
-    stmt = select(c.metric_type).distinct().order_by(c.metric_type)
+    stmt = select(c.metric_type).distinct().where(*_in_scope(bind, c.release_id))
+    stmt = stmt.order_by(c.metric_type)
     if release_ids:
         stmt = stmt.where(c.release_id.in_(list(release_ids)))
     with _begin(bind) as conn:
@@ -256,7 +262,7 @@ def list_platform_keys(
     """Distinct platforms, lower-cased so that 'YouTube' and 'youtube' are one."""
     c = content_performance.c
     key = func.lower(c.platform)
-    stmt = select(key).distinct().order_by(key)
+    stmt = select(key).distinct().where(*_in_scope(bind, c.release_id)).order_by(key)
     if release_ids:
         stmt = stmt.where(c.release_id.in_(list(release_ids)))
     with _begin(bind) as conn:

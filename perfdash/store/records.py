@@ -22,6 +22,7 @@ from perfdash.store.blocks import _filters
 from perfdash.store.engine import _begin, _tuples
 from perfdash.store.errors import InvalidValueError, UnknownReleaseError
 from perfdash.store.readings import _metric_row
+from perfdash.store.scope import _in_scope
 from perfdash.vocab import READING_FIELDS
 
 # The fields of a ``readings_page`` row: a reading, its id and its release's key.
@@ -219,6 +220,7 @@ def iter_metrics_for_export(
             r.upc,
         )
         .select_from(content_performance.join(approved_releases, r.id == c.release_id))
+        .where(*_in_scope(bind, r.id))
         .order_by(r.release_id, c.recorded_at, c.id)
     )
     if release_key is not None:
@@ -227,7 +229,9 @@ def iter_metrics_for_export(
     with _begin(bind) as conn:
         known = (
             release_key is None
-            or conn.execute(select(r.id).where(r.release_id == release_key)).first()
+            or conn.execute(
+                select(r.id).where(r.release_id == release_key, *_in_scope(conn, r.id))
+            ).first()
         )
         if not known:
             raise UnknownReleaseError(f"No release with key {release_key!r}")

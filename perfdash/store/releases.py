@@ -24,6 +24,7 @@ from perfdash.schema import approved_releases, content_performance, release_tags
 from perfdash.store.codes import _check_codes_free
 from perfdash.store.engine import _begin, _db_ts, to_utc
 from perfdash.store.errors import DuplicateReleaseError, InvalidValueError, UnknownReleaseError
+from perfdash.store.scope import _in_scope
 from perfdash.vocab import DISTRIBUTION_STATUSES, RELEASE_CODES, RELEASE_IDENTIFIERS
 
 RELEASE_FIELDS = (
@@ -175,7 +176,9 @@ def delete_release(bind: Engine | Connection, release_id: int) -> bool:
 def get_release(bind: Engine | Connection, release_id: int) -> dict[str, Any] | None:
     with _begin(bind) as conn:
         row = conn.execute(
-            select(approved_releases).where(approved_releases.c.id == release_id)
+            select(approved_releases).where(
+                approved_releases.c.id == release_id, *_in_scope(conn, approved_releases.c.id)
+            )
         ).first()
     return _release_row(row) if row else None
 
@@ -183,7 +186,10 @@ def get_release(bind: Engine | Connection, release_id: int) -> dict[str, Any] | 
 def get_release_by_key(bind: Engine | Connection, release_key: str) -> dict[str, Any] | None:
     with _begin(bind) as conn:
         row = conn.execute(
-            select(approved_releases).where(approved_releases.c.release_id == release_key)
+            select(approved_releases).where(
+                approved_releases.c.release_id == release_key,
+                *_in_scope(conn, approved_releases.c.id),
+            )
         ).first()
     return _release_row(row) if row else None
 
@@ -197,7 +203,8 @@ def release_ids_for_keys(bind: Engine | Connection, keys: Iterable[str]) -> dict
             chunk = wanted[start : start + 500]
             rows = conn.execute(
                 select(approved_releases.c.release_id, approved_releases.c.id).where(
-                    approved_releases.c.release_id.in_(chunk)
+                    approved_releases.c.release_id.in_(chunk),
+                    *_in_scope(conn, approved_releases.c.id),
                 )
             )
             found.update({key: rid for key, rid in rows})
@@ -212,7 +219,9 @@ def existing_release_ids(bind: Engine | Connection, ids: Iterable[int]) -> set[i
             chunk = wanted[start : start + 500]
             found.update(
                 conn.execute(
-                    select(approved_releases.c.id).where(approved_releases.c.id.in_(chunk))
+                    select(approved_releases.c.id).where(
+                        approved_releases.c.id.in_(chunk), *_in_scope(conn, approved_releases.c.id)
+                    )
                 ).scalars()
             )
     return found
@@ -229,7 +238,7 @@ def search_releases(
     """Releases matching title, artist or key (case-insensitive), most recently active first;
     archived ones only with ``archived``; only those carrying ``tag`` (normalised) when given."""
     last_activity = _last_activity().label("last_activity")
-    stmt = select(approved_releases, last_activity)
+    stmt = select(approved_releases, last_activity).where(*_in_scope(bind, approved_releases.c.id))
     if not archived:
         stmt = stmt.where(approved_releases.c.archived_at.is_(None))
     if tag is not None:
@@ -286,7 +295,9 @@ def releases_page(
 ) -> list[dict[str, Any]]:
     """Releases in id order after ``after_id``, optionally matching title, artist or key,
     and only those carrying ``tag`` (already normalised by ``ingest.tags``) when given."""
-    stmt = select(approved_releases).where(approved_releases.c.id > int(after_id))
+    stmt = select(approved_releases).where(
+        approved_releases.c.id > int(after_id), *_in_scope(bind, approved_releases.c.id)
+    )
     if (query or "").strip():
         stmt = stmt.where(_release_matches(query))
     if tag is not None:
@@ -299,7 +310,11 @@ def releases_page(
 
 def count_releases(bind: Engine | Connection) -> int:
     with _begin(bind) as conn:
-        return conn.execute(select(func.count()).select_from(approved_releases)).scalar_one()
+        return conn.execute(
+            select(func.count())
+            .select_from(approved_releases)
+            .where(*_in_scope(conn, approved_releases.c.id))
+        ).scalar_one()
 
 
 def releases_with_identifiers(
@@ -319,7 +334,8 @@ def releases_with_identifiers(
         return []
     r = approved_releases.c
     stmt = select(r.id, r.release_id, r.title, *(r[name] for name in columns)).where(
-        sa.or_(*(sa.func.coalesce(sa.func.trim(r[name]), "") != "" for name in columns))
+        sa.or_(*(sa.func.coalesce(sa.func.trim(r[name]), "") != "" for name in columns)),
+        *_in_scope(bind, r.id),
     )
     if release_keys is not None:
         stmt = stmt.where(r.release_id.in_([str(k) for k in release_keys]))
@@ -344,6 +360,7 @@ def launch_dates(
         .label("first_at")
     )
     stmt = select(r.id, r.release_id, r.title, r.artist_name, r.approved_at, first).order_by(r.id)
+    stmt = stmt.where(*_in_scope(bind, r.id))
     if release_ids is not None:
         stmt = stmt.where(r.id.in_([int(x) for x in release_ids]))
     with _begin(bind) as conn:
@@ -385,7 +402,7 @@ def release_prompts(bind: Engine | Connection) -> pd.DataFrame:
     clip and Luma generation ids), for reading which prompts go with which launches."""
     r = approved_releases.c
     columns = ["track_prompt", "video_prompt", "suno_clip_id", "luma_generation_id"]
-    stmt = select(r.id, *(r[c] for c in columns)).order_by(r.id)
+    stmt = select(r.id, *(r[c] for c in columns)).where(*_in_scope(bind, r.id)).order_by(r.id)
     with _begin(bind) as conn:
         rows = conn.execute(stmt).all()
     return pd.DataFrame(rows, columns=["release_id", *columns])

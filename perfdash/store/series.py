@@ -24,6 +24,7 @@ from perfdash.store.blocks import _bucket_expr, _filters, _newest
 from perfdash.store.engine import _begin, _is_pg, _one_transaction, _tuples
 from perfdash.store.rollup import rollup_zone_for
 from perfdash.store.rollup_reads import _release_series_rollup, _rollup_query, _totals_before_rollup
+from perfdash.store.scope import _narrow
 from perfdash.store.territories import _WORLDWIDE_ONLY, _Territory, _territory
 
 SERIES_COLUMNS = [
@@ -66,6 +67,7 @@ def release_series(
     b = _bucket_expr(bind, bucket, tz).label("bucket")
     pkey = func.lower(c.platform)
     part = [c.release_id, pkey, c.metric_type, c.value_kind, b]
+    release_ids = _narrow(bind, release_ids)
     territory = _territory(bind, country, currency, release_ids, metric_types, platforms)
     if bucket != "hour" and rollup_zone_for(bind, start, end, tz=tz):
         shape, params = _rollup_query(
@@ -178,6 +180,7 @@ def totals_before(
     """
     c = content_performance.c
     pkey = func.lower(c.platform)
+    release_ids = _narrow(bind, release_ids)
     territory = _territory(bind, country, currency, release_ids, metric_types, platforms)
     zone = rollup_zone_for(bind, before)
     if zone:

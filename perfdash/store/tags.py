@@ -16,6 +16,7 @@ from sqlalchemy.engine import Connection, Engine
 from perfdash.schema import approved_releases, release_tags
 from perfdash.store.engine import _begin
 from perfdash.store.errors import UnknownReleaseError
+from perfdash.store.scope import _in_scope
 
 
 def release_tags_of(
@@ -23,7 +24,8 @@ def release_tags_of(
 ) -> dict[int, list[str]]:
     """Each release's tags in alphabetical order (releases without a tag are absent)."""
     t = release_tags.c
-    stmt = select(t.release_id, t.tag).order_by(t.release_id, t.tag)
+    stmt = select(t.release_id, t.tag).where(*_in_scope(bind, t.release_id))
+    stmt = stmt.order_by(t.release_id, t.tag)
     if release_ids is not None:
         stmt = stmt.where(t.release_id.in_(sorted({int(i) for i in release_ids})))
     out: dict[int, list[str]] = {}
@@ -56,6 +58,7 @@ def list_tags(bind: Engine | Connection, *, archived: bool = False) -> list[dict
     stmt = (
         select(t.tag, func.count().label("releases"))
         .join(approved_releases, r.id == t.release_id)
+        .where(*_in_scope(bind, r.id))
         .group_by(t.tag)
         .order_by(t.tag)
     )
@@ -71,7 +74,7 @@ def tagged_release_ids(bind: Engine | Connection, tag: str, *, archived: bool = 
     stmt = (
         select(t.release_id)
         .join(approved_releases, r.id == t.release_id)
-        .where(t.tag == tag)
+        .where(t.tag == tag, *_in_scope(bind, r.id))
         .order_by(t.release_id)
     )
     if not archived:

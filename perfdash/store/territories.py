@@ -29,6 +29,7 @@ from sqlalchemy.engine import Connection, Engine
 from perfdash.exact import int_column
 from perfdash.schema import content_performance
 from perfdash.store.engine import _begin, _db_ts, _one_transaction, _reads_only, _tuples
+from perfdash.store.scope import _narrow
 from perfdash.vocab import NO_CURRENCY, WORLDWIDE
 
 _c = content_performance.c
@@ -180,6 +181,7 @@ def top_countries(
     Only per-country readings count (a worldwide number has no country); a country without a
     reading in the period is absent, not zero.  Money is summed in one ``currency`` only.
     """
+    release_ids = _narrow(bind, release_ids)
     where = [
         _c.country != WORLDWIDE,
         _c.currency == (currency or NO_CURRENCY),
@@ -221,6 +223,7 @@ def view_currencies(
     metric_type: str,
 ) -> list[str]:
     """The currencies that ``metric_type`` (money) is recorded in for the releases."""
+    release_ids = _narrow(bind, release_ids)
     where = [_c.metric_type == metric_type, _c.currency != NO_CURRENCY]
     if release_ids is not None:
         where.append(_c.release_id.in_([int(r) for r in release_ids]))
@@ -232,6 +235,7 @@ def view_currencies(
 @_one_transaction
 def has_country_readings(bind: Engine | Connection, release_ids: Sequence[int] | None) -> bool:
     """Whether any reading of the releases (None: the catalog) has a country."""
+    release_ids = _narrow(bind, release_ids)
     stmt = select(_c.id).where(_c.country != WORLDWIDE).limit(1)
     if release_ids is not None:
         stmt = stmt.where(_c.release_id.in_([int(r) for r in release_ids]))

@@ -6,6 +6,7 @@ them; the store never sees a secret.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -13,7 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy import func, select
 from sqlalchemy.engine import Connection, Engine
 
-from perfdash.schema import api_tokens, users
+from perfdash.schema import api_tokens, token_artists, user_artists, users
 from perfdash.store.engine import _begin, _db_ts
 from perfdash.store.errors import InvalidValueError, PerformanceDbError
 from perfdash.store.sessions import end_user_sessions
@@ -21,7 +22,13 @@ from perfdash.vocab import ROLES
 
 
 def _insert_named(
-    bind: Engine | Connection, table: sa.Table, column: str, name: str, what: str, **values: Any
+    bind: Engine | Connection,
+    table: sa.Table,
+    column: str,
+    name: str,
+    what: str,
+    artists: Sequence[str] = (),
+    **values: Any,
 ) -> int:
     """Insert a user or token whose name is unique; a clear error when the name is taken."""
     if values.get("role") not in ROLES:
@@ -32,14 +39,59 @@ def _insert_named(
     with _begin(bind) as conn:
         if conn.execute(select(table.c.id).where(table.c[column] == name)).first():
             raise PerformanceDbError(f"A {what} named {name!r} already exists")
-        return conn.execute(
+        new_id = conn.execute(
             table.insert().values({column: name, **values}).returning(table.c.id)
         ).scalar_one()
+        _add_artists(conn, table, new_id, artists)
+        return new_id
 
 
-def create_user(bind: Engine | Connection, username: str, password_hash: str, role: str) -> int:
+def _clean_artists(artists: Sequence[str]) -> list[str]:
+    out = sorted({(a or "").strip() for a in artists})
+    if any(not a or len(a) > 255 for a in out):
+        raise InvalidValueError("an artist name must be 1 to 255 characters")
+    return out
+
+
+def _add_artists(conn: Connection, table: sa.Table, owner: int, artists: Sequence[str]) -> None:
+    """The artists a new user or token is limited to (none: the whole catalog)."""
+    names = _clean_artists(artists)
+    if not names:
+        return
+    scope, key = (user_artists, "user_id") if table is users else (token_artists, "token_id")
+    conn.execute(scope.insert(), [{key: owner, "artist_name": n} for n in names])
+
+
+def _artists_by(conn: Connection, scope: sa.Table, key: str) -> dict[int, list[str]]:
+    out: dict[int, list[str]] = {}
+    rows = conn.execute(select(scope.c[key], scope.c.artist_name).order_by(scope.c.artist_name))
+    for owner, name in rows:
+        out.setdefault(int(owner), []).append(str(name))
+    return out
+
+
+def user_artists_of(bind: Engine | Connection, username: str) -> list[str]:
+    """The artists ``username`` is limited to, by name; empty: the whole catalog."""
+    stmt = (
+        select(user_artists.c.artist_name)
+        .join(users, users.c.id == user_artists.c.user_id)
+        .where(users.c.username == username)
+        .order_by(user_artists.c.artist_name)
+    )
+    with _begin(bind) as conn:
+        return [str(n) for n in conn.execute(stmt).scalars()]
+
+
+def create_user(
+    bind: Engine | Connection,
+    username: str,
+    password_hash: str,
+    role: str,
+    artists: Sequence[str] = (),
+) -> int:
+    """A new user; with ``artists`` it reads only their releases."""
     return _insert_named(
-        bind, users, "username", username, "user", password_hash=password_hash, role=role
+        bind, users, "username", username, "user", artists, password_hash=password_hash, role=role
     )
 
 
@@ -81,17 +133,35 @@ def list_users(bind: Engine | Connection) -> list[dict[str, Any]]:
     """Users and roles for `perfdash user list`; the password hash is never returned."""
     with _begin(bind) as conn:
         rows = conn.execute(
-            select(users.c.username, users.c.role, users.c.created_at).order_by(users.c.username)
-        )
-        return [dict(r._mapping) for r in rows]
+            select(users.c.id, users.c.username, users.c.role, users.c.created_at).order_by(
+                users.c.username
+            )
+        ).all()
+        scopes = _artists_by(conn, user_artists, "user_id")
+    out = []
+    for r in rows:
+        row = dict(r._mapping)
+        row["artists"] = scopes.get(row.pop("id"), [])
+        out.append(row)
+    return out
 
 
-def create_api_token(bind: Engine | Connection, name: str, token_hash: str, role: str) -> int:
-    return _insert_named(bind, api_tokens, "name", name, "token", token_hash=token_hash, role=role)
+def create_api_token(
+    bind: Engine | Connection,
+    name: str,
+    token_hash: str,
+    role: str,
+    artists: Sequence[str] = (),
+) -> int:
+    """A new token; with ``artists`` it reads only their releases."""
+    return _insert_named(
+        bind, api_tokens, "name", name, "token", artists, token_hash=token_hash, role=role
+    )
 
 
 def api_token_by_hash(bind: Engine | Connection, token_hash: str) -> dict[str, Any] | None:
-    """The live (not revoked) token with this hash, marking it used."""
+    """The live (not revoked) token with this hash, marking it used, with the ``artists``
+    it is limited to (empty: the whole catalog)."""
     with _begin(bind) as conn:
         row = conn.execute(
             select(api_tokens).where(
@@ -114,7 +184,12 @@ def api_token_by_hash(bind: Engine | Connection, token_hash: str) -> dict[str, A
             )
             .values(last_used_at=_db_ts(conn, now))
         )
-    return dict(row._mapping)
+        artists = conn.execute(
+            select(token_artists.c.artist_name)
+            .where(token_artists.c.token_id == row.id)
+            .order_by(token_artists.c.artist_name)
+        ).scalars()
+        return {**row._mapping, "artists": [str(a) for a in artists]}
 
 
 def revoke_api_token(bind: Engine | Connection, name: str) -> bool:
@@ -138,5 +213,6 @@ def list_api_tokens(bind: Engine | Connection) -> list[dict[str, Any]]:
                 api_tokens.c.last_used_at,
                 api_tokens.c.revoked,
             ).order_by(api_tokens.c.name)
-        )
-        return [dict(r._mapping) for r in rows]
+        ).all()
+        scopes = _artists_by(conn, token_artists, "token_id")
+    return [{**r._mapping, "artists": scopes.get(int(r.id), [])} for r in rows]

@@ -10,6 +10,7 @@ from dash import Dash, Input, Output, State, ctx, dcc, html, no_update
 
 from perfdash import auth, store
 from perfdash.ui import components, context
+from perfdash.ui.pages.admin.scope import artist_picker, artists_text
 
 VERSION = "admin-tokens-version"
 TOKEN_ROLES = [
@@ -39,6 +40,7 @@ def tokens_table(rows: list[dict]) -> html.Div:
             [
                 html.Td(r["name"]),
                 html.Td(r["role"]),
+                html.Td(artists_text(r.get("artists")), className="admin-token-artists"),
                 html.Td("revoked" if r["revoked"] else "active", className="admin-token-state"),
                 html.Td(_when(r.get("created_at"))),
                 html.Td(_when(r.get("last_used_at"))),
@@ -52,6 +54,7 @@ def tokens_table(rows: list[dict]) -> html.Div:
             [
                 html.Th("Name"),
                 html.Th("Role"),
+                html.Th("Reads"),
                 html.Th("State"),
                 html.Th("Created"),
                 html.Th("Used"),
@@ -84,6 +87,7 @@ def section() -> html.Section:
                 ),
                 dbc.Label("Role", className="mt-2"),
                 dbc.RadioItems(id="admin-token-role", options=TOKEN_ROLES, value="viewer"),
+                *artist_picker("admin-token-artists"),
                 dbc.Button(
                     "Create token", id="admin-token-create", color="primary", className="mt-2"
                 ),
@@ -162,10 +166,11 @@ def register(app: Dash) -> None:
         Input("admin-token-create", "n_clicks"),
         State("admin-token-name", "value"),
         State("admin-token-role", "value"),
+        State("admin-token-artists", "value"),
         State(VERSION, "data"),
         prevent_initial_call=True,
     )
-    def create_token(n_clicks, name, role, version):
+    def create_token(n_clicks, name, role, artists, version):
         if not n_clicks:
             return no_update, no_update, no_update
         try:
@@ -174,12 +179,16 @@ def register(app: Dash) -> None:
             return components.denied(exc), no_update, no_update
         name = (name or "").strip()
         try:
-            secret = auth.create_token(context.engine(), name, role or "")
+            secret = auth.create_token(context.engine(), name, role or "", artists or [])
         except (ValueError, store.PerformanceDbError) as exc:
             return _fail(f"No token was created: {exc}."), no_update, no_update
         shown = dbc.Alert(
             [
-                html.Div(f"Token {name} ({role}) created. Copy it now: it is not shown again."),
+                html.Div(
+                    f"Token {name} ({role}"
+                    + (f", limited to {artists_text(sorted(artists))}" if artists else "")
+                    + ") created. Copy it now: it is not shown again."
+                ),
                 html.Code(
                     secret, id="admin-token-secret", className="user-select-all d-block my-2"
                 ),

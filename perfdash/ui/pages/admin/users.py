@@ -13,6 +13,7 @@ from dash import Dash, Input, Output, State, ctx, dcc, html, no_update
 
 from perfdash import auth, store
 from perfdash.ui import components, context
+from perfdash.ui.pages.admin.scope import artist_picker, artists_text
 from perfdash.vocab import ROLES
 
 ROLE_HELP = {
@@ -46,6 +47,7 @@ def users_table(rows: list[dict]) -> html.Div:
             [
                 html.Td(r["username"], className="admin-user-name"),
                 html.Td(r["role"], className="admin-user-role"),
+                html.Td(artists_text(r.get("artists")), className="admin-user-artists"),
                 html.Td(f"{r['created_at']:%Y-%m-%d}" if r.get("created_at") else "—"),
                 html.Td(f"{store.count_sessions(engine, r['username']):,}"),
             ],
@@ -54,7 +56,15 @@ def users_table(rows: list[dict]) -> html.Div:
         for r in rows
     ]
     head = html.Thead(
-        html.Tr([html.Th("User"), html.Th("Role"), html.Th("Added"), html.Th("Signed in")])
+        html.Tr(
+            [
+                html.Th("User"),
+                html.Th("Role"),
+                html.Th("Reads"),
+                html.Th("Added"),
+                html.Th("Signed in"),
+            ]
+        )
     )
     return dbc.Table([head, html.Tbody(body)], size="sm", hover=True, id="admin-users-table")
 
@@ -77,6 +87,7 @@ def section() -> html.Div:
                 dbc.Label("Password", html_for="admin-user-password", className="mt-2"),
                 dbc.Input(id="admin-user-password", type="password", autoComplete="new-password"),
                 dbc.FormText(f"At least {auth.MIN_PASSWORD} characters."),
+                *artist_picker("admin-user-artists"),
                 html.Div(
                     dbc.Button("Add user", id="admin-user-add", color="primary"), className="mt-2"
                 ),
@@ -178,10 +189,11 @@ def register(app: Dash) -> None:
         State("admin-user-name", "value"),
         State("admin-user-role", "value"),
         State("admin-user-password", "value"),
+        State("admin-user-artists", "value"),
         State(VERSION, "data"),
         prevent_initial_call=True,
     )
-    def add_user(n_clicks, name, role, password, version):
+    def add_user(n_clicks, name, role, password, artists, version):
         if not n_clicks:
             return no_update, no_update, no_update
         try:
@@ -195,10 +207,11 @@ def register(app: Dash) -> None:
         try:
             if store.get_user(engine, name):
                 raise ValueError(f"A user named {name!r} already exists")
-            auth.add_user(engine, name, password or "", role)
+            auth.add_user(engine, name, password or "", role, artists or [])
         except (ValueError, store.PerformanceDbError) as exc:
             return _fail(f"Nobody was added: {exc}."), no_update, no_update
-        return _done(f"Added {name} as {role}."), (version or 0) + 1, ""
+        limited = f", limited to {artists_text(sorted(artists))}" if artists else ""
+        return _done(f"Added {name} as {role}{limited}."), (version or 0) + 1, ""
 
     @app.callback(
         Output("admin-user-result", "children", allow_duplicate=True),
