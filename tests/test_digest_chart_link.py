@@ -104,3 +104,20 @@ def test_no_public_address_or_secret_means_no_image(demo_db, served):
     digest = _week(engine, settings)
     assert not [b for b in slack_payload(digest, BASE)["blocks"] if b["type"] == "image"]
     assert checked_key(None, "week", "2026-10-26", "9999999999", "x") == (None, "No such chart")
+
+
+def test_a_scoped_subscribers_chart_is_drawn_from_its_artists_releases(served):
+    """The address names the artists, signed: drawn from their releases, and dropping or
+    changing them shows nothing (it cannot be turned into the catalog's chart)."""
+    client, engine, settings = served
+    url = chart_url(BASE, SECRET, "week:2026-10-26", artists=["Nova Vale"])
+    parts = urlsplit(url)
+    assert parse_qs(parts.query)["artist"] == ["Nova Vale"]
+    mine = client.get(f"{parts.path}?{parts.query}")
+    assert mine.status_code == 200 and mine.mimetype == "image/png"
+    assert mine.data == chart_png(_week(store.scoped(engine, ["Nova Vale"]), settings))
+    assert mine.data != chart_png(_week(engine, settings))
+    catalog = parts.query.split("&artist=")[0]  # the artists dropped: the signature fails
+    assert client.get(f"{parts.path}?{catalog}").status_code == 404
+    other = parts.query.replace("Nova+Vale", "Lumen+Drift")
+    assert client.get(f"{parts.path}?{other}").status_code == 404

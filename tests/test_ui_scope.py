@@ -161,6 +161,7 @@ def _calls(w: World) -> dict[str, list[dict[str, Any]]]:
             for p, t in (("28d", None), ("90d", None), ("90d", "lofi"))
         ],
         "pages.overview.attention": [{"ov-period.value": "90d"}],
+        "pages.overview.tag_goals": [{"ov-tag.value": t} for t in ("lofi", None)],
         "components.search": [
             {"dash-release.search_value": search, "dash-release.value": both},
             {"dash-release.search_value": "", "dash-archived.value": True},

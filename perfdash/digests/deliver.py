@@ -142,7 +142,8 @@ def send_digests(
     digest = digest_for(None)
     report = DigestReport(name, digest.key, subscriptions=len(subscriptions))
     for sub in subscriptions:
-        digest = digest_for(auth.scope_of_user(engine, sub["username"]))
+        scope = auth.scope_of_user(engine, sub["username"])
+        digest = digest_for(scope)
         shown = f"{sub['username']} by {sub['channel']} to {masked(sub['channel'], sub['target'])}"
         if dry_run:
             report.previews.append(shown)
@@ -151,7 +152,7 @@ def send_digests(
             report.already_sent.append(shown)
             continue
         try:
-            _deliver(digest, sub, settings)
+            _deliver(digest, sub, settings, sorted(scope or ()))
         except DeliveryError as exc:
             store.release_digest_claim(engine, sub["id"], digest.key)
             log.warning("digest %s to %s failed: %s", digest.key, shown, exc)
@@ -161,10 +162,10 @@ def send_digests(
     return report
 
 
-def _deliver(digest: Digest, sub: dict, settings: Settings) -> None:
+def _deliver(digest: Digest, sub: dict, settings: Settings, artists: list[str]) -> None:
     if sub["channel"] == "slack":
         chart = (
-            chart_url(settings.public_url, settings.secret_key, digest.key)
+            chart_url(settings.public_url, settings.secret_key, digest.key, artists=artists)
             if settings.public_url and settings.secret_key
             else None
         )

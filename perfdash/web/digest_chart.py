@@ -23,11 +23,13 @@ def digest_chart(name: str, first: str) -> Response:
         first,
         request.args.get("exp", ""),
         request.args.get("sig", ""),
+        artists=request.args.getlist("artist"),
     )
     if key is None:
         status = 410 if "expired" in (problem or "") else 404
         return Response(problem, status=status, mimetype="text/plain")
-    with store.transaction(state["read_engine"]) as conn:
+    scope = request.args.getlist("artist") or None  # signed with the rest of the address
+    with store.transaction(store.scoped(state["read_engine"], scope)) as conn:
         digest = build_digest(
             conn,
             name,

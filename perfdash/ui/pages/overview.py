@@ -306,9 +306,15 @@ def register(app: Dash) -> None:
                 template=template,
                 prefix="ov-places",
             )
+            scope = store.scope_of(conn)  # an account limited to artists: its catalog is theirs
         where = ", ".join(metrics.platform_label(p) for p in platforms) or "every platform"
-        whole = "Whole catalog" if ids is None else f"Tag {tag} ({len(ids)} releases)"
-        subject = "Catalog" if ids is None else f"Tag {tag}"
+        catalog = "Catalog" if scope is None else ", ".join(sorted(scope))
+        whole = (
+            ("Whole catalog" if scope is None else f"{catalog}'s releases")
+            if ids is None
+            else f"Tag {tag} ({len(ids)} releases)"
+        )
+        subject = catalog if ids is None else f"Tag {tag}"
         when = f"{whole} on {where}, {_describe(period, tz)}, compared with the period before."
         if line is None or line.empty:
             chart = charts.empty_figure("No numbers in this period yet", template)

@@ -4,7 +4,7 @@ artists a new viewer may be limited to, and how a list shows an account's artist
 from __future__ import annotations
 
 import dash_bootstrap_components as dbc
-from dash import dcc
+from dash import dcc, html
 
 from perfdash import store
 from perfdash.ui import context
@@ -15,16 +15,22 @@ def artists_text(artists: list[str] | None) -> str:
     return ", ".join(artists) if artists else "all artists"
 
 
-def artist_picker(component_id: str) -> list:
+def artist_picker(component_id: str) -> html.Div:
     """The artists a new viewer may be limited to (none chosen: the whole catalog)."""
     names = [a["artist_name"] for a in store.list_artists(context.engine(), archived=True)]
-    return [
-        dbc.Label("Limit to artists (viewer only)", html_for=component_id, className="mt-2"),
-        dcc.Dropdown(
-            id=component_id,
-            options=[{"label": n, "value": n} for n in names],
-            multi=True,
-            placeholder="All artists",
-        ),
-        dbc.FormText("An account limited to artists sees only their releases, everywhere."),
-    ]
+    return html.Div(
+        [
+            dbc.Label("Limit to artists (viewer only)", html_for=component_id),
+            dcc.Dropdown(
+                id=component_id,
+                options=[{"label": n, "value": n} for n in names],
+                multi=True,
+                placeholder="All artists",
+            ),
+            html.Div(
+                "An account limited to artists sees only their releases, everywhere.",
+                className="form-text",
+            ),
+        ],
+        className="mt-2 mb-2",
+    )

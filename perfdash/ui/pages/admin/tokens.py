@@ -87,7 +87,7 @@ def section() -> html.Section:
                 ),
                 dbc.Label("Role", className="mt-2"),
                 dbc.RadioItems(id="admin-token-role", options=TOKEN_ROLES, value="viewer"),
-                *artist_picker("admin-token-artists"),
+                artist_picker("admin-token-artists"),
                 dbc.Button(
                     "Create token", id="admin-token-create", color="primary", className="mt-2"
                 ),

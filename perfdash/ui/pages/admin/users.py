@@ -87,7 +87,7 @@ def section() -> html.Div:
                 dbc.Label("Password", html_for="admin-user-password", className="mt-2"),
                 dbc.Input(id="admin-user-password", type="password", autoComplete="new-password"),
                 dbc.FormText(f"At least {auth.MIN_PASSWORD} characters."),
-                *artist_picker("admin-user-artists"),
+                artist_picker("admin-user-artists"),
                 html.Div(
                     dbc.Button("Add user", id="admin-user-add", color="primary"), className="mt-2"
                 ),
