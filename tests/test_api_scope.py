@@ -158,6 +158,10 @@ def _requests(path: str, cat: Catalog) -> tuple[list[str], list[tuple[str, str]]
             [(f"{v1}/forecast?release={theirs}", f"{v1}/forecast?release=99999")],
         ),
         "/artists": ([f"{v1}/artists?limit=100"], []),
+        "/countries": (
+            [f"{v1}/countries", f"{v1}/countries?release={mine}", f"{v1}/countries?tag=lofi"],
+            [(f"{v1}/countries?release={theirs}", f"{v1}/countries?release=99999")],
+        ),
         "/artists/{name}": (
             [f"{v1}/artists/{MINE}"],
             [(f"{v1}/artists/{other}", f"{v1}/artists/Nobody At All")],
@@ -168,6 +172,7 @@ def _requests(path: str, cat: Catalog) -> tuple[list[str], list[tuple[str, str]]
         ),
         "/goals": ([f"{v1}/goals"], []),
         "/tags": ([f"{v1}/tags"], []),
+        "/views": ([f"{v1}/views"], []),  # the token's own saved views
     }
     assert path in table, f"a documented read this test does not cover: GET {path}"
     return table[path]

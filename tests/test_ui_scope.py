@@ -49,6 +49,8 @@ NO_RELEASES = {
     "pages.admin.shares.refresh_shares",
     "pages.admin.shares.ask_revoke_share",
     "pages.entry.release_admin.ask",
+    "panels.saved_views.delete_view",  # the user's own saved views (their URLs)
+    "panels.saved_views.make_default",
 }
 WRITES = re.compile(
     r"\.(add|add_note|add_user|delete|delete_note|remove|remove_user|submit|undo|save_\w+|"
