@@ -26,6 +26,7 @@ OPTIONAL_COLUMNS = (
     "artist_name",
     "isrc",
     "upc",
+    "tags",
 )
 RELEASE_COLUMNS = ("release_key", "release_id")
 KIND_COLUMNS = ("metric_kind", "lower_is_better")
@@ -44,8 +45,10 @@ EXPORT_COLUMNS = (
     "artist_name",
     "isrc",
     "upc",
+    "tags",
     *KIND_COLUMNS,
 )
+TAG_SEPARATORS = ";,"  # a cell's tags: "lofi;summer-campaign" (the export writes ";")
 DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab"}
 
 

@@ -5,7 +5,7 @@ Rows stream from the database in chunks, so memory does not grow with the table.
 says how its metric reads (``metric_kind``, ``lower_is_better``), which the import passes over.  Text is
 protected against spreadsheet formula injection by ``ingest.rules``' guard, which the import
 removes again: an export imports into an empty database (``--create-missing``) to identical
-rows and releases.
+rows and releases, tags included (``tags``: a release's tags on each of its rows, ";"-separated).
 """
 
 from __future__ import annotations
@@ -49,12 +49,17 @@ def export_csv_report(
     """
     written = skipped = 0
     overrides = store.metric_kind_overrides(engine)
+    tags = store.tags_by_release_key(engine, release_key)
     for frame in store.iter_metrics_for_export(engine, release_key=release_key):
         timed = frame["recorded_at"].notna()
         skipped += int((~timed).sum())
         frame = frame[timed].copy()
         if frame.empty:
             continue
+        # letters, digits and inner hyphens only (ingest.tags): nothing a spreadsheet runs
+        frame["tags"] = per_unique(
+            frame["release_key"], lambda u: u.map(lambda k: ";".join(tags.get(k, [])))
+        )
         for col in _TEXT_COLUMNS:
             frame[col] = guard_formulas(frame[col].astype(object).where(frame[col].notna(), None))
         frame["recorded_at"] = _iso_utc(pd.to_datetime(frame["recorded_at"], utc=True))

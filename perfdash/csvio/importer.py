@@ -12,6 +12,8 @@ Why it looks like this:
   file twice adds nothing the second time and reports how many rows were already there.
 - ``--create-missing`` creates unknown releases through ``ingest.releases.save_release``, the
   same checks as the form and the API.
+- A ``tags`` column ("lofi;summer-campaign") gives its releases those tags, added to theirs
+  through ``ingest.tags`` in the same transaction; a refused tag is a problem on its line.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ from perfdash.csvio.reader import (
 from perfdash.csvio.report import CsvImportError, ImportReport, Problem
 from perfdash.csvio.validate import Problems, validate
 from perfdash.ingest.releases import save_release
+from perfdash.ingest.tags import tag_release
 from perfdash.vocab import READING_FIELDS
 
 CHUNK_ROWS = 50_000
@@ -165,10 +168,14 @@ def _stream(
     ids: dict[str, int] = {}  # release key (or number as text) -> id, for this import only
     unknown: set[str] = set()
     touched: set[str] = set()
+    tagged: dict[str, tuple[set[str], int]] = {}  # release key -> its tags, their first line
+    writable = False
     for good, part in _prefetch(checked):
         report.merge(part)
         if good is None:
             continue
+        if "tags" in good:
+            _collect_tags(good, tagged)
         if not report.preview:
             report.preview = _preview(good)
         keys = good["key"].unique().tolist()
@@ -197,6 +204,8 @@ def _stream(
             report.already_present += result.already_present
         if progress:
             progress(min(report.rows, total) if total else report.rows, total)
+    if tagged and writable and not report.dry_run and report.problem_count == 0:
+        _add_tags(conn, tagged, ids)
     if release_col == "release_key":
         report.unknown_keys = sorted(unknown)[:MAX_LISTED_KEYS]
         if len(unknown) > MAX_LISTED_KEYS:
@@ -322,6 +331,27 @@ def _create_missing(
             raise CsvImportError(f"Release {key!r} cannot be created: {why or saved.message}")
         ids[key] = saved.id
         report.created_keys.append(key)
+
+
+def _collect_tags(good: pd.DataFrame, tagged: dict[str, tuple[set[str], int]]) -> None:
+    """Each release's tags in the chunk, added to what earlier chunks gave it."""
+    rows = good[good["tags"].map(bool)]
+    for key, tags, line in zip(rows["key"], rows["tags"], rows["__line"], strict=True):
+        have, first = tagged.get(key, (set(), int(line)))
+        tagged[key] = (have | set(tags), first)
+
+
+def _add_tags(conn: Connection, tagged: dict[str, tuple[set[str], int]], ids: dict[str, int]):
+    """Give each release the file's tags (added to those it has, never removed), in the
+    import's transaction: one refused (too many) undoes the whole file, naming its line."""
+    for key, (tags, line) in tagged.items():
+        if key not in ids:
+            continue
+        changed = tag_release(conn, ids[key], sorted(tags), mode="add")
+        if not changed.ok:
+            raise CsvImportError(
+                str(Problem(line, "tags", f"{changed.error}; nothing was imported"))
+            )
 
 
 def _preview(good: pd.DataFrame) -> list[dict[str, Any]]:

@@ -9,15 +9,17 @@ messages, so a file and a form say the same thing about the same value.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import datetime
 
 import pandas as pd
 
-from perfdash.csvio.columns import per_unique, per_unique_mask, unguard_formulas
+from perfdash.csvio.columns import TAG_SEPARATORS, per_unique, per_unique_mask, unguard_formulas
 from perfdash.csvio.report import MAX_PROBLEMS, ImportReport, Problem
 from perfdash.ingest import rules
 from perfdash.ingest.codes import check_code
+from perfdash.ingest.tags import clean_tags
 from perfdash.ingest.times import (
     BEFORE_2000,
     EMPTY_TIME,
@@ -64,8 +66,8 @@ def validate(
     """Parse and check one chunk; returns the good rows (problems go into ``report``).
 
     The rows come back as the store's columns plus ``key`` (the release key or number as
-    text) and ``__line``; ``release_title``/``artist_name``, ``isrc``/``upc`` (bare) when the
-    file has them.
+    text) and ``__line``; ``release_title``/``artist_name``, ``isrc``/``upc`` (bare) and
+    ``tags`` (a tuple of normalised tags) when the file has them.
     """
     problems = Problems(report)
     lines = chunk["__line"]
@@ -144,6 +146,9 @@ def validate(
         if code in chunk:
             extras[code], bad_code = release_code_column(chunk, code, problems)
             bad |= bad_code
+    if "tags" in chunk:
+        extras["tags"], bad_tags = tags_column(chunk, problems)
+        bad |= bad_tags
 
     out = pd.DataFrame(
         {
@@ -163,6 +168,22 @@ def validate(
     for extra, values in extras.items():
         out[extra] = values
     return out[~bad]
+
+
+def read_tags(cell: str) -> tuple[tuple[str, ...], str | None]:
+    """A ``tags`` cell ("lofi;Summer Campaign", ";" or "," between tags) as its tags, each
+    normalised and judged by ``ingest.tags``, or why it is refused (naming the tag)."""
+    parts = [p for p in re.split(f"[{re.escape(TAG_SEPARATORS)}]", cell) if p.strip()]
+    tags, problem = clean_tags(parts)
+    return tuple(tags), problem
+
+
+def tags_column(chunk: pd.DataFrame, problems: Problems) -> tuple[pd.Series, pd.Series]:
+    """(each row's tags as a tuple, bad mask) of the ``tags`` column, once per distinct cell."""
+    verdicts = per_unique(chunk["tags"].fillna(""), lambda u: u.map(read_tags))
+    bad = verdicts.map(lambda v: v[1] is not None)
+    problems.add(bad, chunk["__line"], "tags", lambda v: v[1], verdicts)
+    return verdicts.map(lambda v: v[0] if v[1] is None else ()), bad
 
 
 def _code_column(

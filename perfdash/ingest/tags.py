@@ -8,7 +8,7 @@ are "summer-campaign").  What is left may hold
 letters, digits and inner hyphens, at most ``MAX_TAG`` characters; a release carries at most
 ``MAX_TAGS``.  Control, broken and invisible characters are refused with the words of
 ``rules.text_problem``, as for every other text.  The form, the CLI, the API and a CSV file's
-``tags`` column (a comma-separated list) all come through ``clean_tags``.
+``tags`` column (tags between ";" or ",") all come through ``clean_tags``.
 """
 
 from __future__ import annotations

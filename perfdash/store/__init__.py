@@ -209,7 +209,13 @@ from perfdash.store.shares import (
     revoke_share_link,
     share_link_by_hash,
 )
-from perfdash.store.tags import list_tags, release_tags_of, set_release_tags, tagged_release_ids
+from perfdash.store.tags import (
+    list_tags,
+    release_tags_of,
+    set_release_tags,
+    tagged_release_ids,
+    tags_by_release_key,
+)
 from perfdash.store.territories import (
     TOP_COUNTRY_COLUMNS,
     has_country_readings,
@@ -380,6 +386,7 @@ __all__ = [
     "set_rollup_zones",
     "share_link_by_hash",
     "tagged_release_ids",
+    "tags_by_release_key",
     "to_utc",
     "top_countries",
     "total_drops",

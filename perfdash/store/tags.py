@@ -81,3 +81,23 @@ def tagged_release_ids(bind: Engine | Connection, tag: str, *, archived: bool = 
         stmt = stmt.where(r.archived_at.is_(None))
     with _begin(bind) as conn:
         return [int(i) for i in conn.execute(stmt).scalars()]
+
+
+def tags_by_release_key(
+    bind: Engine | Connection, release_key: str | None = None
+) -> dict[str, list[str]]:
+    """Each release's tags by its release key (the CSV export's ``tags`` column); releases
+    without a tag are absent."""
+    t, r = release_tags.c, approved_releases.c
+    stmt = (
+        select(r.release_id, t.tag)
+        .join(approved_releases, r.id == t.release_id)
+        .order_by(r.release_id, t.tag)
+    )
+    if release_key is not None:
+        stmt = stmt.where(r.release_id == release_key)
+    out: dict[str, list[str]] = {}
+    with _begin(bind) as conn:
+        for key, tag in conn.execute(stmt):
+            out.setdefault(str(key), []).append(str(tag))
+    return out
