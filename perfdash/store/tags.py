@@ -92,6 +92,7 @@ def tags_by_release_key(
     stmt = (
         select(r.release_id, t.tag)
         .join(approved_releases, r.id == t.release_id)
+        .where(*_in_scope(bind, r.id))
         .order_by(r.release_id, t.tag)
     )
     if release_key is not None:
