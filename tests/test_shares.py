@@ -226,3 +226,23 @@ def test_an_artist_page_is_shared_by_its_artist(engine):
         "period": ["90d"],
         "metric": ["likes"],
     }
+
+
+def test_a_link_made_through_a_scoped_engine_holds_only_its_artists(engine):
+    """What a face limited to artists hands ``shares.create``: another artist's release or
+    page is refused as an unknown one."""
+    mine = store.create_release(engine, "s-mine", title="Mine", artist_name="Nova Vale")
+    theirs = store.create_release(engine, "s-theirs", title="Theirs", artist_name="Lumen Drift")
+    scoped = store.scoped(engine, ["Nova Vale"])
+    made, _ = shares.create(scoped, f"/dashboard?release={mine}", None, created_by="n", tz="UTC")
+    assert store.get_share_link(engine, made)["release_ids"] == [mine]
+    for view, said in (
+        (f"/dashboard?release={mine},{theirs}", f"release {theirs} does not exist"),
+        ("/artists?artist=Lumen%20Drift", "no release carries the artist 'Lumen Drift'"),
+    ):
+        with pytest.raises(shares.ShareError, match=said):
+            shares.create(scoped, view, None, created_by="n", tz="UTC")
+    unknown = f"/dashboard?release={mine},99999"
+    with pytest.raises(shares.ShareError, match="release 99999 does not exist"):
+        shares.create(scoped, unknown, None, created_by="n", tz="UTC")
+    assert len(store.list_share_links(engine)) == 1
