@@ -206,6 +206,18 @@ def add_user(
     return store.create_user(engine, username, hash_password(password), role, names)
 
 
+def set_user_artists(engine: Engine, username: str, artists: Sequence[str]) -> list[str]:
+    """Limit an existing user to ``artists`` (empty: the whole catalog again), checked as for a
+    new account: each carried by a release, and a limited user must be a viewer.  Returns the
+    names as stored; raises ValueError with a clear message."""
+    user = store.get_user(engine, username)
+    if user is None:
+        raise ValueError(f"There is no user named {username!r}")
+    names = clean_artists(engine, artists, user["role"], "user")
+    store.set_user_artists(engine, username, names)
+    return names
+
+
 def set_password(engine: Engine, username: str, password: str) -> bool:
     """A new password for ``username``; every session of the user ends with the change."""
     problem = check_password_policy(password, username)

@@ -112,3 +112,40 @@ def test_cli_user_limited_to_artists(sqlite_url, db):
     promoted = runner.invoke(main, ["user", "role", "nina", "editor"], env=env)
     assert promoted.exit_code != 0 and "stays a viewer" in promoted.output
     assert store.get_user(db, "nina")["role"] == "viewer"
+
+
+def test_cli_user_artists_changes_an_accounts_scope(sqlite_url, db):
+    """``user artists`` replaces a viewer's artists or lifts the limit; the scope a request
+    reads changes with it; typos, editors and a missing user are refused, changing nothing."""
+    store.apply_schema(db)
+    store.create_release(db, "n-1", title="Neon Tides", artist_name="Nova Vale")
+    store.create_release(db, "l-1", title="Glass", artist_name="Lumen Drift")
+    auth.add_user(db, "nina", PASSWORD, "viewer", ["Nova Vale"])
+    auth.add_user(db, "ed", PASSWORD, "editor")
+    runner = CliRunner()
+    env = {"DATABASE_URL": sqlite_url}
+
+    def run(*args):
+        return runner.invoke(main, ["user", "artists", *args], env=env)
+
+    moved = run("nina", "--artist", "Lumen Drift")
+    assert moved.exit_code == 0, moved.output
+    assert "'nina' now reads only Lumen Drift." in moved.output
+    assert auth.scope_of_user(db, "nina") == frozenset({"Lumen Drift"})
+    both = run("nina", "--artist", "Lumen Drift", "--artist", "Nova Vale")
+    assert both.exit_code == 0 and "only Lumen Drift, Nova Vale" in both.output
+    assert (
+        "artists: Lumen Drift, Nova Vale" in runner.invoke(main, ["user", "list"], env=env).output
+    )
+
+    assert "No release carries the artist 'Nova'" in run("nina", "--artist", "Nova").output
+    refused = run("ed", "--artist", "Nova Vale")
+    assert refused.exit_code == 1 and "must have the viewer role (it has editor)" in refused.output
+    assert auth.scope_of_user(db, "ed") is None
+    assert "There is no user named 'zed'" in run("zed", "--artist", "Nova Vale").output
+    assert run("nina").exit_code == 2  # neither --artist nor --whole-catalog
+    assert auth.scope_of_user(db, "nina") == frozenset({"Lumen Drift", "Nova Vale"})
+
+    lifted = run("nina", "--whole-catalog")
+    assert lifted.exit_code == 0 and "'nina' now reads the whole catalog." in lifted.output
+    assert auth.scope_of_user(db, "nina") is None

@@ -167,3 +167,18 @@ def test_account_artists_are_stored_with_the_account(engine, catalog):
     assert store.list_api_tokens(engine)[0]["artists"] == ["Lumen Drift", "Nova Vale"]
     assert store.delete_user(engine, "nova-fan")
     assert store.user_artists_of(engine, "nova-fan") == []
+
+
+def test_an_accounts_artists_are_replaced_in_one_go(engine, catalog):
+    store.create_user(engine, "fan", "x" * 20, "viewer", ["Nova Vale"])
+    assert store.set_user_artists(engine, "fan", ["Lumen Drift", "Nova Vale"])
+    assert store.user_artists_of(engine, "fan") == ["Lumen Drift", "Nova Vale"]
+    assert store.set_user_artists(engine, "fan", ["Lumen Drift"])
+    assert store.user_artists_of(engine, "fan") == ["Lumen Drift"]
+    assert store.set_user_artists(engine, "fan", [])
+    assert store.user_artists_of(engine, "fan") == []
+    assert store.set_user_artists(engine, "nobody", ["Nova Vale"]) is False
+    assert store.set_user_artists(engine, "fan", ["Nova Vale"])
+    with pytest.raises(store.InvalidValueError):
+        store.set_user_artists(engine, "fan", ["Lumen Drift", "x" * 256])
+    assert store.user_artists_of(engine, "fan") == ["Nova Vale"]  # a refused change keeps it

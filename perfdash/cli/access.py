@@ -164,6 +164,34 @@ def user_role(name: str, role: str, database_url: str | None) -> None:
     click.echo(f"{name!r} is now {role}.")
 
 
+@user.command("artists")
+@click.argument("name")
+@click.option(
+    "--artist",
+    multiple=True,
+    help="Limit NAME to this artist's releases (repeat for several; replaces the ones set).",
+)
+@click.option(
+    "--whole-catalog",
+    is_flag=True,
+    help="Lift the limit: NAME reads every release again.",
+)
+@database_url_option
+def user_artists(
+    name: str, artist: tuple[str, ...], whole_catalog: bool, database_url: str | None
+) -> None:
+    """Change which artists' releases NAME reads (counts from the user's next request)."""
+    if bool(artist) == whole_catalog:
+        raise click.UsageError("Give --artist (one or more) or --whole-catalog, not both")
+    engine = engine_for(settings_for(database_url))
+    try:
+        names = auth.set_user_artists(engine, name, artist)
+    except (ValueError, store.PerformanceDbError) as exc:
+        raise click.ClickException(str(exc)) from None
+    reads = f"only {', '.join(names)}" if names else "the whole catalog"
+    click.echo(f"{name!r} now reads {reads}.")
+
+
 @user.command("remove")
 @click.argument("name")
 @database_url_option

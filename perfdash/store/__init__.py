@@ -232,6 +232,7 @@ from perfdash.store.users import (
     list_api_tokens,
     list_users,
     revoke_api_token,
+    set_user_artists,
     update_user,
     user_artists_of,
 )
@@ -384,6 +385,7 @@ __all__ = [
     "set_release_archived",
     "set_release_tags",
     "set_rollup_zones",
+    "set_user_artists",
     "share_link_by_hash",
     "tagged_release_ids",
     "tags_by_release_key",

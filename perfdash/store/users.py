@@ -82,6 +82,19 @@ def user_artists_of(bind: Engine | Connection, username: str) -> list[str]:
         return [str(n) for n in conn.execute(stmt).scalars()]
 
 
+def set_user_artists(bind: Engine | Connection, username: str, artists: Sequence[str]) -> bool:
+    """Replace the artists ``username`` is limited to (none: the whole catalog), in one
+    transaction; False when there is no such user.  The scope is read on every request, so
+    the change counts from the user's next one, in every worker."""
+    with _begin(bind) as conn:
+        owner = conn.execute(select(users.c.id).where(users.c.username == username)).scalar()
+        if owner is None:
+            return False
+        conn.execute(user_artists.delete().where(user_artists.c.user_id == owner))
+        _add_artists(conn, users, int(owner), artists)
+        return True
+
+
 def create_user(
     bind: Engine | Connection,
     username: str,
