@@ -159,6 +159,24 @@ def test_ragged_row_names_its_line(engine, releases):
     assert store.count_metrics(engine) == 0
 
 
+@pytest.mark.parametrize(
+    ("first_row", "fields"),
+    [
+        ("rel-a,YouTube,views,5,2026-03-01,total,,,extra", 9),  # one value too many
+        ("rel-a,YouTube,views,5,2026-03-01,total,,,", 9),  # a delimiter at the end
+    ],
+)
+def test_a_first_row_one_field_longer_than_the_header_names_its_line(
+    engine, releases, first_row, fields
+):
+    """pandas would take such a row's first value as an index and shift the rest a column to
+    the left (a KeyError, or misleading problems on the wrong columns)."""
+    report = run(engine, HEADER + "\n" + first_row + "\nrel-a,YouTube,views,6,2026-03-02,total,,\n")
+    assert report.fatal is not None, report
+    assert report.fatal.startswith(f"Line 2 has {fields} fields but the header has 8")
+    assert store.count_metrics(engine) == 0
+
+
 def test_times_formats_zones_and_problems(engine, releases):
     text = (
         HEADER + "\n"

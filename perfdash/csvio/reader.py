@@ -195,7 +195,7 @@ def _column_name(name: str) -> str:
 
 def _chunks(fh: IO[bytes], delimiter: str, chunksize: int) -> Iterator[pd.DataFrame]:
     try:  # read_csv itself parses the first rows: a broken file may stop it already
-        yield from pd.read_csv(
+        for chunk in pd.read_csv(
             fh,
             sep=delimiter,
             dtype=str,
@@ -205,7 +205,16 @@ def _chunks(fh: IO[bytes], delimiter: str, chunksize: int) -> Iterator[pd.DataFr
             encoding="utf-8-sig",
             chunksize=chunksize,
             engine="c",
-        )
+        ):
+            if not isinstance(chunk.index, pd.RangeIndex):
+                # pandas reads a first row one field longer than the header as an index
+                # column and shifts every value one column left: refuse it as a bad line
+                columns = len(chunk.columns)
+                raise CsvImportError(
+                    f"Line 2 has {columns + 1} fields but the header has {columns} "
+                    "(a delimiter inside an unquoted value, or one at the end of the line?)"
+                )
+            yield chunk
     except pd.errors.ParserError as exc:
         if _EOF_IN_QUOTE.search(str(exc)):
             line = unclosed_quote_line(fh)
