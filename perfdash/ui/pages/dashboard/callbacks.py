@@ -21,7 +21,7 @@ from dash import Dash, Input, Output, State, clientside_callback, ctx, no_update
 
 from perfdash.ui import components
 from perfdash.ui.components import THEME_STORE, page_view
-from perfdash.ui.pages.dashboard import records, view
+from perfdash.ui.pages.dashboard import places, records, view
 from perfdash.ui.panels import annotations, goals, saved_views, share
 
 CONTROLS = [
@@ -74,7 +74,7 @@ OUTPUTS = {
     "table_prev": Output("dash-table-prev", "disabled"),
     "table_next": Output("dash-table-next", "disabled"),
     "leaderboard": Output("dash-leaderboard", "children"),
-    "places_map": Output("places-map", "figure"),
+    "places_map": Output("places-map-figure", "data"),
     "places_table": Output("places-table", "children"),
 }
 # The first view of a page build replaces the entry it was built for, at once (a later
@@ -103,6 +103,7 @@ def register(app: Dash) -> None:
     )
     _register_view(app)
     records.register(app)
+    places.register(app)
     annotations.register(app, releases="dash-release", chart="dash-series")
     goals.register(app, releases="dash-release")
     share.register(app)

@@ -34,6 +34,20 @@ from perfdash.ui.pages.dashboard.state import (
 from perfdash.ui.pages.dashboard.view import steps_disabled
 from perfdash.ui.panels import annotations, goals, saved_views, share
 
+SERIES_HEIGHT = 420  # charts.time_series
+BARS_HEIGHT = 340  # charts.platform_bars, platform_share and the releases' ones
+GRAPH_CONFIG = {
+    "displaylogo": False,
+    "modeBarButtonsToRemove": [
+        "select2d",
+        "lasso2d",
+        "autoScale2d",
+        "toggleSpikelines",
+        "hoverClosestCartesian",
+        "hoverCompareCartesian",
+    ],
+}
+
 
 def layout(query: dict[str, list[str]], link: dict | None = None) -> html.Div:
     """The page for a URL query (``?release=3&period=28d...``).
@@ -357,7 +371,7 @@ def _release_view(
             dbc.Row([dbc.Col(mode, md=6), dbc.Col(_forecast_control(state), md=6)]),
             dcc.Loading(
                 [
-                    dcc.Graph(id="dash-series", config={"displaylogo": False}),
+                    _graph("dash-series", SERIES_HEIGHT, loading=False),
                     html.Div(id="dash-note", className="text-muted small mb-3"),
                 ],
                 type="default",
@@ -368,8 +382,8 @@ def _release_view(
             else goals.panel(goals.goal_list(state_releases), goals.for_options(state_releases)),
             dbc.Row(
                 [
-                    dbc.Col(_graph("dash-bars"), md=7),
-                    dbc.Col(_graph("dash-share"), md=5),
+                    dbc.Col(_graph("dash-bars", BARS_HEIGHT), md=7),
+                    dbc.Col(_graph("dash-share", BARS_HEIGHT), md=5),
                 ],
                 className="mb-3",
             ),
@@ -399,8 +413,23 @@ def _forecast_control(state: ViewState) -> html.Div:
     )
 
 
-def _graph(graph_id: str) -> dcc.Loading:
-    return dcc.Loading(dcc.Graph(id=graph_id, config={"displaylogo": False}))
+def _graph(graph_id: str, height: int, *, loading: bool = True) -> dcc.Loading | dcc.Graph:
+    """A chart of the view.  Until the view's answer draws it: a blank of the chart's height
+    (no axes or grid to draw while the answer is on its way, nothing moves when it comes)
+    on a transparent ground (either theme).  No logo, and none of the mode bar's selection
+    and hover-mode buttons: nothing on the page reads a selection."""
+    blank = {
+        "data": [],
+        "layout": {
+            "height": height,
+            "xaxis": {"visible": False},
+            "yaxis": {"visible": False},
+            "paper_bgcolor": "rgba(0,0,0,0)",
+            "plot_bgcolor": "rgba(0,0,0,0)",
+        },
+    }
+    graph = dcc.Graph(id=graph_id, figure=blank, config=GRAPH_CONFIG)
+    return dcc.Loading(graph) if loading else graph
 
 
 def _hidden_leaderboard() -> html.Div:

@@ -13,11 +13,13 @@ from perfdash.ui.pages.dashboard.state import ViewState, window
 from perfdash.ui.panels import places as panel_places
 
 panel = panel_places.panel
+register = panel_places.register
 
 
 def view(conn: Connection, state: ViewState, tz: str, template: str) -> dict[str, Any]:
-    """The map and the top countries of the view (the dashboard's view callback's outputs
-    ``places_map`` and ``places_table``), read in the view's transaction."""
+    """The map's figure (None: no countries) and the top countries of the view (the
+    dashboard's view callback's outputs ``places_map`` and ``places_table``), read in the
+    view's transaction."""
     metric = state.metric or "streams"
     period, _ = window(state, tz)
     ids = list(state.releases) or None
