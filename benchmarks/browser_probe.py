@@ -7,6 +7,8 @@ when each chart first drew a trace, and hooks every Plotly graph's ``plotly_afte
 are ``performance.now()``: milliseconds since the navigation started.  Bytes come from
 Chromium's performance log: ``Network.loadingFinished.encodedDataLength`` is what crossed the
 wire (headers and compressed bodies), ``Network.dataReceived.dataLength`` the decoded bodies.
+When the first view is complete, Chromium's own ``Performance.getMetrics`` says how long the
+page ran script and laid out (style and layout), and the page how many elements it holds.
 """
 
 from __future__ import annotations
@@ -85,6 +87,9 @@ class Load:
     requests: int
     dash_table_requests: int
     charts_drawn: int
+    dom_elements: int = 0
+    script_ms: float = 0.0
+    layout_ms: float = 0.0
     interactions_ms: list[float] = field(default_factory=list)
 
 
@@ -107,6 +112,7 @@ def chromium() -> webdriver.Chrome:
     service = Service(shutil.which("chromedriver") or "/usr/bin/chromedriver")
     driver = webdriver.Chrome(service=service, options=options)
     driver.execute_cdp_cmd("Network.enable", {})
+    driver.execute_cdp_cmd("Performance.enable", {})
     driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": PROBE})
     return driver
 
@@ -159,6 +165,21 @@ def _network(driver: webdriver.Chrome) -> dict[str, int]:
     }
 
 
+def _work(driver: webdriver.Chrome) -> dict[str, Any]:
+    """What the page made the browser do so far: script and layout time, elements held."""
+    found = driver.execute_cdp_cmd("Performance.getMetrics", {})["metrics"]
+    seconds = {m["name"]: m["value"] for m in found}
+    return {
+        "dom_elements": int(
+            driver.execute_script("return document.getElementsByTagName('*').length;")
+        ),
+        "script_ms": round(1000 * seconds.get("ScriptDuration", 0.0), 1),
+        "layout_ms": round(
+            1000 * (seconds.get("LayoutDuration", 0.0) + seconds.get("RecalcStyleDuration", 0.0)), 1
+        ),
+    }
+
+
 def cold_load(
     url: str,
     charts: list[str],
@@ -180,6 +201,7 @@ def cold_load(
             what=f"first view of {url}",
         )
         net = _network(driver)
+        work = _work(driver)
         drawn_at = [max([state["drawnAt"][c], *state["plots"].get(c, [])]) for c in charts]
         load = Load(
             first_chart_ms=round(state["firstChart"], 1),
@@ -187,6 +209,7 @@ def cold_load(
             callback_requests=state["fetches"],
             charts_drawn=sum(state["drawn"].get(c, 0) > 0 for c in charts),
             **net,
+            **work,
         )
         for group, label in clicks:
             load.interactions_ms.append(_interact(driver, charts, group, label, timeout))

@@ -12,7 +12,7 @@ stderr): the figures, the raw samples, the machine and the commit.
 
 Per cold load (benchmarks/browser_probe.py): bytes over the wire until the view is complete,
 the first chart's first trace, the callback requests until every chart drew and the callbacks
-went quiet, then ``--interactions`` period changes timed until every chart of the view redrew
+went quiet, the script and layout time Chromium counted by then and the elements on the page, then ``--interactions`` period changes timed until every chart of the view redrew
 (the floor: a radio redraws its chart).
 """
 
@@ -138,6 +138,12 @@ def figures(samples: dict[str, list]) -> dict[str, Any]:
         "floor_view_callback_requests": max(col(f, "callback_requests")),
         "page_requests": max(col(p, "requests")),
         "dash_table_requests": sum(col(p, "dash_table_requests")),
+        "dom_elements": pct(col(p, "dom_elements"), 50),
+        "floor_dom_elements": pct(col(f, "dom_elements"), 50),
+        "script_ms_p50": pct(col(p, "script_ms"), 50),
+        "floor_script_ms_p50": pct(col(f, "script_ms"), 50),
+        "layout_ms_p50": pct(col(p, "layout_ms"), 50),
+        "floor_layout_ms_p50": pct(col(f, "layout_ms"), 50),
         "charts_drawn": min(col(p, "charts_drawn")),
         "floor_charts_drawn": min(col(f, "charts_drawn")),
         "loads": len(p),
@@ -159,6 +165,8 @@ def figures(samples: dict[str, list]) -> dict[str, Any]:
             "interaction_ms": clicks(loads),
             "transfer_bytes": col(loads, "transfer_bytes"),
             "callback_requests": col(loads, "callback_requests"),
+            "dom_elements": col(loads, "dom_elements"),
+            "script_ms": col(loads, "script_ms"),
         }
         for name, loads in samples.items()
     }
