@@ -127,3 +127,36 @@ def test_the_page_for_a_tagged_url(world):
     # a tag nobody carries, and one nobody could, are said at the top
     assert "no release carries the tag 'gone'" in json.dumps(page("?tag=gone"))
     assert "is not a tag" in json.dumps(page("?tag=no%20good!"))
+
+
+def test_the_leaderboard_holds_the_tags_releases(world, engine):
+    """On the Leaderboard tab the tag narrows the board (and its note says so); a change of
+    the tag alone there redraws the board, nothing else."""
+    app, ids = world
+    for name, gain in (("Neon Tides", 50), ("Glass Horizon", 900), ("Low Orbit", 20)):
+        for day, value in ((1, 100), (3, 100 + gain)):
+            store.add_performance_metric(
+                ids[name],
+                "YouTube",
+                "views",
+                value,
+                engine=engine,
+                recorded_at=store.to_utc(f"2026-03-0{day}T12:00:00Z"),
+            )
+    client = app.server.test_client()
+    query = "?period=custom&from=2026-03-01&to=2026-03-05&view=leaderboard&lbmetric=views"
+
+    def board(tag, changed=None):
+        values = view_values(query, {"dash-tag.value": tag, "dash-query.data": query})
+        response = call_callback(client, app, VIEW_CALLBACK, values, changed)
+        assert response.status_code == 200, response.get_data(as_text=True)
+        return response.get_json()["response"]
+
+    everyone = json.dumps(board(None)["dash-leaderboard"])
+    assert "Glass Horizon" in everyone and "Neon Tides" in everyone
+    tagged = board("lofi", ["dash-tag.value"])
+    assert set(tagged) == {"dash-query", "dash-leaderboard"}
+    text = json.dumps(tagged["dash-leaderboard"])
+    assert "Glass Horizon" not in text and "Neon Tides" in text and "Low Orbit" in text
+    assert "Top 10 releases tagged lofi by views gained" in text
+    assert text.index("Neon Tides") < text.index("Low Orbit")  # +50 before +20

@@ -186,9 +186,11 @@ def leaderboard(
     archived: bool = False,
     country: str | None = None,
     currency: str | None = None,
+    tag: str | None = None,
 ) -> tuple[pd.DataFrame, dict[int, float]]:
     """The top releases (see ``readout.leaderboard``), ``LEADERBOARD_SIZE`` of them, in one
-    country or all territories."""
+    country or all territories; with ``tag``, of that tag's releases only."""
+    tagged = store.tagged_release_ids(conn, tag, archived=archived) if tag else None
     return readout.leaderboard(
         conn,
         kind,
@@ -199,4 +201,5 @@ def leaderboard(
         archived=archived,
         country=country,
         currency=currency,
+        release_ids=tagged,
     )

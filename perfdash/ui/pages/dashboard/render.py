@@ -385,7 +385,8 @@ def leaderboard_view(
     return html.Div(
         [
             html.P(
-                f"Top {size} releases by {by} on {where}, "
+                f"Top {size} releases{f' tagged {state.tag}' if state.tag else ''} by {by} "
+                f"on {where}, "
                 f"{describe_period(period, tz)} ({tz}); trend vs the previous period.",
                 className="text-muted small",
                 id="dash-leaderboard-note",

@@ -44,7 +44,7 @@ from perfdash.ui.pages.dashboard.state import (
 from perfdash.ui.panels import annotations, freshness
 
 RELEASES = "dash-release.value"
-TAG = "dash-tag.value"  # narrows the release picker only: the URL changes, the numbers do not
+TAG = "dash-tag.value"  # narrows the picker and the leaderboard; a release's numbers stay
 PERIOD = "dash-period.value"
 RANGE = ("dash-range.start_date", "dash-range.end_date")
 STEPS = {"dash-prev.n_clicks": -1, "dash-next.n_clicks": 1}
@@ -169,9 +169,11 @@ def answer(
         )
         query = to_query(state)
         changed = query != current
-        if triggered and all(t == TAG for t in triggered):  # the picker's tag: URL only
+        if triggered and all(t == TAG for t in triggered):  # a release's numbers stay
             if changed:
                 out["query"] = query
+                if state.view == "leaderboard":
+                    out["leaderboard"] = _leaderboard(conn, state, tz)
             return out
         if not (first_call or changed or table_only or any(t in triggered for t in REDRAW)):
             return out
@@ -318,6 +320,7 @@ def _leaderboard(conn: Connection, state: ViewState, tz: str):
         archived=state.archived,
         country=state.country,
         currency=currency,
+        tag=state.tag,
     )
     return render.leaderboard_view(
         board, before, state, kind, period, tz, data.LEADERBOARD_SIZE, currency
