@@ -313,3 +313,57 @@ def test_the_benchmark_statement_imports_as_the_readings_it_copies(engine, tmp_p
     assert report.committed, report.problem_lines()
     copied = copy_csv.read_text().splitlines()
     assert report.written == len(copied) == 240
+
+
+def test_match_codes_name_each_line_as_joining_its_parts_would():
+    from perfdash.csvio.matching import SEP, match_codes
+
+    good = pd.DataFrame(
+        {
+            "isrc": ["A1", "A1", None, "", "A1", None],
+            "upc": ["", "", "859", "859", "", None],
+            "artist_name": ["Beyoncé", "BEYONCE", "x", "x", "Nova", None],
+            "release_title": ["Café", "cafe", "t", "t", "Café", "  "],
+        },
+        index=[10, 3, 7, 8, 1, 0],
+    )
+    codes, keys = match_codes(good)
+    expected = [
+        SEP.join(["", r.isrc, r.upc, normal_name(r.artist_name), normal_name(r.release_title)])
+        for r in good.fillna("").itertuples()
+    ]
+    assert [keys[c] for c in codes] == expected
+    assert keys == list(dict.fromkeys(expected))  # distinct, in order of first appearance
+    assert match_codes(good.iloc[:0])[1] == []
+
+
+def test_the_keys_a_statement_wrote_are_found_again_in_any_later_chunk():
+    import numpy as np
+
+    from perfdash.csvio.statements import _merged, _seen
+
+    rng = np.random.default_rng(7)
+    written, stored = np.empty(0, dtype="uint64"), set()
+    for _ in range(30):
+        chunk = np.unique(rng.integers(0, 2**64, 50, dtype="uint64", endpoint=False))
+        chunk = np.concatenate([chunk, rng.choice(written, 5)]) if len(written) else chunk
+        again = _seen(written, chunk)
+        assert again.tolist() == [int(h) in stored for h in chunk]
+        written = _merged(written, chunk[~again])
+        stored |= {int(h) for h in chunk}
+        assert (np.diff(written.astype(object)) > 0).all() and len(written) == len(stored)
+
+
+def test_a_line_repeated_in_far_apart_chunks_is_added_up_once_each(engine, tmp_path):
+    store.create_release(engine, "night-drive", title="Night Drive", isrc="USRC17607839")
+    other = [_line(title="Night Drive", isrc="USRC17607839", country=c) for c in ("DE", "FR")]
+    repeated = _line(title="Night Drive", isrc="USRC17607839", qty="7", country="US")
+    path = tmp_path / "DistroKid_repeat.tsv"
+    path.write_text(HEAD + repeated + "".join(other) * 3 + repeated + "".join(other) + repeated)
+    report = csvio.import_csv(engine, path, chunksize=2, now=NOW)
+    assert report.committed, report.problem_lines()
+    rows = _rows(engine)
+    assert ("night-drive", "Spotify", "streams", 21, "period", "US", "") in rows
+    assert ("night-drive", "Spotify", "streams", 40, "period", "DE", "") in rows
+    assert csvio.import_csv(engine, path, chunksize=2, now=NOW).written == 0
+    assert _rows(engine) == rows

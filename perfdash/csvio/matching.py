@@ -17,6 +17,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from sqlalchemy.engine import Connection
 
@@ -35,21 +36,30 @@ def normal_name(text: Any) -> str:
     return re.sub(r"\s+", " ", bare).strip()
 
 
-def match_keys(good: pd.DataFrame) -> pd.Series:
-    """Each reading's match key: the cleaned codes and the normalised names, joined."""
-    parts = []
+def match_codes(good: pd.DataFrame) -> tuple[np.ndarray, list[str]]:
+    """(each reading's position in ``keys``, the chunk's distinct match keys in order of first
+    appearance).  Each part is factorised and names are normalised once per distinct value,
+    and a key's text is built once per distinct combination, never per line: joining the
+    parts' text for every line was most of a statement's matching time."""
+    n = len(good)
+    combined = np.zeros(n, dtype="int64")
+    parts: list[tuple[np.ndarray, list[str]]] = []
     for name in PARTS:
-        col = good[name] if name in good else pd.Series(None, index=good.index, dtype=object)
-        col = col.fillna("").astype(str)
+        if name not in good:
+            parts.append((np.zeros(n, dtype="int64"), [""]))
+            continue
+        codes, uniques = pd.factorize(good[name].fillna("").astype(str))
+        texts = [str(u) for u in uniques]
         if name in ("artist_name", "release_title"):
-            codes, uniques = pd.factorize(col)
-            names = [normal_name(u) for u in uniques]
-            col = pd.Series([names[c] for c in codes], index=good.index, dtype=object)
-        parts.append(col)
-    key = parts[0]
-    for part in parts[1:]:
-        key = key + SEP + part
-    return key
+            texts = [normal_name(t) for t in texts]
+        parts.append((codes, texts))
+        # stays below n: the distinct combinations so far, renumbered after each part
+        combined = pd.factorize(combined * max(len(texts), 1) + codes)[0]
+    _, first = np.unique(combined, return_index=True)
+    texts_of = [SEP.join(texts[codes[row]] for codes, texts in parts) for row in first.tolist()]
+    # two combinations may name one key (names that differ only in case or accents)
+    key_codes, keys = pd.factorize(pd.Series(texts_of, dtype=object))
+    return key_codes[combined], [str(k) for k in keys]
 
 
 def split_key(key: str) -> dict[str, str]:

@@ -19,7 +19,7 @@ import pandas as pd
 from sqlalchemy.engine import Connection
 
 from perfdash import store
-from perfdash.csvio.matching import Matcher, describe, match_keys, new_release_fields
+from perfdash.csvio.matching import Matcher, describe, match_codes, new_release_fields
 from perfdash.csvio.report import CsvImportError, ImportReport, Problem
 from perfdash.ingest.releases import save_release
 from perfdash.vocab import READING_FIELDS
@@ -43,6 +43,7 @@ class Statement:
     matcher: Matcher = field(default_factory=Matcher)
     ids: dict[str, int] = field(default_factory=dict)
     unknown: dict[str, dict[str, Any]] = field(default_factory=dict)  # key -> its first line
+    # the natural-key hashes this import wrote, sorted (8 bytes a reading)
     written: np.ndarray = field(default_factory=lambda: np.empty(0, dtype="uint64"))
     touched: set[int] = field(default_factory=set)
 
@@ -51,24 +52,25 @@ def stream_chunk(
     conn: Connection, good: pd.DataFrame, report: ImportReport, state: Statement
 ) -> None:
     """Match one checked chunk's readings and write them (unless the import cannot be)."""
-    keys = match_keys(good)
-    new = [k for k in pd.unique(keys) if k not in state.ids and k not in state.unknown]
+    codes, keys = match_codes(good)
+    new = [k for k in keys if k not in state.ids and k not in state.unknown]
     state.ids.update(state.matcher.resolve(conn, new))
-    missing = [k for k in new if k not in state.ids]
+    missing = {k for k in new if k not in state.ids}
     if missing:
-        firsts = good.assign(__key=keys)[keys.isin(missing)].drop_duplicates("__key")
-        for row in firsts.to_dict("records"):
-            state.unknown[row["__key"]] = row
+        _, first = np.unique(codes, return_index=True)
+        at = [i for i, k in enumerate(keys) if k in missing]
+        for i, row in zip(at, good.iloc[first[at]].to_dict("records"), strict=True):
+            state.unknown[keys[i]] = {**row, "__key": keys[i]}
     if state.unknown and report.create_missing and not report.dry_run and not report.problem_count:
         _create(conn, state, report)
-    rids = keys.map(state.ids)
-    state.touched.update(int(r) for r in pd.unique(rids.dropna()))
+    found = np.array([state.ids.get(k, -1) for k in keys], dtype="int64")
+    state.touched.update(int(r) for r in found if r >= 0)
     writable = report.problem_count == 0 and (report.create_missing or not state.unknown)
     if not writable or report.dry_run:
         return
-    frame = _summed(good.assign(release_id=rids, source="csv"))
+    frame = _summed(good.assign(release_id=found[codes], source="csv"))
     hashes = pd.util.hash_pandas_object(frame[list(NATURAL_KEY)], index=False).to_numpy()
-    again = np.isin(hashes, state.written)
+    again = _seen(state.written, hashes)
     if again.any():
         store.add_to_readings(conn, frame[again][list(READING_FIELDS)])
         report.written += int(again.sum())
@@ -79,7 +81,24 @@ def stream_chunk(
     report.written += result.written
     report.already_present += result.already_present
     if result.already_present == 0:  # every key of this chunk is this import's now
-        state.written = np.concatenate([state.written, hashes[~again]])
+        state.written = _merged(state.written, hashes[~again])
+
+
+def _seen(written: np.ndarray, hashes: np.ndarray) -> np.ndarray:
+    """Which ``hashes`` are in ``written`` (sorted): a binary search per hash, so a chunk
+    costs the same however much of the file came before (``np.isin`` sorted the whole
+    history again for every chunk, quadratic in the file's length and its peak memory
+    several copies of it)."""
+    if not len(written):
+        return np.zeros(len(hashes), dtype=bool)
+    at = np.searchsorted(written, hashes)
+    return written[np.minimum(at, len(written) - 1)] == hashes
+
+
+def _merged(written: np.ndarray, hashes: np.ndarray) -> np.ndarray:
+    """``written`` with ``hashes`` added, still sorted (one linear pass, no re-sort)."""
+    fresh = np.sort(hashes)
+    return np.insert(written, np.searchsorted(written, fresh), fresh)
 
 
 def _summed(frame: pd.DataFrame) -> pd.DataFrame:
