@@ -1,11 +1,14 @@
 """Read-only share links: what a link may show, how it is made, and when it stops working.
 
-A share link is a dashboard view (``/dashboard?release=3&period=28d``) or an artist's page
-(``/artists?artist=Nova%20Vale&period=28d``) that opens without an account at
-``/share/<token>``.  Its scope is pinned when it is made: its releases or its artist, its period
-(preset or dates, with or without the previous period to compare) and the release view (never
-the leaderboard or the artists' ranking, which show the whole catalog).  A visitor may change
-how the view is drawn (metric, platforms, granularity, total or gain, a forecast), nothing else.
+A share link is a dashboard view (``/dashboard?release=3&period=28d``), an artist's page
+(``/artists?artist=Nova%20Vale&period=28d``) or the overview of one tag
+(``/overview?tag=summer-campaign&period=28d``) that opens without an account at
+``/share/<token>``.  Its scope is pinned when it is made: its releases, its artist or its tag,
+its period (preset or dates, with or without the previous period to compare) and the release
+view (never the leaderboard, the artists' ranking or the whole catalog's overview).  A visitor
+may change how the view is drawn (metric, platforms, granularity, total or gain, a forecast),
+nothing else.  An artist's or a tag's link shows the releases that carry it when it is opened
+(a release tagged later joins the campaign's link).
 
 Tokens are random strings shown once, in the link; only their SHA-256 is stored, as for API
 tokens.  A link ends when revoked (by its creator or an admin) or at its expiry; the web layer
@@ -44,6 +47,11 @@ ARTIST_PATH = "/artists"
 ARTIST_PERIODS = ("7d", "28d", "90d", "12m")  # the artist page's
 ARTIST_PINNED = ("artist", "period")
 ARTIST_FREE = ("metric",)
+TAG_PATH = "/overview"
+TAG_PATHS = (TAG_PATH, "/")  # the overview, and its alias
+TAG_PERIODS = ("7d", "28d", "90d")  # the overview's
+TAG_PINNED = ("tag", "period")
+TAG_FREE = ("platform",)
 
 
 class ShareError(ValueError):
@@ -86,10 +94,12 @@ def normalise_view(engine: Engine, view: Any) -> tuple[str, list[int]]:
     parts = urlsplit(view.strip())
     if parts.path.rstrip("/") == ARTIST_PATH:
         return _artist_view(engine, parse_qs(parts.query, keep_blank_values=True)), []
+    if (parts.path.rstrip("/") or "/") in TAG_PATHS:
+        return _tag_view(engine, parse_qs(parts.query, keep_blank_values=True)), []
     if parts.path.rstrip("/") != "/dashboard":
         raise ShareError(
             "view",
-            "only dashboard views and artist pages can be shared, not "
+            "only dashboard views, artist pages and a tag's overview can be shared, not "
             f"{parts.path[:60] or 'this link'!r}",
         )
     query = parse_qs(parts.query, keep_blank_values=True)
@@ -179,9 +189,51 @@ def _artist_view(engine: Engine, query: dict[str, list[str]]) -> str:
     return ARTIST_PATH + "?" + urlencode(pairs)
 
 
+def _tag_view(engine: Engine, query: dict[str, list[str]]) -> str:
+    """The canonical overview of one tag (``/overview?tag=summer-campaign&period=28d``).
+
+    The tag is normalised as a release's tags are (``Summer Campaign`` is
+    ``summer-campaign``) and must be on a release: a link of a tag nobody carries would show
+    an empty page, or, later, whatever gets that tag by accident.  Without a tag the overview
+    is the whole catalog, which no link shows."""
+    from perfdash.ingest.tags import clean_tag
+
+    unknown = sorted(set(query) - {*TAG_PINNED, *TAG_FREE, "embed"})
+    if unknown:
+        raise ShareError("view", f"the view names unknown settings: {', '.join(unknown[:5])}")
+    raw = (query.get("tag") or [""])[0]
+    if not raw.strip():
+        raise ShareError(
+            "view", "the overview shows the whole catalog: share it for one tag (tag=NAME)"
+        )
+    tag, problem = clean_tag(_sane(raw, "tag"))
+    if problem or tag is None:
+        raise ShareError("view", problem or "Tag is empty")
+    if tag not in {t["tag"] for t in store.list_tags(engine)}:
+        raise ShareError("view", f"tag {tag!r} is on no release: no link can show it")
+    period = (query.get("period") or ["28d"])[0] or "28d"
+    if period not in TAG_PERIODS:
+        raise ShareError("view", f"period {period!r} is not one of {', '.join(TAG_PERIODS)}")
+    platforms = [_sane(p, "platform").strip().lower() for p in query.get("platform", [])]
+    pairs = [("tag", tag), ("period", period)] + [("platform", p) for p in platforms if p]
+    return TAG_PATH + "?" + urlencode(pairs)
+
+
+def kind(link: dict[str, Any]) -> str:
+    """What a link shows: "dashboard" (releases), "artist" (an artist's page) or "tag" (the
+    overview of one tag)."""
+    path = urlsplit(link["view"]).path
+    return {ARTIST_PATH: "artist", TAG_PATH: "tag"}.get(path, "dashboard")
+
+
 def is_artist(link: dict[str, Any]) -> bool:
     """An artist's page rather than a dashboard view of releases."""
-    return urlsplit(link["view"]).path == ARTIST_PATH
+    return kind(link) == "artist"
+
+
+def is_tag(link: dict[str, Any]) -> bool:
+    """The overview of one tag."""
+    return kind(link) == "tag"
 
 
 def parse_expiry(value: Any, tz: str, now: datetime | None = None) -> datetime | None:
@@ -258,12 +310,16 @@ def ended_message(link: dict[str, Any] | None, tz: str = "UTC") -> str:
 
 
 def _pinned_keys(link: dict[str, Any]) -> tuple[str, ...]:
-    return ARTIST_PINNED if is_artist(link) else PINNED
+    return {"artist": ARTIST_PINNED, "tag": TAG_PINNED}.get(kind(link), PINNED)
+
+
+def _free_keys(link: dict[str, Any]) -> tuple[str, ...]:
+    return {"artist": ARTIST_FREE, "tag": TAG_FREE}.get(kind(link), FREE)
 
 
 def pinned(link: dict[str, Any]) -> dict[str, list[str]]:
     """The view's pinned settings (period, dates, compare, view; an artist page's artist and
-    period) as a parsed query."""
+    period; a tag's overview's tag and period) as a parsed query."""
     query = parse_qs(urlsplit(link["view"]).query)
     return {key: query[key] for key in _pinned_keys(link) if key in query}
 
@@ -286,6 +342,11 @@ def query_problem(link: dict[str, Any], query_string: str, *, needs_releases: bo
             return "names a release this link does not show"
         if query.get("artist", fixed["artist"] if not needs_releases else None) != fixed["artist"]:
             return "names an artist this link does not show"
+    elif is_tag(link):
+        if query.get("release") or query.get("artist"):
+            return "names a release this link does not show"
+        if query.get("tag", fixed["tag"] if not needs_releases else None) != fixed["tag"]:
+            return "names a tag this link does not show"
     else:
         allowed = {str(r) for r in link["release_ids"]}
         releases = query_releases(query)
@@ -294,7 +355,7 @@ def query_problem(link: dict[str, Any], query_string: str, *, needs_releases: bo
         if not set(releases) <= allowed:
             return "names a release this link does not show"
     for key in _pinned_keys(link):
-        if key == "artist":
+        if key in ("artist", "tag"):
             continue
         if key in query or needs_releases:
             if query.get(key) != fixed.get(key) and not (key == "view" and not query.get(key)):
@@ -306,7 +367,7 @@ def shared_query(link: dict[str, Any], url_query: dict[str, list[str]]) -> dict[
     """The query a link's page is built from: the link's view, with what the visitor may
     change (metric, platforms, granularity, mode, forecast) taken from the page's URL."""
     query = parse_qs(urlsplit(link["view"]).query)
-    for key in ARTIST_FREE if is_artist(link) else FREE:
+    for key in _free_keys(link):
         if key in url_query:
             query[key] = url_query[key]
     return query
@@ -323,6 +384,8 @@ __all__ = [
     "create",
     "ended_message",
     "is_artist",
+    "is_tag",
+    "kind",
     "lookup",
     "may_revoke",
     "normalise_view",

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from perfdash import shares, store
+from perfdash.schema import share_links
 
 
 @pytest.fixture
@@ -49,7 +50,11 @@ def test_a_link_is_stored_by_hash_listed_and_revoked(catalog):
     ("view", "message"),
     [
         ("", "view must be a dashboard link"),
-        ("/overview", "only dashboard views and artist pages can be shared"),
+        ("/overview", "the overview shows the whole catalog: share it for one tag"),
+        ("/?period=28d", "the overview shows the whole catalog: share it for one tag"),
+        ("/launches?tag=x", "only dashboard views, artist pages and a tag's overview"),
+        ("/overview?tag=nobody-has-it", "tag 'nobody-has-it' is on no release"),
+        ("/overview?tag=bad%21tag", "may hold letters, digits and inner hyphens only"),
         ("/dashboard?period=28d", "needs at least one release"),
         ("/dashboard?release=abc", "'abc' is not a release id"),
         ("/dashboard?release=999999", "release 999999 does not exist"),
@@ -246,3 +251,92 @@ def test_a_link_made_through_a_scoped_engine_holds_only_its_artists(engine):
     with pytest.raises(shares.ShareError, match="release 99999 does not exist"):
         shares.create(scoped, unknown, None, created_by="n", tz="UTC")
     assert len(store.list_share_links(engine)) == 1
+
+
+def test_a_tags_overview_is_shared_by_its_tag(engine):
+    store.apply_schema(engine)
+    tagged = store.create_release(engine, "tag-1", title="One")
+    store.set_release_tags(engine, tagged, ["summer-campaign"])
+    view, ids = shares.normalise_view(
+        engine, "/?tag=Summer Campaign&period=90d&platform=YouTube&embed=1"
+    )
+    assert view == "/overview?tag=summer-campaign&period=90d&platform=youtube" and ids == []
+    assert shares.normalise_view(engine, "/overview?tag=summer-campaign")[0] == (
+        "/overview?tag=summer-campaign&period=28d"
+    )
+    for bad, message in [
+        ("/overview?tag=summer-campaign&period=12m", "period '12m' is not one of 7d, 28d, 90d"),
+        ("/overview?tag=summer-campaign&release=1", "unknown settings: release"),
+        ("/overview?tag=summer-campaign&artist=X", "unknown settings: artist"),
+        ("/overview?tag=", "share it for one tag"),
+    ]:
+        with pytest.raises(shares.ShareError, match=message):
+            shares.normalise_view(engine, bad)
+    link = {"view": view, "release_ids": []}
+    assert shares.kind(link) == "tag" and shares.is_tag(link) and not shares.is_artist(link)
+    ok = "?period=90d&platform=spotify&tag=summer-campaign"
+    assert shares.query_problem(link, ok, needs_releases=True) is None
+    for query, needs, problem in [
+        ("?period=90d&tag=lofi", True, "names a tag this link does not show"),
+        ("?period=90d", True, "names a tag this link does not show"),  # the whole catalog
+        ("?period=28d&tag=summer-campaign", True, "changes the link's period"),
+        (
+            "?period=90d&tag=summer-campaign&release=1",
+            True,
+            "names a release this link does not show",
+        ),
+        (
+            "?period=90d&tag=summer-campaign&artist=X",
+            True,
+            "names a release this link does not show",
+        ),
+        ("?tag=lofi", False, "names a tag this link does not show"),
+        ("?embed=1", False, None),
+    ]:
+        assert shares.query_problem(link, query, needs_releases=needs) == problem, query
+    assert shares.shared_query(link, {"tag": ["lofi"], "period": ["7d"], "platform": []}) == {
+        "tag": ["summer-campaign"],
+        "period": ["90d"],
+        "platform": [],
+    }
+
+
+def test_ended_links_are_purged_after_90_days_and_live_ones_kept(engine):
+    store.apply_schema(engine)
+    rid = store.create_release(engine, "purge-1", title="One")
+    now = datetime.now(UTC)
+
+    def link(name, **when):
+        share_id = store.create_share_link(
+            engine,
+            f"hash-{name}",
+            f"/dashboard?release={rid}",
+            [rid],
+            created_by=name,
+            expires_at=None,
+        )
+        values = {
+            k: v.replace(tzinfo=None) if engine.dialect.name == "sqlite" else v
+            for k, v in when.items()
+        }
+        if values:
+            with engine.begin() as conn:
+                conn.execute(
+                    share_links.update().where(share_links.c.id == share_id).values(**values)
+                )
+        return share_id
+
+    old_revoked = link("old-revoked", revoked_at=now - timedelta(days=91))
+    old_expired = link("old-expired", expires_at=now - timedelta(days=120))
+    recent_revoked = link("recent-revoked", revoked_at=now - timedelta(days=89))
+    recent_expired = link("recent-expired", expires_at=now - timedelta(days=3))
+    live = link("live")
+    live_expiring = link("live-expiring", expires_at=now + timedelta(days=400))
+    assert store.purge_ended_share_links(engine) == 2
+    kept = {r["id"] for r in store.list_share_links(engine)}
+    assert kept == {recent_revoked, recent_expired, live, live_expiring}
+    assert old_revoked not in kept and old_expired not in kept
+    assert store.purge_ended_share_links(engine) == 0  # nothing more to go
+    later = now + timedelta(days=95)  # the recent ones' 90 days are up; live ones stay
+    assert store.purge_ended_share_links(engine, now=later) == 2
+    assert {r["id"] for r in store.list_share_links(engine)} == {live, live_expiring}

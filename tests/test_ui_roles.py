@@ -260,7 +260,13 @@ def _metric_kind(w):
 
 
 def _share_link(w):
-    return {"share-create.n_clicks": 1, "dash-query.data": f"?release={w['release']}&period=28d"}
+    view = f"/dashboard?release={w['release']}&period=28d"
+    return {
+        "share-create.n_clicks": 1,
+        '{"page":["ALL"],"type":"share-view"}.data': [
+            {"id": {"page": "dashboard", "type": "share-view"}, "property": "data", "value": view}
+        ],
+    }
 
 
 def _collect_now(w):

@@ -185,3 +185,79 @@ def test_an_editor_makes_a_link_from_the_dashboard(served, dash_duo):
     dash_duo.find_element(f'#share-table [data-share="{link["id"]}"] button').click()
     dash_duo.wait_for_element("#share-revoked")
     assert store.get_share_link(engine, link["id"])["revoked_at"] is not None
+
+
+def _sign_in(dash_duo, base, next_path):
+    dash_duo.driver.get(base + "/login?next=" + next_path)
+    dash_duo.wait_for_element("#login-form")
+    dash_duo.find_element("#username").send_keys("eddie")
+    dash_duo.find_element("#password").send_keys(PASSWORD)
+    dash_duo.find_element("#login-submit").click()
+
+
+def test_an_editor_shares_an_artist_and_the_link_opens_with_no_cookie(served, dash_duo, tmp_path):
+    engine, base = served
+    _sign_in(dash_duo, base, "/artists?artist=Nova%20Vale%26period=90d")
+    assert "Nova Vale" in dash_duo.wait_for_element("#art-name", timeout=20).text
+    dash_duo.wait_for_element("#share-open").click()
+    dash_duo.wait_for_element("#share-table-empty", timeout=20)
+    assert "this artist's releases" in dash_duo.find_element("#share-modal").text
+    dash_duo.find_element("#share-create").click()
+    url = dash_duo.wait_for_element("#share-url").get_attribute("value")
+    assert url.startswith(base + "/share/pds_")
+    [link] = store.list_share_links(engine, created_by="eddie")
+    assert link["view"] == "/artists?artist=Nova+Vale&period=90d&metric=views"
+
+    dash_duo.driver.delete_all_cookies()  # a fresh visitor: no session, no account
+    dash_duo.driver.get(url)
+    assert "Nova Vale" in dash_duo.wait_for_element("#art-name", timeout=20).text
+    assert not dash_duo.driver.get_cookies()
+    assert "this artist" in dash_duo.find_element("#share-bar").text
+    assert not dash_duo.driver.find_elements("css selector", "#share-open, #nav-entry")
+    rows = dash_duo.driver.find_elements("css selector", ".art-release")
+    nova = {r["id"] for r in store.search_releases(engine, "Nova Vale")}
+    assert rows and {int(r.get_attribute("data-release")) for r in rows} <= nova
+    assert dash_duo.find_element("#art-artist").text.strip().startswith("Nova Vale")
+    assert not dash_duo.driver.find_elements("css selector", "#page-error.show")
+    dash_duo.driver.save_screenshot(str(tmp_path / "artist-link.png"))
+
+
+def test_a_tags_overview_is_shared_from_its_button_and_opens_alone(served, dash_duo, tmp_path):
+    engine, base = served
+    _sign_in(dash_duo, base, "/overview")
+    dash_duo.wait_for_element("#ov-kpis .ov-kpi", timeout=20)
+    assert not dash_duo.find_element("#share-open").is_displayed()  # the catalog: no link
+    dash_duo.select_dcc_dropdown("#ov-tag", value="summer-campaign (5)")
+    wait_until(
+        lambda: dash_duo.find_element("#share-open").is_displayed(),
+        timeout=20,
+        message="the share button shows once a tag is chosen",
+    )
+    dash_duo.find_element("#share-open").click()
+    dash_duo.wait_for_element("#share-table-empty", timeout=20)
+    dash_duo.find_element("#share-create").click()
+    url = dash_duo.wait_for_element("#share-url").get_attribute("value")
+    [link] = store.list_share_links(engine, created_by="eddie")
+    assert link["view"] == "/overview?tag=summer-campaign&period=28d"
+
+    dash_duo.driver.delete_all_cookies()
+    dash_duo.driver.get(url)
+    when = dash_duo.wait_for_element("#ov-when", timeout=20)
+    wait_until(lambda: "Tag summer-campaign (5 releases)" in when.text, timeout=20)
+    assert not dash_duo.driver.get_cookies()
+    tagged = set(store.tagged_release_ids(engine, "summer-campaign"))
+    listed = dash_duo.driver.find_elements("css selector", ".ov-top-item, .ov-riser")
+    assert listed and {int(li.get_attribute("data-release")) for li in listed} <= tagged
+    assert not dash_duo.driver.find_elements("css selector", "#ov-alerts, #ov-stale, .ov-link")
+    assert not dash_duo.driver.find_elements("css selector", "#page-error.show")
+    wait_until(
+        lambda: dash_duo.driver.execute_script(
+            "const g = document.querySelector('#ov-chart .js-plotly-plot');"
+            "return g && g._fullData && g._fullData.length > 0;"
+        ),
+        timeout=20,
+        message="the tag's chart draws",
+    )
+    dash_duo.driver.set_window_size(1280, 1400)
+    dash_duo.driver.save_screenshot("/tmp/tagshare-tag-link.png")
+    dash_duo.driver.save_screenshot(str(tmp_path / "tag-link.png"))

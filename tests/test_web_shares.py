@@ -310,7 +310,7 @@ def test_the_api_makes_a_link_that_opens_and_revokes_it(world, api):
 @pytest.mark.parametrize(
     ("body", "status", "field", "message"),
     [
-        ({"view": "/overview"}, 400, "view", "only dashboard views"),
+        ({"view": "/launches"}, 400, "view", "only dashboard views"),
         ({"view": "/dashboard?release=OTHER&view=leaderboard"}, 400, "view", "cannot be shared"),
         ({"view": 3}, 400, "view", "must be text"),
         ({"view": None}, 400, "view", "must be text"),

@@ -283,7 +283,8 @@ def _share_paths() -> dict[str, Any]:
                 {"200": _answer("The links, never their tokens", listed)},
             ),
             "post": _write(
-                "Make a read-only share link of a dashboard view (editors); the url is shown once",
+                "Make a read-only share link of a dashboard view, an artist's page or a tag's "
+                "overview (editors); the url is shown once",
                 {
                     "201": _answer("The link: its id and url (with its token)", _ref("Share")),
                     "400": _error("A view or expiry a link cannot be made of (details name it)"),

@@ -319,8 +319,9 @@ def _share_input() -> dict[str, Any]:
             "view": {
                 "type": "string",
                 "maxLength": 2000,
-                "description": "a dashboard view (/dashboard?release=3&period=28d) or an "
-                "artist page (/artists?artist=NAME&period=28d)",
+                "description": "a dashboard view (/dashboard?release=3&period=28d), an "
+                "artist page (/artists?artist=NAME&period=28d) or a tag's overview "
+                "(/overview?tag=NAME&period=28d)",
             },
             "expires": {
                 "type": "string",

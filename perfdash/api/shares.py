@@ -1,5 +1,5 @@
 """Share links through the API: ``POST /api/v1/shares`` makes a read-only link of a dashboard
-view (an editor's token), ``GET /api/v1/shares`` lists the links that token made (the admin
+view, an artist's page or a tag's overview (an editor's token), ``GET /api/v1/shares`` lists the links that token made (the admin
 page lists every link), ``DELETE /api/v1/shares/ID`` revokes one the same token made.
 
 The checks are ``perfdash.shares``' (the dashboard's "Share this view" uses them too); the url
@@ -35,7 +35,9 @@ def check_share_body(body: Any) -> dict[str, Any]:
         raise http.ApiError(400, "Send the link as a JSON object with a view")
     http.unknown_fields(body, SHARE_FIELDS)
     if not isinstance(body.get("view"), str):
-        raise _refused("view", "must be text: a dashboard view such as /dashboard?release=3")
+        raise _refused(
+            "view", "must be text: a view such as /dashboard?release=3 or /overview?tag=NAME"
+        )
     if body.get("expires") is not None and not isinstance(body["expires"], str):
         raise _refused("expires", "must be a date such as 2027-01-01, or null")
     return body

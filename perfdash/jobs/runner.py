@@ -67,12 +67,15 @@ def run_job(
 
 
 def _tidy(ctx: JobContext) -> None:
-    """Uploads past their hour and finished jobs past a month go, whoever ran the last job."""
+    """Uploads past their hour, finished jobs past a month and share links revoked or expired
+    more than 90 days ago go, whoever ran the last job (the daily scheduled collection runs
+    one, on a worker or from ``perfdash collect`` in cron)."""
     try:
         store.purge_expired_uploads(ctx.jobs_engine)
         store.delete_old_jobs(ctx.jobs_engine)
+        store.purge_ended_share_links(ctx.engine)
     except store.PerformanceDbError as exc:
-        log.warning("tidying old uploads and jobs failed: %s", exc)
+        log.warning("tidying old uploads, jobs and share links failed: %s", exc)
 
 
 def _heartbeat(ctx: JobContext, job_id: str, runner: str, stop: threading.Event) -> None:

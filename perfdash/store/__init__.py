@@ -206,6 +206,7 @@ from perfdash.store.shares import (
     create_share_link,
     get_share_link,
     list_share_links,
+    purge_ended_share_links,
     revoke_share_link,
     share_link_by_hash,
 )
@@ -347,6 +348,7 @@ __all__ = [
     "pending_revisions",
     "period_gains",
     "ping",
+    "purge_ended_share_links",
     "purge_expired_uploads",
     "read_snapshot",
     "read_upload",

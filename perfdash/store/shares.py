@@ -1,16 +1,17 @@
 """Read-only share links: create, look up by the hash of their token, list, revoke.
 
 ``perfdash.shares`` makes the tokens and checks the views; the store never sees a token, only
-its SHA-256.  A revoked or expired link keeps its row (the lists say what became of it); the
-web layer refuses it.
+its SHA-256.  A revoked or expired link keeps its row for a while (the lists say what became
+of it; the web layer refuses it); ``purge_ended_share_links`` removes it once it ended long
+enough ago that nobody asks any more.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, or_, select
 from sqlalchemy.engine import Connection, Engine
 
 from perfdash.schema import share_links
@@ -88,3 +89,19 @@ def revoke_share_link(bind: Engine | Connection, share_id: int) -> bool:
             ).rowcount
             > 0
         )
+
+
+ENDED_KEPT = timedelta(days=90)
+
+
+def purge_ended_share_links(
+    bind: Engine | Connection, older_than: timedelta = ENDED_KEPT, *, now: datetime | None = None
+) -> int:
+    """Delete the links revoked, or expired, more than ``older_than`` ago; how many went.
+    A live link (no expiry, or one still ahead) is never touched."""
+    with _begin(bind) as conn:
+        before = _db_ts(conn, (now or datetime.now(UTC)) - older_than)
+        c = share_links.c
+        return conn.execute(
+            delete(share_links).where(or_(c.revoked_at < before, c.expires_at < before))
+        ).rowcount

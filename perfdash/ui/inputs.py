@@ -422,6 +422,7 @@ KINDS: dict[str, tuple[str, Check]] = {
     "share-version.data": ("share links version", count),
     "share-create.n_clicks": ("create link", count),
     "share-expires.value": ("expires", text(100)),
+    "{share-view}.data": ("view", text(4000)),
     "{share-revoke}.n_clicks": ("revoke link", count),
     "dash-tag.value": ("tag", text(200)),
     # the dashboard's saved views

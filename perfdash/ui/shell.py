@@ -33,7 +33,7 @@ from dash.exceptions import PreventUpdate
 from flask import has_request_context
 
 from perfdash import auth
-from perfdash.shares import is_artist
+from perfdash.shares import kind as link_kind
 from perfdash.shares import shared_query as shares_query
 from perfdash.ui import context, errors
 from perfdash.ui.components import PAGE_VIEW, THEME_STORE
@@ -48,6 +48,7 @@ from perfdash.ui.pages import (
     overview,
     what_works,
 )
+from perfdash.ui.panels import share
 from perfdash.web import shares
 
 Query = dict[str, list[str]]
@@ -87,6 +88,8 @@ PAGES = (
     Page("/admin", "Admin", admin, role="admin"),
 )
 HOME = PAGES[0]
+# what a share link's bar says it shows, by the link's kind (``shares.kind``)
+SHOWS = {"dashboard": "these releases", "artist": "this artist", "tag": "this tag's releases"}
 
 
 def page_at(pathname: str | None) -> Page | None:
@@ -167,7 +170,7 @@ def share_bar(link: dict) -> Component | None:
             html.Strong("perfdash", className="me-2"),
             html.Span(
                 f"A shared view, read-only{until}. It shows "
-                + ("this artist" if is_artist(link) else "these releases")
+                + SHOWS[link_kind(link)]
                 + " over this period only; sign in for the rest of the catalog.",
                 id="share-bar-text",
             ),
@@ -231,9 +234,8 @@ def register(app: Dash) -> None:
         link = shares.current()
         if link is not None:  # web.shares let this in for the link's own page only
             query = shares_query(link, parse_qs((search or "").lstrip("?")))
-            if is_artist(link):
-                return artists.layout(query, link=link)
-            return dashboard.layout(query, link=link)
+            shown_by = {"artist": artists, "tag": overview}.get(link_kind(link), dashboard)
+            return shown_by.layout(query, link=link)
         page = page_at(pathname)
         if page is None:
             return not_found(pathname)
@@ -249,3 +251,4 @@ def register(app: Dash) -> None:
     )
     for page in PAGES:
         page.module.register(app)
+    share.register(app)  # the dialog several pages show (each tells it its view)

@@ -10,9 +10,9 @@ whoever sends it, signed in or not:
   renderer's requests, a JSON answer) that says which, never the app;
 * it reaches only the link's page, the renderer's own routes and static files: no other page,
   no API, no sign-in form (``gate``, the sign-in gate's first step);
-* a callback must be one of the link's view (``READ_CALLBACKS``, ``ARTIST_CALLBACKS``: no
-  write, no release search, no leaderboard), and every value it sends that names releases, an
-  artist or the period must be the link's (``check_callback``, after ``ui.inputs`` checked the
+* a callback must be one of the link's view (``READ_CALLBACKS``, ``ARTIST_CALLBACKS``,
+  ``TAG_CALLBACKS``: no write, no release search, no leaderboard, no catalog-wide alerts), and
+  every value it sends that names releases, an artist, a tag or the period must be the link's (``check_callback``, after ``ui.inputs`` checked the
   JSON types);
 * the role of a share request is none (``auth.current_role``): every write check refuses it;
 * only a share link's answers may be framed, by the origins of ``PERFDASH_EMBED_ORIGINS``
@@ -51,6 +51,16 @@ ARTIST_CALLBACKS = frozenset(
         "perfdash.ui.pages.artists.artist_view",
     }
 )
+# a tag's overview: its numbers, chart, lists and goals; not the catalog's alerts and freshness
+TAG_CALLBACKS = frozenset(
+    {
+        "perfdash.ui.shell.route",
+        "perfdash.ui.pages.overview.query",
+        "perfdash.ui.pages.overview.overview",
+        "perfdash.ui.pages.overview.tag_goals",
+    }
+)
+CALLBACKS = {"dashboard": READ_CALLBACKS, "artist": ARTIST_CALLBACKS, "tag": TAG_CALLBACKS}
 OUTSIDE = "A share link shows its own view only"
 
 
@@ -126,6 +136,14 @@ def value_problem(link: dict[str, Any], key: str, value: Any, *, state: bool) ->
         return "names an artist this link does not show"
     if key == "art-period.value" and value != period:
         return "changes the link's period"
+    if key == "ov-query.data":
+        if value is None and state:
+            return None
+        return shares.query_problem(link, value or "", needs_releases=True)
+    if key == "ov-tag.value" and [value] != fixed.get("tag"):
+        return "names a tag this link does not show"
+    if key == "ov-period.value" and value != period:
+        return "changes the link's period"
     if key == "dash-query.data":
         if value is None and state:
             return None
@@ -157,7 +175,7 @@ def check_callback(callback_map: dict[str, Any]):
         return None
     body = request.get_json(silent=True) or {}
     entry = callback_map.get(body.get("output")) if isinstance(body.get("output"), str) else None
-    allowed = ARTIST_CALLBACKS if shares.is_artist(link) else READ_CALLBACKS
+    allowed = CALLBACKS[shares.kind(link)]
     if entry is None or _qualname(entry) not in allowed:
         return refusal(403, f"{OUTSIDE}; nothing can be changed or looked up through it.")
     changed = body.get("changedPropIds") or []

@@ -21,12 +21,13 @@ from perfdash.ui import components, context
 from perfdash.ui.components import SYNC_URL, THEME_STORE, page_view
 from perfdash.ui.figures import charts
 from perfdash.ui.figures import insights as figures
-from perfdash.ui.panels import goals
+from perfdash.ui.panels import goals, share
 from perfdash.web import shares
 
 PERIODS = [("7d", "7 days"), ("28d", "28 days"), ("90d", "90 days"), ("12m", "12 months")]
 DEFAULT_PERIOD = "28d"
 LAUNCH_DAYS = 28
+ARTIST_PATH = "/artists"
 
 
 def _one(query: dict[str, list[str]], key: str) -> str | None:
@@ -105,6 +106,7 @@ def layout(query: dict[str, list[str]], link: dict | None = None) -> html.Div:
             dcc.Store(id="art-query", data=to_query(artist, period, metric)),
             dcc.Store(id=page_view("artists")),
             html.Div(id="art-url-sync", hidden=True),
+            _share(to_query(artist, period, metric) if artist else None, link),
             html.H4("Artists"),
             controls,
             html.Div(id="art-when", className="text-muted small mb-2"),
@@ -113,6 +115,14 @@ def layout(query: dict[str, list[str]], link: dict | None = None) -> html.Div:
             dcc.Loading(html.Div(id="art-board", hidden=link is not None), type="dot"),
         ]
     )
+
+
+def _share(query: str | None, link: dict | None) -> html.Div | None:
+    """Share this artist (editors; a share link's visitor makes no link)."""
+    if link is not None:
+        return None
+    view = ARTIST_PATH + query if query else None
+    return share.panel("artists", view, "this artist's releases")
 
 
 def _headline(types: list[str]) -> str | None:
@@ -267,6 +277,7 @@ def register(app: Dash) -> None:
         query = to_query(artist, period or DEFAULT_PERIOD, metric)
         return no_update if query == current else query
 
+    share.follow(app, "artists", "art-query", ARTIST_PATH, needs="artist")
     clientside_callback(
         SYNC_URL,
         Output(page_view("artists"), "data"),

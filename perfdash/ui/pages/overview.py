@@ -4,8 +4,13 @@ A KPI strip per metric with its change, the catalog's gain per day by platform, 
 and the risers of the period, where the catalog is heard (a world map and the top countries of
 its per-country streams), the week's spike alerts and the stale releases; every release
 named is a link to its own view on the dashboard.  With a tag chosen, the tag's goals with their
-progress (``panels.goals.tag_goals``).  The numbers come from ``perfdash.readout``,
-the dashboard's and the API's read path.
+progress (``panels.goals.tag_goals``) and, for editors, a share link of the tag's overview
+(``panels.share``).  The numbers come from ``perfdash.readout``, the dashboard's and the API's
+read path.
+
+A share link of a tag (``perfdash.shares``) shows this page with its tag and period fixed: the
+tag's numbers, chart, lists and goals, not the catalog's alerts and freshness, and the releases
+named without links to pages the link does not open.
 """
 
 from __future__ import annotations
@@ -22,37 +27,49 @@ from perfdash import alerts, metrics, readout, store
 from perfdash.ui import components, context
 from perfdash.ui.components import THEME_STORE
 from perfdash.ui.figures import charts
-from perfdash.ui.panels import freshness, goals, places
+from perfdash.ui.panels import freshness, goals, places, share
+from perfdash.web import shares
 
 PERIODS = [("7d", "7 days"), ("28d", "28 days"), ("90d", "90 days")]
 DEFAULT_PERIOD = "28d"
+OVERVIEW_PATH = "/overview"
 TOP = 5
 ALERT_DAYS = 7
 
 
-def layout(query: dict[str, list[str]]) -> html.Div:
+def layout(query: dict[str, list[str]], link: dict | None = None) -> html.Div:
     """The overview for a URL query (``?period=28d&platform=youtube&tag=lofi``); what the URL
-    asks for that cannot be shown is said at the top, not dropped without a word."""
+    asks for that cannot be shown is said at the top, not dropped without a word.  ``link``: a
+    share link's tag, its tag and period fixed, the catalog's alerts and freshness left out."""
     asked = (query.get("period") or [DEFAULT_PERIOD])[0]
     period = asked if asked in dict(PERIODS) else DEFAULT_PERIOD
     with store.transaction(context.read_engine()) as conn:
         keys = store.list_platform_keys(conn)
         tags = store.list_tags(conn)
+    if link is not None:
+        tags = [t for t in tags if [t["tag"]] == query.get("tag")]
     wanted = [p.strip().lower() for p in query.get("platform", []) if p.strip()]
     problems = [] if asked == period else [f"period {asked!r} is not one of 7d, 28d, 90d"]
     problems += [f"platform {p!r} has no readings" for p in wanted if p not in keys]
     asked_tag = (query.get("tag") or [None])[0]
     tag = asked_tag if asked_tag in {t["tag"] for t in tags} else None
     problems += [f"tag {asked_tag!r} is on no release"] if asked_tag and not tag else []
+    shown = [p for p in dict.fromkeys(wanted) if p in keys]
+    fixed = link is not None
     return html.Div(
         [
             _problems(problems),
+            _share(overview_query(period, shown, tag) if tag else None, link),
             html.Div(
                 [
-                    html.H4("Catalog overview", className="d-inline me-3"),
+                    html.H4(
+                        f"Tag {tag}" if fixed else "Catalog overview", className="d-inline me-3"
+                    ),
                     dbc.RadioItems(
                         id="ov-period",
-                        options=[{"label": label, "value": v} for v, label in PERIODS],
+                        options=[
+                            {"label": label, "value": v, "disabled": fixed} for v, label in PERIODS
+                        ],
                         value=period,
                         inline=True,
                         className="d-inline-block",
@@ -69,7 +86,7 @@ def layout(query: dict[str, list[str]]) -> html.Div:
                             options=[
                                 {"label": metrics.platform_label(k), "value": k} for k in keys
                             ],
-                            value=[p for p in dict.fromkeys(wanted) if p in keys],
+                            value=shown,
                             multi=True,
                             placeholder="All platforms",
                             clearable=True,
@@ -88,7 +105,8 @@ def layout(query: dict[str, list[str]]) -> html.Div:
                     ],
                     value=tag,
                     placeholder="Every release (or pick a tag)" if tags else "No tags yet",
-                    disabled=not tags,
+                    disabled=not tags or fixed,
+                    clearable=not fixed,
                 ),
                 className="mb-2 ov-tag-filter",
                 title="Only the releases with this tag",
@@ -104,23 +122,37 @@ def layout(query: dict[str, list[str]]) -> html.Div:
                 ],
                 className="mb-3",
             ),
-            places.panel("ov-places", "Where the catalog is heard"),
-            dbc.Row(
-                [
-                    dbc.Col(
-                        [
-                            html.H5(f"Alerts, last {ALERT_DAYS} days, every platform"),
-                            html.Div(id="ov-alerts"),
-                        ]
-                    ),
-                    dbc.Col([html.H5("Freshness"), html.Div(id="ov-stale")]),
-                ]
+            places.panel(
+                "ov-places", "Where the tag is heard" if fixed else "Where the catalog is heard"
             ),
+            None if fixed else _attention(),
             dcc.Store(id="ov-query"),
             dcc.Store(id=components.page_view("overview")),
             html.Div(id="ov-url-sync", hidden=True),
         ]
     )
+
+
+def _attention() -> dbc.Row:
+    """The catalog's alerts and stale releases (every release: never on a tag's link)."""
+    return dbc.Row(
+        [
+            dbc.Col(
+                [
+                    html.H5(f"Alerts, last {ALERT_DAYS} days, every platform"),
+                    html.Div(id="ov-alerts"),
+                ]
+            ),
+            dbc.Col([html.H5("Freshness"), html.Div(id="ov-stale")]),
+        ]
+    )
+
+
+def _share(query: str | None, link: dict | None) -> html.Div | None:
+    """Share this tag's overview (editors, once a tag is chosen; a link's visitor makes none)."""
+    if link is not None:
+        return None
+    return share.panel("overview", OVERVIEW_PATH + query if query else None, "this tag's releases")
 
 
 def _problems(problems: list[str]) -> dbc.Alert | None:
@@ -202,7 +234,9 @@ def release_list(
         items.append(
             html.Li(
                 [
-                    dcc.Link(
+                    html.Span(name, className="ov-name")
+                    if shares.current() is not None  # a link opens no release's own view
+                    else dcc.Link(
                         name,
                         href=_release_href(int(r.release_id), period, platforms),
                         className="ov-link",
@@ -248,6 +282,7 @@ def register(app: Dash) -> None:
         shown = overview_query(preset, platforms, tag)
         return no_update if shown == current else shown
 
+    share.follow(app, "overview", "ov-query", OVERVIEW_PATH, needs="tag")
     clientside_callback(
         components.SYNC_URL,
         Output(components.page_view("overview"), "data"),

@@ -1,10 +1,17 @@
-"""Share this view: an editor turns the dashboard's current view into a read-only link
+"""Share this view: an editor turns the page's current view into a read-only link
 (optionally expiring), sees it once with the code to embed it, and lists and revokes their own
 links.  ``perfdash.shares`` checks the view and makes the token; only its hash is stored.
+
+The dialog is one for every page that offers it (the dashboard, an artist's page, the overview
+of a tag).  The page tells it what to share: ``panel(page, ...)`` puts the dialog and a store
+for the view on the page, and ``follow`` keeps that store equal to the page's own view (its
+query store, in the browser, with no request); the dialog reads the store, so it never needs to
+know a page's controls, and no page imports another.
 """
 
 from __future__ import annotations
 
+import json
 from zoneinfo import ZoneInfo
 
 import dash_bootstrap_components as dbc
@@ -15,21 +22,39 @@ from perfdash import auth, shares, store
 from perfdash.ui import components, context
 
 VERSION = "share-version"
+VIEW = "share-view"
+FOLLOW = """function(query) {
+    const needs = %s;
+    if (needs && !new URLSearchParams(query || '').get(needs)) { return null; }
+    return %s + (query || '');
+}"""
+SHOW = """function(views) {
+    return (views || []).some(v => v) ? {} : {display: 'none'};
+}"""
+
+
+def view_id(page: str) -> dict[str, str]:
+    """The id of the store that holds the view ``page`` would share (a path and query)."""
+    return {"type": VIEW, "page": page}
 
 
 def _me() -> str | None:
     return (auth.current_user() or {}).get("username")
 
 
-def panel() -> html.Div | None:
-    """The button and its dialog, for editors only (a viewer may not make links)."""
+def panel(page: str, view: str | None, subject: str = "these releases") -> html.Div | None:
+    """The button and its dialog, for editors only (a viewer may not make links).
+
+    ``view``: what the page shows now (``/artists?artist=...``), None while it has nothing a
+    link may show (the overview without a tag: the button waits hidden); ``subject`` says what
+    the link's visitor sees, in words."""
     if not has_request_context() or not auth.role_allows(auth.current_role(), "editor"):
         return None
     body = [
         html.P(
-            "Anyone with the link sees these releases over this period, read-only, without an "
+            f"Anyone with the link sees {subject} over this period, read-only, without an "
             "account: no other release, no other page, nothing they can change. They may switch "
-            "the metric, platforms, granularity and total/gain.",
+            "how it is drawn (the metric, platforms and the like).",
             className="small",
         ),
         dbc.Label("Expires (optional)", html_for="share-expires"),
@@ -49,6 +74,7 @@ def panel() -> html.Div | None:
                 outline=True,
                 size="sm",
                 className="mb-2",
+                style={} if view else {"display": "none"},
             ),
             dbc.Modal(
                 [dbc.ModalHeader(dbc.ModalTitle("Share this view")), dbc.ModalBody(body)],
@@ -57,6 +83,7 @@ def panel() -> html.Div | None:
                 size="lg",
             ),
             dcc.Store(id=VERSION, data=0),
+            dcc.Store(id=view_id(page), data=view),
         ],
         className="d-flex justify-content-end",
     )
@@ -66,7 +93,8 @@ def links_table(rows: list[dict], *, revocable: bool, id_: str, tz: str) -> html
     """Links with their view, creator, expiry and state; a revoke button on live ones."""
     if not rows:
         return html.P(
-            "No share links yet. Open a dashboard view and press “Share this view…”.",
+            "No share links yet. Open a dashboard view, an artist or a tag's overview and "
+            "press “Share this view…”.",
             className="text-muted small",
             id=f"{id_}-empty",
         )
@@ -129,7 +157,26 @@ def created(url: str) -> dbc.Alert:
     )
 
 
+def follow(app: Dash, page: str, source: str, path: str, needs: str | None = None) -> None:
+    """Keep ``page``'s view to share equal to ``path`` + its query store ``source``; with
+    ``needs``, nothing to share (the button hidden) until the query names that key."""
+    app.clientside_callback(
+        FOLLOW % (json.dumps(needs), json.dumps(path)),
+        Output(view_id(page), "data"),
+        Input(source, "data"),
+        prevent_initial_call=True,
+    )
+
+
 def register(app: Dash) -> None:
+    """The dialog's callbacks, once for every page that shows it (``ui.shell``)."""
+    app.clientside_callback(
+        SHOW,
+        Output("share-open", "style"),
+        Input({"type": VIEW, "page": ALL}, "data"),
+        prevent_initial_call=True,
+    )
+
     @app.callback(
         Output("share-modal", "is_open"),
         Input("share-open", "n_clicks"),
@@ -156,12 +203,12 @@ def register(app: Dash) -> None:
         Output("share-result", "children"),
         Output(VERSION, "data"),
         Input("share-create", "n_clicks"),
-        State("dash-query", "data"),
+        State({"type": VIEW, "page": ALL}, "data"),
         State("share-expires", "value"),
         State(VERSION, "data"),
         prevent_initial_call=True,
     )
-    def create_link(n_clicks, query, expires, version):
+    def create_link(n_clicks, views, expires, version):
         if not n_clicks:
             return no_update, no_update
         try:
@@ -169,10 +216,11 @@ def register(app: Dash) -> None:
         except auth.PermissionDenied as exc:
             return components.denied(exc), no_update
         settings = context.settings()
+        view = next((v for v in views or [] if isinstance(v, str) and v), None)
         try:
             _, token = shares.create(
                 context.engine(),
-                "/dashboard" + (query or ""),
+                view,
                 (expires or "").strip(),
                 created_by=_me(),
                 tz=settings.tz,

@@ -106,7 +106,7 @@ def register(app: Dash) -> None:
     places.register(app)
     annotations.register(app, releases="dash-release", chart="dash-series")
     goals.register(app, releases="dash-release")
-    share.register(app)
+    share.follow(app, "dashboard", "dash-query", "/dashboard")
     saved_views.register(app)
     clientside_callback(
         "function(n, open) { return n ? !open : open; }",

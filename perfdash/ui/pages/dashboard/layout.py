@@ -87,7 +87,7 @@ def layout(query: dict[str, list[str]], link: dict | None = None) -> html.Div:
         [
             problems_alert(url_problems(query) + _missing(state, c)),
             _filters(state, c, tz, shown, shared),
-            None if shared else _view_bar(),
+            None if shared else _view_bar("/dashboard" + to_query(shown)),
             dbc.Tabs(
                 tabs,
                 id="dash-view",
@@ -101,10 +101,13 @@ def layout(query: dict[str, list[str]], link: dict | None = None) -> html.Div:
     )
 
 
-def _view_bar() -> dbc.Row:
+def _view_bar(view: str) -> dbc.Row:
     """Save this view (and the saved ones) on the left, share it on the right."""
     return dbc.Row(
-        [dbc.Col(saved_views.panel(), md=7, lg=6), dbc.Col(share.panel(), md=5, lg=6)],
+        [
+            dbc.Col(saved_views.panel(), md=7, lg=6),
+            dbc.Col(share.panel("dashboard", view), md=5, lg=6),
+        ],
         className="g-2 align-items-start",
     )
 
