@@ -195,8 +195,21 @@ def _tag_view(engine: Engine, query: dict[str, list[str]]) -> str:
     The tag is normalised as a release's tags are (``Summer Campaign`` is
     ``summer-campaign``) and must be on a release: a link of a tag nobody carries would show
     an empty page, or, later, whatever gets that tag by accident.  Without a tag the overview
-    is the whole catalog, which no link shows."""
+    is the whole catalog, which no link shows.
+
+    Made through an engine limited to artists (``store.scoped``: an artist-scoped account's),
+    it is refused: a tag spans artists, and a link's visitor reads the tag's releases when the
+    link is opened, not kept to its maker's artists.  (Scoped accounts are viewers and make no
+    link today; this keeps a tag's link from widening one if that ever changes.  A dashboard
+    view or an artist's page made so is kept to the scope by the store's own lookups.)"""
     from perfdash.ingest.tags import clean_tag
+
+    if store.scope_of(engine) is not None:
+        raise ShareError(
+            "view",
+            "an account limited to artists cannot share a tag's overview (a tag spans "
+            "artists); share an artist's page instead",
+        )
 
     unknown = sorted(set(query) - {*TAG_PINNED, *TAG_FREE, "embed"})
     if unknown:

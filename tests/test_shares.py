@@ -340,3 +340,26 @@ def test_ended_links_are_purged_after_90_days_and_live_ones_kept(engine):
     later = now + timedelta(days=95)  # the recent ones' 90 days are up; live ones stay
     assert store.purge_ended_share_links(engine, now=later) == 2
     assert {r["id"] for r in store.list_share_links(engine)} == {live, live_expiring}
+
+
+def test_a_link_made_within_an_artist_scope_stays_in_it(engine):
+    store.apply_schema(engine)
+    mine = store.create_release(engine, "scope-1", title="Mine", artist_name="Nova Vale")
+    other = store.create_release(engine, "scope-2", title="Other", artist_name="Hidden Band")
+    for rid in (mine, other):
+        store.set_release_tags(engine, rid, ["summer-campaign"])
+    scoped = store.scoped(engine, {"Nova Vale"})
+    view, ids = shares.normalise_view(scoped, f"/dashboard?release={mine}")
+    assert ids == [mine]
+    assert shares.normalise_view(scoped, "/artists?artist=Nova+Vale")[0].startswith("/artists")
+    for bad, message in [
+        (f"/dashboard?release={other}", f"release {other} does not exist"),
+        ("/artists?artist=Hidden+Band", "no release carries the artist 'Hidden Band'"),
+        ("/overview?tag=summer-campaign", "limited to artists cannot share a tag's overview"),
+    ]:
+        with pytest.raises(shares.ShareError, match=message):
+            shares.create(scoped, bad, None, created_by="nova", tz="UTC")
+    assert store.list_share_links(engine) == []
+    assert shares.normalise_view(engine, "/overview?tag=summer-campaign")[0] == (
+        "/overview?tag=summer-campaign&period=28d"
+    )

@@ -183,6 +183,14 @@ def test_the_api_makes_a_tags_link_and_refuses_an_unknown_tag(world):
         assert message in error["message"] and error["details"][0]["field"] == "view"
         assert message in error["details"][0]["message"]
     assert store.list_share_links(engine) == before
+    # an artist-scoped token is a viewer: it makes no link, of a tag or of its own artist
+    scoped = auth.create_token(engine, "band-feed", "viewer", artists=["Band 0"])
+    for view in (f"/overview?tag={TAG}", "/artists?artist=Band+0"):
+        answer = client.post(
+            "/api/v1/shares", json={"view": view}, headers={"Authorization": f"Bearer {scoped}"}
+        )
+        assert answer.status_code == 403
+    assert store.list_share_links(engine) == before
 
 
 # --------------------------------------------------------------------------- the purge

@@ -91,11 +91,11 @@ def revoke_share_link(bind: Engine | Connection, share_id: int) -> bool:
         )
 
 
-ENDED_KEPT = timedelta(days=90)
+_ENDED_KEPT = timedelta(days=90)
 
 
 def purge_ended_share_links(
-    bind: Engine | Connection, older_than: timedelta = ENDED_KEPT, *, now: datetime | None = None
+    bind: Engine | Connection, older_than: timedelta = _ENDED_KEPT, *, now: datetime | None = None
 ) -> int:
     """Delete the links revoked, or expired, more than ``older_than`` ago; how many went.
     A live link (no expiry, or one still ahead) is never touched."""
