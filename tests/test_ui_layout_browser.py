@@ -107,8 +107,10 @@ def test_layout_at_desktop_middle_and_phone_widths(demo_app, start_app, dash_duo
         lambda: not box(dash_duo, "#nav-entry")["shown"], timeout=TIMEOUT, message="menu closed"
     )
     assert not box(dash_duo, "#dash-metric")["shown"]
+    assert not box(dash_duo, "#view-name")["shown"]  # saving and sharing fold with the filters
     dash_duo.find_element("#dash-filters-toggle").click()
     wait_until(lambda: box(dash_duo, "#dash-metric")["shown"], timeout=TIMEOUT, message="filters")
+    wait_until(lambda: box(dash_duo, "#view-name")["shown"], timeout=TIMEOUT, message="views")
     assert dash_duo.get_logs() == []
 
 

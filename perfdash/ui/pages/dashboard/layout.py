@@ -87,7 +87,6 @@ def layout(query: dict[str, list[str]], link: dict | None = None) -> html.Div:
         [
             problems_alert(url_problems(query) + _missing(state, c)),
             _filters(state, c, tz, shown, shared),
-            None if shared else _view_bar("/dashboard" + to_query(shown)),
             dbc.Tabs(
                 tabs,
                 id="dash-view",
@@ -196,21 +195,23 @@ def _control(label: str, component, width: int, html_for: str | None = None) -> 
 def _filters(
     state: ViewState, c: Controls, tz: str, shown: ViewState, shared: bool = False
 ) -> html.Div:
-    """The filters; on a phone folded under one button, so the numbers come first.  A share
-    link's releases and period are fixed: shown, not offered."""
+    """The filters, and saving or sharing the view they make; on a phone folded under one
+    button, so the numbers come first.  A share link's releases and period are fixed: shown,
+    not offered."""
     rows = [_pickers(state, c, shared), _period_row(state, tz, shown, shared)]
     card = dbc.Card(dbc.CardBody(rows), className="mb-3")
+    folded = html.Div([card, None if shared else _view_bar("/dashboard" + to_query(shown))])
     return html.Div(
         [
             dbc.Button(
-                "Filters: releases, metric, country, currency, period ▾",
+                "Filters: releases, metric, country, currency, period; saved views, share ▾",
                 id="dash-filters-toggle",
                 color="secondary",
                 outline=True,
                 size="sm",
                 className="d-md-none mb-2 w-100",
             ),
-            dbc.Collapse(card, id="dash-filters", is_open=False, className="dash-filters"),
+            dbc.Collapse(folded, id="dash-filters", is_open=False, className="dash-filters"),
         ]
     )
 
