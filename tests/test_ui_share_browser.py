@@ -58,6 +58,16 @@ def _make(engine, view, expires=None):
     return token
 
 
+def _forget_session(dash_duo) -> None:
+    """The browser of a fresh visitor: leave the signed-in page for a blank one (no request
+    of it still in flight, and no favicon fetch, can set the session cookie again), then
+    drop every cookie the browser holds."""
+    dash_duo.driver.get("about:blank")
+    dash_duo.driver.execute_cdp_cmd("Network.clearBrowserCookies", {})
+    cookies = dash_duo.driver.execute_cdp_cmd("Network.getAllCookies", {})["cookies"]
+    assert cookies == [], cookies
+
+
 def _browser_fetch(dash_duo, path, body=None, token=None):
     """A request from the page's own JavaScript (what a curious visitor can send)."""
     return dash_duo.driver.execute_async_script(
@@ -201,14 +211,16 @@ def test_an_editor_shares_an_artist_and_the_link_opens_with_no_cookie(served, da
     assert "Nova Vale" in dash_duo.wait_for_element("#art-name", timeout=20).text
     dash_duo.wait_for_element("#share-open").click()
     dash_duo.wait_for_element("#share-table-empty", timeout=20)
-    assert "this artist's releases" in dash_duo.find_element("#share-modal").text
+    wait_until(
+        lambda: "this artist's releases" in dash_duo.find_element("#share-modal").text, timeout=20
+    )
     dash_duo.find_element("#share-create").click()
     url = dash_duo.wait_for_element("#share-url").get_attribute("value")
     assert url.startswith(base + "/share/pds_")
     [link] = store.list_share_links(engine, created_by="eddie")
     assert link["view"] == "/artists?artist=Nova+Vale&period=90d&metric=views"
 
-    dash_duo.driver.delete_all_cookies()  # a fresh visitor: no session, no account
+    _forget_session(dash_duo)  # a fresh visitor: no session, no account
     dash_duo.driver.get(url)
     assert "Nova Vale" in dash_duo.wait_for_element("#art-name", timeout=20).text
     assert not dash_duo.driver.get_cookies()
@@ -240,7 +252,7 @@ def test_a_tags_overview_is_shared_from_its_button_and_opens_alone(served, dash_
     [link] = store.list_share_links(engine, created_by="eddie")
     assert link["view"] == "/overview?tag=summer-campaign&period=28d"
 
-    dash_duo.driver.delete_all_cookies()
+    _forget_session(dash_duo)
     dash_duo.driver.get(url)
     when = dash_duo.wait_for_element("#ov-when", timeout=20)
     wait_until(lambda: "Tag summer-campaign (5 releases)" in when.text, timeout=20)
