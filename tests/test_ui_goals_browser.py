@@ -20,6 +20,24 @@ def wait_until(condition, *, message: str) -> None:
     _wait_until(condition, timeout=TIMEOUT, message=message)
 
 
+def _click(dash_duo, selector: str) -> None:
+    """Click as a person does once nothing covers the button: a picker's calendar opened by
+    the typing before (or the page still settling) would take a click at the window's edge."""
+    button = dash_duo.find_element(selector)
+    dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", button)
+    dash_duo.driver.execute_script("document.activeElement && document.activeElement.blur();")
+    wait_until(
+        lambda: dash_duo.driver.execute_script(
+            "const r = arguments[0].getBoundingClientRect();"
+            "const top = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);"
+            "return top === arguments[0] || arguments[0].contains(top);",
+            button,
+        ),
+        message=f"{selector} uncovered",
+    )
+    button.click()
+
+
 def _type(dash_duo, selector: str, text: str) -> None:
     box = dash_duo.find_element(selector)
     dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", box)
@@ -54,7 +72,7 @@ def test_set_read_and_remove_a_goal_on_the_dashboard(sqlite_url, start_app, dash
     _type(dash_duo, "#goal-metric", "views")
     _type(dash_duo, "#goal-target", "9O,000")  # a letter O: refused by field
     _type(dash_duo, "#goal-value", by)
-    dash_duo.find_element("#goal-add").click()
+    _click(dash_duo, "#goal-add")
     wait_until(
         lambda: "Nothing was saved" in dash_duo.find_element("#goal-result").text,
         message="the refusal",
@@ -63,7 +81,7 @@ def test_set_read_and_remove_a_goal_on_the_dashboard(sqlite_url, start_app, dash
     assert store.list_goals(engine) == []
 
     _type(dash_duo, "#goal-target", "90,000")
-    dash_duo.find_element("#goal-add").click()
+    _click(dash_duo, "#goal-add")
     wait_until(lambda: dash_duo.find_elements(".goal-item"), message="the goal in the list")
     assert "saved for rel-a: 90,000 views by" in dash_duo.find_element("#goal-result").text
     assert dash_duo.find_element(".goal-what").text == f"Neon Tides: 90,000 views by {by}"
@@ -73,7 +91,7 @@ def test_set_read_and_remove_a_goal_on_the_dashboard(sqlite_url, start_app, dash
     bar = dash_duo.find_element(".goal-item .progress-bar")
     assert bar.get_attribute("aria-valuenow") == "67"
 
-    dash_duo.find_element(".goal-item button").click()
+    _click(dash_duo, ".goal-item button")
     wait_until(lambda: dash_duo.find_elements("#goal-none"), message="the goal removed")
     assert store.list_goals(engine) == []
 
@@ -178,7 +196,7 @@ def test_set_a_tag_goal_on_the_dashboard_and_read_it_on_the_overview_and_alerts(
     _type(dash_duo, "#goal-metric", "views")
     _type(dash_duo, "#goal-target", "200,000")  # 90,000 now, 1,500 a day: off track
     _type(dash_duo, "#goal-value", by)
-    dash_duo.find_element("#goal-add").click()
+    _click(dash_duo, "#goal-add")
     wait_until(lambda: dash_duo.find_elements(".goal-item"), message="the tag goal in the list")
     assert "saved for tag summer: 200,000 views by" in dash_duo.find_element("#goal-result").text
     assert dash_duo.find_element(".goal-what").text == f"tag summer: 200,000 views by {by}"
